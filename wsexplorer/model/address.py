@@ -1,0 +1,97 @@
+"""Address families and where an address came from."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from enum import StrEnum
+
+__all__ = [
+    "Address",
+    "Family",
+    "Source",
+    "family_of",
+    "is_loopback",
+    "is_wildcard",
+    "split_zone",
+]
+
+
+class Family(StrEnum):
+    """An address family, spelled as the JSON schemas spell it."""
+
+    IPV4 = "ipv4"
+    IPV6 = "ipv6"
+
+
+class Source(StrEnum):
+    """Where an address in a resolution came from."""
+
+    GETADDRINFO = "getaddrinfo"
+    HOSTS = "hosts"
+    DNS = "dns"
+    OVERRIDE = "override"
+    LITERAL = "literal"
+    BUILTIN = "builtin"
+
+
+def split_zone(text: str) -> tuple[str, str | None]:
+    """Split ``fe80::1%eth0`` into ``("fe80::1", "eth0")``; no zone gives ``None``."""
+    if "%" in text:
+        addr, _, zone = text.partition("%")
+        return addr, zone or None
+    return text, None
+
+
+def family_of(text: str) -> Family | None:
+    """Return the family of an IP literal (zone ids allowed), or ``None`` if not one."""
+    addr, _ = split_zone(text)
+    try:
+        ip = ipaddress.ip_address(addr)
+    except ValueError:
+        return None
+    return Family.IPV4 if ip.version == 4 else Family.IPV6
+
+
+def is_loopback(text: str) -> bool:
+    """True for 127.0.0.0/8, ``::1`` and IPv4-mapped loopback."""
+    addr, _ = split_zone(text)
+    try:
+        ip = ipaddress.ip_address(addr)
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped.is_loopback
+    return ip.is_loopback
+
+
+def is_wildcard(text: str) -> bool:
+    """True for ``0.0.0.0``, ``::`` and ``*`` (any address of the family)."""
+    if text == "*":
+        return True
+    addr, _ = split_zone(text)
+    try:
+        return ipaddress.ip_address(addr).is_unspecified
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """One resolved address and where it came from."""
+
+    address: str
+    family: Family
+    source: Source = Source.GETADDRINFO
+
+    @classmethod
+    def of(cls, text: str, source: Source = Source.GETADDRINFO) -> Address:
+        """Build from an IP literal; raises ``ValueError`` if ``text`` is not one."""
+        fam = family_of(text)
+        if fam is None:
+            raise ValueError(f"not an IP address: {text!r}")
+        return cls(text, fam, source)
+
+    def to_json(self) -> dict[str, str]:
+        """The ``{"family", "address"}`` form of the JSON schemas (plus ``source``)."""
+        return {"family": self.family.value, "address": self.address, "source": self.source.value}

@@ -1,0 +1,210 @@
+"""Observations in, predictions, verdict and fixes out (the engine's data types)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from .attempt import Attempt, Handshake
+from .listener import Listener
+from .resolution import Resolution
+from .url import WebSocketURL
+
+__all__ = [
+    "ClientOutcome",
+    "ClientPrediction",
+    "ClientTry",
+    "Confidence",
+    "Diagnosis",
+    "Fix",
+    "FixHow",
+    "Observation",
+    "SystemFacts",
+    "Verdict",
+]
+
+
+class Confidence(StrEnum):
+    CHECKED = "checked"  # run against the real client in this project's tests
+    DOCUMENTED = "documented"  # from the client's docs or source, not run here
+    UNVERIFIED = "unverified"  # best knowledge; show as lower confidence
+
+
+class ClientOutcome(StrEnum):
+    CONNECTS = "connects"
+    FAILS = "fails"
+    UNKNOWN = "unknown"
+
+
+class FixHow(StrEnum):
+    MEASURED = "measured"
+    PREDICTED = "predicted"
+
+
+@dataclass(frozen=True, slots=True)
+class SystemFacts:
+    """Machine facts that change what clients do.
+
+    ``has_ipv4`` / ``has_ipv6``: a non-loopback address of that family is configured (what
+    ``AI_ADDRCONFIG`` looks at). ``ipv6_enabled``: the kernel has IPv6 at all
+    (``::1`` exists). ``bindv6only``: ``net.ipv6.bindv6only``.
+    """
+
+    ipv6_enabled: bool = True
+    has_ipv4: bool = True
+    has_ipv6: bool = False
+    bindv6only: int | None = 0
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "ipv6_enabled": self.ipv6_enabled,
+            "has_ipv4": self.has_ipv4,
+            "has_ipv6": self.has_ipv6,
+            "bindv6only": self.bindv6only,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """Everything measured about one URL, the engine's only input.
+
+    ``listeners`` are the sockets on the URL's port (meaningful when the target is this
+    machine: ``local_target``). ``attempts`` are the tracer's per-address connects in
+    resolution order; ``probes`` are extra measured connects (``127.0.0.1``, ``::1``, the
+    name's IPv4 addresses) used to mark a fix as measured.
+    """
+
+    url: WebSocketURL
+    resolution: Resolution
+    listeners: tuple[Listener, ...] = ()
+    listeners_known: bool = True
+    local_target: bool = True
+    attempts: tuple[Attempt, ...] = ()
+    handshake: Handshake | None = None
+    probes: tuple[Attempt, ...] = ()
+    system: SystemFacts = field(default_factory=SystemFacts)
+    family: str = "auto"
+
+
+@dataclass(frozen=True, slots=True)
+class ClientTry:
+    """One address a client would try and how that try would end."""
+
+    address: str
+    outcome: str  # an AttemptOutcome value, or "unknown"
+
+    def to_json(self) -> dict[str, object]:
+        return {"address": self.address, "outcome": self.outcome}
+
+
+@dataclass(frozen=True, slots=True)
+class ClientPrediction:
+    """What one client would do with this URL on this machine."""
+
+    id: str
+    name: str
+    outcome: ClientOutcome
+    tries: tuple[ClientTry, ...]
+    address: str | None
+    error: str | None
+    confidence: Confidence
+    source: str = ""
+    why: str = ""
+
+    @property
+    def connects(self) -> bool:
+        return self.outcome is ClientOutcome.CONNECTS
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "outcome": self.outcome.value,
+            "tries": [t.to_json() for t in self.tries],
+            "address": self.address,
+            "error": self.error,
+            "confidence": self.confidence.value,
+            "source": self.source,
+            "why": self.why,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """One change the user could make, and whether every modelled client connects after it."""
+
+    id: str
+    title: str
+    works: bool
+    how: FixHow
+    detail: str
+    node: str = ""
+    python: str = ""
+    after: tuple[ClientPrediction, ...] = ()
+    applicable: bool = True
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "works": self.works,
+            "how": self.how.value,
+            "detail": self.detail,
+            "node": self.node,
+            "python": self.python,
+            "applicable": self.applicable,
+            "after": [{"id": c.id, "outcome": c.outcome.value} for c in self.after],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    ok: bool
+    summary: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"ok": self.ok, "summary": self.summary}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnosis:
+    observation: Observation
+    clients: tuple[ClientPrediction, ...]
+    verdict: Verdict
+    fixes: tuple[Fix, ...]
+    notes: tuple[str, ...] = ()
+
+    def client(self, client_id: str) -> ClientPrediction:
+        for c in self.clients:
+            if c.id == client_id:
+                return c
+        raise KeyError(client_id)
+
+    def fix(self, fix_id: str) -> Fix:
+        for f in self.fixes:
+            if f.id == fix_id:
+                return f
+        raise KeyError(fix_id)
+
+    def to_json(self) -> dict[str, object]:
+        obs = self.observation
+        return {
+            "schema": "wsexplorer.diagnosis/1",
+            "url": obs.url.redacted(),
+            "host": obs.url.host,
+            "port": obs.url.port,
+            "path": obs.url.path,
+            "family": obs.family,
+            "resolution": obs.resolution.to_json(),
+            "listeners": [lis.to_json() for lis in obs.listeners],
+            "listeners_known": obs.listeners_known,
+            "local_target": obs.local_target,
+            "system": obs.system.to_json(),
+            "attempts": [a.to_json() for a in obs.attempts],
+            "probes": [a.to_json() for a in obs.probes],
+            "handshake": None if obs.handshake is None else obs.handshake.to_json(),
+            "clients": [c.to_json() for c in self.clients],
+            "verdict": self.verdict.to_json(),
+            "fixes": [f.to_json() for f in self.fixes],
+            "notes": list(self.notes),
+        }

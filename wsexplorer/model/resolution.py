@@ -1,0 +1,144 @@
+"""What the name resolution probes found: getaddrinfo, hosts file, nsswitch, gai.conf, DNS."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from .address import Address, Family
+from .hosts import HostsFile
+from .override import ResolveOverride
+
+__all__ = ["DnsAnswer", "DnsOutcome", "DnsReport", "GaiResult", "Resolution"]
+
+
+@dataclass(frozen=True, slots=True)
+class GaiResult:
+    """One ``getaddrinfo`` call: the addresses in the order returned, or its error."""
+
+    order: tuple[Address, ...] = ()
+    error: str | None = None
+    elapsed_ms: float = 0.0
+    flags: str = "0"
+
+    def families(self) -> tuple[Family, ...]:
+        return tuple(a.family for a in self.order)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "order": [a.to_json() for a in self.order],
+            "error": self.error,
+            "elapsed_ms": round(self.elapsed_ms, 3),
+            "flags": self.flags,
+        }
+
+
+class DnsOutcome(StrEnum):
+    """How one DNS query ended; each gets its own state in the UI."""
+
+    ANSWER = "answer"
+    NXDOMAIN = "nxdomain"
+    NO_ANSWER = "no_answer"
+    TIMEOUT = "timeout"
+    ERROR = "error"
+    LOCAL = "local"  # not sent: the name is answered locally (RFC 6761 localhost)
+
+
+@dataclass(frozen=True, slots=True)
+class DnsAnswer:
+    """One query of one type to one nameserver."""
+
+    nameserver: str
+    type: str
+    outcome: DnsOutcome
+    addresses: tuple[str, ...] = ()
+    ttl: int | None = None
+    error: str | None = None
+    elapsed_ms: float = 0.0
+
+    def to_json(self) -> dict[str, object]:
+        error = self.error
+        if error is None and self.outcome is DnsOutcome.NXDOMAIN:
+            error = "NXDOMAIN"
+        return {
+            "nameserver": self.nameserver,
+            "type": self.type,
+            "outcome": self.outcome.value,
+            "addresses": list(self.addresses),
+            "ttl": self.ttl,
+            "error": error,
+            "elapsed_ms": round(self.elapsed_ms, 3),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DnsReport:
+    """Nameservers from resolv.conf and every answer they gave (or didn't)."""
+
+    nameservers: tuple[str, ...] = ()
+    answers: tuple[DnsAnswer, ...] = ()
+    note: str | None = None
+    error: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "nameservers": list(self.nameservers),
+            "answers": [a.to_json() for a in self.answers],
+            "note": self.note,
+            "error": self.error,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """Everything known about how ``host`` resolves, each address with its source.
+
+    ``getaddrinfo`` is the flags-0 call (what Python's asyncio uses), ``addrconfig`` the
+    ``AI_ADDRCONFIG`` call (what Node's ``net.connect`` uses). With an ``override``
+    (``--resolve``), both hold the pinned addresses.
+    """
+
+    host: str
+    port: int
+    getaddrinfo: GaiResult
+    addrconfig: GaiResult
+    ipv4: GaiResult = field(default_factory=GaiResult)
+    ipv6: GaiResult = field(default_factory=GaiResult)
+    hosts_file: HostsFile = field(default_factory=lambda: HostsFile("/etc/hosts"))
+    nsswitch: tuple[str, ...] = ()
+    gai_conf: tuple[str, ...] = ()
+    dns: DnsReport = field(default_factory=DnsReport)
+    override: ResolveOverride | None = None
+    is_literal: bool = False
+
+    @property
+    def addresses(self) -> tuple[Address, ...]:
+        """The flags-0 order (or the override's), the order most clients see."""
+        if self.override is not None:
+            return self.override.addresses
+        return self.getaddrinfo.order
+
+    @property
+    def addrconfig_addresses(self) -> tuple[Address, ...]:
+        if self.override is not None:
+            return self.override.addresses
+        return self.addrconfig.order
+
+    def to_json(self) -> dict[str, object]:
+        gai = self.getaddrinfo.to_json()
+        gai["addrconfig_order"] = self.addrconfig.to_json()["order"]
+        gai["addrconfig_error"] = self.addrconfig.error
+        gai["ipv4"] = self.ipv4.to_json()
+        gai["ipv6"] = self.ipv6.to_json()
+        return {
+            "schema": "wsexplorer.resolve/1",
+            "host": self.host,
+            "port": self.port,
+            "getaddrinfo": gai,
+            "hosts_file": self.hosts_file.to_json(),
+            "nsswitch": list(self.nsswitch),
+            "gai_conf": list(self.gai_conf),
+            "dns": self.dns.to_json(),
+            "override": None if self.override is None else self.override.to_json(),
+            "is_literal": self.is_literal,
+        }

@@ -1,0 +1,1 @@
+"""wsexplorer.ui."""
