@@ -1,0 +1,486 @@
+"""The ``wsexplorer`` command line (the contract is DESIGN.md "Command line").
+
+Bad input never prints a traceback: one line on stderr naming the bad part and what would
+be valid, exit 2. Commands that do not draw the TUI never import Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from . import __version__
+from .model import (
+    DEFAULT_URL,
+    ResolveOverride,
+    WebSocketURL,
+    WsxError,
+    parse_port,
+    parse_resolve,
+    parse_url,
+)
+
+__all__ = ["main"]
+
+COMMANDS = ("demo", "diagnose", "resolve", "listeners", "serve")
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+_TOKEN = _HEADER_NAME
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+
+
+def _arg(fn):  # type: ignore[no-untyped-def]
+    """Turn a WsxError-raising parser into an argparse type with a clean message."""
+
+    def wrapper(text: str):  # type: ignore[no-untyped-def]
+        try:
+            return fn(text)
+        except WsxError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    wrapper.__name__ = fn.__name__
+    return wrapper
+
+
+def _port(text: str) -> int:
+    return parse_port(text)
+
+
+def _port_or_zero(text: str) -> int:
+    if text.strip() == "0":
+        return 0
+    return parse_port(text, "port (or 0 for any free port)")
+
+
+def _timeout(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"timeout {text!r} is not a number: use seconds, e.g. 5 or 0.5"
+        ) from None
+    if not math.isfinite(value) or value <= 0 or value > 600:
+        raise argparse.ArgumentTypeError(f"timeout {text!r} is out of range: use 0 < S <= 600")
+    return value
+
+
+def _header(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition(":")
+    name, value = name.strip(), value.strip()
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"header {text[:60]!r} is not 'Name: value'")
+    if not _HEADER_NAME.match(name):
+        raise argparse.ArgumentTypeError(f"header name {name[:60]!r} has characters HTTP forbids")
+    if any(c in value for c in "\r\n\x00"):
+        raise argparse.ArgumentTypeError(f"header {name!r} value contains a line break")
+    return name, value
+
+
+def _subprotocol(text: str) -> str:
+    if not text or not _TOKEN.match(text):
+        raise argparse.ArgumentTypeError(
+            f"subprotocol {text[:60]!r} is not a token (letters, digits, '.', '-', '_' ...)"
+        )
+    return text
+
+
+def _origin(text: str) -> str:
+    if text == "null" or re.match(r"^https?://[^\s/]+$", text):
+        return text
+    raise argparse.ArgumentTypeError(
+        f"origin {text[:60]!r} is not scheme://host[:port], e.g. http://localhost:3000"
+    )
+
+
+def _host(text: str) -> str:
+    stripped = text.strip()
+    if not stripped:
+        raise argparse.ArgumentTypeError("host is empty: give a name or an IP address")
+    if stripped.startswith("[") and stripped.endswith("]"):
+        stripped = stripped[1:-1]
+    try:
+        probe = parse_url(f"ws://[{stripped}]/" if ":" in stripped else f"ws://{stripped}/")
+    except WsxError as exc:
+        raise argparse.ArgumentTypeError(str(exc).replace("URL", "host")) from None
+    return probe.host
+
+
+def _connection_options(p: argparse.ArgumentParser, timeout: bool = True) -> None:
+    p.add_argument(
+        "--resolve",
+        action="append",
+        default=[],
+        type=_arg(parse_resolve),
+        metavar="HOST:PORT:ADDR[,ADDR]",
+        help="pin what HOST resolves to (curl's syntax, IPv6 in brackets); what-if mode",
+    )
+    p.add_argument(
+        "--family",
+        choices=("auto", "4", "6"),
+        default="auto",
+        help="try only IPv4 (4) or IPv6 (6) addresses (default auto)",
+    )
+    p.add_argument(
+        "-H",
+        "--header",
+        action="append",
+        default=[],
+        type=_header,
+        metavar="'NAME: VALUE'",
+        help="extra handshake header (repeatable)",
+    )
+    p.add_argument(
+        "--subprotocol",
+        action="append",
+        default=[],
+        type=_subprotocol,
+        help="offer a subprotocol (repeatable)",
+    )
+    p.add_argument("--origin", type=_origin, help="Origin header, e.g. http://localhost:3000")
+    if timeout:
+        p.add_argument(
+            "--timeout",
+            type=_timeout,
+            default=5.0,
+            metavar="S",
+            help="deadline for the whole diagnosis in seconds (default 5)",
+        )
+
+
+def _tui_parser() -> _Parser:
+    p = _Parser(
+        prog="wsexplorer",
+        description=(
+            "See every hop of a WebSocket connection: how the name resolves, what listens, "
+            "what a live connection tried, and which clients connect or fail (and why)."
+        ),
+        epilog=(
+            "commands:\n"
+            "  wsexplorer [URL]             the terminal UI (default " + DEFAULT_URL + ")\n"
+            "  wsexplorer demo              the teaching scenario (ECONNREFUSED ::1)\n"
+            "  wsexplorer diagnose URL      the report, for people (text) or scripts (--json)\n"
+            "  wsexplorer resolve HOST      how a name resolves, and why\n"
+            "  wsexplorer listeners         listening sockets and the families they accept\n"
+            "  wsexplorer serve             a safe echo server to test against\n"
+            "run 'wsexplorer COMMAND --help' for a command's options"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--version", action="version", version=f"wsexplorer {__version__}")
+    p.add_argument(
+        "url",
+        nargs="?",
+        default=DEFAULT_URL,
+        type=_arg(parse_url),
+        metavar="URL",
+        help=f"WebSocket URL (default {DEFAULT_URL})",
+    )
+    _connection_options(p, timeout=True)
+    p.add_argument(
+        "--demo-server",
+        metavar="BIND",
+        help="run the embedded echo server on BIND (e.g. 0.0.0.0, ::) at the URL's port",
+    )
+    return p
+
+
+def _sub(name: str, description: str) -> _Parser:
+    return _Parser(prog=f"wsexplorer {name}", description=description)
+
+
+def _diagnose_parser() -> _Parser:
+    p = _sub(
+        "diagnose",
+        "Trace a connection to URL and predict, client by client, who connects. "
+        "Exit 0: every modelled client connects; 1: at least one fails; 2: bad input.",
+    )
+    p.add_argument("url", type=_arg(parse_url), metavar="URL")
+    p.add_argument("--json", action="store_true", help="print wsexplorer.diagnosis/1 JSON")
+    p.add_argument("--markdown", action="store_true", help="print the report as Markdown")
+    p.add_argument("--no-dns", action="store_true", help="skip the direct DNS queries")
+    _connection_options(p)
+    return p
+
+
+def _resolve_parser() -> _Parser:
+    p = _sub(
+        "resolve",
+        "Show how HOST resolves: getaddrinfo order, hosts file lines, "
+        "nsswitch, gai.conf and DNS answers per nameserver.",
+    )
+    p.add_argument("host", type=_host, metavar="HOST")
+    p.add_argument("--port", type=_port, default=8080, help="port for getaddrinfo (default 8080)")
+    p.add_argument("--json", action="store_true", help="print wsexplorer.resolve/1 JSON")
+    p.add_argument(
+        "--resolve",
+        action="append",
+        default=[],
+        type=_arg(parse_resolve),
+        metavar="HOST:PORT:ADDR[,ADDR]",
+        help="what-if: pin the answer",
+    )
+    p.add_argument("--no-dns", action="store_true", help="skip the direct DNS queries")
+    p.add_argument(
+        "--dns-timeout",
+        type=_timeout,
+        default=2.0,
+        metavar="S",
+        help="per-query DNS timeout (default 2)",
+    )
+    return p
+
+
+def _listeners_parser() -> _Parser:
+    p = _sub("listeners", "TCP sockets in LISTEN, with the families each really accepts.")
+    p.add_argument("--port", type=_port, help="only this port")
+    p.add_argument("--all", action="store_true", help="add bound UDP sockets too")
+    p.add_argument("--json", action="store_true", help="print wsexplorer.listeners/1 JSON")
+    return p
+
+
+def _serve_parser() -> _Parser:
+    p = _sub(
+        "serve",
+        "A WebSocket echo server that prints each listening socket and which "
+        "families it accepts. Loopback only unless --host says otherwise.",
+    )
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="bind address or name (default 127.0.0.1; '::' or 0.0.0.0 expose it)",
+    )
+    p.add_argument("--port", type=_port_or_zero, default=8080, help="port (default 8080; 0: any)")
+    p.add_argument(
+        "--path",
+        default="/subscribe",
+        help="the WebSocket endpoint (default /subscribe; '*' serves any path)",
+    )
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--dual-stack", action="store_true", help="with --host ::, accept IPv4 too")
+    g.add_argument("--v6only", action="store_true", help="with an IPv6 host, IPv6 only")
+    p.add_argument("--max-size", type=int, default=1 << 20, help="max message bytes (1 MiB)")
+    p.add_argument("--max-connections", type=int, default=256, help="connection cap (256)")
+    p.add_argument("--idle-timeout", type=_timeout, default=300.0, help="idle seconds (300)")
+    return p
+
+
+def _demo_parser() -> _Parser:
+    p = _sub(
+        "demo",
+        "The teaching scenario: an echo server on 0.0.0.0 and the URL "
+        "ws://localhost:PORT/subscribe, where IPv6-first clients fail.",
+    )
+    p.add_argument("--port", type=_port_or_zero, default=8080, help="port (default 8080)")
+    p.add_argument("--bind", default="0.0.0.0", help="demo server bind (default 0.0.0.0)")
+    return p
+
+
+# --------------------------------------------------------------------- commands
+def _options(args: argparse.Namespace, *, dns: bool = True):  # type: ignore[no-untyped-def]
+    from .probes.observe import ObserveOptions
+
+    return ObserveOptions(
+        overrides=tuple(args.resolve),
+        family=args.family,
+        timeout=getattr(args, "timeout", 5.0),
+        headers=tuple(args.header),
+        subprotocols=tuple(args.subprotocol),
+        origin=args.origin,
+        dns=dns,
+    )
+
+
+def cmd_diagnose(args: argparse.Namespace) -> int:
+    from .diagnosis import diagnose
+    from .probes.observe import observe_sync
+    from .report import Style, diagnosis_markdown, diagnosis_text, dump_json
+
+    url: WebSocketURL = args.url
+    obs = observe_sync(url, _options(args, dns=not args.no_dns))
+    result = diagnose(obs)
+    if args.json:
+        print(dump_json(result.to_json()))
+    elif args.markdown:
+        print(diagnosis_markdown(result), end="")
+    else:
+        print(diagnosis_text(result, Style(sys.stdout)), end="")
+    return 0 if result.verdict.ok else 1
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    from .probes.resolution import resolve
+    from .report import Style, dump_json, resolution_text
+
+    override: ResolveOverride | None = next(
+        (o for o in args.resolve if o.applies(args.host, args.port)), None
+    )
+    res = resolve(
+        args.host, args.port, override=override, dns=not args.no_dns, dns_timeout=args.dns_timeout
+    )
+    if args.json:
+        print(dump_json(res.to_json()))
+    else:
+        print(resolution_text(res, Style(sys.stdout)), end="")
+    return 0
+
+
+def cmd_listeners(args: argparse.Namespace) -> int:
+    from .probes.listeners import scan_listeners
+
+    scan = scan_listeners(port=args.port, include_udp=args.all)
+    if args.json:
+        import json
+
+        sys.stdout.write(json.dumps(scan.to_json()) + "\n")
+    else:
+        from .report import Style, listeners_text
+
+        sys.stdout.write(listeners_text(scan, Style(sys.stdout)))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from .probes.server import BindMode, DemoServer, ServerConfig
+    from .report import Style, accepts_text
+
+    if args.max_size < 1 or args.max_connections < 1:
+        raise WsxError("--max-size and --max-connections must be at least 1")
+    mode = (
+        BindMode.DUAL_STACK
+        if args.dual_stack
+        else (BindMode.V6ONLY if args.v6only else BindMode.DEFAULT)
+    )
+    path = None if args.path == "*" else args.path
+    if path is not None and not path.startswith("/"):
+        raise WsxError(f"--path {args.path!r} must start with '/' (or be '*')")
+    config = ServerConfig(
+        host=args.host,
+        port=args.port,
+        path=path,
+        mode=mode,
+        max_size=args.max_size,
+        max_connections=args.max_connections,
+        idle_timeout=args.idle_timeout,
+    )
+    st = Style(sys.stdout)
+    err = Style(sys.stderr)
+
+    async def run() -> None:
+        server = DemoServer(config)
+        listeners = await server.start()
+        for lis in listeners:
+            v6 = "" if lis.v6only is None else f", v6only={int(lis.v6only)}"
+            url_host = f"[{lis.address}]" if ":" in lis.address else lis.address
+            print(
+                f"listening on {lis.display_address()}  accepts {st.bold(accepts_text(lis))}"
+                f"{v6}  ws://{url_host}:{lis.port}{path or '/'}",
+                flush=True,
+            )
+        if server.wildcard:
+            print(
+                err.warn(
+                    "warning: bound to a wildcard address: reachable from the network, "
+                    "not only from this machine"
+                ),
+                file=sys.stderr,
+                flush=True,
+            )
+        print(
+            st.dim(
+                f"echo server; max message {config.max_size} bytes, "
+                f"{config.max_connections} connections, idle timeout "
+                f"{config.idle_timeout:g} s; Ctrl-C stops"
+            ),
+            flush=True,
+        )
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await server.stop()
+
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def cmd_tui(args: argparse.Namespace, demo: bool = False) -> int:
+    from .ui.app import run_app
+
+    return run_app(args, demo=demo)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    import socket
+
+    port = args.port
+    if port == 0 or not _port_free(port):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+    args.url = parse_url(f"ws://localhost:{port}/subscribe")
+    args.demo_server = args.bind
+    args.resolve = []
+    args.family = "auto"
+    args.header, args.subprotocol, args.origin, args.timeout = [], [], None, 5.0
+    return cmd_tui(args, demo=True)
+
+
+def _port_free(port: int) -> bool:
+    import socket
+
+    for af, addr in ((socket.AF_INET, "0.0.0.0"), (socket.AF_INET, "127.0.0.1")):
+        with socket.socket(af) as s:
+            try:
+                s.bind((addr, port))
+            except OSError:
+                return False
+    return True
+
+
+PARSERS = {
+    "diagnose": (_diagnose_parser, cmd_diagnose),
+    "resolve": (_resolve_parser, cmd_resolve),
+    "listeners": (_listeners_parser, cmd_listeners),
+    "serve": (_serve_parser, cmd_serve),
+    "demo": (_demo_parser, cmd_demo),
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0] in PARSERS:
+        make, run = PARSERS[args_list[0]]
+        parser = make()
+        args = parser.parse_args(args_list[1:])
+    else:
+        parser = _tui_parser()
+        args = parser.parse_args(args_list)
+        run = cmd_tui
+    try:
+        return run(args)
+    except WsxError as exc:
+        sys.stderr.write(f"{parser.prog}: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write(f"{parser.prog}: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

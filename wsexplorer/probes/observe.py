@@ -1,0 +1,132 @@
+"""Gather one :class:`Observation` for a URL: resolution, listeners, attempts, probes.
+
+The one I/O driver behind ``diagnose`` and the TUI; the engine that reads its result is pure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..model import (
+    Address,
+    Handshake,
+    ListenerScan,
+    Observation,
+    Resolution,
+    ResolveOverride,
+    SystemFacts,
+    WebSocketURL,
+    is_loopback,
+)
+from .system import local_addresses, system_facts
+
+__all__ = ["ObserveOptions", "is_local_target", "observe", "observe_sync", "probe_targets"]
+
+
+@dataclass(frozen=True, slots=True)
+class ObserveOptions:
+    """What the user asked for, besides the URL."""
+
+    overrides: tuple[ResolveOverride, ...] = ()
+    family: str = "auto"
+    timeout: float = 5.0
+    headers: tuple[tuple[str, str], ...] = ()
+    subprotocols: tuple[str, ...] = ()
+    origin: str | None = None
+    dns: bool = True
+    dns_timeout: float = 2.0
+    resolve_kwargs: dict[str, object] = field(default_factory=dict)
+
+    def override_for(self, host: str, port: int) -> ResolveOverride | None:
+        for o in self.overrides:
+            if o.applies(host, port):
+                return o
+        return None
+
+
+def is_local_target(addresses: Sequence[Address], local: frozenset[str]) -> bool:
+    """True when every address is loopback or one of this machine's own addresses."""
+    return bool(addresses) and all(
+        is_loopback(a.address) or a.address.split("%", 1)[0] in local for a in addresses
+    )
+
+
+def probe_targets(
+    resolution: Resolution, url: WebSocketURL, facts: SystemFacts, local: bool
+) -> list[str]:
+    """Extra addresses worth a measured connect: loopback of both families for a local target
+    (what the ``ipv4-literal`` fix and dual-stack reasoning need), and the name's IPv4
+    addresses (the ``client-family-4`` fix)."""
+    wanted: list[str] = []
+    if local:
+        wanted.append("127.0.0.1")
+        if facts.ipv6_enabled:
+            wanted.append("::1")
+    for a in (*resolution.addresses, *resolution.ipv4.order, *resolution.addrconfig.order):
+        if a.address not in wanted:
+            wanted.append(a.address)
+    return wanted
+
+
+async def observe(
+    url: WebSocketURL, options: ObserveOptions | None = None, *, handshake: bool = True
+) -> Observation:
+    """Resolve, scan listeners, trace and probe; returns within about ``options.timeout``."""
+    from .listeners import scan_listeners
+    from .resolution import resolve
+    from .tracer import probe_addresses, trace
+
+    opts = options or ObserveOptions()
+    start = time.perf_counter()
+    override = opts.override_for(url.host, url.port)
+    res_task = asyncio.to_thread(
+        resolve,
+        url.host,
+        url.port,
+        override=override,
+        dns=opts.dns,
+        dns_timeout=min(opts.dns_timeout, opts.timeout),
+        **opts.resolve_kwargs,  # type: ignore[arg-type]
+    )
+    scan_task = asyncio.to_thread(scan_listeners, port=url.port)
+    facts_task = asyncio.to_thread(lambda: (system_facts(), local_addresses()))
+    resolution, scan, (facts, local_addrs) = await asyncio.gather(res_task, scan_task, facts_task)
+    scan_ok: ListenerScan = scan
+    addresses = resolution.addresses
+    local = is_local_target(addresses, local_addrs) if addresses else url.host == "localhost"
+    remaining = max(opts.timeout - (time.perf_counter() - start), 0.2)
+    attempts, hs = await trace(
+        url,
+        addresses,
+        family=opts.family,
+        timeout=remaining,
+        headers=opts.headers,
+        subprotocols=opts.subprotocols,
+        origin=opts.origin,
+        do_handshake=handshake,
+    )
+    tried = {a.address for a in attempts}
+    extra = [a for a in probe_targets(resolution, url, facts, local) if a not in tried]
+    if not facts.ipv6_enabled:
+        extra = [a for a in extra if ":" not in a]
+    probes = await probe_addresses(extra, url.port, timeout=min(1.0, remaining)) if extra else ()
+    return Observation(
+        url=url,
+        resolution=resolution,
+        listeners=scan_ok.on_port(url.port),
+        listeners_known=scan_ok.error is None,
+        local_target=local,
+        attempts=attempts,
+        handshake=hs if handshake else Handshake(None, hs.outcome),
+        probes=probes,
+        system=facts,
+        family=opts.family,
+    )
+
+
+def observe_sync(url: WebSocketURL, options: ObserveOptions | None = None) -> Observation:
+    """:func:`observe` for callers without an event loop (the CLI)."""
+    return asyncio.run(observe(url, options))

@@ -1,0 +1,67 @@
+"""Machine facts that change what clients do: IPv6 on or off, configured families, bindv6only."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from pathlib import Path
+
+from ..model import SystemFacts
+
+__all__ = ["local_addresses", "system_facts"]
+
+
+def _read(path: str) -> str | None:
+    try:
+        return Path(path).read_text()
+    except OSError:
+        return None
+
+
+def local_addresses() -> frozenset[str]:
+    """Every address configured on this machine's interfaces (both families, zones dropped)."""
+    out: set[str] = {"127.0.0.1"}
+    try:
+        import psutil
+
+        for addrs in psutil.net_if_addrs().values():
+            for a in addrs:
+                if a.family in (socket.AF_INET, socket.AF_INET6):
+                    out.add(a.address.split("%", 1)[0])
+    except Exception:  # pragma: no cover - psutil missing or unsupported platform
+        pass
+    text = _read("/proc/net/if_inet6")
+    if text:
+        for line in text.splitlines():
+            hexaddr = line.split()[0] if line.split() else ""
+            if len(hexaddr) == 32:
+                out.add(str(ipaddress.IPv6Address(bytes.fromhex(hexaddr))))
+    return frozenset(out)
+
+
+def system_facts(addresses: frozenset[str] | None = None) -> SystemFacts:
+    """Read IPv6 state, the families ``AI_ADDRCONFIG`` counts, and ``net.ipv6.bindv6only``.
+
+    A family counts as configured only with an address other than loopback (glibc's
+    ``AI_ADDRCONFIG`` rule, KNOWLEDGE.md "Name resolution"); link-local IPv6 counts.
+    """
+    addrs = local_addresses() if addresses is None else addresses
+    v6_text = _read("/proc/net/if_inet6")
+    ipv6_enabled = bool(v6_text and v6_text.strip()) if v6_text is not None else "::1" in addrs
+    has_ipv4 = has_ipv6 = False
+    for a in addrs:
+        try:
+            ip = ipaddress.ip_address(a)
+        except ValueError:
+            continue
+        if ip.is_loopback:
+            continue
+        if ip.version == 4:
+            has_ipv4 = True
+        else:
+            has_ipv6 = True
+    b = _read("/proc/sys/net/ipv6/bindv6only")
+    bindv6only = int(b.strip()) if b and b.strip().isdigit() else None
+    return SystemFacts(
+        ipv6_enabled=ipv6_enabled, has_ipv4=has_ipv4, has_ipv6=has_ipv6, bindv6only=bindv6only
+    )

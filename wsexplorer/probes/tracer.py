@@ -1,0 +1,266 @@
+"""Trace a connection: one TCP connect per resolved address, then the WebSocket handshake.
+
+Everything runs against one deadline and never raises for network trouble: every outcome
+is a value (:class:`Attempt`, :class:`Handshake`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import socket
+import ssl
+import time
+from collections.abc import Sequence
+
+from ..model import (
+    Address,
+    Attempt,
+    AttemptOutcome,
+    Family,
+    Handshake,
+    HandshakeOutcome,
+    WebSocketURL,
+    split_zone,
+)
+
+__all__ = ["connect_one", "handshake", "probe_addresses", "sockaddr", "trace"]
+
+_REFUSED = {errno.ECONNREFUSED}
+_UNREACHABLE = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT}
+
+
+def sockaddr(address: str, port: int) -> tuple[socket.AddressFamily, tuple[object, ...]]:
+    """The socket family and sockaddr for an IP literal (zone ids resolved to scope ids)."""
+    addr, zone = split_zone(address)
+    if ":" in addr:
+        scope = 0
+        if zone:
+            scope = int(zone) if zone.isdigit() else socket.if_nametoindex(zone)
+        return socket.AF_INET6, (addr, port, 0, scope)
+    return socket.AF_INET, (addr, port)
+
+
+def _classify(exc: BaseException) -> tuple[AttemptOutcome, str]:
+    if isinstance(exc, TimeoutError):
+        return AttemptOutcome.TIMEOUT, "timed out"
+    if isinstance(exc, OSError):
+        text = f"[Errno {exc.errno}] {exc.strerror}" if exc.errno else str(exc)
+        if exc.errno in _REFUSED:
+            return AttemptOutcome.REFUSED, text
+        if exc.errno in _UNREACHABLE:
+            return AttemptOutcome.UNREACHABLE, text
+        return AttemptOutcome.ERROR, text
+    return AttemptOutcome.ERROR, f"{type(exc).__name__}: {exc}"
+
+
+async def connect_one(
+    address: str, port: int, timeout: float, t0: float | None = None
+) -> tuple[Attempt, socket.socket | None]:
+    """Open one TCP connection; return the attempt and the connected socket (or ``None``)."""
+    loop = asyncio.get_running_loop()
+    base = time.perf_counter() if t0 is None else t0
+    start = time.perf_counter()
+    fam_enum = Family.IPV6 if ":" in address else Family.IPV4
+    sock: socket.socket | None = None
+    try:
+        af, sa = sockaddr(address, port)
+        sock = socket.socket(af, socket.SOCK_STREAM)
+        sock.setblocking(False)
+        async with asyncio.timeout(max(timeout, 0.001)):
+            await loop.sock_connect(sock, sa)
+    except (OSError, TimeoutError, ValueError) as exc:
+        if sock is not None:
+            sock.close()
+        outcome, text = _classify(exc)
+        end = time.perf_counter()
+        return (
+            Attempt(
+                address, fam_enum, outcome, text, (end - start) * 1000, (start - base) * 1000, port
+            ),
+            None,
+        )
+    end = time.perf_counter()
+    attempt = Attempt(
+        address,
+        fam_enum,
+        AttemptOutcome.CONNECTED,
+        None,
+        (end - start) * 1000,
+        (start - base) * 1000,
+        port,
+    )
+    return attempt, sock
+
+
+async def probe_addresses(
+    addresses: Sequence[str], port: int, timeout: float = 1.0
+) -> tuple[Attempt, ...]:
+    """Connect to each address concurrently and close at once: a measured reachability row."""
+    t0 = time.perf_counter()
+    results = await asyncio.gather(*(connect_one(a, port, timeout, t0) for a in addresses))
+    out = []
+    for attempt, sock in results:
+        if sock is not None:
+            sock.close()
+        out.append(attempt)
+    return tuple(out)
+
+
+async def handshake(
+    url: WebSocketURL,
+    sock: socket.socket,
+    address: str,
+    *,
+    timeout: float,
+    headers: Sequence[tuple[str, str]] = (),
+    subprotocols: Sequence[str] = (),
+    origin: str | None = None,
+    keep_open: bool = False,
+) -> tuple[Handshake, object | None]:
+    """Run the WebSocket opening handshake over a connected socket.
+
+    Returns the :class:`Handshake` and, with ``keep_open``, the open websockets
+    ``ClientConnection`` (else it is closed and ``None`` returned).
+    """
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import InvalidHandshake, InvalidMessage, InvalidStatus
+
+    start = time.perf_counter()
+    ssl_ctx: ssl.SSLContext | None = ssl.create_default_context() if url.secure else None
+    kwargs: dict[str, object] = {
+        "sock": sock,
+        "open_timeout": max(timeout, 0.01),
+        "additional_headers": list(headers) or None,
+        "subprotocols": list(subprotocols) or None,
+        "origin": origin,
+        "proxy": None,
+        "close_timeout": 1,
+        "max_size": 2**24,
+    }
+    if ssl_ctx is not None:
+        kwargs["ssl"] = ssl_ctx
+        kwargs["server_hostname"] = url.host
+    try:
+        conn = await connect(url.geturl(), **kwargs)  # type: ignore[arg-type]
+    except InvalidStatus as exc:
+        resp = exc.response
+        return Handshake(
+            address,
+            HandshakeOutcome.HTTP_STATUS,
+            resp.status_code,
+            resp.reason_phrase,
+            tuple((k, v) for k, v in resp.headers.raw_items()),
+            None,
+            f"server rejected WebSocket connection: HTTP {resp.status_code}",
+            (time.perf_counter() - start) * 1000,
+        ), None
+    except TimeoutError:
+        return Handshake(
+            address,
+            HandshakeOutcome.TIMEOUT,
+            error="timed out during opening handshake",
+            elapsed_ms=(time.perf_counter() - start) * 1000,
+        ), None
+    except InvalidMessage as exc:
+        cause = exc.__cause__
+        closed = isinstance(cause, EOFError)
+        return Handshake(
+            address,
+            HandshakeOutcome.CLOSED if closed else HandshakeOutcome.INVALID,
+            error=f"{exc}" + (f": {cause}" if cause and not closed else ""),
+            elapsed_ms=(time.perf_counter() - start) * 1000,
+        ), None
+    except (InvalidHandshake, OSError, ssl.SSLError, EOFError) as exc:
+        return Handshake(
+            address,
+            HandshakeOutcome.ERROR,
+            error=f"{type(exc).__name__}: {exc}",
+            elapsed_ms=(time.perf_counter() - start) * 1000,
+        ), None
+    resp = conn.response
+    hs = Handshake(
+        address,
+        HandshakeOutcome.OK,
+        resp.status_code if resp is not None else 101,
+        resp.reason_phrase if resp is not None else None,
+        tuple((k, v) for k, v in resp.headers.raw_items()) if resp is not None else (),
+        conn.subprotocol,
+        None,
+        (time.perf_counter() - start) * 1000,
+    )
+    if keep_open:
+        return hs, conn
+    try:
+        async with asyncio.timeout(1):
+            await conn.close()
+    except (TimeoutError, OSError):
+        pass
+    return hs, None
+
+
+def _select(addresses: Sequence[Address], family: str) -> list[Address]:
+    if family == "4":
+        return [a for a in addresses if a.family is Family.IPV4]
+    if family == "6":
+        return [a for a in addresses if a.family is Family.IPV6]
+    return list(addresses)
+
+
+async def trace(
+    url: WebSocketURL,
+    addresses: Sequence[Address],
+    *,
+    family: str = "auto",
+    timeout: float = 5.0,
+    headers: Sequence[tuple[str, str]] = (),
+    subprotocols: Sequence[str] = (),
+    origin: str | None = None,
+    do_handshake: bool = True,
+) -> tuple[tuple[Attempt, ...], Handshake]:
+    """Try every address in order (all of them, to measure each), then handshake on the first
+    one that connected. The whole trace ends within ``timeout`` seconds.
+    """
+    deadline = time.perf_counter() + timeout
+    t0 = time.perf_counter()
+    attempts: list[Attempt] = []
+    first: tuple[str, socket.socket] | None = None
+    for addr in _select(addresses, family):
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0:
+            attempts.append(
+                Attempt(
+                    addr.address,
+                    addr.family,
+                    AttemptOutcome.TIMEOUT,
+                    "not tried: deadline reached",
+                    0.0,
+                    (time.perf_counter() - t0) * 1000,
+                    url.port,
+                )
+            )
+            continue
+        attempt, sock = await connect_one(addr.address, url.port, remaining, t0)
+        attempts.append(attempt)
+        if sock is not None:
+            if first is None:
+                first = (addr.address, sock)
+            else:
+                sock.close()
+    if first is None:
+        return tuple(attempts), Handshake(None, HandshakeOutcome.NOT_ATTEMPTED)
+    address, sock = first
+    if not do_handshake:
+        sock.close()
+        return tuple(attempts), Handshake(address, HandshakeOutcome.NOT_ATTEMPTED)
+    remaining = max(deadline - time.perf_counter(), 0.05)
+    hs, _ = await handshake(
+        url,
+        sock,
+        address,
+        timeout=remaining,
+        headers=headers,
+        subprotocols=subprotocols,
+        origin=origin,
+    )
+    return tuple(attempts), hs
