@@ -24,6 +24,7 @@ from .hosts import HostsEntry, HostsFile, HostsProblem, parse_hosts
 from .listener import AcceptsSource, Listener, ListenerScan, accepts_for, listener_takes
 from .override import ResolveOverride, parse_resolve
 from .resolution import DnsAnswer, DnsOutcome, DnsReport, GaiResult, Resolution
+from .session import Direction, SessionEvent, SessionEventKind, SessionState
 from .url import DEFAULT_URL, WebSocketURL, parse_port, parse_url, redact_query
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "ClientTry",
     "Confidence",
     "Diagnosis",
+    "Direction",
     "DnsAnswer",
     "DnsOutcome",
     "DnsReport",
@@ -57,6 +59,9 @@ __all__ = [
     "Observation",
     "Resolution",
     "ResolveOverride",
+    "SessionEvent",
+    "SessionEventKind",
+    "SessionState",
     "Source",
     "SystemFacts",
     "Verdict",

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from ..model import (
     Address,
-    Handshake,
     ListenerScan,
     Observation,
     Resolution,
@@ -22,6 +22,8 @@ from ..model import (
     is_loopback,
 )
 from .system import local_addresses, system_facts
+
+T = TypeVar("T")
 
 __all__ = ["ObserveOptions", "is_local_target", "observe", "observe_sync", "probe_targets"]
 
@@ -72,9 +74,19 @@ def probe_targets(
 
 
 async def observe(
-    url: WebSocketURL, options: ObserveOptions | None = None, *, handshake: bool = True
+    url: WebSocketURL,
+    options: ObserveOptions | None = None,
+    *,
+    handshake: bool = True,
+    on_stage: Callable[[str, object], None] | None = None,
 ) -> Observation:
-    """Resolve, scan listeners, trace and probe; returns within about ``options.timeout``."""
+    """Resolve, scan listeners, trace and probe; returns within about ``options.timeout``.
+
+    ``on_stage(name, value)`` is called in the event loop as each part arrives, so a UI can
+    fill its panes progressively: ``("resolution", Resolution)``, ``("listeners",
+    ListenerScan)``, ``("system", SystemFacts)``, ``("attempts", (attempts, handshake))``,
+    ``("probes", probes)``. Blocking probes run in threads; the loop never blocks.
+    """
     from .listeners import scan_listeners
     from .resolution import resolve
     from .tracer import probe_addresses, trace
@@ -82,6 +94,13 @@ async def observe(
     opts = options or ObserveOptions()
     start = time.perf_counter()
     override = opts.override_for(url.host, url.port)
+    stage = on_stage or (lambda _name, _value: None)
+
+    async def staged(name: str, coro: Awaitable[T]) -> T:
+        value = await coro
+        stage(name, value)
+        return value
+
     res_task = asyncio.to_thread(
         resolve,
         url.host,
@@ -93,7 +112,10 @@ async def observe(
     )
     scan_task = asyncio.to_thread(scan_listeners, port=url.port)
     facts_task = asyncio.to_thread(lambda: (system_facts(), local_addresses()))
-    resolution, scan, (facts, local_addrs) = await asyncio.gather(res_task, scan_task, facts_task)
+    resolution, scan, (facts, local_addrs) = await asyncio.gather(
+        staged("resolution", res_task), staged("listeners", scan_task), facts_task
+    )
+    stage("system", facts)
     scan_ok: ListenerScan = scan
     addresses = resolution.addresses
     local = is_local_target(addresses, local_addrs) if addresses else url.host == "localhost"
@@ -108,11 +130,13 @@ async def observe(
         origin=opts.origin,
         do_handshake=handshake,
     )
+    stage("attempts", (attempts, hs))
     tried = {a.address for a in attempts}
     extra = [a for a in probe_targets(resolution, url, facts, local) if a not in tried]
     if not facts.ipv6_enabled:
         extra = [a for a in extra if ":" not in a]
     probes = await probe_addresses(extra, url.port, timeout=min(1.0, remaining)) if extra else ()
+    stage("probes", probes)
     return Observation(
         url=url,
         resolution=resolution,
@@ -120,7 +144,7 @@ async def observe(
         listeners_known=scan_ok.error is None,
         local_target=local,
         attempts=attempts,
-        handshake=hs if handshake else Handshake(None, hs.outcome),
+        handshake=hs,
         probes=probes,
         system=facts,
         family=opts.family,

@@ -207,7 +207,7 @@ class DemoServer:
 
         On failure the previous configuration is restored and the error re-raised.
         """
-        old = self.config
+        old = replace(self.config, port=self.port)  # keep the port a port-0 bind got
         await self.stop()
         self.config = replace(old, **changes)  # type: ignore[arg-type]
         try:

@@ -24,7 +24,7 @@ from ..model import (
     split_zone,
 )
 
-__all__ = ["connect_one", "handshake", "probe_addresses", "sockaddr", "trace"]
+__all__ = ["connect_one", "handshake", "probe_addresses", "select_family", "sockaddr", "trace"]
 
 _REFUSED = {errno.ECONNREFUSED}
 _UNREACHABLE = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT}
@@ -199,7 +199,8 @@ async def handshake(
     return hs, None
 
 
-def _select(addresses: Sequence[Address], family: str) -> list[Address]:
+def select_family(addresses: Sequence[Address], family: str) -> list[Address]:
+    """Keep one family ("4" / "6") or every address ("auto"), in order."""
     if family == "4":
         return [a for a in addresses if a.family is Family.IPV4]
     if family == "6":
@@ -225,7 +226,7 @@ async def trace(
     t0 = time.perf_counter()
     attempts: list[Attempt] = []
     first: tuple[str, socket.socket] | None = None
-    for addr in _select(addresses, family):
+    for addr in select_family(addresses, family):
         remaining = deadline - time.perf_counter()
         if remaining <= 0:
             attempts.append(

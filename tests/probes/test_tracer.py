@@ -1,0 +1,123 @@
+"""The tracer against real sockets on loopback: refused, connected, handshake outcomes."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+import pytest
+
+from wsexplorer.model import Address, AttemptOutcome, HandshakeOutcome, parse_url
+from wsexplorer.probes.server import DemoServer, ServerConfig
+from wsexplorer.probes.tracer import probe_addresses, trace
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _has_ipv6() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+async def test_refused_then_connected_then_101() -> None:
+    server = DemoServer(ServerConfig(host="127.0.0.1", port=0, path="/subscribe"))
+    (lis,) = await server.start()
+    try:
+        url = parse_url(f"ws://localhost:{lis.port}/subscribe")
+        addrs = [Address.of("::1"), Address.of("127.0.0.1")] if _has_ipv6() else [
+            Address.of("127.0.0.2"), Address.of("127.0.0.1")]
+        attempts, hs = await trace(url, addrs, timeout=5)
+        assert [a.outcome for a in attempts] == [AttemptOutcome.REFUSED, AttemptOutcome.CONNECTED]
+        assert "Errno 111" in (attempts[0].error or "")
+        assert hs.outcome is HandshakeOutcome.OK and hs.status == 101
+        assert hs.address == "127.0.0.1"
+        assert any(k.lower() == "upgrade" for k, _ in hs.headers)
+        only4, _ = await trace(url, addrs, family="4", timeout=5)
+        assert {a.family.value for a in only4} == {"ipv4"}
+    finally:
+        await server.stop()
+
+
+async def test_wrong_path_is_http_404() -> None:
+    server = DemoServer(ServerConfig(host="127.0.0.1", port=0, path="/subscribe"))
+    (lis,) = await server.start()
+    try:
+        url = parse_url(f"ws://127.0.0.1:{lis.port}/nope")
+        _, hs = await trace(url, [Address.of("127.0.0.1")], timeout=5)
+        assert hs.outcome is HandshakeOutcome.HTTP_STATUS and hs.status == 404
+    finally:
+        await server.stop()
+
+
+async def test_silent_server_is_handshake_timeout_within_deadline() -> None:
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # accepts TCP (kernel backlog) and never answers the upgrade
+    port = silent.getsockname()[1]
+    try:
+        url = parse_url(f"ws://127.0.0.1:{port}/")
+        loop = asyncio.get_running_loop()
+        t0 = loop.time()
+        attempts, hs = await trace(url, [Address.of("127.0.0.1")], timeout=0.5)
+        assert attempts[0].outcome is AttemptOutcome.CONNECTED
+        assert hs.outcome is HandshakeOutcome.TIMEOUT
+        assert loop.time() - t0 < 5  # hang guard only
+    finally:
+        silent.close()
+
+
+async def test_plain_http_server_gives_its_status() -> None:
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+        await writer.drain()
+        writer.close()
+
+    srv = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = srv.sockets[0].getsockname()[1]
+    try:
+        _, hs = await trace(parse_url(f"ws://127.0.0.1:{port}/"), [Address.of("127.0.0.1")],
+                            timeout=3)
+        assert hs.outcome is HandshakeOutcome.HTTP_STATUS and hs.status == 200
+    finally:
+        srv.close()
+
+
+async def test_garbage_answer_is_invalid() -> None:
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read(100)
+        writer.write(b"\x00\xffgarbage garbage\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    srv = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = srv.sockets[0].getsockname()[1]
+    try:
+        _, hs = await trace(parse_url(f"ws://127.0.0.1:{port}/"), [Address.of("127.0.0.1")],
+                            timeout=3)
+        assert hs.outcome in (HandshakeOutcome.INVALID, HandshakeOutcome.CLOSED)
+        assert hs.error
+    finally:
+        srv.close()
+
+
+async def test_nothing_to_try_and_probe_row() -> None:
+    port = _free_port()
+    attempts, hs = await trace(parse_url(f"ws://127.0.0.1:{port}/"), [], timeout=1)
+    assert attempts == () and hs.outcome is HandshakeOutcome.NOT_ATTEMPTED
+    row = await probe_addresses(["127.0.0.1"], port, timeout=1)
+    assert row[0].outcome is AttemptOutcome.REFUSED
+
+
+@pytest.mark.parametrize("bad", ["fe80::1%nosuchif0"])
+async def test_bad_zone_is_an_error_value(bad: str) -> None:
+    attempts, _ = await trace(parse_url("ws://localhost:1/"), [Address.of(bad)], timeout=1)
+    assert attempts[0].outcome in (AttemptOutcome.ERROR, AttemptOutcome.UNREACHABLE)

@@ -1,0 +1,214 @@
+"""A live WebSocket session: per-address attempts as they happen, handshake, messages, ping.
+
+Runs in the caller's event loop (the TUI's); every outcome is reported through
+``on_event`` as a :class:`SessionEvent`, never raised. Message text kept per event is
+capped, so a flood cannot grow memory without bound (the UI caps the number of events).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable, Sequence
+
+from ..model import (
+    Address,
+    Direction,
+    Handshake,
+    HandshakeOutcome,
+    SessionEvent,
+    SessionEventKind,
+    SessionState,
+    WebSocketURL,
+)
+from .tracer import connect_one, handshake, select_family
+
+__all__ = ["MAX_TEXT", "LiveSession", "select_family"]
+
+MAX_TEXT = 4096  # characters of a message kept for display
+
+
+class LiveSession:
+    """One connection attempt and, if it opens, the conversation over it.
+
+    Args:
+        url: where to connect (its host is only used for the Host header and TLS).
+        addresses: the addresses to try, in order (already filtered by family).
+        on_event: called in the event loop for every :class:`SessionEvent`.
+        timeout: deadline for connect + handshake, seconds.
+    """
+
+    def __init__(
+        self,
+        url: WebSocketURL,
+        addresses: Sequence[Address],
+        on_event: Callable[[SessionEvent], None],
+        *,
+        timeout: float = 5.0,
+        headers: Sequence[tuple[str, str]] = (),
+        subprotocols: Sequence[str] = (),
+        origin: str | None = None,
+    ) -> None:
+        self.url = url
+        self.addresses = tuple(addresses)
+        self.timeout = timeout
+        self.headers = tuple(headers)
+        self.subprotocols = tuple(subprotocols)
+        self.origin = origin
+        self._emit = on_event
+        self._t0 = time.perf_counter()
+        self._conn: object | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self.state = SessionState.IDLE
+        self.handshake: Handshake | None = None
+        self.received = 0
+
+    def _now(self) -> float:
+        return (time.perf_counter() - self._t0) * 1000
+
+    def _event(self, kind: SessionEventKind, **kw: object) -> None:
+        self._emit(SessionEvent(kind, self._now(), **kw))  # type: ignore[arg-type]
+
+    def _set_state(self, state: SessionState) -> None:
+        self.state = state
+        self._event(SessionEventKind.STATE, state=state, text=state.value)
+
+    async def connect(self) -> Handshake:
+        """Try each address in order until one connects, then handshake and start reading."""
+        self._set_state(SessionState.CONNECTING)
+        deadline = time.perf_counter() + self.timeout
+        sock = None
+        chosen: str | None = None
+        if not self.addresses:
+            self._event(SessionEventKind.ERROR, text=f"{self.url.host} has no address to try")
+        for addr in self.addresses:
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                self._event(
+                    SessionEventKind.ERROR, text="deadline reached before trying " + addr.address
+                )
+                break
+            attempt, sock = await connect_one(addr.address, self.url.port, remaining, self._t0)
+            self._event(
+                SessionEventKind.ATTEMPT,
+                attempt=attempt,
+                text=f"{addr.address} {attempt.outcome.value}",
+            )
+            if sock is not None:
+                chosen = addr.address
+                break
+        if sock is None or chosen is None:
+            hs = Handshake(None, HandshakeOutcome.NOT_ATTEMPTED, error="no address connected")
+            self.handshake = hs
+            self._event(SessionEventKind.HANDSHAKE, handshake=hs, text="not attempted")
+            self._set_state(SessionState.FAILED)
+            return hs
+        remaining = max(deadline - time.perf_counter(), 0.05)
+        hs, conn = await handshake(
+            self.url,
+            sock,
+            chosen,
+            timeout=remaining,
+            headers=self.headers,
+            subprotocols=self.subprotocols,
+            origin=self.origin,
+            keep_open=True,
+        )
+        self.handshake = hs
+        self._event(
+            SessionEventKind.HANDSHAKE,
+            handshake=hs,
+            text=str(hs.status) if hs.status else hs.outcome.value,
+        )
+        if conn is None:
+            self._set_state(SessionState.FAILED)
+            return hs
+        self._conn = conn
+        self._set_state(SessionState.OPEN)
+        self._reader = asyncio.create_task(self._read())
+        return hs
+
+    async def _read(self) -> None:
+        from websockets.exceptions import ConnectionClosed
+
+        conn = self._conn
+        try:
+            while True:
+                message = await conn.recv()  # type: ignore[attr-defined]
+                self.received += 1
+                binary = isinstance(message, bytes)
+                size = len(message)
+                if binary:
+                    shown = message[:64].hex(" ") + (" …" if size > 64 else "")
+                else:
+                    shown = message[:MAX_TEXT] + ("…" if size > MAX_TEXT else "")
+                self._event(
+                    SessionEventKind.MESSAGE,
+                    direction=Direction.IN,
+                    text=shown,
+                    size=size,
+                    binary=binary,
+                )
+        except ConnectionClosed as exc:
+            rcvd = exc.rcvd
+            code = rcvd.code if rcvd is not None else 1006
+            reason = rcvd.reason if rcvd is not None else "connection lost without a close frame"
+            self._event(SessionEventKind.CLOSE, code=code, text=reason or "")
+        except Exception as exc:  # a protocol error from a hostile peer
+            self._event(SessionEventKind.ERROR, text=f"{type(exc).__name__}: {exc}")
+        finally:
+            self._conn = None
+            if self.state is not SessionState.CLOSING:
+                self._set_state(SessionState.CLOSED)
+
+    async def send(self, text: str) -> bool:
+        """Send one text message; False (with an error event) if not open."""
+        conn = self._conn
+        if conn is None:
+            self._event(SessionEventKind.ERROR, text="not connected: press c to connect")
+            return False
+        try:
+            await conn.send(text)  # type: ignore[attr-defined]
+        except Exception as exc:
+            self._event(SessionEventKind.ERROR, text=f"send failed: {exc}")
+            return False
+        self._event(
+            SessionEventKind.MESSAGE, direction=Direction.OUT, text=text[:MAX_TEXT], size=len(text)
+        )
+        return True
+
+    async def ping(self) -> float | None:
+        """Measure one ping round trip in ms (None if not open or no pong in time)."""
+        conn = self._conn
+        if conn is None:
+            self._event(SessionEventKind.ERROR, text="not connected: press c to connect")
+            return None
+        start = time.perf_counter()
+        try:
+            waiter = await conn.ping()  # type: ignore[attr-defined]
+            async with asyncio.timeout(self.timeout):
+                await waiter
+        except Exception as exc:
+            self._event(SessionEventKind.ERROR, text=f"ping failed: {type(exc).__name__} {exc}")
+            return None
+        rtt = (time.perf_counter() - start) * 1000
+        self._event(SessionEventKind.PING, rtt_ms=rtt, text=f"{rtt:.2f} ms")
+        return rtt
+
+    async def close(self, code: int = 1000, reason: str = "") -> None:
+        """Close politely (bounded wait), then stop reading."""
+        conn = self._conn
+        if conn is not None:
+            self._set_state(SessionState.CLOSING)
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(2):
+                    await conn.close(code, reason)  # type: ignore[attr-defined]
+        if self._reader is not None:
+            self._reader.cancel()
+            with contextlib.suppress(BaseException):
+                await self._reader
+            self._reader = None
+        self._conn = None
+        if self.state not in (SessionState.CLOSED, SessionState.FAILED, SessionState.IDLE):
+            self._set_state(SessionState.CLOSED)
