@@ -10,10 +10,7 @@ import pytest
 
 
 def _loaded(module: str) -> set[str]:
-    code = (
-        f"import json, sys; import {module}; "
-        "print(json.dumps(sorted(m for m in sys.modules)))"
-    )
+    code = f"import json, sys; import {module}; print(json.dumps(sorted(m for m in sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return set(json.loads(out.stdout))
 
@@ -26,8 +23,14 @@ def test_pure_layers_load_no_textual_no_websockets(module: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "module", ["wsexplorer.cli", "wsexplorer.report", "wsexplorer.probes.observe",
-               "wsexplorer.probes.tracer", "wsexplorer.probes.server"],
+    "module",
+    [
+        "wsexplorer.cli",
+        "wsexplorer.report",
+        "wsexplorer.probes.observe",
+        "wsexplorer.probes.tracer",
+        "wsexplorer.probes.server",
+    ],
 )
 def test_headless_modules_load_no_textual(module: str) -> None:
     assert "textual" not in _loaded(module)

@@ -218,7 +218,7 @@ def _resolve_parser() -> _Parser:
         "nsswitch, gai.conf and DNS answers per nameserver.",
     )
     p.add_argument("host", type=_host, metavar="HOST")
-    p.add_argument("--port", type=_port, default=8080, help="port for getaddrinfo (default 8080)")
+    p.add_argument("--port", type=_arg(_port), default=8080, help="port for getaddrinfo (default 8080)")
     p.add_argument("--json", action="store_true", help="print wsexplorer.resolve/1 JSON")
     p.add_argument(
         "--resolve",
@@ -241,7 +241,7 @@ def _resolve_parser() -> _Parser:
 
 def _listeners_parser() -> _Parser:
     p = _sub("listeners", "TCP sockets in LISTEN, with the families each really accepts.")
-    p.add_argument("--port", type=_port, help="only this port")
+    p.add_argument("--port", type=_arg(_port), help="only this port")
     p.add_argument("--all", action="store_true", help="add bound UDP sockets too")
     p.add_argument("--json", action="store_true", help="print wsexplorer.listeners/1 JSON")
     return p
@@ -258,7 +258,7 @@ def _serve_parser() -> _Parser:
         default="127.0.0.1",
         help="bind address or name (default 127.0.0.1; '::' or 0.0.0.0 expose it)",
     )
-    p.add_argument("--port", type=_port_or_zero, default=8080, help="port (default 8080; 0: any)")
+    p.add_argument("--port", type=_arg(_port_or_zero), default=8080, help="port (default 8080; 0: any)")
     p.add_argument(
         "--path",
         default="/subscribe",
@@ -279,7 +279,7 @@ def _demo_parser() -> _Parser:
         "The teaching scenario: an echo server on 0.0.0.0 and the URL "
         "ws://localhost:PORT/subscribe, where IPv6-first clients fail.",
     )
-    p.add_argument("--port", type=_port_or_zero, default=8080, help="port (default 8080)")
+    p.add_argument("--port", type=_arg(_port_or_zero), default=8080, help="port (default 8080)")
     p.add_argument("--bind", default="0.0.0.0", help="demo server bind (default 0.0.0.0)")
     return p
 

@@ -18,7 +18,9 @@ V4, V6 = Family.IPV4, Family.IPV6
         (V6, "::1", False, (V6,)),
     ],
 )
-def test_accepts(family: Family, address: str, v6only: bool | None, accepts: tuple[Family, ...]) -> None:
+def test_accepts(
+    family: Family, address: str, v6only: bool | None, accepts: tuple[Family, ...]
+) -> None:
     assert accepts_for(family, address, v6only) == accepts
 
 

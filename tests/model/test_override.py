@@ -10,7 +10,10 @@ from wsexplorer.model import Family, InvalidResolve, parse_resolve
 def test_curl_syntax() -> None:
     o = parse_resolve("localhost:8080:[::1],127.0.0.1")
     assert o.host == "localhost" and o.port == 8080
-    assert [(a.address, a.family) for a in o.addresses] == [("::1", Family.IPV6), ("127.0.0.1", Family.IPV4)]
+    assert [(a.address, a.family) for a in o.addresses] == [
+        ("::1", Family.IPV6),
+        ("127.0.0.1", Family.IPV4),
+    ]
     assert o.applies("LOCALHOST", 8080) and not o.applies("localhost", 8081)
     assert o.spec() == "localhost:8080:[::1],127.0.0.1"
     assert parse_resolve("*:*:127.0.0.1").applies("anything", 1)

@@ -82,7 +82,11 @@ def test_parse_url_accepts_or_raises_its_error(text: str) -> None:
         assert parse_url(u.geturl()) == u
 
 
-@given(st.from_regex(r"(ws|wss)://[a-z0-9.\-\[\]:%@]{0,40}(:[0-9]{0,6})?(/[ -~]{0,20})?", fullmatch=True))
+@given(
+    st.from_regex(
+        r"(ws|wss)://[a-z0-9.\-\[\]:%@]{0,40}(:[0-9]{0,6})?(/[ -~]{0,20})?", fullmatch=True
+    )
+)
 def test_parse_url_structured_fuzz(text: str) -> None:
     try:
         parse_url(text)

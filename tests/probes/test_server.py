@@ -34,7 +34,9 @@ def _reach(port: int, addr: str) -> bool:
         ("::1", BindMode.DEFAULT, {Family.IPV6}),
     ],
 )
-async def test_bind_modes_accept_what_they_say(host: str, mode: BindMode, families: set[Family]) -> None:
+async def test_bind_modes_accept_what_they_say(
+    host: str, mode: BindMode, families: set[Family]
+) -> None:
     server = DemoServer(ServerConfig(host=host, port=0, mode=mode))
     listeners = await server.start()
     try:
@@ -52,8 +54,10 @@ async def test_bind_modes_accept_what_they_say(host: str, mode: BindMode, famili
 
 
 def test_conflicting_options_are_one_line_errors() -> None:
-    for cfg in (ServerConfig(host="0.0.0.0", mode=BindMode.DUAL_STACK),
-                ServerConfig(host="127.0.0.1", mode=BindMode.V6ONLY)):
+    for cfg in (
+        ServerConfig(host="0.0.0.0", mode=BindMode.DUAL_STACK),
+        ServerConfig(host="127.0.0.1", mode=BindMode.V6ONLY),
+    ):
         with pytest.raises(InvalidServeOption) as err:
             asyncio.run(DemoServer(cfg).start())
         assert "\n" not in str(err.value) and isinstance(err.value, WsxError)
@@ -71,8 +75,16 @@ async def test_address_in_use_is_reported() -> None:
 
 
 async def test_echo_path_caps_and_idle() -> None:
-    server = DemoServer(ServerConfig(host="127.0.0.1", port=0, path="/subscribe",
-                                     max_size=1000, max_connections=2, idle_timeout=0.5))
+    server = DemoServer(
+        ServerConfig(
+            host="127.0.0.1",
+            port=0,
+            path="/subscribe",
+            max_size=1000,
+            max_connections=2,
+            idle_timeout=0.5,
+        )
+    )
     await server.start()
     base = f"ws://127.0.0.1:{server.port}"
     try:

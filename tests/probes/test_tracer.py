@@ -32,8 +32,11 @@ async def test_refused_then_connected_then_101() -> None:
     (lis,) = await server.start()
     try:
         url = parse_url(f"ws://localhost:{lis.port}/subscribe")
-        addrs = [Address.of("::1"), Address.of("127.0.0.1")] if _has_ipv6() else [
-            Address.of("127.0.0.2"), Address.of("127.0.0.1")]
+        addrs = (
+            [Address.of("::1"), Address.of("127.0.0.1")]
+            if _has_ipv6()
+            else [Address.of("127.0.0.2"), Address.of("127.0.0.1")]
+        )
         attempts, hs = await trace(url, addrs, timeout=5)
         assert [a.outcome for a in attempts] == [AttemptOutcome.REFUSED, AttemptOutcome.CONNECTED]
         assert "Errno 111" in (attempts[0].error or "")
@@ -84,8 +87,9 @@ async def test_plain_http_server_gives_its_status() -> None:
     srv = await asyncio.start_server(handle, "127.0.0.1", 0)
     port = srv.sockets[0].getsockname()[1]
     try:
-        _, hs = await trace(parse_url(f"ws://127.0.0.1:{port}/"), [Address.of("127.0.0.1")],
-                            timeout=3)
+        _, hs = await trace(
+            parse_url(f"ws://127.0.0.1:{port}/"), [Address.of("127.0.0.1")], timeout=3
+        )
         assert hs.outcome is HandshakeOutcome.HTTP_STATUS and hs.status == 200
     finally:
         srv.close()
@@ -101,8 +105,9 @@ async def test_garbage_answer_is_invalid() -> None:
     srv = await asyncio.start_server(handle, "127.0.0.1", 0)
     port = srv.sockets[0].getsockname()[1]
     try:
-        _, hs = await trace(parse_url(f"ws://127.0.0.1:{port}/"), [Address.of("127.0.0.1")],
-                            timeout=3)
+        _, hs = await trace(
+            parse_url(f"ws://127.0.0.1:{port}/"), [Address.of("127.0.0.1")], timeout=3
+        )
         assert hs.outcome in (HandshakeOutcome.INVALID, HandshakeOutcome.CLOSED)
         assert hs.error
     finally:
