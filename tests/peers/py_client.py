@@ -1,0 +1,58 @@
+"""WebSocket client on Python ``websockets``, a real peer for tests/scenarios.
+
+Usage: ``python py_client.py URL``. Calls ``websockets.asyncio.client.connect(URL,
+open_timeout=5)`` with no other option, as a user would, and prints exactly one JSON line::
+
+    {"outcome": "connects", "address": "127.0.0.1"}
+    {"outcome": "fails", "error": str(exc), "type": "OSError",
+     "traceback_line": "OSError: ...", "cause": "ValueError: ..."}
+
+``traceback_line`` is the last line Python prints for an uncaught exception; ``cause``,
+present when the exception was raised ``from`` another, is that one's line. Exits by
+itself: ``open_timeout`` bounds the connect and the handshake.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import Any
+
+from websockets.asyncio.client import connect
+
+__all__ = ["main"]
+
+_MAPPED_PREFIX = "::ffff:"
+
+
+async def _run(url: str) -> dict[str, Any]:
+    try:
+        async with connect(url, open_timeout=5) as connection:
+            address = str(connection.remote_address[0])
+    except Exception as exc:  # every failure is a result to report, not a crash
+        result: dict[str, Any] = {
+            "outcome": "fails",
+            "error": str(exc),
+            "type": type(exc).__name__,
+            "traceback_line": f"{type(exc).__name__}: {exc}",
+        }
+        if exc.__cause__ is not None:
+            # Printed above the traceback line as "The above exception was the direct cause".
+            result["cause"] = f"{type(exc.__cause__).__name__}: {exc.__cause__}"
+        return result
+    address = address.removeprefix(_MAPPED_PREFIX)
+    return {"outcome": "connects", "address": address}
+
+
+def main(argv: list[str]) -> int:
+    """Run one connection attempt; return the process exit status."""
+    if len(argv) != 1:
+        print("usage: py_client.py URL", file=sys.stderr)
+        return 2
+    print(json.dumps(asyncio.run(_run(argv[0]))), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

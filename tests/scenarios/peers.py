@@ -1,0 +1,472 @@
+"""Real WebSocket peers (servers and clients) run inside a network namespace.
+
+The peers live in ``tests/peers`` (see its README): Node ``ws`` scripts run by the system
+``node`` (Node 20) and by the Node 16 / 18 binaries that ``npm ci --prefix tests/peers``
+installs, Python ``websockets`` scripts run by this interpreter, and curl. Every peer prints
+one JSON line; the helpers here parse it into plain dicts so the scenario tests can compare
+what really happened with what ``wsexplorer diagnose`` predicts.
+
+Contract:
+    * :func:`start_server` returns once the server printed that it is listening, or raises
+      :class:`PeerError` (with the server's output) when it could not listen.
+    * :func:`run_client` never raises for a connection failure: it returns a dict with
+      ``outcome`` (``"connects"``, ``"fails"`` or ``"timeout"``), ``address`` (the peer
+      address, ``::ffff:`` stripped, or ``None``), ``error`` (the text the client shows its
+      user, or ``None``) and ``raw`` (everything the peer reported).
+    * Clients run with proxy variables removed from the environment: the scenarios are
+      about address families, not proxies.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+__all__ = [
+    "CLIENT_KINDS",
+    "NODE_PEERS_MISSING",
+    "PEERS_DIR",
+    "SERVER_KINDS",
+    "PeerError",
+    "Runner",
+    "ServerHandle",
+    "available_clients",
+    "client_command",
+    "describe_result",
+    "format_table",
+    "node_binary",
+    "node_peers_installed",
+    "record_scenarios",
+    "run_client",
+    "start_server",
+]
+
+PEERS_DIR = Path(__file__).resolve().parents[1] / "peers"
+"""Directory holding the peer scripts, ``package.json`` and ``node_modules``."""
+
+SERVER_KINDS: tuple[str, ...] = (
+    "node:0.0.0.0",
+    "node:::",
+    "node:-",
+    "node:127.0.0.1",
+    "node:::1",
+    "py:::",
+    "py:none",
+    "py:0.0.0.0",
+)
+"""Server kinds ``RUNTIME:HOST``; ``node:-`` passes no host, ``py:none`` passes ``None``.
+Also accepted: ``http:HOST`` (``python -m http.server``, HTTP/1.0, answers 404) and
+``http11:HOST`` (the same speaking HTTP/1.1)."""
+
+CLIENT_KINDS: tuple[str, ...] = (
+    "node20",
+    "node20-noauto",
+    "node20-family4",
+    "node16",
+    "node18",
+    "python",
+    "curl",
+)
+"""Every client kind :func:`run_client` knows; :func:`available_clients` filters them."""
+
+NODE_PEERS_MISSING = "tests/peers/node_modules is missing: run `npm ci --prefix tests/peers`"
+
+_PROXY_VARIABLES = frozenset(
+    {"http_proxy", "https_proxy", "all_proxy", "no_proxy", "ws_proxy", "wss_proxy"}
+)
+_MAPPED_PREFIX = "::ffff:"
+_CLIENT_GUARD_SECONDS = 15
+_CLIENT_TIMEOUT = 30.0
+_SERVER_START_TIMEOUT = 20.0
+
+
+class Runner(Protocol):
+    """What the helpers need from ``tests.scenarios.netns.Namespace``."""
+
+    def run(
+        self,
+        argv: list[str],
+        *,
+        timeout: float = ...,
+        check: bool = ...,
+        env: dict[str, str] | None = ...,
+        input: str | None = ...,
+    ) -> subprocess.CompletedProcess[str]: ...
+
+    def popen(self, argv: list[str], **kw: Any) -> subprocess.Popen[str]: ...
+
+
+class PeerError(RuntimeError):
+    """A peer could not start or printed something that is not its one JSON line."""
+
+
+@dataclass
+class ServerHandle:
+    """A running server peer.
+
+    Attributes:
+        kind: the server kind it was started as, e.g. ``"node:0.0.0.0"``.
+        port: the TCP port it listens on.
+        listening: what it reported: for Node ``[address, port, family]``, for Python a
+            list of ``[address, port, family, v6only]``, for ``http`` the banner line.
+    """
+
+    kind: str
+    port: int
+    listening: Any
+    process: subprocess.Popen[str] = field(repr=False)
+    stderr: IO[str] = field(repr=False)
+
+    def stop(self) -> None:
+        """Kill the server and wait for it (idempotent)."""
+        if self.process.poll() is None:
+            self.process.kill()
+        try:
+            self.process.wait(timeout=10)
+        finally:
+            if self.process.stdout is not None:
+                self.process.stdout.close()
+            self.stderr.close()
+
+    def error_output(self) -> str:
+        """What the server wrote on stderr so far."""
+        if self.stderr.closed:
+            return ""
+        self.stderr.seek(0)
+        return self.stderr.read()
+
+    def __enter__(self) -> ServerHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def node_binary(kind: str) -> Path | None:
+    """Path of the Node binary behind a client kind, or None when it is not installed.
+
+    ``node20*`` use the system ``node``; ``node16`` / ``node18`` the registry packages
+    installed under ``tests/peers/node_modules`` by npm aliases (see package.json).
+    """
+    if kind.startswith("node20"):
+        found = shutil.which("node")
+        return Path(found) if found else None
+    if kind in {"node16", "node18"}:
+        path = PEERS_DIR / "node_modules" / kind / "bin" / "node"
+        return path if path.is_file() and os.access(path, os.X_OK) else None
+    return None
+
+
+def node_peers_installed() -> bool:
+    """True when the pinned ``ws`` package is installed under tests/peers."""
+    return (PEERS_DIR / "node_modules" / "ws" / "package.json").is_file()
+
+
+def available_clients() -> list[str]:
+    """The client kinds whose runtime is present on this machine, in CLIENT_KINDS order."""
+    present: list[str] = []
+    for kind in CLIENT_KINDS:
+        if kind.startswith("node"):
+            if node_peers_installed() and node_binary(kind) is not None:
+                present.append(kind)
+        elif kind == "curl":
+            if shutil.which("curl"):
+                present.append(kind)
+        else:
+            present.append(kind)
+    return present
+
+
+def _without_proxies(argv: list[str]) -> list[str]:
+    """Prefix ``argv`` with ``env -u VAR`` for each proxy variable set here.
+
+    ``Namespace.run`` adds its ``env`` to this process's environment, so variables can only
+    be removed by the command itself.
+    """
+    unset = [name for name in os.environ if name.lower() in _PROXY_VARIABLES]
+    if not unset:
+        return argv
+    return ["env", *(arg for name in unset for arg in ("-u", name)), *argv]
+
+
+def _http_url(url: str) -> str:
+    for ws_scheme, http_scheme in (("ws://", "http://"), ("wss://", "https://")):
+        if url.startswith(ws_scheme):
+            return http_scheme + url[len(ws_scheme) :]
+    return url
+
+
+def client_command(kind: str, url: str) -> list[str]:
+    """The argv that runs one client kind against ``url``.
+
+    Raises:
+        PeerError: the kind is unknown or its runtime is not installed.
+    """
+    if kind.startswith("node"):
+        binary = node_binary(kind)
+        if binary is None or not node_peers_installed():
+            raise PeerError(f"client {kind} is not installed ({NODE_PEERS_MISSING})")
+        argv = [str(binary), str(PEERS_DIR / "ws_client.js"), url]
+        if kind == "node20-noauto":
+            argv += ["--auto-select-family", "false"]
+        elif kind == "node20-family4":
+            argv += ["--family", "4"]
+        elif kind not in {"node20", "node16", "node18"}:
+            raise PeerError(f"unknown client kind {kind!r}; known: {', '.join(CLIENT_KINDS)}")
+        return argv
+    if kind == "python":
+        return [sys.executable, str(PEERS_DIR / "py_client.py"), url]
+    if kind == "curl":
+        curl = shutil.which("curl")
+        if curl is None:
+            raise PeerError("curl is not installed")
+        return [curl, "-sS", "--max-time", "5", "-o", "/dev/null", "-w", "%{remote_ip}",
+                _http_url(url)]  # fmt: skip
+    raise PeerError(f"unknown client kind {kind!r}; known: {', '.join(CLIENT_KINDS)}")
+
+
+def _strip_mapped(address: str | None) -> str | None:
+    if not address:
+        return None
+    return address.removeprefix(_MAPPED_PREFIX)
+
+
+def _parse_json_line(stdout: str, what: str) -> dict[str, Any]:
+    lines = [line for line in stdout.splitlines() if line.strip()]
+    if len(lines) != 1:
+        raise PeerError(f"{what} printed {len(lines)} lines instead of one: {stdout!r}")
+    value = json.loads(lines[0])
+    if not isinstance(value, dict):
+        raise PeerError(f"{what} printed {lines[0]!r}, not a JSON object")
+    return value
+
+
+def _curl_result(done: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    # Exit 0 means curl got an HTTP response (any status: no --fail), so TCP connected.
+    # 52 (empty reply) and 56 (receive failure) also happen only after a connect.
+    # Source: curl(1) "EXIT CODES".
+    raw: dict[str, Any] = {
+        "returncode": done.returncode,
+        "stdout": done.stdout,
+        "stderr": done.stderr,
+    }
+    if done.returncode in {0, 52, 56}:
+        return {"outcome": "connects", "address": _strip_mapped(done.stdout.strip()),
+                "error": None, "raw": raw}  # fmt: skip
+    lines = done.stderr.strip().splitlines()
+    error = lines[0] if lines else f"curl exited with {done.returncode}"
+    return {"outcome": "fails", "address": None, "error": error, "raw": raw}
+
+
+def run_client(ns: Runner, kind: str, url: str) -> dict[str, Any]:
+    """Run one real client once inside ``ns`` and report what happened.
+
+    Args:
+        ns: the namespace to run in (anything with ``Namespace.run``).
+        kind: one of :data:`CLIENT_KINDS`.
+        url: a ``ws://`` URL; curl gets the same URL with the ``http://`` scheme.
+
+    Returns:
+        ``{"outcome", "address", "error", "raw"}`` as described in the module docstring.
+
+    Raises:
+        PeerError: the kind is unknown or not installed, or the peer printed garbage.
+    """
+    argv = client_command(kind, url)
+    env = {"WS_PEER_MAX_SECONDS": str(_CLIENT_GUARD_SECONDS)}
+    try:
+        done = ns.run(_without_proxies(argv), timeout=_CLIENT_TIMEOUT, check=False, env=env)
+    except subprocess.TimeoutExpired:
+        return {"outcome": "timeout", "address": None,
+                "error": f"no answer in {_CLIENT_TIMEOUT} s", "raw": {"argv": argv}}  # fmt: skip
+    if kind == "curl":
+        return _curl_result(done)
+    if done.returncode != 0:
+        raise PeerError(f"{kind} exited {done.returncode}: {done.stdout!r} {done.stderr!r}")
+    raw = _parse_json_line(done.stdout, kind)
+    if raw.get("outcome") not in {"connects", "fails", "timeout"}:
+        raise PeerError(f"{kind} reported an unknown outcome: {raw!r}")
+    return {
+        "outcome": raw["outcome"],
+        "address": _strip_mapped(raw.get("address")),
+        "error": raw.get("error"),
+        "raw": raw,
+    }
+
+
+def _server_command(kind: str, port: int) -> list[str]:
+    runtime, sep, host = kind.partition(":")
+    if not sep or not host:
+        raise PeerError(f"bad server kind {kind!r}; expected RUNTIME:HOST, e.g. node:0.0.0.0")
+    if runtime == "node":
+        node = shutil.which("node")
+        if node is None or not node_peers_installed():
+            raise PeerError(f"node server unavailable ({NODE_PEERS_MISSING})")
+        return [node, str(PEERS_DIR / "ws_server.js"), host, str(port)]
+    if runtime == "py":
+        return [sys.executable, str(PEERS_DIR / "py_server.py"), host, str(port)]
+    if runtime in {"http", "http11"}:
+        # `python -m http.server` answers HTTP/1.0 by default; http11 adds `-p HTTP/1.1`.
+        # It serves tests/peers, where no "subscribe" exists: every WebSocket path is a 404.
+        argv = [sys.executable, "-u", "-m", "http.server", "--bind", host,
+                "--directory", str(PEERS_DIR)]  # fmt: skip
+        if runtime == "http11":
+            argv += ["--protocol", "HTTP/1.1"]
+        return [*argv, str(port)]
+    raise PeerError(
+        f"unknown server runtime {runtime!r} in {kind!r}; known: node, py, http, http11"
+    )
+
+
+def _first_line(process: subprocess.Popen[str], timeout: float) -> str | None:
+    """The first stdout line of ``process``, or None if none came within ``timeout``."""
+    lines: queue.Queue[str] = queue.Queue()
+    stdout = process.stdout
+    assert stdout is not None
+    reader = threading.Thread(target=lambda: lines.put(stdout.readline()), daemon=True)
+    reader.start()
+    try:
+        return lines.get(timeout=timeout)
+    except queue.Empty:
+        return None
+
+
+def start_server(ns: Runner, kind: str, port: int) -> ServerHandle:
+    """Start one server peer in ``ns`` and wait until it listens on ``port``.
+
+    Args:
+        ns: the namespace to run in (anything with ``Namespace.popen``).
+        kind: one of :data:`SERVER_KINDS`, or ``http:HOST`` for a plain HTTP server.
+        port: the TCP port to listen on.
+
+    Returns:
+        A handle; call ``stop()`` (or use it as a context manager) when done.
+
+    Raises:
+        PeerError: the server failed to listen or said nothing within the start timeout.
+    """
+    argv = _server_command(kind, port)
+    # stderr goes to a file: nobody reads it while the server runs (Python servers log a
+    # traceback for every non-WebSocket request, e.g. curl's), so a pipe could fill up.
+    stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 (closed by stop)
+    process = ns.popen(
+        argv,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+        env={"WS_PEER_MAX_SECONDS": "900"},
+    )
+    handle = ServerHandle(kind=kind, port=port, listening=None, process=process, stderr=stderr)
+    line = _first_line(process, _SERVER_START_TIMEOUT)
+    if not line:
+        process.kill()
+        process.wait(timeout=10)
+        output = handle.error_output()
+        handle.stop()
+        raise PeerError(f"server {kind} did not report listening: {output!r}")
+    if kind.startswith("http"):
+        handle.listening = line.strip()
+        return handle
+    report = json.loads(line)
+    if "listening" not in report:
+        handle.stop()
+        raise PeerError(f"server {kind} could not listen on port {port}: {report!r}")
+    handle.listening = report["listening"]
+    return handle
+
+
+def describe_result(result: dict[str, Any] | None) -> str:
+    """One cell of a results table: ``connects ADDRESS``, ``fails: ERROR`` or ``(none)``."""
+    if result is None:
+        return "(none)"
+    outcome = str(result.get("outcome"))
+    if outcome == "connects":
+        address = result.get("address")
+        return f"connects {address}" if address else "connects"
+    error = result.get("error")
+    return f"{outcome}: {error}" if error else outcome
+
+
+def format_table(headers: list[str], rows: list[list[str]]) -> str:
+    """Render rows as a plain, column-aligned text table with a rule under the headers."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(headers), rule, *(line(r) for r in rows)])
+
+
+# --- For the record: extra scenarios, measured and printed, never asserted. ------------
+# Run: python -m tests.scenarios.peers   (as root, after `npm ci --prefix tests/peers`)
+
+_RECORD_URL = "ws://localhost:8080/subscribe"
+
+
+def _record_details(result: dict[str, Any]) -> str:
+    raw = result.get("raw") or {}
+    keys = ("code", "name", "string", "errors", "tried", "type", "cause", "returncode")
+    return json.dumps({k: raw[k] for k in keys if k in raw and raw[k] not in (None, "")})
+
+
+def record_scenarios() -> str:
+    """Run every client in the extra scenarios and return one table of what each did.
+
+    Scenarios: IPv6 disabled, ``net.ipv6.bindv6only=1``, nothing listening, a plain HTTP
+    server answering 404, and an extra non-loopback IPv4 address (``AI_ADDRCONFIG``).
+    """
+    from tests.scenarios.netns import DEBIAN_HOSTS, IPV4_ONLY_HOSTS, Namespace
+
+    scenarios: list[tuple[str, dict[str, Any], list[str | None]]] = [
+        ("ipv6 disabled", {"hosts": DEBIAN_HOSTS, "ipv6": False}, ["node:0.0.0.0", "node:-"]),
+        (
+            "bindv6only=1",
+            {"hosts": DEBIAN_HOSTS, "sysctls": {"net.ipv6.bindv6only": "1"}},
+            ["node:-", "py:::", "py:none"],
+        ),
+        ("nothing listening, debian hosts", {"hosts": DEBIAN_HOSTS}, [None]),
+        ("nothing listening, ipv4-only hosts", {"hosts": IPV4_ONLY_HOSTS}, [None]),
+        (
+            "http.server (404), debian hosts",
+            {"hosts": DEBIAN_HOSTS},
+            ["http:0.0.0.0", "http:::", "http11:::"],
+        ),
+        (
+            "debian hosts + 10.1.2.3/24 (ADDRCONFIG)",
+            {"hosts": DEBIAN_HOSTS, "ipv4_addr": "10.1.2.3/24"},
+            ["node:0.0.0.0", "node:::1"],
+        ),
+    ]
+    rows: list[list[str]] = []
+    for title, options, servers in scenarios:
+        with Namespace.create(**options) as ns:
+            for server in servers:
+                handle = start_server(ns, server, 8080) if server else None
+                listening = json.dumps(handle.listening) if handle else "-"
+                try:
+                    for client in available_clients():
+                        result = run_client(ns, client, _RECORD_URL)
+                        rows.append([title, server or "(none)", listening, client,
+                                     describe_result(result), _record_details(result)])  # fmt: skip
+                finally:
+                    if handle is not None:
+                        handle.stop()
+    headers = ["scenario", "server", "listening", "client", "real", "details"]
+    return format_table(headers, rows)
+
+
+if __name__ == "__main__":
+    print(record_scenarios())
