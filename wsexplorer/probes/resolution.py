@@ -1,0 +1,343 @@
+"""How a host name resolves, every hop: getaddrinfo variants, hosts file, nsswitch, gai.conf, DNS.
+
+:func:`resolve` runs the four ``getaddrinfo`` calls (flags 0, ``AI_ADDRCONFIG``,
+``AF_INET``, ``AF_INET6``) and the per-nameserver DNS queries at the same time, reads the
+configuration files it is pointed at, and returns one :class:`~wsexplorer.model.Resolution`.
+Every failure is a value in that result (a ``gaierror`` text, an unreadable file, a DNS
+timeout); nothing raises except programming errors.
+
+The files read here only explain the result: ``getaddrinfo`` itself always reads the
+real ``/etc`` files of the namespace it runs in. Run as a module for a quick look::
+
+    python -m wsexplorer.probes.resolution localhost --port 8080 --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import json
+import socket
+import sys
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+from wsexplorer.model import (
+    Address,
+    DnsReport,
+    Family,
+    GaiResult,
+    HostsFile,
+    Resolution,
+    ResolveOverride,
+    Source,
+    WsxError,
+    family_of,
+    parse_port,
+    parse_resolve,
+    split_zone,
+)
+
+from .sysconf import (
+    RESOLV_MAXNS,
+    read_gai_conf,
+    read_hosts,
+    read_nsswitch_hosts,
+    read_resolv_conf_nameservers,
+)
+
+__all__ = ["getaddrinfo_result", "main", "resolve", "resolve_async"]
+
+# glibc's resolver asks the local machine when resolv.conf names no server (resolv.conf(5)).
+_FALLBACK_NAMESERVER = "127.0.0.1"
+
+
+def _canonical(address: str) -> str:
+    """A comparable spelling of an IP literal (zone id dropped); non-IPs unchanged."""
+    addr, _ = split_zone(address)
+    try:
+        return ipaddress.ip_address(addr).compressed
+    except ValueError:
+        return address
+
+
+def _is_literal(name: str) -> bool:
+    """True for IP literals, including the short IPv4 forms glibc accepts (``127.1``).
+
+    ``AI_NUMERICHOST`` makes ``getaddrinfo`` parse only, never look anything up.
+    """
+    if family_of(name) is not None:
+        return True
+    if not name or name[0] not in "0123456789":
+        return False
+    try:
+        socket.getaddrinfo(name, None, 0, socket.SOCK_STREAM, 0, socket.AI_NUMERICHOST)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def getaddrinfo_result(host: str, port: int, family: int = 0, flags: int = 0) -> GaiResult:
+    """One ``getaddrinfo(host, port, family, SOCK_STREAM, 0, flags)`` call as a value.
+
+    Addresses keep the returned order with duplicates dropped (glibc returns
+    ``127.0.0.1`` twice for ``AF_INET`` when the hosts file has both ``127.0.0.1`` and
+    ``::1`` for the name, because nss_files maps ``::1`` to ``127.0.0.1`` for IPv4
+    queries). Every address gets ``Source.GETADDRINFO``; :func:`resolve` refines it.
+    The error, if any, is the exception's text, e.g. ``[Errno -2] Name or service not known``.
+    """
+    label = "AI_ADDRCONFIG" if flags & socket.AI_ADDRCONFIG else str(flags)
+    start = time.perf_counter()
+    try:
+        infos = socket.getaddrinfo(host, port, family, socket.SOCK_STREAM, 0, flags)
+    except (OSError, ValueError, OverflowError) as exc:  # gaierror, IDNA, embedded NUL
+        elapsed = (time.perf_counter() - start) * 1000.0
+        return GaiResult(error=str(exc) or exc.__class__.__name__, elapsed_ms=elapsed, flags=label)
+    elapsed = (time.perf_counter() - start) * 1000.0
+    seen: set[tuple[Family, str]] = set()
+    order: list[Address] = []
+    for fam, _type, _proto, _canon, sockaddr in infos:
+        if fam not in (socket.AF_INET, socket.AF_INET6):
+            continue
+        address = str(sockaddr[0])
+        fam_value = Family.IPV4 if fam == socket.AF_INET else Family.IPV6
+        key = (fam_value, _canonical(address))
+        if key in seen:
+            continue
+        seen.add(key)
+        order.append(Address(address, fam_value, Source.GETADDRINFO))
+    return GaiResult(tuple(order), None, elapsed, label)
+
+
+def _hosts_addresses(hosts: HostsFile) -> set[str]:
+    """Addresses the hosts file gives the name, as glibc's nss_files would return them.
+
+    nss_files answers an IPv4 query from an IPv6 line by mapping ``::1`` to
+    ``127.0.0.1`` and ``::ffff:a.b.c.d`` to ``a.b.c.d`` (glibc ``nss/nss_files/files-hosts.c``,
+    ``LINE_PARSER``), so those count as coming from the hosts file too.
+    """
+    out: set[str] = set()
+    for entry in hosts.entries:
+        canonical = _canonical(entry.address)
+        out.add(canonical)
+        if entry.family is Family.IPV6:
+            ip = ipaddress.IPv6Address(canonical)
+            if ip.is_loopback:
+                out.add("127.0.0.1")
+            elif ip.ipv4_mapped is not None:
+                out.add(str(ip.ipv4_mapped))
+    return out
+
+
+def _with_sources(result: GaiResult, literal: bool, hosts: set[str], dns: set[str]) -> GaiResult:
+    def source(address: str) -> Source:
+        canonical = _canonical(address)
+        if literal:
+            return Source.LITERAL
+        if canonical in hosts:
+            return Source.HOSTS
+        if canonical in dns:
+            return Source.DNS
+        return Source.GETADDRINFO
+
+    order = tuple(Address(a.address, a.family, source(a.address)) for a in result.order)
+    return GaiResult(order, result.error, result.elapsed_ms, result.flags)
+
+
+def _dns_report(
+    name: str,
+    *,
+    literal: bool,
+    enabled: bool,
+    nameservers: Sequence[str] | None,
+    resolv_conf_path: str,
+    timeout: float,
+) -> DnsReport:
+    if literal:
+        return DnsReport(note="an IP address: nothing to look up")
+    if not enabled:
+        return DnsReport(note="DNS not queried (turned off)")
+    notes: list[str] = []
+    error: str | None = None
+    if nameservers is not None:
+        servers = tuple(nameservers)
+    else:
+        servers, read_error = read_resolv_conf_nameservers(resolv_conf_path)
+        if read_error is not None:
+            error = f"cannot read {resolv_conf_path}: {read_error}"
+        if not servers:
+            servers = (_FALLBACK_NAMESERVER,)
+            notes.append(
+                f"no nameserver in {resolv_conf_path}: glibc asks {_FALLBACK_NAMESERVER}, "
+                "so it is queried here"
+            )
+        elif len(servers) > RESOLV_MAXNS:
+            notes.append(f"glibc uses only the first {RESOLV_MAXNS} nameserver lines")
+    if not name:
+        return DnsReport(note="empty host name: nothing to look up")
+    if "." not in name.rstrip(".") and name.rstrip(".").lower() != "localhost":
+        notes.append("single-label name queried as given, without resolv.conf search domains")
+    from .dns import query_nameservers  # lazy: pulls in dnspython
+
+    report = query_nameservers(
+        name, servers, timeout=timeout, note="; ".join(notes) if notes else None
+    )
+    if error is not None:
+        return DnsReport(report.nameservers, report.answers, report.note, error)
+    return report
+
+
+def resolve(
+    host: str,
+    port: int,
+    *,
+    override: ResolveOverride | None = None,
+    hosts_path: str = "/etc/hosts",
+    nsswitch_path: str = "/etc/nsswitch.conf",
+    gai_conf_path: str = "/etc/gai.conf",
+    resolv_conf_path: str = "/etc/resolv.conf",
+    nameservers: list[str] | None = None,
+    dns: bool = True,
+    dns_timeout: float = 2.0,
+) -> Resolution:
+    """Resolve ``host`` every way a client might, and read what explains the result.
+
+    Args:
+        host: a name or an IP literal (``[::1]`` brackets are removed).
+        port: passed to ``getaddrinfo`` (it does not change the addresses).
+        override: a ``--resolve`` pin; if it applies to ``(host, port)`` it is stored in
+            :attr:`Resolution.override` (so ``Resolution.addresses`` returns it), while the
+            real getaddrinfo results are still measured and shown.
+        hosts_path, nsswitch_path, gai_conf_path, resolv_conf_path: files to explain the
+            result with (tests hand in their own).
+        nameservers: ``addr``, ``addr:port`` or ``[v6addr]:port``; ``None`` reads
+            ``resolv_conf_path``.
+        dns: ``False`` skips the DNS queries.
+        dns_timeout: seconds per query; all queries run at once.
+
+    Returns:
+        The :class:`Resolution`. Each getaddrinfo address carries its source: ``HOSTS``
+        if the hosts file lists it for the name, else ``DNS`` if a nameserver answered
+        it, else ``GETADDRINFO`` (another NSS module); ``LITERAL`` for IP literals.
+        An IP literal (also glibc's short IPv4 forms such as ``127.1``) is not looked
+        up in the hosts file or DNS. ``localhost`` names are
+        never sent to DNS (RFC 6761 section 6.3): their answers are ``LOCAL``.
+    """
+    name = host.strip()
+    if name.startswith("[") and name.endswith("]"):
+        name = name[1:-1]
+    literal = _is_literal(name)
+    calls = (
+        ("getaddrinfo", 0, 0),
+        ("addrconfig", 0, socket.AI_ADDRCONFIG),
+        ("ipv4", socket.AF_INET, 0),
+        ("ipv6", socket.AF_INET6, 0),
+    )
+    with ThreadPoolExecutor(max_workers=len(calls) + 1, thread_name_prefix="wsx-gai") as pool:
+        gai_futures = {
+            key: pool.submit(getaddrinfo_result, name, port, fam, flags)
+            for key, fam, flags in calls
+        }
+        dns_future = pool.submit(
+            _dns_report,
+            name,
+            literal=literal,
+            enabled=dns,
+            nameservers=nameservers,
+            resolv_conf_path=resolv_conf_path,
+            timeout=dns_timeout,
+        )
+        hosts = HostsFile(hosts_path) if literal else read_hosts(hosts_path).only(name)
+        nsswitch = read_nsswitch_hosts(nsswitch_path)
+        gai_conf = read_gai_conf(gai_conf_path)
+        dns_report = dns_future.result()
+        gai = {key: future.result() for key, future in gai_futures.items()}
+    hosts_addrs = _hosts_addresses(hosts)
+    dns_addrs = {_canonical(a) for answer in dns_report.answers for a in answer.addresses}
+    sourced = {key: _with_sources(r, literal, hosts_addrs, dns_addrs) for key, r in gai.items()}
+    applies = override is not None and override.applies(name, port)
+    return Resolution(
+        host=name,
+        port=port,
+        getaddrinfo=sourced["getaddrinfo"],
+        addrconfig=sourced["addrconfig"],
+        ipv4=sourced["ipv4"],
+        ipv6=sourced["ipv6"],
+        hosts_file=hosts,
+        nsswitch=nsswitch,
+        gai_conf=gai_conf,
+        dns=dns_report,
+        override=override if applies else None,
+        is_literal=literal,
+    )
+
+
+async def resolve_async(host: str, port: int, **kwargs: object) -> Resolution:
+    """:func:`resolve` in a worker thread, for asyncio callers (same keyword arguments)."""
+    import asyncio  # lazy: the CLI path never needs it
+
+    return await asyncio.to_thread(resolve, host, port, **kwargs)  # type: ignore[arg-type]
+
+
+def _text(resolution: Resolution) -> str:
+    lines = [f"{resolution.host} port {resolution.port}"]
+    for label, result in (
+        ("getaddrinfo", resolution.getaddrinfo),
+        ("AI_ADDRCONFIG", resolution.addrconfig),
+        ("AF_INET", resolution.ipv4),
+        ("AF_INET6", resolution.ipv6),
+    ):
+        shown = ", ".join(f"{a.address} ({a.source})" for a in result.order)
+        lines.append(f"  {label}: {result.error or shown or '(nothing)'}")
+    hosts = resolution.hosts_file
+    lines.append(f"  {hosts.path}: {hosts.error or ''}")
+    lines.extend(f"    line {e.line}: {e.address} {' '.join(e.names)}" for e in hosts.entries)
+    lines.append(f"  nsswitch hosts: {' '.join(resolution.nsswitch) or '(none)'}")
+    if resolution.dns.note:
+        lines.append(f"  dns: {resolution.dns.note}")
+    for answer in resolution.dns.answers:
+        detail = ", ".join(answer.addresses) or answer.error or ""
+        lines.append(f"    {answer.nameserver} {answer.type}: {answer.outcome} {detail}".rstrip())
+    if resolution.override is not None:
+        lines.append(f"  override: {resolution.override.spec()}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m wsexplorer.probes.resolution HOST [--port P] [--json]``; returns the exit code."""
+    parser = argparse.ArgumentParser(
+        prog="python -m wsexplorer.probes.resolution",
+        description="Show how HOST resolves: getaddrinfo, hosts file, nsswitch, DNS.",
+    )
+    parser.add_argument("host")
+    parser.add_argument("--port", default="80")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--no-dns", action="store_true", help="skip the DNS queries")
+    parser.add_argument("--nameserver", action="append", help="ADDR[:PORT], repeatable")
+    parser.add_argument("--dns-timeout", type=float, default=2.0)
+    parser.add_argument("--resolve", help="HOST:PORT:ADDR[,ADDR...] pin (curl syntax)")
+    args = parser.parse_args(argv)
+    try:
+        port = parse_port(args.port, "--port")
+        override = parse_resolve(args.resolve) if args.resolve else None
+    except WsxError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    resolution = resolve(
+        args.host,
+        port,
+        override=override,
+        nameservers=args.nameserver,
+        dns=not args.no_dns,
+        dns_timeout=args.dns_timeout,
+    )
+    if args.json:
+        print(json.dumps(resolution.to_json(), indent=2))
+    else:
+        print(_text(resolution))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
