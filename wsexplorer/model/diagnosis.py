@@ -153,7 +153,10 @@ class Fix:
             "node": self.node,
             "python": self.python,
             "applicable": self.applicable,
-            "after": [{"id": c.id, "outcome": c.outcome.value} for c in self.after],
+            "after": [
+                {"id": c.id, "outcome": c.outcome.value, "address": c.address, "error": c.error}
+                for c in self.after
+            ],
         }
 
 

@@ -1,0 +1,80 @@
+"""Properties: listener order never matters; the package stays pure."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wsexplorer.diagnosis import diagnose
+from wsexplorer.model import Diagnosis
+
+from .builders import attempt, seed_observation
+
+LISTENERS = ["0.0.0.0", "::", "::/v6only", "127.0.0.1", "::1", "127.0.0.2"]
+ADDRESSES = ["::1", "127.0.0.1", "127.0.0.2"]
+OUTCOMES = ["connected", "refused", "timeout"]
+
+
+def _result(d: Diagnosis) -> dict[str, object]:
+    j = d.to_json()
+    return {"clients": j["clients"], "verdict": j["verdict"], "fixes": j["fixes"]}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    listen=st.lists(st.sampled_from(LISTENERS), max_size=4),
+    order=st.permutations(ADDRESSES).flatmap(lambda p: st.integers(1, 3).map(lambda n: p[:n])),
+    measured=st.lists(st.tuples(st.sampled_from(ADDRESSES), st.sampled_from(OUTCOMES)), max_size=2),
+    handshake=st.sampled_from([None, 101, 404]),
+    family=st.sampled_from(["auto", "4", "6"]),
+    data=st.data(),
+)
+def test_listener_order_does_not_matter(
+    listen: list[str],
+    order: tuple[str, ...],
+    measured: list[tuple[str, str]],
+    handshake: int | None,
+    family: str,
+    data: st.DataObject,
+) -> None:
+    shuffled = data.draw(st.permutations(listen))
+    attempts = tuple(attempt(a, o) for a, o in measured)
+
+    def run(listeners: list[str]) -> Diagnosis:
+        obs = seed_observation(
+            listen=tuple(listeners),
+            hosts_order=order,
+            attempts=attempts,
+            handshake=handshake,
+            family=family,
+        )
+        return diagnose(obs)
+
+    a, b = run(listen), run(shuffled)
+    assert _result(a) == _result(b)
+    assert a.verdict.ok == all(c.connects for c in a.clients)
+    for fix in a.fixes:
+        assert fix.works == (fix.applicable and all(p.connects for p in fix.after))
+
+
+def test_resolution_order_does_matter() -> None:
+    v4_first = diagnose(seed_observation(hosts_order=("127.0.0.1", "::1")))
+    v6_first = diagnose(seed_observation(hosts_order=("::1", "127.0.0.1")))
+    assert v4_first.client("node-17-19").connects
+    assert not v6_first.client("node-17-19").connects
+
+
+def test_headless_imports_in_a_fresh_interpreter() -> None:
+    code = (
+        "import sys, wsexplorer.diagnosis, wsexplorer.diagnosis.examples\n"
+        "bad = [m for m in ('textual', 'websockets', 'dns', 'psutil', 'socket', 'asyncio')\n"
+        "       if m in sys.modules]\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == ""

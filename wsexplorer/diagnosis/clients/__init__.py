@@ -1,0 +1,33 @@
+"""The client catalogue: one module per client; add a client by adding a module and
+listing its strategy in :data:`CATALOGUE` (display order)."""
+
+from __future__ import annotations
+
+from ..strategy import ClientStrategy
+from .chrome import CHROME
+from .curl import CURL, curl_strategy
+from .node16 import NODE_16
+from .node17_19 import NODE_17_19
+from .node20 import NODE_20
+from .python_websockets import PYTHON_WEBSOCKETS
+
+__all__ = [
+    "CATALOGUE",
+    "CHROME",
+    "CURL",
+    "NODE_16",
+    "NODE_17_19",
+    "NODE_20",
+    "PYTHON_WEBSOCKETS",
+    "curl_strategy",
+]
+
+CATALOGUE: tuple[ClientStrategy, ...] = (
+    NODE_16,
+    NODE_17_19,
+    NODE_20,
+    PYTHON_WEBSOCKETS,
+    CURL,
+    CHROME,
+)
+"""The default clients, in display order."""

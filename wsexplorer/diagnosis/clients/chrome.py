@@ -1,0 +1,69 @@
+"""Chrome (and Chromium-based browsers): its own localhost answer and Happy Eyeballs.
+
+Facts (KNOWLEDGE.md, "Other clients"):
+- ``localhost`` and ``*.localhost`` are answered inside Chrome, ``::1`` then
+  ``127.0.0.1`` (net/dns/host_resolver_manager.cc ``ResolveLocalHostname``); IPv6 is
+  dropped when the host has no IPv6.
+- Other names: the system resolver with ``AI_ADDRCONFIG`` (net/dns/
+  host_resolver_system_task.cc).
+- Happy Eyeballs: the other family starts after 300 ms (``kIPv6FallbackTime``,
+  net/socket/transport_connect_job.cc); a refused attempt moves on at once.
+- It cannot be told to use one family from the page, so the "force IPv4" fix leaves it.
+- Errors: ``net::ERR_CONNECTION_REFUSED``, ``net::ERR_NAME_NOT_RESOLVED``; a non-101
+  answer: ``Error during WebSocket handshake: Unexpected response code: 404``.
+Documented, not run here.
+"""
+
+from __future__ import annotations
+
+from ...model import AttemptOutcome, Confidence, HandshakeOutcome
+from ..strategy import ClientStrategy, Failure, Fallback, Stage
+
+__all__ = ["CHROME", "chrome_wording"]
+
+_NET_ERRORS = {
+    AttemptOutcome.REFUSED.value: "net::ERR_CONNECTION_REFUSED",
+    AttemptOutcome.TIMEOUT.value: "net::ERR_CONNECTION_TIMED_OUT",
+    # UNVERIFIED: ENETUNREACH maps to ERR_INTERNET_DISCONNECTED in net/base/net_errors_posix.cc
+    AttemptOutcome.UNREACHABLE.value: "net::ERR_INTERNET_DISCONNECTED",
+}
+
+
+def chrome_wording(failure: Failure) -> str:
+    """Chrome's error (the last attempt's net error when every attempt failed)."""
+    if failure.stage is Stage.RESOLVE:
+        return "net::ERR_NAME_NOT_RESOLVED"
+    if failure.stage is Stage.HANDSHAKE:
+        hs = failure.handshake
+        assert hs is not None
+        if hs.outcome is HandshakeOutcome.HTTP_STATUS:
+            return f"Error during WebSocket handshake: Unexpected response code: {hs.status}"
+        # UNVERIFIED wording for the other handshake failures.
+        if hs.outcome is HandshakeOutcome.TIMEOUT:
+            return "WebSocket opening handshake timed out"
+        if hs.outcome is HandshakeOutcome.CLOSED:
+            return "Connection closed before receiving a handshake response"
+        return "Error during WebSocket handshake: Invalid status line"
+    last = failure.tries[-1]
+    return _NET_ERRORS.get(last.outcome, "net::ERR_CONNECTION_FAILED")
+
+
+CHROME = ClientStrategy(
+    id="chrome",
+    name="Chrome",
+    confidence=Confidence.DOCUMENTED,
+    source=(
+        "localhost answered internally, ::1 then 127.0.0.1 (Chromium "
+        "net/dns/host_resolver_manager.cc ResolveLocalHostname); Happy Eyeballs 300 ms "
+        "(kIPv6FallbackTime, net/socket/transport_connect_job.cc); KNOWLEDGE.md "
+        "'Other clients'"
+    ),
+    runtime="browser",
+    wording=chrome_wording,
+    addrconfig=True,
+    localhost=("::1", "127.0.0.1"),
+    fallback=Fallback.HAPPY_EYEBALLS,
+    happy_eyeballs_ms=300,
+    force_ipv4=None,
+    version="",
+)

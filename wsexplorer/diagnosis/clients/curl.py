@@ -1,0 +1,72 @@
+"""curl, as a TCP/HTTP reachability check (``curl http://localhost:8080/``).
+
+curl is here because users say "curl works": it connects as long as TCP connects, since
+an HTTP answer of any status (404, 426) is still an answer. (Debian 12's curl 7.88.1 is
+built without ``ws://`` support, so users test the port over HTTP.)
+
+Facts (KNOWLEDGE.md, "Other clients"):
+- Since 7.78.0 curl answers ``localhost`` (and ``*.localhost``) itself, ignoring the hosts
+  file: ``127.0.0.1`` then ``::1`` up to 8.2.0, ``::1`` first from 8.2.1
+  (https://github.com/curl/curl/issues/11465). ``::1`` is offered only when IPv6 works on
+  the host.
+- Other names: ``getaddrinfo`` (AF_UNSPEC, no ``AI_ADDRCONFIG``) in its order.
+- Happy Eyeballs, 200 ms (``--happy-eyeballs-timeout-ms``); ``-4`` forces IPv4.
+- Error wording ``curl: (7) Failed to connect to HOST port P after N ms: Couldn't connect
+  to server`` is documented, not run here: the lead checks it against the real curl. N
+  varies, so the report shows ``after 0 ms``.
+"""
+
+from __future__ import annotations
+
+from ...model import AttemptOutcome, Confidence
+from ..strategy import ClientStrategy, Failure, Fallback, Stage
+
+__all__ = ["CURL", "curl_localhost_order", "curl_strategy", "curl_wording"]
+
+DEFAULT_VERSION = (7, 88, 1)  # Debian 12
+
+
+def curl_localhost_order(version: tuple[int, int, int]) -> tuple[str, ...] | None:
+    """curl's own answer for ``localhost`` in ``version``, or ``None`` before 7.78.0."""
+    if version >= (8, 2, 1):
+        return ("::1", "127.0.0.1")
+    if version >= (7, 78, 0):
+        return ("127.0.0.1", "::1")
+    return None
+
+
+def curl_wording(failure: Failure) -> str:
+    """curl's error line for a failure (resolve: exit 6, connect: 7, timeout: 28)."""
+    if failure.stage is Stage.RESOLVE:
+        return f"curl: (6) Could not resolve host: {failure.host}"
+    where = f"Failed to connect to {failure.host} port {failure.port} after 0 ms"
+    if failure.tries and failure.tries[-1].outcome == AttemptOutcome.TIMEOUT.value:
+        # UNVERIFIED: the exit-28 wording for a connect timeout.
+        return f"curl: (28) {where}: Timeout was reached"
+    return f"curl: (7) {where}: Couldn't connect to server"
+
+
+def curl_strategy(version: tuple[int, int, int] = DEFAULT_VERSION) -> ClientStrategy:
+    """The curl strategy for ``version`` (the catalogue models 7.88.1, Debian 12)."""
+    return ClientStrategy(
+        id="curl",
+        name="curl",
+        confidence=Confidence.DOCUMENTED,
+        source=(
+            "curl resolves localhost itself since 7.78.0, ::1 first from 8.2.1 "
+            "(curl/curl#11465); Happy Eyeballs 200 ms (--happy-eyeballs-timeout-ms); "
+            "modelled as an HTTP reachability check; KNOWLEDGE.md 'Other clients'"
+        ),
+        runtime="curl",
+        wording=curl_wording,
+        addrconfig=False,
+        localhost=curl_localhost_order(version),
+        fallback=Fallback.HAPPY_EYEBALLS,
+        happy_eyeballs_ms=200,
+        websocket=False,
+        force_ipv4="curl -4",
+        version=".".join(str(p) for p in version),
+    )
+
+
+CURL = curl_strategy()

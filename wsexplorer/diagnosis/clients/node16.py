@@ -1,0 +1,40 @@
+"""Node.js 16 with the ``ws`` package: IPv4 first, one address, no fallback.
+
+Facts (KNOWLEDGE.md, "Node.js"):
+- ``dns.lookup`` returns IPv4 addresses first (``ipv4first``) up to v16; ``verbatim``
+  from v17.0.0: https://github.com/nodejs/node/pull/39987
+- ``net.connect`` with ``family`` 0 passes ``hints = dns.ADDRCONFIG`` on non-Windows
+  (lib/net.js ``lookupAndConnect``), so ``::1`` is dropped on a host with no non-loopback
+  IPv6 address.
+- ``net.connect`` connects to the one address ``dns.lookup`` returns: no fallback.
+- With hosts listing ``::1`` first: ``connect ECONNREFUSED 127.0.0.1:8080`` when only
+  ``::1`` listens (KNOWLEDGE.md, "Errors").
+- ``ws`` passes ``family`` through to ``net.connect``: ``{ family: 4 }`` forces IPv4.
+Documented, not run here (no Node 16 binary in the checked matrix).
+"""
+
+from __future__ import annotations
+
+from ...model import Confidence
+from ..strategy import AddressOrder, ClientStrategy, Fallback
+from ._node import NODE_FORCE_IPV4, node_wording
+
+__all__ = ["NODE_16"]
+
+NODE_16 = ClientStrategy(
+    id="node-16",
+    name="Node.js 16 ws",
+    confidence=Confidence.DOCUMENTED,
+    source=(
+        "dns.lookup ipv4first up to v16 (nodejs/node#39987); net.connect hints "
+        "dns.ADDRCONFIG (lib/net.js lookupAndConnect); one address, no fallback; "
+        "KNOWLEDGE.md 'Node.js'"
+    ),
+    runtime="node",
+    wording=node_wording,
+    order=AddressOrder.IPV4FIRST,
+    addrconfig=True,
+    fallback=Fallback.FIRST_ONLY,
+    force_ipv4=NODE_FORCE_IPV4,
+    version="16",
+)

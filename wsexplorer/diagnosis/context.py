@@ -1,0 +1,70 @@
+"""What-if contexts: one change to the client or the server, applied during simulation.
+
+Every fix is a :class:`WhatIf`; the engine re-runs the same simulation under it instead
+of having one simulation per fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from ..model import Family, Listener
+from .strategy import AddressOrder, ClientStrategy
+
+__all__ = ["NO_CHANGE", "WhatIf"]
+
+
+@dataclass(frozen=True, slots=True)
+class WhatIf:
+    """One change to simulate.
+
+    Attributes:
+        family: clients that can be forced to a family (``force_ipv4`` set) use only it.
+        runtime_order: ``(runtime, order)``: clients of that runtime order addresses so.
+        upgrade_to: clients of the same runtime adopt this strategy's policy (keeping
+            their own id and name).
+        listeners: the server's listening sockets on the port are replaced by these;
+            measured connects no longer describe the server, so they are ignored.
+        host: the URL's host is replaced by this IP literal.
+    """
+
+    family: Family | None = None
+    runtime_order: tuple[str, AddressOrder] | None = None
+    upgrade_to: ClientStrategy | None = None
+    listeners: tuple[Listener, ...] | None = None
+    host: str | None = None
+
+    def affects(self, strategy: ClientStrategy) -> bool:
+        """True if this change alters what ``strategy``'s client does or reaches."""
+        if self.listeners is not None or self.host is not None:
+            return True
+        if self.family is not None and strategy.force_ipv4 is not None:
+            return True
+        if self.runtime_order is not None and self.runtime_order[0] == strategy.runtime:
+            return True
+        return self.upgrade_to is not None and self._upgrades(strategy)
+
+    def _upgrades(self, strategy: ClientStrategy) -> bool:
+        up = self.upgrade_to
+        return up is not None and up.runtime == strategy.runtime and up.id != strategy.id
+
+    def apply(self, strategy: ClientStrategy) -> ClientStrategy:
+        """The strategy as it behaves under this change (family forcing is not included:
+        the simulation asks :meth:`forced_family`)."""
+        out = strategy
+        if self.upgrade_to is not None and self._upgrades(strategy):
+            out = replace(self.upgrade_to, id=strategy.id, name=strategy.name)
+        if self.runtime_order is not None and self.runtime_order[0] == out.runtime:
+            out = replace(out, order=self.runtime_order[1])
+        return out
+
+    def forced_family(self, strategy: ClientStrategy, user_family: Family | None) -> Family | None:
+        """The family ``strategy`` is limited to: this change's, if the client can be forced,
+        else the one the user chose for every client (``--family``), else ``None``."""
+        if self.family is not None and strategy.force_ipv4 is not None:
+            return self.family
+        return user_family
+
+
+NO_CHANGE = WhatIf()
+"""The context of the real, unchanged situation."""

@@ -1,0 +1,328 @@
+"""The one simulation: a client strategy meets an observation (optionally under a what-if).
+
+Steps, the same for every client: get the candidate addresses (literal, the client's own
+``localhost`` answer, or the resolver's with or without ``AI_ADDRCONFIG``), order them,
+keep the forced family, pick the tries the fallback policy makes, end each try with
+:func:`~wsexplorer.diagnosis.outcome.try_address`, then check the measured handshake.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import (
+    Address,
+    AttemptOutcome,
+    ClientOutcome,
+    ClientPrediction,
+    ClientTry,
+    Confidence,
+    Family,
+    Handshake,
+    HandshakeOutcome,
+    Observation,
+    Source,
+    family_of,
+)
+from .context import NO_CHANGE, WhatIf
+from .outcome import UNKNOWN, failed_handshake, modelled_refusal, same_address, try_address
+from .strategy import (
+    AddressOrder,
+    ClientStrategy,
+    Failure,
+    Fallback,
+    Stage,
+    TryResult,
+    is_localhost_name,
+)
+
+__all__ = ["Run", "family_label", "handshake_clause", "predict", "simulate", "user_family"]
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One simulated client: its prediction plus what the engine needs beyond it.
+
+    Attributes:
+        prediction: what the report shows.
+        strategy: the strategy as it behaved (after the what-if).
+        stage: where it stopped if it fails, else ``None``.
+        tries: the tries with whether each outcome was measured.
+        candidates: the addresses it had after ordering and family filtering.
+        resolved: the addresses it had before family filtering.
+        fallback: the fallback policy it used.
+    """
+
+    prediction: ClientPrediction
+    strategy: ClientStrategy
+    stage: Stage | None
+    tries: tuple[TryResult, ...]
+    candidates: tuple[Address, ...]
+    resolved: tuple[Address, ...]
+    fallback: Fallback
+
+
+def family_label(family: Family) -> str:
+    """``IPv4`` / ``IPv6``, as sentences spell them."""
+    return "IPv4" if family is Family.IPV4 else "IPv6"
+
+
+def user_family(value: str) -> Family | None:
+    """The family forced with ``--family`` (``4``/``6``/``ipv4``/``ipv6``), or ``None``."""
+    v = value.strip().lower()
+    if v in ("4", "ipv4", "inet"):
+        return Family.IPV4
+    if v in ("6", "ipv6", "inet6"):
+        return Family.IPV6
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidates:
+    addresses: tuple[Address, ...]
+    own: bool  # the client answered localhost itself
+    dropped: tuple[str, ...]  # removed by AI_ADDRCONFIG
+    error: str | None  # the resolver's measured error
+
+
+def _candidates(obs: Observation, s: ClientStrategy, host: str) -> _Candidates:
+    if family_of(host) is not None:
+        return _Candidates((Address.of(host, Source.LITERAL),), False, (), None)
+    if s.localhost is not None and is_localhost_name(host):
+        own = tuple(
+            Address.of(a, Source.BUILTIN)
+            for a in s.localhost
+            if family_of(a) is Family.IPV4 or obs.system.ipv6_enabled
+        )
+        return _Candidates(own, True, (), None)
+    res = obs.resolution
+    if not s.addrconfig:
+        error = None if res.override is not None else res.getaddrinfo.error
+        return _Candidates(res.addresses, False, (), error)
+    kept = res.addrconfig_addresses
+    dropped = tuple(
+        a.address
+        for a in res.addresses
+        if not any(same_address(a.address, k.address) for k in kept)
+    )
+    error = None if res.override is not None else res.addrconfig.error
+    return _Candidates(kept, False, dropped, error)
+
+
+def _order(addresses: tuple[Address, ...], order: AddressOrder) -> tuple[Address, ...]:
+    if order is AddressOrder.IPV4FIRST:
+        return tuple(sorted(addresses, key=lambda a: a.family is not Family.IPV4))
+    return addresses
+
+
+def _interleave(addresses: tuple[Address, ...]) -> tuple[Address, ...]:
+    """RFC 8305 section 4: alternate families, starting with the first address's family."""
+    first = addresses[0].family
+    same = [a for a in addresses if a.family is first]
+    other = [a for a in addresses if a.family is not first]
+    out: list[Address] = []
+    for i in range(max(len(same), len(other))):
+        out.extend(a[i] for a in (same, other) if i < len(a))
+    return tuple(out)
+
+
+def _sequence(addresses: tuple[Address, ...], fallback: Fallback) -> tuple[Address, ...]:
+    if fallback is Fallback.FIRST_ONLY:
+        return addresses[:1]
+    if fallback is Fallback.HAPPY_EYEBALLS:
+        return _interleave(addresses)
+    return addresses
+
+
+def _ends_connect(t: TryResult, s: ClientStrategy) -> bool:
+    if t.outcome in (AttemptOutcome.CONNECTED.value, UNKNOWN):
+        return True
+    return t.outcome == AttemptOutcome.TIMEOUT.value and s.timeout_ends
+
+
+# --- plain-English "why" -------------------------------------------------------------
+
+
+def _where(address: str, port: int) -> str:
+    return f"{address}:{port}"
+
+
+def _reason(t: TryResult, obs: Observation, port: int, ctx: WhatIf) -> str:
+    """Why one try fails, as a clause ("nothing listens on ::1:8080 (IPv6)")."""
+    where = _where(t.address, port)
+    if t.outcome == AttemptOutcome.REFUSED.value:
+        if modelled_refusal(obs, t.address, ctx):
+            return f"nothing listens on {where} ({family_label(t.family)})"
+        return f"{where} refused the connection (measured)"
+    if t.outcome == AttemptOutcome.TIMEOUT.value:
+        return f"the connect to {where} times out"
+    if t.outcome == AttemptOutcome.UNREACHABLE.value:
+        if t.family is Family.IPV6 and not obs.system.ipv6_enabled:
+            return f"{t.address} is unreachable because IPv6 is disabled on this machine"
+        return f"{t.address} is unreachable"
+    if t.outcome == UNKNOWN:
+        return f"whether anything accepts {where} is unknown (nothing measured it)"
+    detail = f" ({t.error})" if t.error else ""
+    return f"the connect to {where} fails{detail}"
+
+
+_SHORT = {
+    AttemptOutcome.REFUSED.value: "is refused",
+    AttemptOutcome.TIMEOUT.value: "times out",
+    AttemptOutcome.UNREACHABLE.value: "is unreachable",
+    AttemptOutcome.ERROR.value: "fails",
+}
+
+
+def handshake_clause(hs: Handshake) -> str:
+    """How the server answered the upgrade ("answers the WebSocket upgrade with HTTP 404")."""
+    if hs.outcome is HandshakeOutcome.HTTP_STATUS:
+        status = "?" if hs.status is None else str(hs.status)
+        return f"answers the WebSocket upgrade with HTTP {status}"
+    if hs.outcome is HandshakeOutcome.TIMEOUT:
+        return "never answers the WebSocket upgrade"
+    if hs.outcome is HandshakeOutcome.CLOSED:
+        return "closes the connection without answering the WebSocket upgrade"
+    return "answers the WebSocket upgrade with an invalid response"
+
+
+def _story(
+    tries: tuple[TryResult, ...],
+    fallback: Fallback,
+    obs: Observation,
+    port: int,
+    s: ClientStrategy,
+    ctx: WhatIf,
+) -> str:
+    last = tries[-1]
+    if fallback is Fallback.FIRST_ONLY:
+        head = f"tries only the first address, {last.address}"
+        if last.outcome == AttemptOutcome.CONNECTED.value:
+            return f"{head}, which connects"
+        return f"{head}, and {_reason(last, obs, port, ctx)}"
+    failed = [t for t in tries if t.outcome in _SHORT]
+    fails = ", ".join(f"{t.address} {_SHORT[t.outcome]}" for t in failed)
+    if last.outcome == AttemptOutcome.CONNECTED.value:
+        if not failed:
+            return f"tries {last.address} first, which connects"
+        step = "Happy Eyeballs falls back to" if fallback is Fallback.HAPPY_EYEBALLS else "it tries"
+        return f"{fails}, then {step} {last.address}, which connects"
+    if last.outcome == UNKNOWN:
+        if not failed:
+            return f"tries {last.address} first, and {_reason(last, obs, port, ctx)}"
+        return f"{fails}, then {_reason(last, obs, port, ctx)}"
+    if last.outcome == AttemptOutcome.TIMEOUT.value and s.timeout_ends:
+        return f"{fails}, and the connect timeout ends the attempt"
+    if len(tries) == 1:
+        return f"tries its only address, {last.address}, and {_reason(last, obs, port, ctx)}"
+    return f"every address fails: {fails}"
+
+
+def _prefix(
+    s: ClientStrategy, host: str, cands: _Candidates, ordered_changed: bool, forced: Family | None
+) -> list[str]:
+    parts: list[str] = []
+    if cands.own:
+        parts.append(f"resolves {host} itself ({', '.join(a.address for a in cands.addresses)})")
+    if cands.dropped:
+        parts.append(f"AI_ADDRCONFIG drops {', '.join(cands.dropped)}")
+    if ordered_changed:
+        parts.append("puts IPv4 first")
+    if forced is not None:
+        parts.append(f"uses {family_label(forced)} only")
+    return parts
+
+
+# --- the simulation --------------------------------------------------------------------
+
+
+def _prediction(
+    s: ClientStrategy,
+    outcome: ClientOutcome,
+    tries: tuple[TryResult, ...],
+    address: str | None,
+    error: str | None,
+    why: str,
+) -> ClientPrediction:
+    confidence = Confidence.UNVERIFIED if outcome is ClientOutcome.UNKNOWN else s.confidence
+    return ClientPrediction(
+        id=s.id,
+        name=s.name,
+        outcome=outcome,
+        tries=tuple(ClientTry(t.address, t.outcome) for t in tries),
+        address=address,
+        error=error,
+        confidence=confidence,
+        source=s.source,
+        why=why,
+    )
+
+
+def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE) -> Run:
+    """Run ``strategy`` against ``obs`` under ``ctx``; see the module docstring."""
+    s = ctx.apply(strategy)
+    host = ctx.host or obs.url.host
+    port = obs.url.port
+    forced = ctx.forced_family(s, user_family(obs.family))
+    cands = _candidates(obs, s, host)
+    ordered = _order(cands.addresses, s.order)
+    kept = tuple(a for a in ordered if forced is None or a.family is forced)
+    fallback = s.fallback
+    if forced is not None and s.forced_family_fallback is not None:
+        fallback = s.forced_family_fallback
+    parts = _prefix(s, host, cands, ordered != cands.addresses, forced)
+
+    def run(stage: Stage | None, pred: ClientPrediction, tries: tuple[TryResult, ...]) -> Run:
+        return Run(pred, s, stage, tries, kept, cands.addresses, fallback)
+
+    def why(story: str) -> str:
+        return "; ".join([*parts, story])
+
+    if not kept:
+        failure = Failure(Stage.RESOLVE, host, port, (), 0, fallback, None, cands.error)
+        if cands.addresses:
+            story = f"{host} has no {family_label(forced or Family.IPV4)} address"
+        else:
+            story = f"{host} does not resolve" + (f" ({cands.error})" if cands.error else "")
+        pred = _prediction(s, ClientOutcome.FAILS, (), None, s.wording(failure), why(story))
+        return run(Stage.RESOLVE, pred, ())
+
+    tries: list[TryResult] = []
+    for addr in _sequence(kept, fallback):
+        t = try_address(obs, addr.address, ctx)
+        tries.append(t)
+        if _ends_connect(t, s):
+            break
+    done = tuple(tries)
+    last = done[-1]
+    story = _story(done, fallback, obs, port, s, ctx)
+
+    if last.outcome == UNKNOWN:
+        pred = _prediction(s, ClientOutcome.UNKNOWN, done, None, None, why(story))
+        return run(None, pred, done)
+    if last.outcome != AttemptOutcome.CONNECTED.value:
+        failure = Failure(Stage.CONNECT, host, port, done, len(kept), fallback)
+        pred = _prediction(s, ClientOutcome.FAILS, done, None, s.wording(failure), why(story))
+        return run(Stage.CONNECT, pred, done)
+
+    hs = failed_handshake(obs, last.address, ctx)
+    if hs is not None and s.websocket:
+        failure = Failure(Stage.HANDSHAKE, host, port, done, len(kept), fallback, hs)
+        story = f"{story}, but the server {handshake_clause(hs)}"
+        pred = _prediction(s, ClientOutcome.FAILS, done, None, s.wording(failure), why(story))
+        return run(Stage.HANDSHAKE, pred, done)
+    if hs is not None:
+        story = f"{story}; it only checks that TCP connects, so the upgrade answer does not matter"
+    pred = _prediction(s, ClientOutcome.CONNECTS, done, last.address, None, why(story))
+    return run(None, pred, done)
+
+
+def predict(
+    obs: Observation, strategy: ClientStrategy, *, ctx: WhatIf = NO_CHANGE
+) -> ClientPrediction:
+    """What ``strategy``'s client would do with ``obs`` (under the what-if ``ctx``).
+
+    Pure and deterministic: the same inputs give the same prediction; the order of
+    ``obs.listeners`` does not matter, the order of resolved addresses does.
+    """
+    return simulate(obs, strategy, ctx).prediction

@@ -1,0 +1,147 @@
+"""What a client does with a URL: the policy a :class:`ClientStrategy` describes.
+
+A strategy is data: where the client gets its addresses (the resolver's answer with or
+without ``AI_ADDRCONFIG``, or its own answer for ``localhost``), how it orders them, how it
+falls back from one address to the next, and how it words its errors. The engine
+(:mod:`wsexplorer.diagnosis.simulate`) runs every strategy through the same simulation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ..model import Confidence, Family, Handshake
+
+__all__ = [
+    "AddressOrder",
+    "ClientStrategy",
+    "Failure",
+    "Fallback",
+    "Stage",
+    "TryResult",
+    "Wording",
+    "is_localhost_name",
+]
+
+
+class AddressOrder(StrEnum):
+    """How a client orders the addresses its resolver returned."""
+
+    VERBATIM = "verbatim"  # as getaddrinfo returned them
+    IPV4FIRST = "ipv4first"  # IPv4 first, then IPv6, each family keeping its order
+
+
+class Fallback(StrEnum):
+    """What a client does after an address fails."""
+
+    FIRST_ONLY = "first-only"  # one connect to the first address, no fallback
+    SEQUENTIAL = "sequential"  # every address in order, one after the other
+    HAPPY_EYEBALLS = "happy-eyeballs"  # families interleaved, next attempt after a delay
+
+
+class Stage(StrEnum):
+    """Where a failing client stopped."""
+
+    RESOLVE = "resolve"  # no address to connect to
+    CONNECT = "connect"  # no TCP connect succeeded
+    HANDSHAKE = "handshake"  # TCP connected, the WebSocket upgrade was not accepted
+
+
+@dataclass(frozen=True, slots=True)
+class TryResult:
+    """One address a client tries, how the try ends, and whether that was measured.
+
+    ``outcome`` is an :class:`~wsexplorer.model.AttemptOutcome` value or ``"unknown"``;
+    ``error`` is the measured error text when the outcome was measured.
+    """
+
+    address: str
+    family: Family
+    outcome: str
+    measured: bool = False
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """Everything a client's error wording may need.
+
+    Attributes:
+        stage: where the client stopped.
+        host: the host the client was asked to connect to.
+        port: the TCP port.
+        tries: for ``CONNECT``, the failed tries in order; for ``HANDSHAKE``, the tries up
+            to and including the connected one.
+        candidates: how many addresses the client had to choose from.
+        fallback: the fallback policy the client used for this connect.
+        handshake: for ``HANDSHAKE``, the measured handshake the client would repeat.
+        resolve_error: for ``RESOLVE``, the resolver's measured error text, if any.
+    """
+
+    stage: Stage
+    host: str
+    port: int
+    tries: tuple[TryResult, ...] = ()
+    candidates: int = 0
+    fallback: Fallback = Fallback.FIRST_ONLY
+    handshake: Handshake | None = None
+    resolve_error: str | None = None
+
+
+Wording = Callable[[Failure], str]
+"""A client's error text for a failure, exactly as that client prints it."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClientStrategy:
+    """One client's policy, with where each fact comes from.
+
+    Attributes:
+        id: stable id used in JSON and tests (``node-17-19``).
+        name: display name.
+        confidence: how well the policy is known (:class:`~wsexplorer.model.Confidence`).
+        source: the URLs, PRs and KNOWLEDGE.md facts the policy rests on.
+        runtime: ``node``, ``python``, ``curl`` or ``browser``; what-if changes that target a
+            runtime (``--dns-result-order``) use it.
+        wording: the client's error text for a :class:`Failure`.
+        order: how it orders the resolver's addresses.
+        addrconfig: it resolves with ``AI_ADDRCONFIG`` (Node's ``net.connect``).
+        localhost: its own answer for ``localhost`` and ``*.localhost`` (curl, Chrome), in
+            order; IPv6 addresses in it are offered only when IPv6 is enabled. ``None``: it
+            asks the resolver like any other name.
+        fallback: what it does after an address fails.
+        happy_eyeballs_ms: the delay before the next attempt (Happy Eyeballs only).
+        forced_family_fallback: the fallback used when a family is forced (Node ignores
+            ``autoSelectFamily`` when ``family`` is set); ``None``: unchanged.
+        timeout_ends: a try that times out ends the whole connect (Python websockets'
+            ``open_timeout`` of 10 s expires long before the kernel's TCP timeout).
+        websocket: it speaks WebSocket, so a rejected upgrade fails it; ``False`` for a
+            TCP/HTTP reachability client (curl).
+        force_ipv4: how to force this client to IPv4 (code or flag); ``None``: it cannot be.
+        version: the modelled version, for display.
+    """
+
+    id: str
+    name: str
+    confidence: Confidence
+    source: str
+    runtime: str
+    wording: Wording
+    order: AddressOrder = AddressOrder.VERBATIM
+    addrconfig: bool = False
+    localhost: tuple[str, ...] | None = None
+    fallback: Fallback = Fallback.SEQUENTIAL
+    happy_eyeballs_ms: int | None = None
+    forced_family_fallback: Fallback | None = None
+    timeout_ends: bool = False
+    websocket: bool = True
+    force_ipv4: str | None = None
+    version: str = ""
+
+
+def is_localhost_name(host: str) -> bool:
+    """True for ``localhost`` and ``*.localhost`` (RFC 6761 section 6.3), any case."""
+    name = host.rstrip(".").lower()
+    return name == "localhost" or name.endswith(".localhost")

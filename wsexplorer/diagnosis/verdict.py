@@ -1,0 +1,216 @@
+"""The verdict: ok iff every client connects, and one plain sentence with the cause."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..model import (
+    AttemptOutcome,
+    ClientOutcome,
+    Family,
+    Listener,
+    Observation,
+    Verdict,
+    family_of,
+    is_wildcard,
+)
+from .outcome import listeners_on_port, same_address
+from .simulate import Run, family_label, handshake_clause, user_family
+from .strategy import Fallback, Stage, TryResult, is_localhost_name
+
+__all__ = ["build_notes", "build_verdict", "describe_listener", "join_names", "listener_phrase"]
+
+
+def join_names(names: Sequence[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def describe_listener(lis: Listener) -> str:
+    if lis.family is Family.IPV6 and is_wildcard(lis.address) and lis.v6only:
+        return f"{lis.address} with IPV6_V6ONLY=1"
+    return lis.address
+
+
+def _accepts(lis: Listener) -> str:
+    if len(lis.accepts) == 2:
+        return "both IPv4 and IPv6"
+    label = family_label(lis.accepts[0])
+    if is_wildcard(lis.address):
+        return f"{label} only"
+    return f"only {lis.address} ({label})"
+
+
+def _listener_key(lis: Listener) -> tuple[str, str, str, str]:
+    return (lis.family.value, lis.address, describe_listener(lis), _accepts(lis))
+
+
+def listener_phrase(listeners: Sequence[Listener], port: int) -> str:
+    """``the only listener on 8080 is 0.0.0.0, which accepts IPv4 only`` (order-independent).
+
+    Several: ``the listeners on 8080 are 0.0.0.0 (accepts IPv4 only) and ::1 (accepts
+    only ::1 (IPv6))``; none: ``nothing listens on port 8080``.
+    """
+    unique = sorted({_listener_key(lis) for lis in listeners})
+    if not unique:
+        return f"nothing listens on port {port}"
+    if len(unique) == 1:
+        _, _, desc, acc = unique[0]
+        return f"the only listener on {port} is {desc}, which accepts {acc}"
+    parts = [f"{desc} (accepts {acc})" for _, _, desc, acc in unique]
+    return f"the listeners on {port} are {join_names(parts)}"
+
+
+def _first_addresses(obs: Observation) -> tuple[str, ...]:
+    res = obs.resolution
+    return tuple(a[0].address for a in (res.addresses, res.addrconfig_addresses) if a)
+
+
+def _tail(runs: Sequence[Run], failing: Sequence[Run]) -> str:
+    if len(failing) == len(runs):
+        return "every modelled client fails"
+    if all(r.fallback is Fallback.FIRST_ONLY for r in failing):
+        return "clients that don't fall back fail"
+    names = [r.prediction.name for r in failing]
+    return f"{join_names(names)} {'fails' if len(names) == 1 else 'fail'}"
+
+
+def _first_failed_try(obs: Observation, failing: Sequence[Run]) -> TryResult:
+    """The failed try to explain: one on the resolver's first address if any, else the
+    first failed try of the first failing client."""
+    failed = [t for r in failing for t in r.tries if t.outcome != AttemptOutcome.CONNECTED.value]
+    firsts = _first_addresses(obs)
+    return next((t for t in failed if any(same_address(t.address, a) for a in firsts)), failed[0])
+
+
+def _cause(obs: Observation, t: TryResult) -> str:
+    port = obs.url.port
+    known = obs.local_target and obs.listeners_known
+    if t.outcome == AttemptOutcome.UNREACHABLE.value and not obs.system.ipv6_enabled:
+        return "IPv6 is disabled on this machine"
+    if t.outcome == AttemptOutcome.REFUSED.value and known:
+        return listener_phrase(listeners_on_port(obs), port)
+    if t.outcome == AttemptOutcome.REFUSED.value:
+        return f"{t.address}:{port} refuses connections (measured)"
+    if t.outcome == AttemptOutcome.TIMEOUT.value:
+        return f"connects to {t.address}:{port} time out"
+    return f"connects to {t.address}:{port} fail"
+
+
+def _connect_summary(obs: Observation, runs: Sequence[Run], failing: Sequence[Run]) -> str:
+    host, port = obs.url.host, obs.url.port
+    connected = any(r.prediction.outcome is ClientOutcome.CONNECTS for r in runs)
+    tries = [t for r in failing for t in r.tries]
+    known = obs.local_target and obs.listeners_known
+    if (
+        known
+        and not listeners_on_port(obs)
+        and not connected
+        and all(t.outcome == AttemptOutcome.REFUSED.value for t in tries)
+    ):
+        return f"nothing listens on port {port} on this machine, so every connect is refused"
+    first = _first_failed_try(obs, failing)
+    cause = _cause(obs, first)
+    tail = _tail(runs, failing)
+    if family_of(host) is not None:
+        return f"the URL names {host}, but {cause}; {tail}"
+    if any(same_address(first.address, a) for a in _first_addresses(obs)):
+        return f"{host} resolves to {first.address} first, but {cause}; {tail}"
+    names = [r.prediction.name for r in failing]
+    if all(r.fallback is Fallback.FIRST_ONLY for r in failing):
+        verbs = "tries {} first and doesn't" if len(names) == 1 else "try {} first and don't"
+        return f"{cause}, but {join_names(names)} {verbs.format(first.address)} fall back"
+    return f"{cause}; {tail}"
+
+
+def _resolve_summary(obs: Observation, failing: Sequence[Run]) -> str:
+    host = obs.url.host
+    if any(r.resolved for r in failing):
+        fam = user_family(obs.family) or Family.IPV4
+        label = family_label(fam)
+        return f"{host} has no {label} address, and the family is forced to {label}"
+    res = obs.resolution
+    error = res.getaddrinfo.error or res.addrconfig.error
+    detail = f" ({error})" if error else ""
+    return (
+        f"{host} does not resolve{detail}; clients that use the system resolver have no "
+        "address to connect to"
+    )
+
+
+def _handshake_summary(obs: Observation) -> str:
+    hs = obs.handshake
+    assert hs is not None
+    where = f"{hs.address}:{obs.url.port}"
+    return (
+        f"the server on {where} {handshake_clause(hs)}, so WebSocket clients fail even "
+        "though TCP connects"
+    )
+
+
+def _ok_summary(obs: Observation, runs: Sequence[Run]) -> str:
+    port = obs.url.port
+    listeners = listeners_on_port(obs)
+    if obs.local_target and obs.listeners_known and listeners:
+        return f"every modelled client connects: {listener_phrase(listeners, port)}"
+    addresses: list[str] = []
+    for r in runs:
+        address = r.prediction.address
+        if address is not None and address not in addresses:
+            addresses.append(address)
+    where = join_names([f"{a}:{port}" for a in addresses])
+    return f"every modelled client connects: connects to {where} succeeded (measured)"
+
+
+def _unknown_summary(obs: Observation) -> str:
+    if not obs.local_target:
+        return (
+            f"{obs.url.host} is not this machine and its addresses were not measured, "
+            "so whether clients connect is unknown"
+        )
+    return (
+        "the listeners on this machine could not be read and nothing was measured, "
+        "so whether clients connect is unknown"
+    )
+
+
+def build_verdict(obs: Observation, runs: Sequence[Run]) -> Verdict:
+    """``ok`` iff every client connects; the summary names the cause in one sentence."""
+    if all(r.prediction.outcome is ClientOutcome.CONNECTS for r in runs):
+        return Verdict(True, _ok_summary(obs, runs))
+    failing = [r for r in runs if r.prediction.outcome is ClientOutcome.FAILS]
+    if not failing:
+        return Verdict(False, _unknown_summary(obs))
+    if all(r.stage is Stage.RESOLVE for r in failing):
+        return Verdict(False, _resolve_summary(obs, failing))
+    if any(r.stage is Stage.HANDSHAKE for r in failing):
+        return Verdict(False, _handshake_summary(obs))
+    connect = [r for r in failing if r.stage is Stage.CONNECT]
+    return Verdict(False, _connect_summary(obs, runs, connect))
+
+
+def build_notes(obs: Observation, runs: Sequence[Run]) -> tuple[str, ...]:
+    """Short notes on what the predictions assume (what-if mode, forced family...)."""
+    notes: list[str] = []
+    res = obs.resolution
+    if res.override is not None:
+        note = f"what-if: --resolve {res.override.spec()} pins what {res.host} resolves to"
+        if is_localhost_name(obs.url.host):
+            note += "; curl and Chrome still answer localhost themselves"
+        notes.append(note)
+    fam = user_family(obs.family)
+    if fam is not None:
+        notes.append(f"--family {obs.family}: every client uses {family_label(fam)} only")
+    if obs.local_target and not obs.listeners_known:
+        notes.append("the listeners could not be read: only measured connects are known")
+    hs = obs.handshake
+    if hs is not None and any(r.stage is Stage.HANDSHAKE for r in runs):
+        notes.append(
+            f"the handshake was measured on {hs.address}; addresses served by the same "
+            "listener are assumed to answer the same"
+        )
+    if any(r.prediction.outcome is ClientOutcome.UNKNOWN for r in runs):
+        notes.append("unknown: nothing measured those addresses and no listener table applies")
+    return tuple(notes)
