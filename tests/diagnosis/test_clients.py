@@ -61,10 +61,10 @@ def test_every_client_cites_sources(strategy: ClientStrategy) -> None:
 
 
 def test_confidences_follow_knowledge() -> None:
-    assert NODE_16.confidence is Confidence.DOCUMENTED
+    assert NODE_16.confidence is Confidence.CHECKED
     assert NODE_20.confidence is Confidence.CHECKED
     assert PYTHON_WEBSOCKETS.confidence is Confidence.CHECKED
-    assert CURL.confidence is Confidence.DOCUMENTED
+    assert CURL.confidence is Confidence.CHECKED
     assert CHROME.confidence is Confidence.DOCUMENTED
     assert CHROME.force_ipv4 is None and CHROME.happy_eyeballs_ms == 300
     assert CURL.happy_eyeballs_ms == 200 and NODE_20.happy_eyeballs_ms == 250
