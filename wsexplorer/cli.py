@@ -7,6 +7,7 @@ be valid, exit 2. Commands that do not draw the TUI never import Textual.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import re
 import sys
@@ -409,10 +410,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         finally:
             await server.stop()
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run())
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

@@ -25,6 +25,7 @@ from .model import (
     ListenerScan,
     Resolution,
 )
+from .model.secrets import mask_header
 
 __all__ = [
     "Style",
@@ -35,26 +36,6 @@ __all__ = [
     "mask_header",
     "resolution_text",
 ]
-
-SECRET_HEADERS = {
-    "authorization",
-    "cookie",
-    "set-cookie",
-    "proxy-authorization",
-    "x-api-key",
-    "x-auth-token",
-    "sec-websocket-key",
-}
-
-
-def mask_header(name: str, value: str) -> str:
-    """Mask the value of credential-bearing headers (keeps the auth scheme word)."""
-    if name.lower() not in SECRET_HEADERS:
-        return value
-    scheme = (
-        value.split(" ", 1)[0] if " " in value and name.lower().endswith("authorization") else ""
-    )
-    return f"{scheme} ***".strip() if scheme else "***"
 
 
 class Style:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .address import Family
+from .secrets import mask_headers
 
 __all__ = ["Attempt", "AttemptOutcome", "Handshake", "HandshakeOutcome"]
 
@@ -75,7 +76,7 @@ class Handshake:
             "outcome": self.outcome.value,
             "status": self.status,
             "reason": self.reason,
-            "headers": [[k, v] for k, v in self.headers],
+            "headers": mask_headers(self.headers),
             "subprotocol": self.subprotocol,
             "error": self.error,
             "elapsed_ms": round(self.elapsed_ms, 3),
