@@ -15,15 +15,9 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from . import __version__
-from .model import (
-    DEFAULT_URL,
-    ResolveOverride,
-    WebSocketURL,
-    WsxError,
-    parse_port,
-    parse_resolve,
-    parse_url,
-)
+from .model.errors import WsxError
+from .model.override import ResolveOverride, parse_resolve
+from .model.url import DEFAULT_URL, WebSocketURL, parse_port, parse_url
 
 __all__ = ["main"]
 
@@ -335,17 +329,18 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 
 
 def cmd_listeners(args: argparse.Namespace) -> int:
+    if args.json:
+        # The fast path: JSON straight from the kernel rows, no model objects (10,000
+        # sockets cost ~45 ms of objects otherwise; see benchmarks/bench_listeners.py).
+        from .probes.listeners import scan_listeners_json
+
+        sys.stdout.write(scan_listeners_json(port=args.port, include_udp=args.all) + "\n")
+        return 0
     from .probes.listeners import scan_listeners
+    from .report import Style, listeners_text
 
     scan = scan_listeners(port=args.port, include_udp=args.all)
-    if args.json:
-        import json
-
-        sys.stdout.write(json.dumps(scan.to_json()) + "\n")
-    else:
-        from .report import Style, listeners_text
-
-        sys.stdout.write(listeners_text(scan, Style(sys.stdout)))
+    sys.stdout.write(listeners_text(scan, Style(sys.stdout)))
     return 0
 
 

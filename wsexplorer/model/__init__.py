@@ -5,27 +5,96 @@ Nothing here does I/O or imports Textual or websockets.
 
 from __future__ import annotations
 
-from .address import Address, Family, Source, family_of, is_loopback, is_wildcard, split_zone
-from .attempt import Attempt, AttemptOutcome, Handshake, HandshakeOutcome
-from .diagnosis import (
-    ClientOutcome,
-    ClientPrediction,
-    ClientTry,
-    Confidence,
-    Diagnosis,
-    Fix,
-    FixHow,
-    Observation,
-    SystemFacts,
-    Verdict,
-)
-from .errors import InvalidPort, InvalidResolve, InvalidURL, WsxError
-from .hosts import HostsEntry, HostsFile, HostsProblem, parse_hosts
-from .listener import AcceptsSource, Listener, ListenerScan, accepts_for, listener_takes
-from .override import ResolveOverride, parse_resolve
-from .resolution import DnsAnswer, DnsOutcome, DnsReport, GaiResult, Resolution
-from .session import Direction, SessionEvent, SessionEventKind, SessionState
-from .url import DEFAULT_URL, WebSocketURL, parse_port, parse_url, redact_query
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .address import Address, Family, Source, family_of, is_loopback, is_wildcard, split_zone
+    from .attempt import Attempt, AttemptOutcome, Handshake, HandshakeOutcome
+    from .diagnosis import (
+        ClientOutcome,
+        ClientPrediction,
+        ClientTry,
+        Confidence,
+        Diagnosis,
+        Fix,
+        FixHow,
+        Observation,
+        SystemFacts,
+        Verdict,
+    )
+    from .errors import InvalidPort, InvalidResolve, InvalidURL, WsxError
+    from .hosts import HostsEntry, HostsFile, HostsProblem, parse_hosts
+    from .listener import AcceptsSource, Listener, ListenerScan, accepts_for, listener_takes
+    from .override import ResolveOverride, parse_resolve
+    from .resolution import DnsAnswer, DnsOutcome, DnsReport, GaiResult, Resolution
+    from .session import Direction, SessionEvent, SessionEventKind, SessionState
+    from .url import DEFAULT_URL, WebSocketURL, parse_port, parse_url, redact_query
+
+# Names load on first use (PEP 562), so ``from wsexplorer.model.url import parse_port`` in a
+# fast command pays only for the modules it needs, not for every dataclass here.
+_EXPORTS: dict[str, str] = {
+    "AcceptsSource": ".listener",
+    "Address": ".address",
+    "Attempt": ".attempt",
+    "AttemptOutcome": ".attempt",
+    "ClientOutcome": ".diagnosis",
+    "ClientPrediction": ".diagnosis",
+    "ClientTry": ".diagnosis",
+    "Confidence": ".diagnosis",
+    "DEFAULT_URL": ".url",
+    "Diagnosis": ".diagnosis",
+    "Direction": ".session",
+    "DnsAnswer": ".resolution",
+    "DnsOutcome": ".resolution",
+    "DnsReport": ".resolution",
+    "Family": ".address",
+    "Fix": ".diagnosis",
+    "FixHow": ".diagnosis",
+    "GaiResult": ".resolution",
+    "Handshake": ".attempt",
+    "HandshakeOutcome": ".attempt",
+    "HostsEntry": ".hosts",
+    "HostsFile": ".hosts",
+    "HostsProblem": ".hosts",
+    "InvalidPort": ".errors",
+    "InvalidResolve": ".errors",
+    "InvalidURL": ".errors",
+    "Listener": ".listener",
+    "ListenerScan": ".listener",
+    "Observation": ".diagnosis",
+    "Resolution": ".resolution",
+    "ResolveOverride": ".override",
+    "SessionEvent": ".session",
+    "SessionEventKind": ".session",
+    "SessionState": ".session",
+    "Source": ".address",
+    "SystemFacts": ".diagnosis",
+    "Verdict": ".diagnosis",
+    "WebSocketURL": ".url",
+    "WsxError": ".errors",
+    "accepts_for": ".listener",
+    "family_of": ".address",
+    "is_loopback": ".address",
+    "is_wildcard": ".address",
+    "listener_takes": ".listener",
+    "parse_hosts": ".hosts",
+    "parse_port": ".url",
+    "parse_resolve": ".override",
+    "parse_url": ".url",
+    "redact_query": ".url",
+    "split_zone": ".address",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DEFAULT_URL",
