@@ -18,10 +18,36 @@ def _read(path: str) -> str | None:
         return None
 
 
+def _fib_trie_local_ipv4(text: str) -> set[str]:
+    """IPv4 addresses the kernel marks ``/32 host LOCAL`` in ``/proc/net/fib_trie``."""
+    out: set[str] = set()
+    last: str | None = None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("|--"):
+            last = stripped[3:].strip()
+        elif stripped.startswith("/32 host LOCAL") and last:
+            out.add(last)
+    return out
+
+
 def local_addresses() -> frozenset[str]:
-    """Every address configured on this machine's interfaces (both families, zones dropped)."""
+    """Every address configured on this machine's interfaces (both families, zones dropped).
+
+    Linux: ``/proc/net/fib_trie`` (IPv4) and ``/proc/net/if_inet6`` (IPv6), a few hundred
+    microseconds; elsewhere psutil's ``getifaddrs`` (about 25 ms to import).
+    """
     out: set[str] = {"127.0.0.1"}
-    try:
+    trie = _read("/proc/net/fib_trie")
+    v6_text = _read("/proc/net/if_inet6")
+    if trie is not None and v6_text is not None:
+        out |= _fib_trie_local_ipv4(trie)
+        for line in v6_text.splitlines():
+            fields = line.split()
+            if fields and len(fields[0]) == 32:
+                out.add(str(ipaddress.IPv6Address(bytes.fromhex(fields[0]))))
+        return frozenset(out)
+    try:  # pragma: no cover - non-Linux
         import psutil
 
         for addrs in psutil.net_if_addrs().values():
@@ -30,12 +56,6 @@ def local_addresses() -> frozenset[str]:
                     out.add(a.address.split("%", 1)[0])
     except Exception:  # pragma: no cover - psutil missing or unsupported platform
         pass
-    text = _read("/proc/net/if_inet6")
-    if text:
-        for line in text.splitlines():
-            hexaddr = line.split()[0] if line.split() else ""
-            if len(hexaddr) == 32:
-                out.add(str(ipaddress.IPv6Address(bytes.fromhex(hexaddr))))
     return frozenset(out)
 
 
