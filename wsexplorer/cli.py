@@ -109,7 +109,7 @@ def _host(text: str) -> str:
     return probe.host
 
 
-def _connection_options(p: argparse.ArgumentParser, timeout: bool = True) -> None:
+def _resolve_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--resolve",
         action="append",
@@ -118,6 +118,10 @@ def _connection_options(p: argparse.ArgumentParser, timeout: bool = True) -> Non
         metavar="HOST:PORT:ADDR[,ADDR]",
         help="pin what HOST resolves to (curl's syntax, IPv6 in brackets); what-if mode",
     )
+
+
+def _connection_options(p: argparse.ArgumentParser, timeout: bool = True) -> None:
+    _resolve_option(p)
     p.add_argument(
         "--family",
         choices=("auto", "4", "6"),
@@ -215,14 +219,7 @@ def _resolve_parser() -> _Parser:
     p.add_argument("host", type=_host, metavar="HOST")
     p.add_argument("--port", type=_arg(_port), default=8080, help="port for getaddrinfo (default 8080)")
     p.add_argument("--json", action="store_true", help="print wsexplorer.resolve/1 JSON")
-    p.add_argument(
-        "--resolve",
-        action="append",
-        default=[],
-        type=_arg(parse_resolve),
-        metavar="HOST:PORT:ADDR[,ADDR]",
-        help="what-if: pin the answer",
-    )
+    _resolve_option(p)
     p.add_argument("--no-dns", action="store_true", help="skip the direct DNS queries")
     p.add_argument(
         "--dns-timeout",
