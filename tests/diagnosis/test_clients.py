@@ -101,7 +101,7 @@ def test_node_aggregate_formatting() -> None:
         (
             "timeout",
             None,
-            "Opening handshake has timed out",
+            "no error: waits forever for the upgrade (ws sets no handshakeTimeout)",
             "timed out during opening handshake",
             "WebSocket opening handshake timed out",
         ),

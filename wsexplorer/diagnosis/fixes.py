@@ -165,15 +165,15 @@ def _dual_stack(obs: Observation, clients: Sequence[ClientStrategy], before: Seq
     now = listeners_on_port(obs)
     current = sorted({describe_listener(lis) for lis in now})
     instead = f" instead of {join_names(current)}" if current else ""
-    if obs.system.ipv6_enabled:
-        new = Listener.make(Family.IPV6, "::", port, False)
-        change = f"listen on :: with IPV6_V6ONLY=0{instead} (one socket for IPv4 and IPv6)"
-        if now and all(lis.dual_stack and is_wildcard(lis.address) for lis in now):
-            change = "keep listening on :: with IPV6_V6ONLY=0 (already dual-stack)"
-    else:
-        # With IPv6 off, :: cannot be bound; Node's listen() without a host uses 0.0.0.0.
-        new = Listener.make(Family.IPV4, "0.0.0.0", port, None)
-        change = f"listen without a host{instead}; IPv6 is disabled, so that binds 0.0.0.0"
+    new = Listener.make(Family.IPV6, "::", port, False)
+    change = f"listen on :: with IPV6_V6ONLY=0{instead} (one socket for IPv4 and IPv6)"
+    if now and all(lis.dual_stack and is_wildcard(lis.address) for lis in now):
+        change = "keep listening on :: with IPV6_V6ONLY=0 (already dual-stack)"
+    if not obs.system.ipv6_enabled:
+        # Checked (tests/hardening/test_families.py): with IPv6 turned off by sysctl, ``::``
+        # still binds and takes IPv4 peers, but ::1 does not exist, so IPv6-first clients
+        # that don't fall back still fail.
+        change += "; IPv6 is disabled here, so :: takes IPv4 only and ::1 stays unreachable"
     if not obs.local_target:
         change += " (the server is not on this machine: change it where it runs)"
     return _fix(

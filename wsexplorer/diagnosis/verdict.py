@@ -205,6 +205,19 @@ def build_notes(obs: Observation, runs: Sequence[Run]) -> tuple[str, ...]:
         notes.append(f"--family {obs.family}: every client uses {family_label(fam)} only")
     if obs.local_target and not obs.listeners_known:
         notes.append("the listeners could not be read: only measured connects are known")
+    hidden = [lis for lis in listeners_on_port(obs) if lis.pid is None]
+    if obs.local_target and obs.listeners_known and hidden:
+        where = join_names(sorted({lis.display_address() for lis in hidden}))
+        notes.append(
+            f"the process behind {where} is unknown: usually another user's, whose "
+            "/proc/PID/fd only its owner and root can read; run as root to see it"
+        )
+    v6 = [a.address for a in res.addresses if a.family is Family.IPV6]
+    if not obs.system.ipv6_enabled and v6:
+        notes.append(
+            f"IPv6 is disabled on this machine: {res.host} still resolves to {join_names(v6)}, "
+            "but no IPv6 address exists here, so a connect to it fails at once"
+        )
     hs = obs.handshake
     if hs is not None and any(r.stage is Stage.HANDSHAKE for r in runs):
         notes.append(

@@ -108,6 +108,7 @@ async def observe(
         override=override,
         dns=opts.dns,
         dns_timeout=min(opts.dns_timeout, opts.timeout),
+        gai_timeout=opts.timeout,
         **opts.resolve_kwargs,  # type: ignore[arg-type]
     )
     scan_task = asyncio.to_thread(scan_listeners, port=url.port)

@@ -19,9 +19,10 @@ import ipaddress
 import json
 import socket
 import sys
+import threading
 import time
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from wsexplorer.model import (
     Address,
@@ -47,10 +48,19 @@ from .sysconf import (
     read_resolv_conf_nameservers,
 )
 
-__all__ = ["getaddrinfo_result", "main", "resolve", "resolve_async"]
+__all__ = ["GAI_TIMEOUT_ERROR", "getaddrinfo_result", "main", "resolve", "resolve_async"]
 
 # glibc's resolver asks the local machine when resolv.conf names no server (resolv.conf(5)).
 _FALLBACK_NAMESERVER = "127.0.0.1"
+
+# What a getaddrinfo call that outlived ``gai_timeout`` reports. glibc waits
+# ``timeout:`` x ``attempts:`` seconds per nameserver (5 x 2 by default, resolv.conf(5))
+# before it fails with EAI_AGAIN, "Temporary failure in name resolution"; the phrase is
+# kept so the client wordings can tell this from "not found".
+GAI_TIMEOUT_ERROR = (
+    "no answer within {timeout:g} s: a nameserver does not answer; glibc gives up after "
+    "resolv.conf's timeout x attempts with 'Temporary failure in name resolution'"
+)
 
 
 def _canonical(address: str) -> str:
@@ -108,6 +118,22 @@ def getaddrinfo_result(host: str, port: int, family: int = 0, flags: int = 0) ->
         seen.add(key)
         order.append(Address(address, fam_value, Source.GETADDRINFO))
     return GaiResult(tuple(order), None, elapsed, label)
+
+
+def _in_daemon_thread(call: Callable[[], GaiResult]) -> Future[GaiResult]:
+    """Run ``call`` in a daemon thread: a getaddrinfo stuck on a silent nameserver cannot be
+    cancelled, and a daemon thread neither delays the caller's deadline nor process exit
+    (ThreadPoolExecutor threads are joined at exit)."""
+    future: Future[GaiResult] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(call())
+        except BaseException as exc:  # pragma: no cover - getaddrinfo_result returns values
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="wsx-gai", daemon=True).start()
+    return future
 
 
 def _hosts_addresses(hosts: HostsFile) -> set[str]:
@@ -200,6 +226,7 @@ def resolve(
     nameservers: list[str] | None = None,
     dns: bool = True,
     dns_timeout: float = 2.0,
+    gai_timeout: float | None = None,
 ) -> Resolution:
     """Resolve ``host`` every way a client might, and read what explains the result.
 
@@ -215,6 +242,9 @@ def resolve(
             ``resolv_conf_path``.
         dns: ``False`` skips the DNS queries.
         dns_timeout: seconds per query; all queries run at once.
+        gai_timeout: seconds to wait for the ``getaddrinfo`` calls (``None``: as long as
+            the system resolver takes). A call still running then gets the error
+            :data:`GAI_TIMEOUT_ERROR` and is left to finish in a daemon thread.
 
     Returns:
         The :class:`Resolution`. Each getaddrinfo address carries its source: ``HOSTS``
@@ -234,11 +264,12 @@ def resolve(
         ("ipv4", socket.AF_INET, 0),
         ("ipv6", socket.AF_INET6, 0),
     )
-    with ThreadPoolExecutor(max_workers=len(calls) + 1, thread_name_prefix="wsx-gai") as pool:
-        gai_futures = {
-            key: pool.submit(getaddrinfo_result, name, port, fam, flags)
-            for key, fam, flags in calls
-        }
+    start = time.perf_counter()
+    gai_futures = {
+        key: _in_daemon_thread(lambda f=fam, fl=flags: getaddrinfo_result(name, port, f, fl))
+        for key, fam, flags in calls
+    }
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="wsx-dns") as pool:
         dns_future = pool.submit(
             _dns_report,
             name,
@@ -252,7 +283,17 @@ def resolve(
         nsswitch = read_nsswitch_hosts(nsswitch_path)
         gai_conf = read_gai_conf(gai_conf_path)
         dns_report = dns_future.result()
-        gai = {key: future.result() for key, future in gai_futures.items()}
+    if gai_timeout is not None:
+        wait(gai_futures.values(), timeout=max(gai_timeout - (time.perf_counter() - start), 0))
+    gai: dict[str, GaiResult] = {}
+    for key, _family, flags in calls:
+        future = gai_futures[key]
+        if gai_timeout is None or future.done():
+            gai[key] = future.result()
+        else:
+            label = "AI_ADDRCONFIG" if flags & socket.AI_ADDRCONFIG else str(flags)
+            error = GAI_TIMEOUT_ERROR.format(timeout=gai_timeout)
+            gai[key] = GaiResult(error=error, elapsed_ms=gai_timeout * 1000.0, flags=label)
     hosts_addrs = _hosts_addresses(hosts)
     dns_addrs = {_canonical(a) for answer in dns_report.answers for a in answer.addresses}
     sourced = {key: _with_sources(r, literal, hosts_addrs, dns_addrs) for key, r in gai.items()}

@@ -27,6 +27,12 @@ from .tracer import connect_one, handshake, select_family
 __all__ = ["MAX_TEXT", "LiveSession", "select_family"]
 
 MAX_TEXT = 4096  # characters of a message kept for display
+# After the closing handshake starts (either side's close frame, or wsexplorer failing the
+# connection for a protocol error), how long to wait for the server to close TCP. The
+# handshake's close_timeout is 1 s, but websockets 17 enforces it only when its keepalive
+# ping next runs, up to ping_interval (20 s) later, if the server never closes TCP
+# (measured in tests/hardening/test_hostile_peers.py; python-websockets/websockets#1651).
+CLOSE_GRACE = 1.0
 
 
 class LiveSession:
@@ -60,6 +66,7 @@ class LiveSession:
         self._t0 = time.perf_counter()
         self._conn: object | None = None
         self._reader: asyncio.Task[None] | None = None
+        self._watchdog: asyncio.Task[None] | None = None
         self.state = SessionState.IDLE
         self.handshake: Handshake | None = None
         self.received = 0
@@ -127,7 +134,19 @@ class LiveSession:
         self._conn = conn
         self._set_state(SessionState.OPEN)
         self._reader = asyncio.create_task(self._read())
+        self._watchdog = asyncio.create_task(self._close_watchdog(conn))
         return hs
+
+    @staticmethod
+    async def _close_watchdog(conn: object) -> None:
+        """Abort the TCP connection when the closing handshake outlives :data:`CLOSE_GRACE`."""
+        from websockets.protocol import State
+
+        while conn.state is State.OPEN:  # type: ignore[attr-defined]
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(CLOSE_GRACE)
+        if conn.state is not State.CLOSED:  # type: ignore[attr-defined]
+            conn.transport.abort()  # type: ignore[attr-defined]
 
     async def _read(self) -> None:
         from websockets.exceptions import ConnectionClosed
@@ -151,14 +170,25 @@ class LiveSession:
                     binary=binary,
                 )
         except ConnectionClosed as exc:
-            rcvd = exc.rcvd
-            code = rcvd.code if rcvd is not None else 1006
-            reason = rcvd.reason if rcvd is not None else "connection lost without a close frame"
+            rcvd, sent = exc.rcvd, exc.sent
+            if rcvd is not None:
+                code, reason = int(rcvd.code), rcvd.reason
+            elif sent is not None and sent.code != 1000 and self.state is SessionState.OPEN:
+                # No close frame from the server: wsexplorer failed the connection itself,
+                # e.g. 1002 "invalid opcode", 1007 for text that is not UTF-8 (RFC 6455
+                # section 7.1.7) or 1011 "keepalive ping timeout", and says why.
+                code = int(sent.code)
+                reason = f"closed by wsexplorer: {sent.reason or sent.code}"
+                self._event(SessionEventKind.ERROR, text=reason)
+            else:
+                code, reason = 1006, "connection lost without a close frame"
             self._event(SessionEventKind.CLOSE, code=code, text=reason or "")
         except Exception as exc:  # a protocol error from a hostile peer
             self._event(SessionEventKind.ERROR, text=f"{type(exc).__name__}: {exc}")
         finally:
             self._conn = None
+            if self._watchdog is not None:
+                self._watchdog.cancel()
             if self.state is not SessionState.CLOSING:
                 self._set_state(SessionState.CLOSED)
 
@@ -204,11 +234,12 @@ class LiveSession:
             with contextlib.suppress(Exception):
                 async with asyncio.timeout(2):
                     await conn.close(code, reason)  # type: ignore[attr-defined]
-        if self._reader is not None:
-            self._reader.cancel()
-            with contextlib.suppress(BaseException):
-                await self._reader
-            self._reader = None
+        for task in (self._reader, self._watchdog):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    await task
+        self._reader = self._watchdog = None
         self._conn = None
         if self.state not in (SessionState.CLOSED, SessionState.FAILED, SessionState.IDLE):
             self._set_state(SessionState.CLOSED)

@@ -1,0 +1,1 @@
+"""Issue 5 (hardening): faults, hostile peers and load, each proven with real processes."""

@@ -1,0 +1,181 @@
+"""Shared helpers for the hardening tests: run the real ``wsexplorer`` command, start the
+hostile peer, watch the event loop and a process's memory.
+
+Every subprocess runs this checkout's package (``PYTHONPATH`` is the repository root), so
+the tests exercise the code beside them even where another copy is installed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+__all__ = [
+    "HOSTILE_PEER",
+    "ROOT",
+    "LoopLag",
+    "ServeProcess",
+    "hostile_peer",
+    "rss_kib",
+    "run_wsx",
+    "wsx_argv",
+    "wsx_env",
+]
+
+ROOT = Path(__file__).resolve().parents[2]
+HOSTILE_PEER = Path(__file__).resolve().parent / "hostile_peer.py"
+_LISTENING = re.compile(r"listening on (?:\[[0-9a-f:.]+\]|[0-9.]+):(\d+)")
+
+
+def wsx_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for a ``wsexplorer`` subprocess: this checkout first, no colour."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    return {**env, **(extra or {})}
+
+
+def wsx_argv(*args: str) -> list[str]:
+    """``python -m wsexplorer ARGS`` with this interpreter."""
+    return [sys.executable, "-m", "wsexplorer", *args]
+
+
+def run_wsx(*args: str, timeout: float = 60) -> tuple[subprocess.CompletedProcess[str], float]:
+    """Run ``wsexplorer ARGS`` here (not in a namespace); returns the result and wall time.
+
+    ``timeout`` is a hang guard only: when it fires the test fails with TimeoutExpired.
+    """
+    start = time.monotonic()
+    done = subprocess.run(
+        wsx_argv(*args), capture_output=True, text=True, timeout=timeout, env=wsx_env(), cwd=ROOT
+    )
+    return done, time.monotonic() - start
+
+
+@contextlib.contextmanager
+def hostile_peer(mode: str) -> Iterator[int]:
+    """Run ``hostile_peer.py MODE`` on 127.0.0.1 and yield its port; killed on exit."""
+    proc = subprocess.Popen(
+        [sys.executable, str(HOSTILE_PEER), mode],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "WS_PEER_MAX_SECONDS": "120"},
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline().strip()
+        assert line.isdigit(), f"hostile peer {mode} did not start: {line!r}"
+        yield int(line)
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+class ServeProcess:
+    """``wsexplorer serve ARGS`` as a real subprocess on loopback (port 0 unless given).
+
+    Attributes:
+        proc: the process (its pid is the server's: no shell in between).
+        port: the port it printed.
+        banner: every stdout line up to and including the caps line.
+    """
+
+    def __init__(self, *args: str, start_timeout: float = 30) -> None:
+        argv = wsx_argv("serve", *(args if "--port" in args else (*args, "--port", "0")))
+        self.proc = subprocess.Popen(
+            argv,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=wsx_env(),
+            cwd=ROOT,
+        )
+        self.banner: list[str] = []
+        self.port = 0
+        deadline = time.monotonic() + start_timeout
+        assert self.proc.stdout is not None
+        while time.monotonic() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            self.banner.append(line.rstrip("\n"))
+            match = _LISTENING.search(line)
+            if match and not self.port:
+                self.port = int(match.group(1))
+            if line.startswith("echo server;"):
+                break
+        if not self.port:
+            self.stop()
+            raise AssertionError(f"serve did not start: {self.banner} {self.stderr_text()}")
+
+    def stderr_text(self) -> str:
+        """What the server wrote on stderr (only after :meth:`stop`)."""
+        if self.proc.poll() is None or self.proc.stderr is None:
+            return ""
+        return self.proc.stderr.read()
+
+    def stop(self) -> int:
+        """Ctrl-C the server (SIGINT), wait, and return its exit status."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(2)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        return int(self.proc.returncode)
+
+    def __enter__(self) -> ServeProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+        for stream in (self.proc.stdout, self.proc.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def rss_kib(pid: int) -> int:
+    """``VmRSS`` of ``pid`` in KiB, from ``/proc/PID/status`` (proc(5))."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError(f"no VmRSS for pid {pid}")
+
+
+class LoopLag:
+    """A ticker task that measures how late the event loop wakes it (a responsiveness guard).
+
+    Use as ``async with LoopLag() as lag: ...``; then ``lag.worst`` is the largest delay
+    past the requested 10 ms sleep, in seconds, and ``lag.ticks`` how often it ran.
+    """
+
+    def __init__(self, interval: float = 0.01) -> None:
+        self.interval = interval
+        self.worst = 0.0
+        self.ticks = 0
+        self._task: asyncio.Task[None] | None = None
+
+    async def _tick(self) -> None:
+        while True:
+            start = time.perf_counter()
+            await asyncio.sleep(self.interval)
+            self.worst = max(self.worst, time.perf_counter() - start - self.interval)
+            self.ticks += 1
+
+    async def __aenter__(self) -> LoopLag:
+        self._task = asyncio.create_task(self._tick())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task

@@ -1,0 +1,150 @@
+"""A misbehaving WebSocket server, run as its own process on loopback by the hardening tests.
+
+Usage: ``python hostile_peer.py MODE [HOST]``. It listens on ``HOST`` (default
+``127.0.0.1``) port 0, prints the port on one line, then treats every connection by MODE:
+
+``silent``
+    accept TCP and never answer (the upgrade request is read and ignored).
+``http:STATUS``
+    answer the upgrade with a plain HTTP/1.1 response of that status and close.
+``bad-opcode``
+    complete the handshake, then send a frame with the reserved opcode 0x3
+    (RFC 6455 section 5.2: the client must fail the connection).
+``bad-utf8``
+    complete the handshake, then send a text frame that is not UTF-8 (section 8.1).
+``mid-message``
+    complete the handshake, announce a 1,000-byte text frame, send 10 bytes of it and
+    close the TCP connection.
+``flood:COUNT:SIZE``
+    complete the handshake, send COUNT text messages of SIZE bytes as fast as the
+    socket takes them, then a close frame (1000, "flood done").
+
+The handshake is written here from RFC 6455 section 4.2.2 (``Sec-WebSocket-Accept`` is
+base64(SHA-1(key + GUID))), not taken from a library, so the peer can break the protocol
+right after it. Exits by itself after ``WS_PEER_MAX_SECONDS`` (default 120).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import os
+import sys
+from http import HTTPStatus
+
+__all__ = ["accept_key", "frame", "main"]
+
+_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455 section 1.3
+
+
+def accept_key(key: str) -> str:
+    """``Sec-WebSocket-Accept`` for a client's ``Sec-WebSocket-Key``."""
+    return base64.b64encode(hashlib.sha1(key.encode("ascii") + _GUID).digest()).decode()
+
+
+def frame(opcode: int, payload: bytes, *, fin: bool = True, length: int | None = None) -> bytes:
+    """An unmasked server frame; ``length`` may announce more bytes than ``payload`` has."""
+    size = len(payload) if length is None else length
+    head = bytes([(0x80 if fin else 0) | opcode])
+    if size < 126:
+        head += bytes([size])
+    elif size < 1 << 16:
+        head += bytes([126]) + size.to_bytes(2, "big")
+    else:
+        head += bytes([127]) + size.to_bytes(8, "big")
+    return head + payload
+
+
+async def _read_request(reader: asyncio.StreamReader) -> dict[str, str]:
+    raw = await reader.readuntil(b"\r\n\r\n")
+    headers: dict[str, str] = {}
+    for line in raw.decode("latin-1").split("\r\n")[1:]:
+        name, sep, value = line.partition(":")
+        if sep:
+            headers[name.strip().lower()] = value.strip()
+    return headers
+
+
+async def _upgrade(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    headers = await _read_request(reader)
+    writer.write(
+        (
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            f"Sec-WebSocket-Accept: {accept_key(headers.get('sec-websocket-key', ''))}\r\n\r\n"
+        ).encode()
+    )
+    await writer.drain()
+
+
+async def _flood(writer: asyncio.StreamWriter, count: int, size: int) -> None:
+    message = frame(0x1, b"x" * size)
+    batch = max(1, 65536 // len(message))
+    sent = 0
+    while sent < count:
+        n = min(batch, count - sent)
+        writer.write(message * n)
+        sent += n
+        await writer.drain()
+    writer.write(frame(0x8, (1000).to_bytes(2, "big") + b"flood done"))
+    await writer.drain()
+
+
+async def _serve_one(mode: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    try:
+        if mode == "silent":
+            await _read_request(reader)
+            await asyncio.sleep(3600)
+            return
+        if mode.startswith("http:"):
+            await _read_request(reader)
+            status = HTTPStatus(int(mode.split(":", 1)[1]))
+            body = f"{status.value} {status.phrase} from a hostile peer\n".encode()
+            extra = 'WWW-Authenticate: Bearer realm="wsx"\r\n' if status == 401 else ""
+            writer.write(
+                (
+                    f"HTTP/1.1 {status.value} {status.phrase}\r\nContent-Type: text/plain\r\n"
+                    f"Content-Length: {len(body)}\r\n{extra}Connection: close\r\n\r\n"
+                ).encode()
+                + body
+            )
+            await writer.drain()
+            return
+        await _upgrade(reader, writer)
+        if mode == "bad-opcode":
+            writer.write(frame(0x3, b"reserved"))
+        elif mode == "bad-utf8":
+            writer.write(frame(0x1, b"\xff\xfe not utf-8"))
+        elif mode == "mid-message":
+            writer.write(frame(0x1, b"0123456789", length=1000))
+        elif mode.startswith("flood:"):
+            _, count, size = mode.split(":")
+            await _flood(writer, int(count), int(size))
+        await writer.drain()
+        # Keep the connection until the client closes it (mid-message closes at once).
+        if mode != "mid-message":
+            await asyncio.wait_for(reader.read(), timeout=30)
+    except (ConnectionError, asyncio.IncompleteReadError, TimeoutError):
+        pass
+    finally:
+        writer.close()
+
+
+async def _main(mode: str, host: str) -> None:
+    server = await asyncio.start_server(lambda r, w: _serve_one(mode, r, w), host, 0)
+    print(server.sockets[0].getsockname()[1], flush=True)
+    async with server:
+        await asyncio.sleep(float(os.environ.get("WS_PEER_MAX_SECONDS", "120")))
+
+
+def main(argv: list[str]) -> int:
+    """Run the peer; returns the exit status."""
+    if not 1 <= len(argv) <= 2:
+        print("usage: hostile_peer.py MODE [HOST]", file=sys.stderr)
+        return 2
+    asyncio.run(_main(argv[0], argv[1] if len(argv) == 2 else "127.0.0.1"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
