@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""TUI benchmarks (issue 4), real app on the real backend, headless.
+
+(a) Time to the first complete screen (resolution, listeners, session open, diagnosis all
+    filled) of ``wsexplorer`` against a real ``wsexplorer serve``, divided by the start-up
+    time of a minimal Textual app (first refresh, then exit). Both are whole processes,
+    run alternately; median ratio of several runs. Goal: at most 1.5.
+(b) A server sends 100,000 messages as fast as it can into the app's live session:
+    event-loop lag p99 (a 10 ms ticker in the app's own loop, lateness of each tick) and
+    the process's memory growth (VmRSS before the flood, VmHWM after). Goals: p99 at most
+    50 ms, growth at most 50 MB.
+
+    python benchmarks/bench_tui.py [--runs 7] [--messages 100000] [--only a|b]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MINIMAL = textwrap.dedent(
+    """
+    from textual.app import App
+
+    class Minimal(App):
+        def on_mount(self):
+            self.call_after_refresh(self.exit)
+
+    Minimal().run(headless=True)
+    """
+)
+
+OURS = textwrap.dedent(
+    """
+    import sys
+    from wsexplorer.cli import _tui_parser
+    from wsexplorer.model import SessionState
+    from wsexplorer.ui.app import WsxApp, route_logging
+    from wsexplorer.ui.config import config_from_args
+
+    args = _tui_parser().parse_args([sys.argv[1]])
+    route_logging()
+    app = WsxApp(config_from_args(args))
+
+    def complete():
+        main = app.main
+        pane = main.session_pane
+        return (main.diagnosis is not None and pane.state is SessionState.OPEN
+                and main.listeners_pane.loading is False
+                and main.resolution_pane.loading is False)
+
+    def poll():
+        if complete():
+            app.exit(0)
+
+    app.call_later(lambda: app.set_interval(0.002, poll))
+    sys.exit(app.run(headless=True, size=(120, 40)) or 0)
+    """
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wsx() -> list[str]:
+    exe = shutil.which("wsexplorer")
+    return [exe] if exe else [sys.executable, "-m", "wsexplorer"]
+
+
+def _time(argv: list[str], timeout: float = 60) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{argv[:3]} exited {proc.returncode}: {proc.stderr[-500:]}")
+    return elapsed
+
+
+def bench_first_screen(runs: int) -> None:
+    port = _free_port()
+    server = subprocess.Popen(
+        [*_wsx(), "serve", "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    assert server.stdout is not None
+    server.stdout.readline()
+    url = f"ws://localhost:{port}/subscribe"
+    try:
+        minimal = [sys.executable, "-c", MINIMAL]
+        ours = [sys.executable, "-c", OURS, url]
+        _time(minimal), _time(ours)  # warm caches
+        ratios, mins, wsxs = [], [], []
+        for i in range(runs):
+            m = _time(minimal)
+            w = _time(ours)
+            mins.append(m)
+            wsxs.append(w)
+            ratios.append(w / m)
+            print(f"run {i + 1}: minimal textual app {m * 1000:6.0f} ms   "
+                  f"wsexplorer complete screen {w * 1000:6.0f} ms   ratio {w / m:.2f}")
+        print(f"(a) median minimal {statistics.median(mins) * 1000:.0f} ms, median wsexplorer "
+              f"{statistics.median(wsxs) * 1000:.0f} ms, median ratio "
+              f"{statistics.median(ratios):.2f}  (goal <= 1.5)")
+    finally:
+        server.terminate()
+        server.wait(5)
+
+
+def _status_kib(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+async def bench_flood(messages: int) -> None:
+    from websockets.asyncio.server import serve
+
+    from tests.ui.conftest import tui_args
+    from wsexplorer.model import SessionState
+    from wsexplorer.ui.app import WsxApp, route_logging
+    from wsexplorer.ui.config import config_from_args
+
+    go = asyncio.Event()
+    done = asyncio.Event()
+
+    async def flood(ws: object) -> None:
+        await go.wait()
+        payload = "x" * 64
+        for i in range(messages):
+            await ws.send(f"{i} {payload}")  # type: ignore[attr-defined]
+        done.set()
+        await ws.wait_closed()  # type: ignore[attr-defined]
+
+    server = await serve(flood, "127.0.0.1", 0, max_queue=None)
+    port = server.sockets[0].getsockname()[1]
+    route_logging()
+    app = WsxApp(config_from_args(tui_args(f"ws://127.0.0.1:{port}/")))
+    lags: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = app.main.session_pane
+        t_end = time.monotonic() + 30
+        while pane.state is not SessionState.OPEN and time.monotonic() < t_end:
+            await pilot.pause(0.05)
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.5)
+        rss0 = _status_kib("VmRSS")
+        stop = False
+
+        async def ticker() -> None:
+            loop = asyncio.get_running_loop()
+            while not stop:
+                t = loop.time()
+                await asyncio.sleep(0.01)
+                lags.append(max(0.0, loop.time() - t - 0.01) * 1000)
+
+        tick = asyncio.create_task(ticker())
+        start = time.perf_counter()
+        go.set()
+        t_end = time.monotonic() + 300
+        while pane.received < messages and time.monotonic() < t_end:
+            await asyncio.sleep(0.05)
+        elapsed = time.perf_counter() - start
+        stop = True
+        await tick
+        hwm = _status_kib("VmHWM")
+        rss1 = _status_kib("VmRSS")
+        got = pane.received
+        log_lines = len(pane.log_widget.lines)
+    server.close()
+    lags.sort()
+    p99 = lags[int(len(lags) * 0.99) - 1] if lags else float("nan")
+    print(f"(b) {got} of {messages} messages in {elapsed:.1f} s "
+          f"({got / elapsed:,.0f}/s); log kept {log_lines} lines")
+    print(f"(b) event-loop lag over {len(lags)} ticks: p50 {lags[len(lags) // 2]:.1f} ms, "
+          f"p99 {p99:.1f} ms, max {lags[-1]:.1f} ms  (goal p99 <= 50 ms)")
+    print(f"(b) memory: VmRSS before {rss0 / 1024:.1f} MB, peak (VmHWM) {hwm / 1024:.1f} MB, "
+          f"after {rss1 / 1024:.1f} MB; growth to peak {(hwm - rss0) / 1024:.1f} MB  "
+          "(goal <= 50 MB)")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--messages", type=int, default=100_000)
+    ap.add_argument("--only", choices=("a", "b"))
+    args = ap.parse_args()
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+    if args.only in (None, "a"):
+        bench_first_screen(args.runs)
+    if args.only in (None, "b"):
+        asyncio.run(bench_flood(args.messages))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

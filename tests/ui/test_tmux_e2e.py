@@ -1,0 +1,120 @@
+"""End to end: the installed ``wsexplorer`` in a real terminal (tmux) against a real
+``wsexplorer serve``; type a message, read the echo off the screen."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.needs_tmux
+
+DEADLINE = 60.0  # hang guard only; every wait below returns as soon as its text shows
+
+
+def _wsexplorer() -> list[str]:
+    exe = shutil.which("wsexplorer")
+    if exe is None:
+        candidate = Path(sys.executable).with_name("wsexplorer")
+        exe = str(candidate) if candidate.exists() else None
+    return [exe] if exe else [sys.executable, "-m", "wsexplorer"]
+
+
+@pytest.fixture
+def serve() -> Iterator[int]:
+    """``wsexplorer serve --port 0`` on 127.0.0.1; yields the port it printed."""
+    proc = subprocess.Popen(
+        [*_wsexplorer(), "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        match = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
+        assert match, f"unexpected serve output: {line!r}"
+        yield int(match.group(1))
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+SOCKET = f"wsx-e2e-{uuid.uuid4().hex[:8]}"  # a private tmux server, not the user's
+
+
+# Under pytest COLUMNS=80/LINES=24 may be set; they would override the pane's real size.
+ENV = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+ENV.setdefault("TERM", "xterm-256color")
+
+
+def _tmux(*args: str, check: bool = True) -> str:
+    out = subprocess.run(
+        ["tmux", "-L", SOCKET, *args], capture_output=True, text=True, check=check, env=ENV
+    )
+    return out.stdout
+
+
+def _wait_until(session: str, done: Callable[[str], bool], what: str = "condition") -> str:
+    end = time.monotonic() + DEADLINE
+    screen = ""
+    while time.monotonic() < end:
+        screen = _tmux("capture-pane", "-p", "-t", session)
+        if screen.strip() and done(screen):
+            return screen
+        time.sleep(0.2)
+    size = _tmux("display", "-p", "-t", session, "#{window_width}x#{window_height}")
+    raise AssertionError(f"{what} never became true; window {size}; last screen:\n{screen}")
+
+
+def _wait_for(session: str, pattern: str) -> str:
+    return _wait_until(session, lambda screen: re.search(pattern, screen) is not None, pattern)
+
+
+def test_type_a_message_and_read_the_echo(serve: int, tmp_path: Path) -> None:
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    session = "wsx"
+    url = f"ws://127.0.0.1:{serve}/subscribe"
+    command = " ".join([*_wsexplorer(), url])
+    _tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", "-c", str(tmp_path), command)
+    try:
+        screen = _wait_for(session, r"open via 127\.0\.0\.1")
+        assert "Listeners" in screen and "Diagnosis" in screen
+        _tmux("send-keys", "-t", session, "m")
+        # The send line has focus when the footer drops the letter keys it would swallow.
+        _wait_until(session, lambda screen: "Connect" not in screen.splitlines()[-1])
+        _tmux("send-keys", "-t", session, "-l", "hello-from-tmux")
+        _wait_for(session, r"│ hello-from-tmux")
+        _tmux("send-keys", "-t", session, "Enter")
+        screen = _wait_for(session, r"← hello-from-tmux")
+        assert "→ hello-from-tmux" in screen
+        # ctrl+q quits from anywhere, the send line included (escape then q could be
+        # read as alt+q by the terminal's escape-sequence parsing).
+        _tmux("send-keys", "-t", session, "C-q")
+        end = time.monotonic() + DEADLINE
+        while time.monotonic() < end:
+            alive = subprocess.run(
+                ["tmux", "-L", SOCKET, "has-session", "-t", session], capture_output=True, env=ENV
+            )
+            if alive.returncode != 0:
+                break
+            time.sleep(0.2)
+        else:
+            raise AssertionError("wsexplorer did not quit on ctrl+q")
+    finally:
+        _tmux("kill-session", "-t", session, check=False)
+        _tmux("kill-server", check=False)

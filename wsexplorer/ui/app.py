@@ -1,0 +1,91 @@
+"""The Textual app: thin. The screen (``screens/main.py``) holds the panes and workers.
+
+``run_app`` is what ``wsexplorer [URL]`` and ``wsexplorer demo`` call. ``WsxApp`` takes
+a :class:`Backend` (default: the real probes) and a clock, so tests and the screenshot
+script can run it on deterministic data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from .backend import Backend, RealBackend
+from .commands import WsxCommands
+from .config import AppConfig, config_from_args
+from .screens.main import MainScreen
+
+__all__ = ["WsxApp", "route_logging", "run_app"]
+
+
+class WsxApp(App[int]):
+    """wsexplorer's terminal UI.
+
+    Args:
+        config: what to look at (see :class:`AppConfig`).
+        backend: the I/O; ``None`` uses :class:`RealBackend`.
+        clock: wall-clock for message timestamps and export names (frozen in tests).
+    """
+
+    CSS_PATH = Path(__file__).with_name("wsexplorer.tcss")
+    TITLE = "wsexplorer"
+    COMMANDS = App.COMMANDS | {WsxCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True)
+    ]
+
+    def __init__(
+        self,
+        config: AppConfig,
+        backend: Backend | None = None,
+        *,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.backend: Backend = backend if backend is not None else RealBackend()
+        self.clock = clock or datetime.now
+        self.main = MainScreen(config, self.backend, self.clock)
+        self.sub_title = config.url.redacted()
+
+    def on_mount(self) -> None:
+        self.install_screen(self.main, name="main")
+        self.push_screen("main")
+
+    async def action_quit(self) -> None:
+        """Close the live session and stop the demo server, then exit with status 0."""
+        await self.main.shutdown()
+        self.exit(0)
+
+
+def route_logging() -> None:
+    """Send library logging (websockets, asyncio) to Textual's log, never to the terminal.
+
+    Anything written to stdout or stderr while the TUI runs would draw over it.
+    """
+    from textual.logging import TextualHandler
+
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if isinstance(handler, logging.StreamHandler) and not isinstance(
+            handler, logging.FileHandler
+        ):
+            root.removeHandler(handler)
+    root.addHandler(TextualHandler(stderr=False, stdout=False))
+    root.setLevel(logging.WARNING)
+
+
+def run_app(args: argparse.Namespace, demo: bool = False) -> int:
+    """Run the TUI for the parsed command line; returns the exit code."""
+    route_logging()
+    config = config_from_args(args, demo=demo)
+    app = WsxApp(config)
+    result = app.run()
+    return result if isinstance(result, int) else 0

@@ -1,0 +1,376 @@
+"""A deterministic :class:`~wsexplorer.ui.backend.Backend` for snapshots and screenshots.
+
+It answers from a small model of one machine instead of the network: ``localhost`` in
+the hosts file (Debian's ``::1`` first by default), an embedded demo server whose bind
+the ``d`` fix can change, and a few other listeners with fixed pids. Observations are
+built with the engine's own example builders (``diagnosis/examples.py``), so the
+diagnosis shown is the real engine's; timings, pids and clocks are fixed values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.worker import WorkerState
+
+from ..diagnosis.examples import make_listener, seed_observation
+from ..model import (
+    Address,
+    Attempt,
+    AttemptOutcome,
+    Direction,
+    GaiResult,
+    Handshake,
+    HandshakeOutcome,
+    Listener,
+    ListenerScan,
+    Observation,
+    Resolution,
+    ResolveOverride,
+    SessionEvent,
+    SessionEventKind,
+    SessionState,
+    Source,
+    WebSocketURL,
+    family_of,
+    listener_takes,
+    parse_url,
+)
+from ..probes.observe import ObserveOptions
+from ..probes.server import BindMode, ServerConfig
+from ..probes.tracer import select_family
+from .backend import ServerHandle, SessionHandle
+from .config import AppConfig
+
+__all__ = [
+    "FROZEN_NOW",
+    "CannedBackend",
+    "CannedServer",
+    "CannedSession",
+    "canned_config",
+    "frozen_clock",
+    "settle",
+]
+
+FROZEN_NOW = datetime(2025, 3, 14, 9, 26, 53, 589000)
+"""The wall clock every canned screen shows."""
+
+SERVER_PID = 4242
+OTHER_LISTENERS: tuple[Listener, ...] = (
+    make_listener("0.0.0.0", 22, pid=612, process="sshd"),
+    make_listener("::/v6only", 22, pid=612, process="sshd"),
+    make_listener("127.0.0.1", 5432, pid=733, process="postgres"),
+)
+HANDSHAKE_HEADERS: tuple[tuple[str, str], ...] = (
+    ("Upgrade", "websocket"),
+    ("Connection", "Upgrade"),
+    ("Sec-WebSocket-Accept", "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="),
+    ("Server", "Python/3.11 websockets/14.2"),
+)
+_REFUSED = "[Errno 111] Connection refused"
+
+
+def frozen_clock() -> datetime:
+    """Always :data:`FROZEN_NOW`."""
+    return FROZEN_NOW
+
+
+def canned_config(
+    url: str = "ws://localhost:8080/subscribe",
+    *,
+    demo_server: str | None = "0.0.0.0",
+    export_dir: Path | None = None,
+    **changes: object,
+) -> AppConfig:
+    """An :class:`AppConfig` for the canned machine: no blinking, no DNS."""
+    config = AppConfig(
+        url=parse_url(url),
+        demo_server=demo_server,
+        cursor_blink=False,
+        dns=False,
+        export_dir=export_dir or Path("."),
+    )
+    return replace(config, **changes)  # type: ignore[arg-type]
+
+
+def _attempts(
+    addresses: Sequence[Address], listeners: Sequence[Listener], port: int
+) -> tuple[Attempt, ...]:
+    """Connects as the kernel would answer them: a listener that takes it, or refused."""
+    out = []
+    at = 0.0
+    for a in addresses:
+        ok = any(listener_takes(lis, a.address) for lis in listeners if lis.port == port)
+        took = 0.2 if ok else 0.1
+        out.append(
+            Attempt(
+                a.address,
+                a.family,
+                AttemptOutcome.CONNECTED if ok else AttemptOutcome.REFUSED,
+                None if ok else _REFUSED,
+                took,
+                at,
+                port,
+            )
+        )
+        at += took
+    return tuple(out)
+
+
+def _handshake(attempts: Sequence[Attempt]) -> Handshake:
+    first = next((a for a in attempts if a.outcome is AttemptOutcome.CONNECTED), None)
+    if first is None:
+        return Handshake(None, HandshakeOutcome.NOT_ATTEMPTED, error="no address connected")
+    return Handshake(
+        first.address,
+        HandshakeOutcome.OK,
+        101,
+        "Switching Protocols",
+        HANDSHAKE_HEADERS,
+        None,
+        None,
+        1.3,
+    )
+
+
+def _sourced(res: Resolution) -> Resolution:
+    """Mark each address with where the canned machine got it (as ``probes.resolution``)."""
+    source = Source.LITERAL if res.is_literal else Source.HOSTS
+
+    def mark(result: GaiResult) -> GaiResult:
+        order = tuple(Address(a.address, a.family, source) for a in result.order)
+        return replace(result, order=order)
+
+    return replace(
+        res,
+        getaddrinfo=mark(res.getaddrinfo),
+        addrconfig=mark(res.addrconfig),
+        ipv4=mark(res.ipv4),
+        ipv6=mark(res.ipv6),
+    )
+
+
+class CannedServer:
+    """A demo server that binds nothing: its listeners follow its config."""
+
+    def __init__(self, config: ServerConfig, backend: CannedBackend) -> None:
+        self.config = config
+        self._backend = backend
+        self._listeners: tuple[Listener, ...] = ()
+
+    @property
+    def listeners(self) -> tuple[Listener, ...]:
+        return self._listeners
+
+    @property
+    def wildcard(self) -> bool:
+        return any(lis.address in ("0.0.0.0", "::") for lis in self._listeners)
+
+    async def start(self) -> tuple[Listener, ...]:
+        host = self.config.host
+        spec = f"{host}/v6only" if self.config.mode is BindMode.V6ONLY else host
+        self._listeners = (
+            make_listener(spec, self.config.port, pid=SERVER_PID, process="wsexplorer"),
+        )
+        self._backend.server_listeners = self._listeners
+        return self._listeners
+
+    async def stop(self) -> None:
+        self._listeners = ()
+        self._backend.server_listeners = ()
+
+    async def rebind(self, **changes: object) -> tuple[Listener, ...]:
+        await self.stop()
+        self.config = replace(self.config, **changes)  # type: ignore[arg-type]
+        return await self.start()
+
+
+class CannedSession:
+    """A live session answered by the canned machine: an echo server when it connects."""
+
+    def __init__(
+        self,
+        backend: CannedBackend,
+        url: WebSocketURL,
+        addresses: Sequence[Address],
+        on_event: Callable[[SessionEvent], None],
+    ) -> None:
+        self._backend = backend
+        self.url = url
+        self.addresses = tuple(addresses)
+        self._emit = on_event
+        self._open = False
+        self._at = 0.0
+
+    def _event(self, kind: SessionEventKind, **kw: object) -> None:
+        self._emit(SessionEvent(kind, self._at, **kw))  # type: ignore[arg-type]
+
+    def _state(self, state: SessionState) -> None:
+        self._event(SessionEventKind.STATE, state=state, text=state.value)
+
+    async def connect(self) -> Handshake:
+        self._state(SessionState.CONNECTING)
+        if not self.addresses:
+            self._event(SessionEventKind.ERROR, text=f"{self.url.host} has no address to try")
+        tried: list[Attempt] = []
+        for attempt in _attempts(
+            self.addresses, self._backend.listeners(self.url.port), self.url.port
+        ):
+            tried.append(attempt)
+            self._at = attempt.started_ms + attempt.elapsed_ms
+            self._event(SessionEventKind.ATTEMPT, attempt=attempt, text=attempt.outcome.value)
+            if attempt.outcome is AttemptOutcome.CONNECTED:
+                break
+        hs = _handshake(tried)
+        self._event(SessionEventKind.HANDSHAKE, handshake=hs, text=str(hs.status or ""))
+        if hs.ok:
+            self._open = True
+            self._state(SessionState.OPEN)
+        else:
+            self._state(SessionState.FAILED)
+        return hs
+
+    async def send(self, text: str) -> bool:
+        if not self._open:
+            self._event(SessionEventKind.ERROR, text="not connected: press c to connect")
+            return False
+        self._event(SessionEventKind.MESSAGE, direction=Direction.OUT, text=text, size=len(text))
+        self._event(SessionEventKind.MESSAGE, direction=Direction.IN, text=text, size=len(text))
+        return True
+
+    async def ping(self) -> float | None:
+        if not self._open:
+            self._event(SessionEventKind.ERROR, text="not connected: press c to connect")
+            return None
+        self._event(SessionEventKind.PING, rtt_ms=0.42, text="0.42 ms")
+        return 0.42
+
+    async def close(self, code: int = 1000, reason: str = "") -> None:
+        if not self._open:
+            return
+        self._open = False
+        self._state(SessionState.CLOSING)
+        self._event(SessionEventKind.CLOSE, code=code, text=reason)
+        self._state(SessionState.CLOSED)
+
+
+class CannedBackend:
+    """The canned machine.
+
+    Args:
+        hosts_order: what the hosts file gives ``localhost``, in getaddrinfo order.
+        listen: the server's bind when no embedded demo server runs.
+    """
+
+    def __init__(
+        self,
+        *,
+        hosts_order: Sequence[str] = ("::1", "127.0.0.1"),
+        listen: Sequence[str] = ("0.0.0.0",),
+    ) -> None:
+        self.hosts_order = tuple(hosts_order)
+        self.listen = tuple(listen)
+        self.server_listeners: tuple[Listener, ...] = ()
+        self.server_started = False
+        self.observed = 0
+
+    def listeners(self, port: int | None = None) -> tuple[Listener, ...]:
+        """Every socket listening on the canned machine."""
+        if self.server_started:
+            own = self.server_listeners
+        else:
+            own = tuple(make_listener(s, port or 8080, pid=SERVER_PID) for s in self.listen)
+        return (*own, *OTHER_LISTENERS)
+
+    def _order(self, host: str) -> tuple[str, ...]:
+        if family_of(host) is not None:
+            return (host,)
+        if host == "localhost":
+            return self.hosts_order
+        return ()
+
+    async def observe(
+        self,
+        url: WebSocketURL,
+        options: ObserveOptions,
+        on_stage: Callable[[str, object], None],
+    ) -> Observation:
+        self.observed += 1
+        override = options.override_for(url.host, url.port)
+        on_port = tuple(lis for lis in self.listeners(url.port) if lis.port == url.port)
+        obs = seed_observation(
+            host=url.host,
+            port=url.port,
+            path=url.path,
+            listen=on_port,
+            hosts_order=self._order(url.host),
+            override=None if override is None else override.spec(),
+            family=options.family,
+        )
+        obs = replace(obs, resolution=_sourced(obs.resolution))
+        on_stage("resolution", obs.resolution)
+        scan = ListenerScan(listeners=on_port, method="canned")
+        on_stage("listeners", scan)
+        on_stage("system", obs.system)
+        tried = select_family(obs.resolution.addresses, options.family)
+        attempts = _attempts(tried, on_port, url.port)
+        hs = _handshake(attempts)
+        on_stage("attempts", (attempts, hs))
+        loopback = [Address.of("127.0.0.1"), Address.of("::1")]
+        probes = _attempts(loopback, on_port, url.port)
+        on_stage("probes", probes)
+        return replace(obs, attempts=attempts, handshake=hs, probes=probes)
+
+    async def addresses(
+        self, url: WebSocketURL, overrides: Sequence[ResolveOverride]
+    ) -> tuple[tuple[Address, ...], str | None]:
+        for o in overrides:
+            if o.applies(url.host, url.port):
+                return o.addresses, None
+        order = self._order(url.host)
+        if not order:
+            return (), "[Errno -2] Name or service not known"
+        source = Source.LITERAL if family_of(url.host) else Source.HOSTS
+        return tuple(Address.of(a, source) for a in order), None
+
+    def scan_listeners(self) -> ListenerScan:
+        return ListenerScan(listeners=self.listeners(), method="canned")
+
+    def session(
+        self,
+        url: WebSocketURL,
+        addresses: Sequence[Address],
+        on_event: Callable[[SessionEvent], None],
+        *,
+        timeout: float,
+        headers: Sequence[tuple[str, str]],
+        subprotocols: Sequence[str],
+        origin: str | None,
+    ) -> SessionHandle:
+        return CannedSession(self, url, addresses, on_event)
+
+    def server(self, config: ServerConfig, on_event: Callable[[str], None]) -> ServerHandle:
+        self.server_started = True
+        return CannedServer(config, self)
+
+
+async def settle(pilot: Pilot[object], rounds: int = 200) -> None:
+    """Let every worker finish and every posted message land (two quiet rounds in a row).
+
+    ``rounds`` bounds the wait; each round yields to the event loop, so real network
+    work in the workers proceeds meanwhile.
+    """
+    app = pilot.app
+    quiet = 0
+    for _ in range(rounds):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        busy = any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers)
+        quiet = 0 if busy else quiet + 1
+        if quiet >= 2:
+            return

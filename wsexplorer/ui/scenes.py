@@ -1,0 +1,69 @@
+"""The screens the README shows and the snapshot tests pin, on the canned machine.
+
+One definition serves both ``scripts/screenshots.py`` (SVGs in ``screenshots/``) and
+``tests/ui/test_snapshots.py``, so a screenshot is always a tested state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from .app import WsxApp
+from .canned import CannedBackend, canned_config, frozen_clock, settle
+
+__all__ = ["SCENES", "Scene"]
+
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    """A named state: start the canned app, press ``keys``, send ``messages``, press ``after``."""
+
+    name: str
+    description: str
+    size: tuple[int, int] = (120, 40)
+    keys: tuple[str, ...] = ()
+    messages: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+
+    def app(self) -> WsxApp:
+        """A fresh canned app for this scene."""
+        return WsxApp(canned_config(), CannedBackend(), clock=frozen_clock)
+
+    async def play(self, pilot: Pilot[object]) -> None:
+        """Drive the app to this scene's state and let everything settle."""
+        await settle(pilot)
+        for key in self.keys:
+            await pilot.press(key)
+            await settle(pilot)
+        if self.messages:
+            screen = pilot.app.screen
+            field = screen.query_one("#session-send", Input)
+            field.focus()
+            for text in self.messages:
+                field.value = text
+                await pilot.press("enter")
+                await settle(pilot)
+        for key in self.after:
+            await pilot.press(key)
+            await settle(pilot)
+
+
+SCENES: tuple[Scene, ...] = (
+    Scene(
+        "seed-broken",
+        "localhost resolves to ::1 first, the server listens on 0.0.0.0: Node 17-19 fails",
+    ),
+    Scene("fix-family-4", "after f: the client forces IPv4 (family: 4)", keys=("f",)),
+    Scene("fix-dual-stack", "after d: the demo server listens on :: dual-stack", keys=("d",)),
+    Scene("fix-ipv4-literal", "after l: the URL uses 127.0.0.1", keys=("l",)),
+    Scene(
+        "live-session",
+        "a live session: messages echoed, JSON tagged, a ping round trip",
+        messages=("hello", '{"op": "subscribe", "topic": "prices"}'),
+        after=("escape", "p"),
+    ),
+    Scene("small-80x24", "the same screen at 80x24: panes stacked, scrolling", size=(80, 24)),
+)

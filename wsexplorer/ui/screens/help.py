@@ -1,0 +1,73 @@
+"""The ``?`` help screen: what each pane shows and what each key does."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+__all__ = ["HELP_TEXT", "HelpScreen"]
+
+HELP_TEXT = """\
+# wsexplorer
+
+Why does `connect ECONNREFUSED ::1:8080` happen while the server "is running"?
+`localhost` resolved to `::1` first, the server listens on `0.0.0.0` (IPv4 only),
+and the client tried only the first address.
+
+## Panes
+
+- **Resolution**: getaddrinfo's order and where each address came from (hosts file
+  line, DNS, `--resolve`), the `AI_ADDRCONFIG` order Node asks for, nsswitch, gai.conf
+  and the DNS answers per nameserver. A *what-if* banner means `--resolve` pins the answer.
+- **Listeners**: every listening TCP socket, the URL's port first: its address, the
+  kernel's `v6only` flag, which families it really accepts, and the process.
+- **Session**: a live WebSocket connection. Each address tried (start offset, how it
+  ended, how long), the handshake (401/403 explained), the messages with timestamps
+  (→ sent, ← received), ping round trips and the close code. Type in the bottom line
+  and press Enter to send text or JSON.
+- **Diagnosis**: who connects and who fails, client by client, with the exact error
+  each prints; the fixes, each with a key and a button. After a fix the previous
+  result stays visible (before → now).
+
+## Keys
+
+| key | action |
+|---|---|
+| `c` | connect (or reconnect) the live session |
+| `x` | close the live session |
+| `p` | ping: measure a round trip |
+| `f` | fix: force IPv4 in the client (`family: 4`), then re-run and reconnect |
+| `l` | fix: use `127.0.0.1` instead of the name |
+| `d` | fix: listen on `::` dual-stack (rebinds the embedded demo server; otherwise shows the change to make) |
+| `u` | undo the last fix |
+| `r` | refresh: observe again |
+| `e` | export the report as Markdown to the current directory |
+| `/` | edit the URL (Enter applies; a bad URL changes nothing) |
+| `m` | type a message |
+| `escape` | leave a text field |
+| `ctrl+p` | command palette: every action by name |
+| `?` | this help |
+| `q` | quit |
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    """A modal with :data:`HELP_TEXT`; escape, q or ? closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss_help", "Close"),
+        Binding("q", "dismiss_help", "Close", show=False),
+        Binding("question_mark", "dismiss_help", "Close", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body"):
+            yield Markdown(HELP_TEXT, id="help-text")
+
+    def action_dismiss_help(self) -> None:
+        self.dismiss(None)

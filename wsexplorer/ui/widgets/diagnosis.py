@@ -1,0 +1,227 @@
+"""The Diagnosis pane: the verdict, one row per client, and the fixes to try.
+
+Renders the engine's :class:`Diagnosis`; it never computes a verdict itself. Each fix
+has a button (and, for the three live fixes, a key). After a fix the previous result
+stays visible: ``before: ✗ … → now: ✓ …`` and a "before" mark per client.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Static
+
+from ...model import AttemptOutcome, ClientOutcome, ClientPrediction, Diagnosis, Fix
+from ..state import FIX_KEYS
+from .pane import Pane
+
+__all__ = ["FIX_LABELS", "DiagnosisPane", "render_after", "render_clients", "render_measured"]
+
+FIX_LABELS = {
+    "client-family-4": "family 4",
+    "ipv4-literal": "127.0.0.1",
+    "server-dual-stack": "listen on ::",
+}
+
+
+def _mark(outcome: ClientOutcome) -> Text:
+    if outcome is ClientOutcome.CONNECTS:
+        return Text("✓", style="bold green")
+    if outcome is ClientOutcome.FAILS:
+        return Text("✗", style="bold red")
+    return Text("?", style="bold yellow")
+
+
+def render_measured(d: Diagnosis) -> Text:
+    """The trace's evidence: what each address did, and the handshake."""
+    obs = d.observation
+    out = Text("measured: ", style="bold")
+    if not obs.attempts:
+        out.append("no address tried", style="dim")
+    for i, a in enumerate(obs.attempts):
+        if i:
+            out.append(" · ")
+        ok = a.outcome is AttemptOutcome.CONNECTED
+        out.append(
+            f"{'✓' if ok else '✗'} {a.address} {a.outcome.value}", style="green" if ok else "red"
+        )
+    hs = obs.handshake
+    if hs is not None and hs.status is not None:
+        out.append(f" · handshake {hs.status}", style="green" if hs.ok else "red")
+    elif hs is not None and hs.outcome.value != "not_attempted":
+        out.append(f" · handshake {hs.outcome.value}", style="red")
+    if obs.family != "auto":
+        out.append(f"  (family {obs.family} only)", style="yellow")
+    return out
+
+
+def render_clients(d: Diagnosis, before: Diagnosis | None = None) -> RenderableType:
+    """One row per client: ✓/✗, name, the address it ends on or its exact error."""
+    grid = Table.grid(padding=(0, 1))
+    if before is not None:
+        grid.add_column(no_wrap=True, style="dim")  # before
+    grid.add_column(no_wrap=True)  # mark
+    grid.add_column(no_wrap=True, style="bold")  # name
+    grid.add_column(ratio=1)  # result
+    prior = {c.id: c for c in before.clients} if before is not None else {}
+    for c in d.clients:
+        if c.outcome is ClientOutcome.CONNECTS:
+            what = Text(f"connects via {c.address}", style="green")
+        elif c.outcome is ClientOutcome.FAILS:
+            what = Text(c.error or "fails", style="red")
+        else:
+            what = Text("unknown", style="yellow")
+        if c.confidence.value != "checked":
+            what.append(f" ({c.confidence.value})", style="dim")
+        row: list[RenderableType] = []
+        if before is not None:
+            old = prior.get(c.id)
+            row.append(Text.assemble(_mark(old.outcome) if old else Text("·"), (" →", "dim")))
+        row += [_mark(c.outcome), Text(c.name), what]
+        grid.add_row(*row)
+    if before is not None:
+        return Group(Text("before → now", style="dim"), grid)
+    return grid
+
+
+def render_after(after: tuple[ClientPrediction, ...]) -> Text:
+    """``✓ Node.js 16 · ✗ Node.js 17-19 …``: a fix's predicted result."""
+    out = Text()
+    for i, c in enumerate(after):
+        if i:
+            out.append(" · ", style="dim")
+        out.append_text(_mark(c.outcome))
+        out.append(f" {c.name}")
+    return out or Text("(no prediction)", style="dim")
+
+
+def _fix_status(fix: Fix) -> Text:
+    if not fix.applicable:
+        return Text("- not applicable", style="dim")
+    if fix.works:
+        return Text.assemble(("✓ works", "bold green"), (f" ({fix.how.value})", "dim"))
+    return Text.assemble(("✗ not enough", "bold red"), (f" ({fix.how.value})", "dim"))
+
+
+def render_fix_detail(fix: Fix) -> RenderableType:
+    """The exact Node and Python change, and who would connect after it."""
+    parts: list[RenderableType] = [
+        Text.assemble((fix.title, "bold"), "  ", _fix_status(fix)),
+        Text(fix.detail),
+    ]
+    if fix.node:
+        parts.append(Text.assemble(("Node:   ", "bold"), (fix.node, "cyan")))
+    if fix.python:
+        parts.append(Text.assemble(("Python: ", "bold"), (fix.python, "cyan")))
+    if fix.after:
+        parts.append(Text.assemble(("after:  ", "bold"), render_after(fix.after)))
+    return Group(*parts)
+
+
+class DiagnosisPane(Pane):
+    """Verdict, clients and fixes."""
+
+    BORDER_TITLE = "Diagnosis"
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.diagnosis: Diagnosis | None = None
+        self.detail_fix: str | None = None
+        self._fix_ids: tuple[str, ...] = ()
+
+    def compose(self) -> ComposeResult:
+        yield Static("", classes="pane-error")
+        with VerticalScroll(classes="pane-body", id="diagnosis-body"):
+            yield Static("", id="diagnosis-verdict")
+            yield Static("", id="diagnosis-before")
+            yield Static("", id="diagnosis-measured")
+            yield Static("", id="diagnosis-clients")
+            yield Static(Text("fixes", style="bold"), id="diagnosis-fixes-title")
+            yield Vertical(id="diagnosis-fixes")
+            yield Static("", id="diagnosis-detail")
+            yield Static("", id="diagnosis-notes")
+
+    def on_mount(self) -> None:
+        self.error_widget().display = False
+        self.query_one("#diagnosis-before").display = False
+        self.query_one("#diagnosis-detail").display = False
+
+    def start(self) -> None:
+        """A new observation began."""
+        self.fail("diagnosis", None)
+        if self.diagnosis is None:
+            self.query_one("#diagnosis-verdict", Static).update(
+                Text("observing: resolving, scanning, connecting…", style="dim")
+            )
+        self.busy(True)
+
+    async def show(
+        self, d: Diagnosis, before: Diagnosis | None = None, before_line: str | None = None
+    ) -> None:
+        """Render ``d``; ``before`` (the diagnosis before the last fix) adds the comparison."""
+        self.diagnosis = d
+        self.busy(False)
+        verdict = Text(
+            "✓ " if d.verdict.ok else "✗ ", style="bold green" if d.verdict.ok else "bold red"
+        )
+        verdict.append(d.verdict.summary, style="green" if d.verdict.ok else "bold red")
+        self.query_one("#diagnosis-verdict", Static).update(verdict)
+        ba = self.query_one("#diagnosis-before", Static)
+        ba.display = before_line is not None
+        ba.update(Text(before_line or "", style="bold yellow"))
+        self.query_one("#diagnosis-measured", Static).update(render_measured(d))
+        self.query_one("#diagnosis-clients", Static).update(render_clients(d, before))
+        await self._sync_fixes(d)
+        if self.detail_fix is not None:
+            self.show_detail(self.detail_fix)
+        notes = Text("\n".join(f"note: {n}" for n in d.notes), style="dim")
+        self.query_one("#diagnosis-notes", Static).update(notes)
+
+    async def _sync_fixes(self, d: Diagnosis) -> None:
+        box = self.query_one("#diagnosis-fixes", Vertical)
+        ids = tuple(f.id for f in d.fixes)
+        if ids != self._fix_ids:
+            await box.remove_children()
+            rows = []
+            for fix in d.fixes:
+                key = FIX_KEYS.get(fix.id)
+                label = f"{key} {FIX_LABELS[fix.id]}" if key else "show"
+                rows.append(
+                    Horizontal(
+                        Button(label, id=f"fix-{fix.id}", compact=True, classes="fix-button"),
+                        Static("", id=f"fixtext-{fix.id}", classes="fix-text"),
+                        classes="fix-row",
+                    )
+                )
+            await box.mount_all(rows)
+            self._fix_ids = ids
+        for fix in d.fixes:
+            text = _fix_status(fix)
+            text.append("  ")
+            text.append(fix.title)
+            self.query_one(f"#fixtext-{fix.id}", Static).update(text)
+        if not d.fixes:
+            self.query_one("#diagnosis-fixes-title", Static).update(
+                Text("fixes: none needed", style="dim")
+            )
+        else:
+            self.query_one("#diagnosis-fixes-title", Static).update(Text("fixes", style="bold"))
+
+    def show_detail(self, fix_id: str | None) -> bool:
+        """Show a fix's exact change and predicted result (``None`` hides it)."""
+        widget = self.query_one("#diagnosis-detail", Static)
+        self.detail_fix = fix_id
+        if fix_id is None or self.diagnosis is None:
+            widget.display = False
+            return False
+        try:
+            fix = self.diagnosis.fix(fix_id)
+        except KeyError:
+            widget.display = False
+            return False
+        widget.update(render_fix_detail(fix))
+        widget.display = True
+        return True

@@ -1,0 +1,287 @@
+"""The Session pane: a live WebSocket connection, address by address, then the conversation.
+
+Shows each TCP try as it happens (address, start offset, how it ended, how long), the
+handshake (status, headers, subprotocol; 401/403 explained), a bounded message log with
+timestamps and direction, ping round trips and the close code and reason, and a line
+to send text or JSON.
+"""
+
+from __future__ import annotations
+
+import json
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Input, RichLog, Static
+
+from ...model import (
+    Attempt,
+    AttemptOutcome,
+    Direction,
+    Handshake,
+    HandshakeOutcome,
+    SessionEvent,
+    SessionEventKind,
+    SessionState,
+)
+from ...report import mask_header
+from .pane import Pane
+
+__all__ = ["LOG_LINES", "SessionPane", "explain_status", "render_handshake", "render_tries"]
+
+LOG_LINES = 1000
+"""The message log keeps this many lines (older ones scroll away for good)."""
+
+_STATE_STYLE = {
+    SessionState.IDLE: ("○ idle", "dim"),
+    SessionState.CONNECTING: ("◌ connecting…", "yellow"),
+    SessionState.OPEN: ("● open", "bold green"),
+    SessionState.CLOSING: ("◌ closing…", "yellow"),
+    SessionState.CLOSED: ("○ closed", "dim"),
+    SessionState.FAILED: ("✗ failed", "bold red"),
+}
+
+_SHOWN_HEADERS = (
+    "server",
+    "sec-websocket-protocol",
+    "www-authenticate",
+    "location",
+    "content-type",
+)
+"""Response headers worth a line (the upgrade boilerplate is left out)."""
+
+
+def explain_status(status: int | None) -> str | None:
+    """Why a server answers the upgrade with this HTTP status, and what to try."""
+    return {
+        400: "the server did not accept this upgrade request (a plain HTTP endpoint?)",
+        401: "the server wants credentials: add -H 'Authorization: Bearer …' "
+        "(or the token the API expects in the query)",
+        403: "the server refused this client: often an Origin check, try "
+        "--origin http://localhost:3000 (the page's origin), or missing credentials",
+        404: "no WebSocket endpoint at this path: check the URL's path",
+        426: "the server wants a different protocol version or TLS (wss://)",
+        429: "rate limited: wait and reconnect",
+        503: "the server is overloaded or refusing connections for now",
+    }.get(status or 0)
+
+
+def _try_line(a: Attempt) -> tuple[Text, Text, Text, Text, Text]:
+    ok = a.outcome is AttemptOutcome.CONNECTED
+    mark = Text("✓" if ok else "✗", style="green" if ok else "red")
+    addr = Text(a.address, style="bold magenta" if ":" in a.address else "bold cyan")
+    start = Text(f"+{a.started_ms:.1f} ms", style="dim")
+    how = Text(a.outcome.value, style="green" if ok else "red")
+    if a.error and a.outcome not in (AttemptOutcome.CONNECTED, AttemptOutcome.REFUSED):
+        how.append(f" ({a.error})", style="dim")
+    took = Text(f"{a.elapsed_ms:.1f} ms", style="dim")
+    return mark, addr, start, took, how
+
+
+def render_tries(tries: list[Attempt], note: str | None = None) -> RenderableType:
+    """The per-address timeline of one connect."""
+    if not tries:
+        return Text(note or "no address tried yet", style="dim")
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column(no_wrap=True, justify="right")
+    grid.add_column(no_wrap=True, justify="right")
+    grid.add_column(ratio=1)
+    for a in tries:
+        grid.add_row(*_try_line(a))
+    return grid
+
+
+def render_handshake(hs: Handshake | None) -> RenderableType:
+    """Status, subprotocol, the interesting headers; 401/403 explained."""
+    if hs is None:
+        return Text("handshake: not yet", style="dim")
+    if hs.outcome is HandshakeOutcome.NOT_ATTEMPTED:
+        return Text("handshake: not attempted (no address connected)", style="red")
+    parts: list[RenderableType] = []
+    if hs.outcome is HandshakeOutcome.OK:
+        line = Text.assemble(
+            ("handshake: ", "bold"),
+            (f"{hs.status or 101} {hs.reason or 'Switching Protocols'}", "green"),
+            f" via {hs.address}",
+            (f"  {hs.elapsed_ms:.1f} ms", "dim"),
+        )
+        line.append(f"  subprotocol {hs.subprotocol}" if hs.subprotocol else "  no subprotocol")
+        parts.append(line)
+    elif hs.outcome is HandshakeOutcome.HTTP_STATUS:
+        parts.append(
+            Text.assemble(
+                ("handshake: ", "bold"),
+                (f"HTTP {hs.status} {hs.reason or ''}".rstrip(), "bold red"),
+                f" from {hs.address}",
+            )
+        )
+        why = explain_status(hs.status)
+        if why:
+            parts.append(Text(f"  → {why}", style="yellow"))
+    else:
+        parts.append(
+            Text.assemble(("handshake: ", "bold"), (f"{hs.outcome.value}: {hs.error}", "red"))
+        )
+    shown = [(k, v) for k, v in hs.headers if k.lower() in _SHOWN_HEADERS]
+    if shown:
+        parts.append(
+            Text("  " + " · ".join(f"{k}: {mask_header(k, v)}" for k, v in shown), style="dim")
+        )
+    return Group(*parts)
+
+
+class SessionPane(Pane):
+    """The live session: controls, tries, handshake, messages and the send line."""
+
+    BORDER_TITLE = "Session"
+
+    def __init__(self, *, cursor_blink: bool = True, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._blink = cursor_blink
+        self.state = SessionState.IDLE
+        self.tries: list[Attempt] = []
+        self.handshake: Handshake | None = None
+        self.rtt_ms: float | None = None
+        self.close_info: tuple[int, str] | None = None
+        self.note: str | None = None
+        self.received = 0
+        self.sent = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static("", classes="pane-error")
+        yield Static("", id="session-state")
+        with Horizontal(id="session-controls"):
+            yield Button("c connect", id="session-connect", compact=True, variant="primary")
+            yield Button("x close", id="session-disconnect", compact=True)
+            yield Button("p ping", id="session-ping", compact=True)
+        yield Static("", id="session-tries")
+        yield Static("", id="session-handshake")
+        yield RichLog(id="session-log", max_lines=LOG_LINES, wrap=True, markup=False, min_width=20)
+        send = Input(
+            placeholder="text or JSON to send; Enter sends",
+            id="session-send",
+            compact=True,
+        )
+        send.cursor_blink = self._blink
+        yield send
+
+    def on_mount(self) -> None:
+        self.error_widget().display = False
+        self._render_status()
+
+    @property
+    def log_widget(self) -> RichLog:
+        return self.query_one("#session-log", RichLog)
+
+    def reset(self, target: str) -> None:
+        """A new connect began: clear the timeline (the message log is kept)."""
+        self.state = SessionState.CONNECTING
+        self.tries = []
+        self.handshake = None
+        self.rtt_ms = None
+        self.close_info = None
+        self.note = None
+        self.border_subtitle = target
+        self.fail("session", None)
+        self._render_status()
+
+    def add_event(self, event: SessionEvent, stamp: str) -> None:
+        """Apply one session event; ``stamp`` is the wall-clock time to show in the log."""
+        log = self.log_widget
+        kind = event.kind
+        if kind is SessionEventKind.STATE and event.state is not None:
+            self.state = event.state
+            if event.state is SessionState.OPEN and self.handshake is not None:
+                where = f"{self.border_subtitle} via {self.handshake.address}"
+                log.write(Text(f"{stamp} open: {where}", style="green"))
+            elif event.state is SessionState.FAILED:
+                log.write(Text(f"{stamp} failed: {self._failure()}", style="red"))
+        elif kind is SessionEventKind.ATTEMPT and event.attempt is not None:
+            self.tries.append(event.attempt)
+        elif kind is SessionEventKind.HANDSHAKE:
+            self.handshake = event.handshake
+        elif kind is SessionEventKind.MESSAGE:
+            out = event.direction is Direction.OUT
+            if out:
+                self.sent += 1
+            else:
+                self.received += 1
+            arrow = "→" if out else "←"
+            body = event.text
+            tag = ""
+            if event.binary:
+                tag = f" (binary, {event.size} bytes)"
+            elif _is_json(body):
+                tag = " (json)"
+            log.write(
+                Text.assemble(
+                    (f"{stamp} ", "dim"),
+                    (f"{arrow} ", "bold cyan" if out else "bold green"),
+                    body,
+                    (tag, "dim"),
+                )
+            )
+        elif kind is SessionEventKind.PING and event.rtt_ms is not None:
+            self.rtt_ms = event.rtt_ms
+            log.write(Text(f"{stamp} ping round trip {event.rtt_ms:.2f} ms", style="dim"))
+        elif kind is SessionEventKind.CLOSE:
+            self.close_info = (event.code or 0, event.text)
+            self.log_close(event, stamp)
+        elif kind is SessionEventKind.ERROR:
+            self.note = event.text
+            log.write(Text(f"{stamp} error: {event.text}", style="red"))
+        self._render_status()
+
+    def log_close(self, event: SessionEvent, stamp: str) -> None:
+        """Write a close (code and reason) to the log."""
+        reason = f" {event.text}" if event.text else ""
+        self.log_widget.write(Text(f"{stamp} closed: code {event.code}{reason}", style="yellow"))
+
+    def _failure(self) -> str:
+        hs = self.handshake
+        if hs is not None and hs.outcome is HandshakeOutcome.HTTP_STATUS:
+            return f"HTTP {hs.status}"
+        if hs is not None and hs.outcome is not HandshakeOutcome.NOT_ATTEMPTED:
+            return f"handshake {hs.outcome.value}"
+        if self.tries:
+            return "; ".join(f"{a.address} {a.outcome.value}" for a in self.tries)
+        return self.note or "no address to try"
+
+    def _render_status(self) -> None:
+        word, style = _STATE_STYLE.get(self.state, (self.state.value, ""))
+        status = Text(word, style=style)
+        if self.state is SessionState.OPEN and self.handshake is not None:
+            status.append(f" via {self.handshake.address}")
+        if self.rtt_ms is not None:
+            status.append(f"  ping {self.rtt_ms:.2f} ms", style="cyan")
+        if self.close_info is not None:
+            code, reason = self.close_info
+            status.append(f"  close {code}" + (f" {reason}" if reason else ""), style="yellow")
+        status.append(f"  ↑{self.sent} ↓{self.received}", style="dim")
+        self.query_one("#session-state", Static).update(status)
+        self.query_one("#session-tries", Static).update(render_tries(self.tries, self.note))
+        self.query_one("#session-handshake", Static).update(render_handshake(self.handshake))
+        self.query_one("#session-disconnect", Button).disabled = self.state not in (
+            SessionState.OPEN,
+            SessionState.CONNECTING,
+        )
+        self.query_one("#session-ping", Button).disabled = self.state is not SessionState.OPEN
+        self.query_one("#session-connect", Button).label = (
+            "c reconnect" if self.state is not SessionState.IDLE else "c connect"
+        )
+
+
+def _is_json(text: str) -> bool:
+    stripped = text.strip()
+    if not stripped or stripped[0] not in "[{":
+        return False
+    try:
+        json.loads(stripped)
+    except ValueError:
+        return False
+    return True
