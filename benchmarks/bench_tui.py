@@ -70,6 +70,34 @@ OURS = textwrap.dedent(
 )
 
 
+FLOOD = textwrap.dedent(
+    """
+    import asyncio, sys
+    from websockets.asyncio.server import serve
+
+    port, count = int(sys.argv[1]), int(sys.argv[2])
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        go = asyncio.Event()
+        loop.add_reader(sys.stdin.fileno(), lambda: (sys.stdin.readline(), go.set()))
+
+        async def flood(ws):
+            await go.wait()
+            payload = "x" * 64
+            for i in range(count):
+                await ws.send(f"{i} {payload}")
+            await ws.wait_closed()
+
+        async with serve(flood, "127.0.0.1", port):
+            print("listening", flush=True)
+            await asyncio.Future()
+
+    asyncio.run(main())
+    """
+)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -128,26 +156,20 @@ def _status_kib(field: str) -> int:
 
 
 async def bench_flood(messages: int) -> None:
-    from websockets.asyncio.server import serve
-
     from tests.ui.conftest import tui_args
     from wsexplorer.model import SessionState
     from wsexplorer.ui.app import WsxApp, route_logging
     from wsexplorer.ui.config import config_from_args
 
-    go = asyncio.Event()
-    done = asyncio.Event()
-
-    async def flood(ws: object) -> None:
-        await go.wait()
-        payload = "x" * 64
-        for i in range(messages):
-            await ws.send(f"{i} {payload}")  # type: ignore[attr-defined]
-        done.set()
-        await ws.wait_closed()  # type: ignore[attr-defined]
-
-    server = await serve(flood, "127.0.0.1", 0, max_queue=None)
-    port = server.sockets[0].getsockname()[1]
+    # The flood comes from another process, as it would from a real server: a sender in
+    # this process would share (and hog) the event loop being measured.
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-c", FLOOD, str(port), str(messages)],
+        stdout=subprocess.PIPE, stdin=subprocess.PIPE, text=True,
+    )
+    assert server.stdout is not None and server.stdin is not None
+    server.stdout.readline()  # listening
     route_logging()
     app = WsxApp(config_from_args(tui_args(f"ws://127.0.0.1:{port}/")))
     lags: list[float] = []
@@ -170,7 +192,8 @@ async def bench_flood(messages: int) -> None:
 
         tick = asyncio.create_task(ticker())
         start = time.perf_counter()
-        go.set()
+        server.stdin.write("go\n")
+        server.stdin.flush()
         t_end = time.monotonic() + 300
         while pane.received < messages and time.monotonic() < t_end:
             await asyncio.sleep(0.05)
@@ -181,7 +204,8 @@ async def bench_flood(messages: int) -> None:
         rss1 = _status_kib("VmRSS")
         got = pane.received
         log_lines = len(pane.log_widget.lines)
-    server.close()
+    server.kill()
+    server.wait(5)
     lags.sort()
     p99 = lags[int(len(lags) * 0.99) - 1] if lags else float("nan")
     print(f"(b) {got} of {messages} messages in {elapsed:.1f} s "

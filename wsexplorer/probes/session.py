@@ -27,6 +27,8 @@ from .tracer import connect_one, handshake, select_family
 __all__ = ["MAX_TEXT", "LiveSession", "select_family"]
 
 MAX_TEXT = 4096  # characters of a message kept for display
+YIELD_EVERY = 64  # messages between forced yields to the event loop
+READ_CHUNK = 16 * 1024  # bytes per socket read while a session is open
 # After the closing handshake starts (either side's close frame, or wsexplorer failing the
 # connection for a protocol error), how long to wait for the server to close TCP. The
 # handshake's close_timeout is 1 s, but websockets 17 enforces it only when its keepalive
@@ -132,6 +134,12 @@ class LiveSession:
             self._set_state(SessionState.FAILED)
             return hs
         self._conn = conn
+        transport = getattr(conn, "transport", None)
+        if transport is not None and hasattr(transport, "max_size"):
+            # asyncio reads up to 256 KiB per callback and websockets parses every frame in
+            # it at once: ~3,600 small messages, ~40 ms with the loop held. Smaller reads
+            # keep a flood from freezing the UI (benchmarks/bench_tui.py, part b).
+            transport.max_size = READ_CHUNK
         self._set_state(SessionState.OPEN)
         self._reader = asyncio.create_task(self._read())
         self._watchdog = asyncio.create_task(self._close_watchdog(conn))
@@ -156,6 +164,10 @@ class LiveSession:
             while True:
                 message = await conn.recv()  # type: ignore[attr-defined]
                 self.received += 1
+                if self.received % YIELD_EVERY == 0:
+                    # recv() returns queued messages without suspending: a flood parsed
+                    # from one big read would otherwise hold the event loop (and the UI).
+                    await asyncio.sleep(0)
                 binary = isinstance(message, bytes)
                 size = len(message)
                 if binary:

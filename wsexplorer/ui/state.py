@@ -5,14 +5,16 @@ Pure: no Textual, no I/O. A fix pushes the state it replaced; ``u`` pops it back
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 
-from ..model import ClientOutcome, Diagnosis, WebSocketURL
+from ..model import ClientOutcome, Diagnosis, Direction, SessionEvent, WebSocketURL
 
 __all__ = [
     "FIX_KEYS",
     "FixRecord",
     "LiveState",
+    "MessageBatch",
     "UndoStack",
     "before_after",
     "tally",
@@ -86,3 +88,42 @@ def before_after(record: FixRecord | None, now: Diagnosis | None) -> str | None:
     if record is None or record.before_diagnosis is None or now is None:
         return None
     return f"before: {tally(record.before_diagnosis)} → now: {tally(now)} — fix: {record.title}"
+
+
+class MessageBatch:
+    """Coalesces a flood of message events into bounded batches for the log.
+
+    A server can send tens of thousands of messages a second; writing each to the log
+    (and posting a Textual message for each) would freeze the UI and queue memory without
+    bound. The session's callback adds messages here (O(1), a bounded deque); the screen
+    flushes a batch a few times a second, writing only the newest lines and a count of the
+    rest. The in/out counters stay exact.
+    """
+
+    def __init__(self, keep: int = 20) -> None:
+        self._events: deque[SessionEvent] = deque(maxlen=keep)
+        self.session_id = 0
+        self.received = 0
+        self.sent = 0
+        self.dropped = 0
+
+    def add(self, session_id: int, event: SessionEvent) -> bool:
+        """Buffer one message event; True when the buffer was empty (schedule a flush)."""
+        if session_id != self.session_id:
+            self._events.clear()
+            self.session_id, self.received, self.sent, self.dropped = session_id, 0, 0, 0
+        if len(self._events) == self._events.maxlen:
+            self.dropped += 1
+        self._events.append(event)
+        if event.direction is Direction.OUT:
+            self.sent += 1
+        else:
+            self.received += 1
+        return len(self._events) == 1
+
+    def take(self) -> tuple[list[SessionEvent], int]:
+        """The buffered events (oldest first) and how many older ones were not kept."""
+        events, dropped = list(self._events), self.dropped
+        self._events.clear()
+        self.dropped = 0
+        return events, dropped

@@ -53,7 +53,7 @@ from ..messages import (
     SessionEventArrived,
     StageArrived,
 )
-from ..state import FixRecord, LiveState, UndoStack, before_after, tally
+from ..state import FixRecord, LiveState, MessageBatch, UndoStack, before_after, tally
 from ..widgets.diagnosis import DiagnosisPane
 from ..widgets.listeners import ListenersPane
 from ..widgets.resolution import ResolutionPane
@@ -62,6 +62,9 @@ from ..widgets.topbar import TopBar
 from .help import HelpScreen
 
 __all__ = ["FIX_TITLES", "MainScreen", "report_filename"]
+
+FLUSH_SECONDS = 0.1
+"""How often a flood of messages is written to the log (bounded lines per flush)."""
 
 FIX_TITLES = {
     "client-family-4": "force IPv4 (family: 4)",
@@ -124,6 +127,7 @@ class MainScreen(Screen[None]):
         self.session_wanted = config.autoconnect
         self.last_export: Path | None = None
         self._shut_down = False
+        self._messages = MessageBatch()
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -419,6 +423,12 @@ class MainScreen(Screen[None]):
         pane.reset(f"{state.url.redacted()}{fam}")
 
         def emit(event: SessionEvent) -> None:
+            # Runs in the app's loop (the session is driven by this async worker).
+            if event.kind is SessionEventKind.MESSAGE:
+                if self._messages.add(sid, event):
+                    self.set_timer(FLUSH_SECONDS, self.flush_messages)
+                return
+            self.flush_messages()  # keep the log in order
             self.post_message(SessionEventArrived(sid, event))
 
         addresses, error = await self.backend.addresses(state.url, self.config.overrides)
@@ -470,6 +480,16 @@ class MainScreen(Screen[None]):
             self.notify("not connected: press c to connect", severity="warning")
             return
         await session.ping()
+
+    def flush_messages(self) -> None:
+        """Write the buffered messages of the current session (bounded work per call)."""
+        batch = self._messages
+        events, dropped = batch.take()
+        if batch.session_id != self.session_id or not (events or dropped):
+            return
+        self.session_pane.add_messages(
+            events, dropped, batch.received, batch.sent, _stamp(self.clock())
+        )
 
     def on_session_event_arrived(self, message: SessionEventArrived) -> None:
         stamp = _stamp(self.clock())

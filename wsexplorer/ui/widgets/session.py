@@ -206,26 +206,11 @@ class SessionPane(Pane):
         elif kind is SessionEventKind.HANDSHAKE:
             self.handshake = event.handshake
         elif kind is SessionEventKind.MESSAGE:
-            out = event.direction is Direction.OUT
-            if out:
+            if event.direction is Direction.OUT:
                 self.sent += 1
             else:
                 self.received += 1
-            arrow = "→" if out else "←"
-            body = event.text
-            tag = ""
-            if event.binary:
-                tag = f" (binary, {event.size} bytes)"
-            elif _is_json(body):
-                tag = " (json)"
-            log.write(
-                Text.assemble(
-                    (f"{stamp} ", "dim"),
-                    (f"{arrow} ", "bold cyan" if out else "bold green"),
-                    body,
-                    (tag, "dim"),
-                )
-            )
+            self._write_message(event, stamp)
         elif kind is SessionEventKind.PING and event.rtt_ms is not None:
             self.rtt_ms = event.rtt_ms
             log.write(Text(f"{stamp} ping round trip {event.rtt_ms:.2f} ms", style="dim"))
@@ -236,6 +221,44 @@ class SessionPane(Pane):
             self.note = event.text
             log.write(Text(f"{stamp} error: {event.text}", style="red"))
         self._render_status()
+
+    def add_messages(
+        self, events: list[SessionEvent], dropped: int, received: int, sent: int, stamp: str
+    ) -> None:
+        """Apply one batch of message events (see ``state.MessageBatch``).
+
+        ``received`` / ``sent`` are the session's exact totals; ``dropped`` messages arrived
+        too fast to show and are counted in one line instead.
+        """
+        if dropped:
+            self.log_widget.write(
+                Text(
+                    f"{stamp} … {dropped:,} more messages not shown (arriving too fast)",
+                    style="dim yellow",
+                )
+            )
+        for event in events:
+            self._write_message(event, stamp)
+        self.received, self.sent = received, sent
+        self._render_status()
+
+    def _write_message(self, event: SessionEvent, stamp: str) -> None:
+        out = event.direction is Direction.OUT
+        arrow = "→" if out else "←"
+        body = event.text
+        tag = ""
+        if event.binary:
+            tag = f" (binary, {event.size} bytes)"
+        elif _is_json(body):
+            tag = " (json)"
+        self.log_widget.write(
+            Text.assemble(
+                (f"{stamp} ", "dim"),
+                (f"{arrow} ", "bold cyan" if out else "bold green"),
+                body,
+                (tag, "dim"),
+            )
+        )
 
     def log_close(self, event: SessionEvent, stamp: str) -> None:
         """Write a close (code and reason) to the log."""
