@@ -18,6 +18,8 @@ import subprocess
 import sys
 import time
 
+from _env import child_env  # benchmarks/_env.py (this folder is on sys.path)
+
 BARE = (
     "import asyncio, sys\n"
     "from websockets.asyncio.client import connect\n"
@@ -36,7 +38,7 @@ def _free_port() -> int:
 
 def _time(argv: list[str]) -> float:
     start = time.perf_counter()
-    proc = subprocess.run(argv, capture_output=True, text=True)
+    proc = subprocess.run(argv, capture_output=True, text=True, env=child_env())
     elapsed = time.perf_counter() - start
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{argv[0]} failed ({proc.returncode}): {proc.stderr.strip()[:300]}")

@@ -36,6 +36,8 @@ import time
 import uuid
 from pathlib import Path
 
+from _env import child_env  # benchmarks/_env.py (this folder is on sys.path)
+
 __all__ = ["main"]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,23 +91,6 @@ def _wsexplorer_command() -> tuple[list[str], str]:
     return cmd, "python -m wsexplorer.probes.listeners"
 
 
-def _child_env(bytecode_cache: bool) -> dict[str, str]:
-    """The environment for timed commands.
-
-    An installed package has its ``.pyc`` files; a checkout run with
-    ``PYTHONDONTWRITEBYTECODE=1`` (as some sandboxes set) recompiles every wsexplorer module
-    on every start. By default the benchmark lets Python cache bytecode, under a temporary
-    ``PYTHONPYCACHEPREFIX`` so the source tree is left untouched.
-    """
-    env = dict(os.environ)
-    if bytecode_cache:
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
-        env["PYTHONPYCACHEPREFIX"] = os.path.join(
-            os.environ.get("TMPDIR", "/tmp"), f"wsx-bench-pycache-{os.getuid()}"
-        )
-    return env
-
-
 _ENV: dict[str, str] = dict(os.environ)
 
 
@@ -154,7 +139,7 @@ def _check(stdout: str, count: int) -> list[str]:
 def inner(count: int, runs: int, bytecode_cache: bool) -> int:
     """Inside the namespace: open the sockets, time the commands, check the output."""
     global _ENV
-    _ENV = _child_env(bytecode_cache)
+    _ENV = child_env(bytecode_cache)
     print(
         "bytecode cache: "
         + (f"on ({_ENV['PYTHONPYCACHEPREFIX']})" if bytecode_cache else "as the environment says")

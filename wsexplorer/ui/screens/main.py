@@ -59,7 +59,6 @@ from ..widgets.listeners import ListenersPane
 from ..widgets.resolution import ResolutionPane
 from ..widgets.session import SessionPane
 from ..widgets.topbar import TopBar
-from .help import HelpScreen
 
 __all__ = ["FIX_TITLES", "MainScreen", "report_filename"]
 
@@ -569,6 +568,8 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------------------ actions
     def action_help(self) -> None:
+        from .help import HelpScreen  # Markdown costs ~40 ms to import: load on first use
+
         self.app.push_screen(HelpScreen())
 
     def action_connect(self) -> None:
