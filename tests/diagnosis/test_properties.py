@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -78,3 +79,27 @@ def test_headless_imports_in_a_fresh_interpreter() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert out.stdout.strip() == ""
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    listen=st.lists(st.sampled_from(LISTENERS), max_size=3),
+    outcomes=st.fixed_dictionaries({a: st.sampled_from(OUTCOMES) for a in ADDRESSES}),
+    split=st.integers(0, 3),
+    data=st.data(),
+)
+def test_measurement_enumeration_order_does_not_matter(
+    listen: list[str], outcomes: dict[str, str], split: int, data: st.DataObject
+) -> None:
+    """Attempts and probes are per-address facts: listing them in another order (as a
+    concurrent probe may finish in any order) changes no prediction, verdict or fix."""
+    measured = [attempt(a, o) for a, o in outcomes.items()]
+    attempts, probes = tuple(measured[:split]), tuple(measured[split:])
+
+    def run(att: tuple[object, ...], pro: tuple[object, ...]) -> Diagnosis:
+        obs = seed_observation(listen=tuple(listen), attempts=att)
+        return diagnose(replace(obs, probes=pro))  # type: ignore[arg-type]
+
+    shuffled_a = tuple(data.draw(st.permutations(attempts)))
+    shuffled_p = tuple(data.draw(st.permutations(probes)))
+    assert _result(run(attempts, probes)) == _result(run(shuffled_a, shuffled_p))
