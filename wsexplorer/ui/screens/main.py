@@ -351,7 +351,7 @@ class MainScreen(Screen[None]):
         self.diagnosis_generation = message.gen
         if self.resolution_pane.resolution is None:
             self.resolution_pane.fail("observation failed", message.error)
-        if self.listeners_pane.has_class("-busy"):
+        if self.listeners_pane.is_busy:
             self.listeners_pane.fail("observation failed", message.error)
         self.diagnosis_pane.fail("observation failed", message.error)
         self._show_status()

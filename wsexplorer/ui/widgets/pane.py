@@ -17,9 +17,13 @@ def error_text(what: str, error: str) -> Text:
 class Pane(Vertical):
     """A titled pane. Subclasses compose their content; ``pane-error`` shows a failure.
 
-    ``busy`` puts the pane in its loading state (Textual's loading indicator over the body)
-    until the facts arrive; ``fail`` shows the error in this pane and ends the loading.
+    ``busy`` puts the pane in its loading state until the facts arrive: the title says
+    "loading…". (Textual's animated ``loading`` overlay, or toggling a CSS class, restyles
+    the pane and cost ~60-120 ms of the first screen for four panes:
+    benchmarks/bench_tui.py.) ``fail`` shows the error in this pane and ends the loading.
     """
+
+    is_busy = False
 
     BORDER_TITLE = "pane"
 
@@ -28,10 +32,11 @@ class Pane(Vertical):
 
     def busy(self, on: bool = True) -> None:
         """Show (or end) the loading state."""
-        self.set_class(on, "-busy")
-        body = self.query(".pane-body")
-        for widget in body:
-            widget.loading = on
+        if on == self.is_busy:
+            return
+        self.is_busy = on
+        title = type(self).BORDER_TITLE
+        self.border_title = f"{title} · loading…" if on else title
 
     def fail(self, what: str, error: str | None) -> None:
         """Show ``error`` (or clear it with ``None``) and end the loading state."""
