@@ -217,7 +217,9 @@ def _resolve_parser() -> _Parser:
         "nsswitch, gai.conf and DNS answers per nameserver.",
     )
     p.add_argument("host", type=_host, metavar="HOST")
-    p.add_argument("--port", type=_arg(_port), default=8080, help="port for getaddrinfo (default 8080)")
+    p.add_argument(
+        "--port", type=_arg(_port), default=8080, help="port for getaddrinfo (default 8080)"
+    )
     p.add_argument("--json", action="store_true", help="print wsexplorer.resolve/1 JSON")
     _resolve_option(p)
     p.add_argument("--no-dns", action="store_true", help="skip the direct DNS queries")
@@ -250,7 +252,9 @@ def _serve_parser() -> _Parser:
         default="127.0.0.1",
         help="bind address or name (default 127.0.0.1; '::' or 0.0.0.0 expose it)",
     )
-    p.add_argument("--port", type=_arg(_port_or_zero), default=8080, help="port (default 8080; 0: any)")
+    p.add_argument(
+        "--port", type=_arg(_port_or_zero), default=8080, help="port (default 8080; 0: any)"
+    )
     p.add_argument(
         "--path",
         default="/subscribe",
