@@ -269,9 +269,24 @@ def diagnosis_text(d: Diagnosis, st: Style | None = None) -> str:
                 mark = st.ok("✓ works") if f.works else st.bad("✗ not enough")
             frows.append([f.id, mark, f"({f.how.value})", f.detail])
         out += _table(frows)
+        if not d.verdict.ok:
+            out += _how_to_apply(d, st)
     for n in d.notes:
         out.append(st.dim(f"note: {n}"))
     return "\n".join(out) + "\n"
+
+
+def _how_to_apply(d: Diagnosis, st: Style) -> list[str]:
+    """The concrete Node and Python change behind each fix that works."""
+    out = [st.bold("How to apply")]
+    for f in d.fixes:
+        if not (f.works and f.applicable and (f.node or f.python)):
+            continue
+        for lang, code in (("Node", f.node), ("Python", f.python)):
+            for i, line in enumerate(code.splitlines()):
+                head = f"  {f.id:<18} {lang:<7}" if i == 0 else " " * 28
+                out.append(f"{head}{st.dim(line) if i else line}")
+    return out if len(out) > 1 else []
 
 
 def diagnosis_markdown(d: Diagnosis) -> str:

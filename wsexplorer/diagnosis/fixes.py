@@ -48,6 +48,7 @@ def dual_stack_python(port: int) -> str:
     ``sock=``.
     """
     return (
+        '# serve(handler, "::", port) is IPv6-only (asyncio sets IPV6_V6ONLY=1): bring a socket\n'
         "sock = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)\n"
         "sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
         "sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)\n"
