@@ -92,3 +92,19 @@ def test_parse_url_accepts_or_raises_its_error(text: str) -> None:
 def test_parse_url_structured_fuzz(text: str) -> None:
     with contextlib.suppress(InvalidURL):
         parse_url(text)
+
+
+def test_unredact_restores_only_what_was_masked() -> None:
+    from wsexplorer.model import unredact
+
+    old = parse_url("ws://bob:pw@h:1/p?token=abc&room=1")
+    shown = parse_url(old.redacted())
+    assert shown.password == "***"
+    back = unredact(shown, old)
+    assert back.geturl() == old.geturl()
+    edited = unredact(parse_url("ws://bob:***@h:2/q?token=***&room=2"), old)
+    assert edited.geturl() == "ws://bob:pw@h:2/q?token=abc&room=2"
+    typed = unredact(parse_url("ws://bob:new@h:1/p?token=xyz"), old)
+    assert typed.password == "new" and typed.query == "token=xyz"
+    other_user = unredact(parse_url("ws://eve:***@h:1/"), old)
+    assert other_user.password == "***"

@@ -42,3 +42,20 @@ async def test_every_bad_url_is_an_inline_error_and_keeps_the_state() -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert not error.display
+
+
+async def test_url_field_never_shows_credentials_and_keeps_them() -> None:
+    app = canned_app(url="ws://bob:hunter2@localhost:8080/subscribe?token=s3cret")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.main
+        field = screen.query_one("#url", Input)
+        assert "hunter2" not in field.value and "s3cret" not in field.value
+        assert field.value == "ws://bob:***@localhost:8080/subscribe?token=***"
+        # Edit the path only: the hidden secrets stay with the URL.
+        field.value = field.value.replace("/subscribe", "/other")
+        field.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.state.url.geturl() == ("ws://bob:hunter2@localhost:8080/other?token=s3cret")
+        assert "hunter2" not in field.value

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .override import ResolveOverride, parse_resolve
     from .resolution import DnsAnswer, DnsOutcome, DnsReport, GaiResult, Resolution
     from .session import Direction, SessionEvent, SessionEventKind, SessionState
-    from .url import DEFAULT_URL, WebSocketURL, parse_port, parse_url, redact_query
+    from .url import DEFAULT_URL, WebSocketURL, parse_port, parse_url, redact_query, unredact
 
 # Names load on first use (PEP 562), so ``from wsexplorer.model.url import parse_port`` in a
 # fast command pays only for the modules it needs, not for every dataclass here.
@@ -83,6 +83,7 @@ _EXPORTS: dict[str, str] = {
     "parse_resolve": ".override",
     "parse_url": ".url",
     "redact_query": ".url",
+    "unredact": ".url",
     "split_zone": ".address",
 }
 
@@ -147,4 +148,5 @@ __all__ = [
     "parse_url",
     "redact_query",
     "split_zone",
+    "unredact",
 ]

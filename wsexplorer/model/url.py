@@ -10,7 +10,14 @@ from urllib.parse import quote, unquote
 from .address import Family, family_of
 from .errors import InvalidPort, InvalidURL
 
-__all__ = ["DEFAULT_URL", "WebSocketURL", "parse_port", "parse_url", "redact_query"]
+__all__ = [
+    "DEFAULT_URL",
+    "WebSocketURL",
+    "parse_port",
+    "parse_url",
+    "redact_query",
+    "unredact",
+]
 
 DEFAULT_URL = "ws://localhost:8080/"
 _DEFAULT_PORTS = {"ws": 80, "wss": 443}
@@ -139,6 +146,33 @@ def redact_query(query: str) -> str:
         else:
             parts.append(item)
     return "&".join(parts)
+
+
+def unredact(new: WebSocketURL, old: WebSocketURL) -> WebSocketURL:
+    """Put back the secrets a redacted URL hid, where the user left ``***`` in place.
+
+    The UI shows :meth:`WebSocketURL.redacted` in its URL field (screenshots must not leak
+    credentials); when the user edits another part and submits, the ``***`` password and
+    ``***`` query values stand for the old ones.
+    """
+    password = new.password
+    if password == "***" and new.user == old.user:
+        password = old.password
+    query = new.query
+    if "=***" in query and old.query:
+        olds: dict[str, str] = {}
+        for item in old.query.split("&"):
+            name, sep, value = item.partition("=")
+            if sep:
+                olds.setdefault(name, value)
+        parts = []
+        for item in query.split("&"):
+            name, sep, value = item.partition("=")
+            parts.append(
+                f"{name}={olds[name]}" if sep and value == "***" and name in olds else item
+            )
+        query = "&".join(parts)
+    return replace(new, password=password, query=query)
 
 
 def parse_url(text: str) -> WebSocketURL:

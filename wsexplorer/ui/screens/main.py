@@ -38,6 +38,7 @@ from ...model import (
     WsxError,
     family_of,
     parse_url,
+    unredact,
 )
 from ...probes.observe import ObserveOptions
 from ...probes.server import BindMode, ServerConfig
@@ -131,7 +132,7 @@ class MainScreen(Screen[None]):
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         yield TopBar(
-            self.state.url.geturl(),
+            self.state.url.redacted(),
             self.state.family,
             cursor_blink=self.config.cursor_blink,
             id="topbar",
@@ -511,6 +512,7 @@ class MainScreen(Screen[None]):
             self.topbar.show_url_error(str(exc))
             return False
         self.topbar.show_url_error(None)
+        url = unredact(url, self.state.url)
         self.state = replace(self.state, url=url)
         self._sync_inputs()
         self.refresh_all()
@@ -542,7 +544,7 @@ class MainScreen(Screen[None]):
     def _sync_inputs(self) -> None:
         """Show the live state in the URL field and the family selector, silently."""
         url_field = self.query_one("#url", Input)
-        wanted = self.state.url.geturl()
+        wanted = self.state.url.redacted()  # never show credentials (screenshots, demos)
         if url_field.value != wanted:
             url_field.value = wanted
         select: Select[str] = self.query_one("#family", Select)
