@@ -29,10 +29,14 @@ if [ -f tests/peers/package-lock.json ]; then
 fi
 
 echo "== ruff"
-python3 -m ruff check wsexplorer tests benchmarks
+python3 -m ruff check wsexplorer tests benchmarks scripts
+python3 -m ruff format --check wsexplorer tests benchmarks scripts
 echo "== mypy --strict (model, diagnosis)"
 python3 -m mypy
-echo "== pytest"
+echo "== the pure engine: 100% branch coverage from its unit tests"
+python3 -m pytest -q -p no:cacheprovider tests/diagnosis --cov=wsexplorer.diagnosis \
+  --cov-branch --cov-report=term-missing:skip-covered --cov-fail-under=100 | tail -n 4
+echo "== pytest (everything)"
 set +e
 python3 -m pytest -q -p no:cacheprovider "$@"
 rc=$?
