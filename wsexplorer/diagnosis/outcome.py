@@ -109,6 +109,7 @@ _FAILED_HANDSHAKES = frozenset(
         HandshakeOutcome.CLOSED,
         HandshakeOutcome.INVALID,
         HandshakeOutcome.ERROR,
+        HandshakeOutcome.TLS,
     }
 )
 

@@ -183,6 +183,8 @@ def handshake_clause(hs: Handshake) -> str:
         return "never answers the WebSocket upgrade"
     if hs.outcome is HandshakeOutcome.CLOSED:
         return "closes the connection without answering the WebSocket upgrade"
+    if hs.outcome is HandshakeOutcome.TLS:
+        return f"fails the TLS handshake ({hs.reason or 'no reason given'})"
     return "answers the WebSocket upgrade with an invalid response"
 
 
@@ -306,7 +308,8 @@ def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE
         return run(Stage.CONNECT, pred, done)
 
     hs = failed_handshake(obs, last.address, ctx)
-    if hs is not None and s.websocket:
+    # A failed TLS handshake stops every client, curl's https check included.
+    if hs is not None and (s.websocket or hs.outcome is HandshakeOutcome.TLS):
         failure = Failure(Stage.HANDSHAKE, host, port, done, len(kept), fallback, hs)
         story = f"{story}, but the server {handshake_clause(hs)}"
         pred = _prediction(s, ClientOutcome.FAILS, done, None, s.wording(failure), why(story))

@@ -48,6 +48,7 @@ class HandshakeOutcome(StrEnum):
     TIMEOUT = "timeout"  # TCP connected, no answer to the upgrade in time
     CLOSED = "closed"  # the peer closed before answering
     INVALID = "invalid"  # the answer was not valid HTTP / not a valid upgrade
+    TLS = "tls"  # wss:// whose TLS handshake failed (``reason``: the verify message)
     ERROR = "error"
     NOT_ATTEMPTED = "not_attempted"  # no address connected
 

@@ -171,7 +171,18 @@ async def handshake(
             error=f"{exc}" + (f": {cause}" if cause and not closed else ""),
             elapsed_ms=(time.perf_counter() - start) * 1000,
         ), None
-    except (InvalidHandshake, OSError, ssl.SSLError, EOFError) as exc:
+    except ssl.SSLError as exc:
+        # Before OSError (SSLError is one). ``verify_message`` is OpenSSL's
+        # X509_verify_cert_error_string, the same words Node and curl print.
+        reason = getattr(exc, "verify_message", None) or exc.reason or str(exc)
+        return Handshake(
+            address,
+            HandshakeOutcome.TLS,
+            reason=reason,
+            error=str(exc),
+            elapsed_ms=(time.perf_counter() - start) * 1000,
+        ), None
+    except (InvalidHandshake, OSError, EOFError) as exc:
         return Handshake(
             address,
             HandshakeOutcome.ERROR,

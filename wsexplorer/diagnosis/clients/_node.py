@@ -85,6 +85,10 @@ def _handshake_error(failure: Failure) -> str:
     # accepts TCP and never answers (tests/hardening), the client just waits. UNVERIFIED: a
     # peer that closes gives Node's "socket hang up"; anything else is reported as an
     # invalid upgrade response.
+    if hs.outcome is HandshakeOutcome.TLS:
+        # Node's TLS errors carry OpenSSL's verify message ("self-signed certificate",
+        # code DEPTH_ZERO_SELF_SIGNED_CERT); UNVERIFIED for other TLS failures.
+        return hs.reason or "TLS handshake failed"
     if hs.outcome is HandshakeOutcome.TIMEOUT:
         return "no error: waits forever for the upgrade (ws sets no handshakeTimeout)"
     if hs.outcome is HandshakeOutcome.CLOSED:

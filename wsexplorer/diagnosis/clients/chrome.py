@@ -41,6 +41,13 @@ def chrome_wording(failure: Failure) -> str:
         # UNVERIFIED wording for the other handshake failures.
         if hs.outcome is HandshakeOutcome.TIMEOUT:
             return "WebSocket opening handshake timed out"
+        if hs.outcome is HandshakeOutcome.TLS:
+            # //net/base/net_error_list.h: an untrusted issuer (self-signed) is
+            # ERR_CERT_AUTHORITY_INVALID; other TLS failures ERR_SSL_PROTOCOL_ERROR.
+            reason = (hs.reason or "").lower()
+            if "self-signed" in reason or "issuer" in reason:
+                return "net::ERR_CERT_AUTHORITY_INVALID"
+            return "net::ERR_SSL_PROTOCOL_ERROR"
         if hs.outcome is HandshakeOutcome.CLOSED:
             return "Connection closed before receiving a handshake response"
         return "Error during WebSocket handshake: Invalid status line"

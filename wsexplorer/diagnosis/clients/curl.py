@@ -39,6 +39,11 @@ def curl_wording(failure: Failure) -> str:
     """curl's error line for a failure (resolve: exit 6, connect: 7, timeout: 28)."""
     if failure.stage is Stage.RESOLVE:
         return f"curl: (6) Could not resolve host: {failure.host}"
+    hs = failure.handshake
+    if failure.stage is Stage.HANDSHAKE and hs is not None:
+        # Only a TLS failure stops curl's check (simulate.py); curl verifies like the
+        # others: exit 60 for a certificate problem (curl's libcurl-errors.3).
+        return f"curl: (60) SSL certificate problem: {hs.reason or 'unknown'}"
     where = f"Failed to connect to {failure.host} port {failure.port} after 0 ms"
     if failure.tries and failure.tries[-1].outcome == AttemptOutcome.TIMEOUT.value:
         # UNVERIFIED: the exit-28 wording for a connect timeout.

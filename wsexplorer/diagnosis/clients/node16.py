@@ -16,11 +16,23 @@ namespace matrix of tests/scenarios/test_matrix.py, outcome and error text.
 
 from __future__ import annotations
 
-from ...model import Confidence
-from ..strategy import AddressOrder, ClientStrategy, Fallback
+from ...model import Confidence, HandshakeOutcome
+from ..strategy import AddressOrder, ClientStrategy, Failure, Fallback, Stage
 from ._node import NODE_FORCE_IPV4, node_wording
 
-__all__ = ["NODE_16"]
+__all__ = ["NODE_16", "node16_wording"]
+
+
+def node16_wording(failure: Failure) -> str:
+    """Node's wording, with OpenSSL 1.1.1's verify messages: Node 16 bundles OpenSSL 1.1.1,
+    which says "self signed certificate" where OpenSSL 3 (Node 17+) says "self-signed"
+    (checked: Node 16.20.2 and 18.20.8 against a self-signed wss:// server)."""
+    text = node_wording(failure)
+    hs = failure.handshake
+    if failure.stage is Stage.HANDSHAKE and hs is not None and hs.outcome is HandshakeOutcome.TLS:
+        return text.replace("self-signed", "self signed")
+    return text
+
 
 NODE_16 = ClientStrategy(
     id="node-16",
@@ -32,7 +44,7 @@ NODE_16 = ClientStrategy(
         "KNOWLEDGE.md 'Node.js'"
     ),
     runtime="node",
-    wording=node_wording,
+    wording=node16_wording,
     order=AddressOrder.IPV4FIRST,
     addrconfig=True,
     fallback=Fallback.FIRST_ONLY,

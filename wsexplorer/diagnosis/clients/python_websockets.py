@@ -52,6 +52,9 @@ def _handshake_error(failure: Failure) -> str:
         return f"server rejected WebSocket connection: HTTP {hs.status}"
     if hs.outcome is HandshakeOutcome.TIMEOUT:
         return _TIMEOUT
+    if hs.outcome is HandshakeOutcome.TLS and hs.error:
+        # Measured with Python's own ssl module: the probe's text is the client's text.
+        return hs.error
     # UNVERIFIED: websockets' InvalidMessage for a closed or malformed answer.
     return "did not receive a valid HTTP response"
 
