@@ -23,3 +23,21 @@ def child_env(bytecode_cache: bool = True) -> dict[str, str]:
             os.environ.get("TMPDIR", "/tmp"), f"wsx-bench-pycache-{os.getuid()}"
         )
     return env
+
+
+def wsexplorer_command() -> list[str]:
+    """How to start the installed ``wsexplorer``.
+
+    The console script pip wrote beside this interpreter comes first: a version manager's
+    shim found on PATH (pyenv's costs ~60 ms a start here) would be timed as if it were
+    wsexplorer. Then PATH, then ``python -m wsexplorer``.
+    """
+    import shutil
+    import sys
+    from pathlib import Path
+
+    beside = Path(sys.executable).parent / "wsexplorer"
+    if beside.is_file():
+        return [str(beside)]
+    found = shutil.which("wsexplorer")
+    return [found] if found else [sys.executable, "-m", "wsexplorer"]

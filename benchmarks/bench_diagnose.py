@@ -11,14 +11,13 @@ machine's noise hits both alike. Goal (issue 3): at most 2.0.
 from __future__ import annotations
 
 import argparse
-import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import time
 
-from _env import child_env  # benchmarks/_env.py (this folder is on sys.path)
+from _env import child_env, wsexplorer_command  # benchmarks/_env.py (this folder is on sys.path)
 
 BARE = (
     "import asyncio, sys\n"
@@ -50,8 +49,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=9)
     ap.add_argument("--url", help="an existing server's URL (default: start wsexplorer serve)")
     args = ap.parse_args()
-    exe = shutil.which("wsexplorer")
-    wsx = [exe] if exe else [sys.executable, "-m", "wsexplorer"]
+    wsx = wsexplorer_command()
     server = None
     url = args.url
     if url is None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import shutil
 import socket
 import statistics
 import subprocess
@@ -27,7 +26,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from _env import child_env  # benchmarks/_env.py (this folder is on sys.path)
+from _env import child_env, wsexplorer_command  # benchmarks/_env.py (this folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -108,8 +107,7 @@ def _free_port() -> int:
 
 
 def _wsx() -> list[str]:
-    exe = shutil.which("wsexplorer")
-    return [exe] if exe else [sys.executable, "-m", "wsexplorer"]
+    return wsexplorer_command()
 
 
 def _time(argv: list[str], timeout: float = 60) -> float:

@@ -21,7 +21,8 @@ if [ ${#missing[@]} -gt 0 ] && command -v apt-get >/dev/null; then
 fi
 
 echo "== installing Python packages"
-python3 -m pip install -q --disable-pip-version-check -e '.[test]'
+# compat: a plain path entry instead of an import hook (~10 ms less on every start)
+python3 -m pip install -q --disable-pip-version-check -e '.[test]' --config-settings editable_mode=compat
 
 echo "== installing the npm peers (tests/peers)"
 if [ -f tests/peers/package-lock.json ]; then

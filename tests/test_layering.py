@@ -34,3 +34,15 @@ def test_pure_layers_load_no_textual_no_websockets(module: str) -> None:
 )
 def test_headless_modules_load_no_textual(module: str) -> None:
     assert "textual" not in _loaded(module)
+
+
+def test_cli_default_url_matches_the_model() -> None:
+    from wsexplorer.cli import DEFAULT_URL
+    from wsexplorer.model.url import DEFAULT_URL as MODEL_DEFAULT
+
+    assert DEFAULT_URL == MODEL_DEFAULT
+
+
+def test_listeners_command_path_loads_no_dataclasses() -> None:
+    mods = _loaded("wsexplorer.cli")
+    assert "wsexplorer.model.url" not in mods and "dataclasses" not in mods

@@ -12,12 +12,32 @@ import math
 import re
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__
 from .model.errors import WsxError
-from .model.override import ResolveOverride, parse_resolve
-from .model.url import DEFAULT_URL, WebSocketURL, parse_port, parse_url
+from .model.port import parse_port
+
+if TYPE_CHECKING:
+    from .model.override import ResolveOverride
+    from .model.url import WebSocketURL
+
+DEFAULT_URL = "ws://localhost:8080/"  # == wsexplorer.model.url.DEFAULT_URL (a test checks)
+
+
+# The URL and --resolve parsers load on first use: ``wsexplorer listeners`` never needs
+# them (nor ipaddress, urllib or dataclasses), and it must start as fast as ``ss``.
+def parse_url(text: str) -> WebSocketURL:
+    from .model.url import parse_url as parse
+
+    return parse(text)
+
+
+def parse_resolve(text: str) -> ResolveOverride:
+    from .model.override import parse_resolve as parse
+
+    return parse(text)
+
 
 __all__ = ["main"]
 

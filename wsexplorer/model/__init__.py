@@ -27,9 +27,10 @@ if TYPE_CHECKING:
     from .hosts import HostsEntry, HostsFile, HostsProblem, parse_hosts
     from .listener import AcceptsSource, Listener, ListenerScan, accepts_for, listener_takes
     from .override import ResolveOverride, parse_resolve
+    from .port import parse_port
     from .resolution import DnsAnswer, DnsOutcome, DnsReport, GaiResult, Resolution
     from .session import Direction, SessionEvent, SessionEventKind, SessionState
-    from .url import DEFAULT_URL, WebSocketURL, parse_port, parse_url, redact_query, unredact
+    from .url import DEFAULT_URL, WebSocketURL, parse_url, redact_query, unredact
 
 # Names load on first use (PEP 562), so ``from wsexplorer.model.url import parse_port`` in a
 # fast command pays only for the modules it needs, not for every dataclass here.
@@ -79,7 +80,7 @@ _EXPORTS: dict[str, str] = {
     "is_wildcard": ".address",
     "listener_takes": ".listener",
     "parse_hosts": ".hosts",
-    "parse_port": ".url",
+    "parse_port": ".port",
     "parse_resolve": ".override",
     "parse_url": ".url",
     "redact_query": ".url",

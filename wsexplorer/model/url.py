@@ -9,6 +9,7 @@ from urllib.parse import quote, unquote
 
 from .address import Family, family_of
 from .errors import InvalidPort, InvalidURL
+from .port import parse_port
 
 __all__ = [
     "DEFAULT_URL",
@@ -28,17 +29,6 @@ _SECRET_PARAM = re.compile(
     r"pass|pwd|session|sessionid|sid|sig|signature|jwt|bearer|code|ticket)$"
 )
 _MAX_URL = 8192
-
-
-def parse_port(text: str, what: str = "port") -> int:
-    """Parse a TCP port (1-65535) or raise :class:`InvalidPort` naming ``what``."""
-    stripped = text.strip()
-    if not stripped.isascii() or not stripped.isdigit():
-        raise InvalidPort(f"{what} {text!r} is not a number: use 1-65535")
-    port = int(stripped)
-    if not 1 <= port <= 65535:
-        raise InvalidPort(f"{what} {port} is out of range: use 1-65535")
-    return port
 
 
 def _normalise_host(host: str, original: str) -> str:
