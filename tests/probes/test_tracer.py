@@ -126,3 +126,38 @@ async def test_nothing_to_try_and_probe_row() -> None:
 async def test_bad_zone_is_an_error_value(bad: str) -> None:
     attempts, _ = await trace(parse_url("ws://localhost:1/"), [Address.of(bad)], timeout=1)
     assert attempts[0].outcome in (AttemptOutcome.ERROR, AttemptOutcome.UNREACHABLE)
+
+
+async def test_an_address_that_never_answers_leaves_time_for_the_next() -> None:
+    """A full accept queue drops SYNs (Linux, tcp_abort_on_overflow=0): a connect to it
+    hangs, like a blackholed route. The trace caps it and still reaches the next address
+    and completes the handshake there, all within the deadline."""
+    full = socket.socket()
+    full.bind(("127.0.0.1", 0))
+    full.listen(0)
+    port = full.getsockname()[1]
+    fillers = []
+    server = DemoServer(ServerConfig(host="127.0.0.2", port=port, path=None))
+    try:
+        for _ in range(3):  # fill the queue: these connects succeed, nobody accepts them
+            c = socket.socket()
+            c.setblocking(False)
+            c.connect_ex(("127.0.0.1", port))
+            fillers.append(c)
+        await asyncio.sleep(0.1)
+        await server.start()
+        url = parse_url(f"ws://example.test:{port}/")
+        loop = asyncio.get_running_loop()
+        t0 = loop.time()
+        attempts, hs = await trace(
+            url, [Address.of("127.0.0.1"), Address.of("127.0.0.2")], timeout=3
+        )
+        elapsed = loop.time() - t0
+        assert [a.outcome for a in attempts] == [AttemptOutcome.TIMEOUT, AttemptOutcome.CONNECTED]
+        assert hs.outcome is HandshakeOutcome.OK and hs.address == "127.0.0.2"
+        assert elapsed < 3.5  # within the deadline (a hang guard, not a benchmark)
+    finally:
+        for c in fillers:
+            c.close()
+        full.close()
+        await server.stop()

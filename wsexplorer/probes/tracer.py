@@ -230,14 +230,21 @@ async def trace(
     origin: str | None = None,
     do_handshake: bool = True,
 ) -> tuple[tuple[Attempt, ...], Handshake]:
-    """Try every address in order (all of them, to measure each), then handshake on the first
-    one that connected. The whole trace ends within ``timeout`` seconds.
+    """Try every address in order (all of them, to measure each); the WebSocket handshake
+    runs on the first one that connects, as soon as it connects.
+
+    The whole trace ends within ``timeout`` seconds. One connect gets at most
+    ``timeout / (n + 1)`` (n addresses; at least 0.25 s), so an address that never answers
+    (a blackholed IPv6 route, a full backlog) is reported as a timeout and still leaves
+    time for the others and for the handshake.
     """
     deadline = time.perf_counter() + timeout
     t0 = time.perf_counter()
+    selected = select_family(addresses, family)
+    per_attempt = max(0.25, timeout / (len(selected) + 1))
     attempts: list[Attempt] = []
-    first: tuple[str, socket.socket] | None = None
-    for addr in select_family(addresses, family):
+    hs: Handshake | None = None
+    for addr in selected:
         remaining = deadline - time.perf_counter()
         if remaining <= 0:
             attempts.append(
@@ -252,27 +259,21 @@ async def trace(
                 )
             )
             continue
-        attempt, sock = await connect_one(addr.address, url.port, remaining, t0)
+        attempt, sock = await connect_one(addr.address, url.port, min(remaining, per_attempt), t0)
         attempts.append(attempt)
-        if sock is not None:
-            if first is None:
-                first = (addr.address, sock)
-            else:
-                sock.close()
-    if first is None:
-        return tuple(attempts), Handshake(None, HandshakeOutcome.NOT_ATTEMPTED)
-    address, sock = first
-    if not do_handshake:
-        sock.close()
-        return tuple(attempts), Handshake(address, HandshakeOutcome.NOT_ATTEMPTED)
-    remaining = max(deadline - time.perf_counter(), 0.05)
-    hs, _ = await handshake(
-        url,
-        sock,
-        address,
-        timeout=remaining,
-        headers=headers,
-        subprotocols=subprotocols,
-        origin=origin,
-    )
-    return tuple(attempts), hs
+        if sock is None:
+            continue
+        if hs is not None or not do_handshake:
+            sock.close()
+            hs = hs or Handshake(addr.address, HandshakeOutcome.NOT_ATTEMPTED)
+            continue
+        hs, _ = await handshake(
+            url,
+            sock,
+            addr.address,
+            timeout=max(deadline - time.perf_counter(), 0.05),
+            headers=headers,
+            subprotocols=subprotocols,
+            origin=origin,
+        )
+    return tuple(attempts), hs or Handshake(None, HandshakeOutcome.NOT_ATTEMPTED)
