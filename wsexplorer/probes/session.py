@@ -98,7 +98,11 @@ class LiveSession:
                     SessionEventKind.ERROR, text="deadline reached before trying " + addr.address
                 )
                 break
-            attempt, sock = await connect_one(addr.address, self.url.port, remaining, self._t0)
+            # Capped as in tracer.trace: a blackholed address leaves time for the next.
+            cap = max(0.25, self.timeout / (len(self.addresses) + 1))
+            attempt, sock = await connect_one(
+                addr.address, self.url.port, min(remaining, cap), self._t0
+            )
             self._event(
                 SessionEventKind.ATTEMPT,
                 attempt=attempt,
