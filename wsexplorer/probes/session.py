@@ -22,7 +22,7 @@ from ..model import (
     SessionState,
     WebSocketURL,
 )
-from .tracer import connect_one, handshake, select_family
+from .tracer import attempt_budget, connect_one, handshake, select_family
 
 __all__ = ["MAX_TEXT", "LiveSession", "select_family"]
 
@@ -98,8 +98,7 @@ class LiveSession:
                     SessionEventKind.ERROR, text="deadline reached before trying " + addr.address
                 )
                 break
-            # Capped as in tracer.trace: a blackholed address leaves time for the next.
-            cap = max(0.25, self.timeout / (len(self.addresses) + 1))
+            cap = attempt_budget(self.timeout, len(self.addresses))
             attempt, sock = await connect_one(
                 addr.address, self.url.port, min(remaining, cap), self._t0
             )

@@ -24,7 +24,15 @@ from ..model import (
     split_zone,
 )
 
-__all__ = ["connect_one", "handshake", "probe_addresses", "select_family", "sockaddr", "trace"]
+__all__ = [
+    "connect_one",
+    "handshake",
+    "probe_addresses",
+    "attempt_budget",
+    "select_family",
+    "sockaddr",
+    "trace",
+]
 
 _REFUSED = {errno.ECONNREFUSED}
 _UNREACHABLE = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT}
@@ -210,6 +218,13 @@ async def handshake(
     return hs, None
 
 
+def attempt_budget(timeout: float, count: int) -> float:
+    """The most one connect of ``count`` may take out of ``timeout``: ``timeout / (count+1)``,
+    at least 0.25 s, so one address that never answers leaves time for the others and for
+    the handshake."""
+    return max(0.25, timeout / (count + 1))
+
+
 def select_family(addresses: Sequence[Address], family: str) -> list[Address]:
     """Keep one family ("4" / "6") or every address ("auto"), in order."""
     if family == "4":
@@ -241,7 +256,7 @@ async def trace(
     deadline = time.perf_counter() + timeout
     t0 = time.perf_counter()
     selected = select_family(addresses, family)
-    per_attempt = max(0.25, timeout / (len(selected) + 1))
+    per_attempt = attempt_budget(timeout, len(selected))
     attempts: list[Attempt] = []
     hs: Handshake | None = None
     for addr in selected:
