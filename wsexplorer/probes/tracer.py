@@ -25,10 +25,10 @@ from ..model import (
 )
 
 __all__ = [
+    "attempt_budget",
     "connect_one",
     "handshake",
     "probe_addresses",
-    "attempt_budget",
     "select_family",
     "sockaddr",
     "trace",
