@@ -270,7 +270,8 @@ def _serve_parser() -> _Parser:
     p.add_argument(
         "--host",
         default="127.0.0.1",
-        help="bind address or name (default 127.0.0.1; '::' or 0.0.0.0 expose it)",
+        help="bind address or name (default 127.0.0.1; 'loopback': 127.0.0.1 and ::1; "
+        "'::' or 0.0.0.0 expose it to the network)",
     )
     p.add_argument(
         "--port", type=_arg(_port_or_zero), default=8080, help="port (default 8080; 0: any)"

@@ -32,6 +32,7 @@ def _reach(port: int, addr: str) -> bool:
         ("::", BindMode.V6ONLY, {Family.IPV6}),
         ("::", BindMode.DEFAULT, {Family.IPV4, Family.IPV6}),
         ("::1", BindMode.DEFAULT, {Family.IPV6}),
+        ("loopback", BindMode.DEFAULT, {Family.IPV4, Family.IPV6}),
     ],
 )
 async def test_bind_modes_accept_what_they_say(

@@ -114,6 +114,28 @@ async def test_demo_shows_econnrefused_before_and_every_client_after_each_fix() 
     assert not _listening(port)
 
 
+async def test_loopback_demo_keeps_dual_stack_fix_off_the_network() -> None:
+    """``wsexplorer demo --bind 127.0.0.1``: ``d`` listens on both loopbacks, never ``::``."""
+    port = free_port()
+    args = tui_args(f"ws://localhost:{port}/subscribe", demo_server="127.0.0.1")
+    app = WsxApp(config_from_args(args, demo=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.main
+        assert _failing(screen) == {"node-17-19": f"connect ECONNREFUSED ::1:{port}"}
+        await pilot.press("d")
+        await settle(pilot)
+        assert screen.server is not None
+        assert sorted(lis.address for lis in screen.server.listeners) == ["127.0.0.1", "::1"]
+        assert not screen.server.wildcard
+        assert _failing(screen) == {}
+        assert "wildcard" not in " ".join(screen.banner_lines())
+        await pilot.press("u")
+        await settle(pilot)
+        assert [lis.address for lis in screen.server.listeners] == ["127.0.0.1"]
+        await pilot.press("q")
+
+
 async def test_connect_send_echo_ping_close(echo_server: DemoServer) -> None:
     url = f"ws://127.0.0.1:{echo_server.port}/subscribe"
     config = AppConfig(url=parse_url(url), autoconnect=False, dns=False)

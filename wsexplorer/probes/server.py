@@ -19,7 +19,18 @@ from http import HTTPStatus
 
 from ..model import Family, Listener, WsxError, accepts_for, family_of, is_wildcard, split_zone
 
-__all__ = ["BindMode", "DemoServer", "InvalidServeOption", "ServerConfig", "ServerStats"]
+__all__ = [
+    "LOOPBACK",
+    "BindMode",
+    "DemoServer",
+    "InvalidServeOption",
+    "ServerConfig",
+    "ServerStats",
+]
+
+LOOPBACK = "loopback"
+"""A host meaning both loopbacks, ``127.0.0.1`` and ``::1`` (two sockets): what ``::``
+dual-stack does for local clients, without being reachable from the network."""
 
 
 class InvalidServeOption(WsxError):
@@ -59,6 +70,10 @@ def _bind_targets(config: ServerConfig) -> list[tuple[socket.AddressFamily, str,
     host = config.host.strip()
     if host in ("", "*"):
         host = "::"
+    if host == LOOPBACK:
+        if config.mode is not BindMode.DEFAULT:
+            raise InvalidServeOption(f"--host {LOOPBACK} takes neither --dual-stack nor --v6only")
+        return [(socket.AF_INET, "127.0.0.1", None), (socket.AF_INET6, "::1", True)]
     fam = family_of(host)
     if config.mode is BindMode.DUAL_STACK and not (fam is Family.IPV6 and is_wildcard(host)):
         raise InvalidServeOption(

@@ -37,11 +37,12 @@ from ...model import (
     SystemFacts,
     WsxError,
     family_of,
+    is_loopback,
     parse_url,
     unredact,
 )
 from ...probes.observe import ObserveOptions
-from ...probes.server import BindMode, ServerConfig
+from ...probes.server import LOOPBACK, BindMode, ServerConfig
 from ...probes.tracer import select_family
 from ..backend import Backend, ServerHandle, SessionHandle
 from ..config import AppConfig
@@ -657,12 +658,21 @@ class MainScreen(Screen[None]):
                 severity="information" if shown else "warning",
             )
             return
-        if self.state.server_host == "::" and self.state.server_mode == BindMode.DUAL_STACK.value:
-            self.notify("the demo server already listens on :: dual-stack", severity="warning")
+        host = self.state.server_host or ""
+        if host == LOOPBACK or (
+            host == "::" and self.state.server_mode == BindMode.DUAL_STACK.value
+        ):
+            self.notify("the demo server already takes IPv4 and IPv6", severity="warning")
             return
         self._push("server-dual-stack")
         self.session_wanted = True
-        self.rebind_server("::", BindMode.DUAL_STACK)
+        if is_loopback(host):
+            # The user kept the demo off the network (--bind 127.0.0.1): keep it so. Both
+            # loopbacks is what :: dual-stack gives local clients, without the exposure.
+            self.notify("listening on 127.0.0.1 and ::1: the dual-stack fix, loopback only")
+            self.rebind_server(LOOPBACK, BindMode.DEFAULT)
+        else:
+            self.rebind_server("::", BindMode.DUAL_STACK)
 
     def action_undo(self) -> None:
         """``u``: restore the state before the last fix."""
