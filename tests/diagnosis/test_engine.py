@@ -114,6 +114,9 @@ def test_nothing_listening() -> None:
     d = diagnose(seed_observation(listen=()))
     assert not any(c.connects for c in d.clients)
     assert d.client("node-20").error == "AggregateError [ECONNREFUSED]:"
+    assert d.fix("server-dual-stack").detail.startswith(
+        "start the server (nothing listens on 8080)"
+    )
     assert "::1" in d.client("node-20").why and "127.0.0.1" in d.client("node-20").why
     assert d.client("python-websockets").error == (
         "Multiple exceptions: [Errno 111] Connect call failed ('::1', 8080, 0, 0), "

@@ -170,6 +170,8 @@ def _dual_stack(obs: Observation, clients: Sequence[ClientStrategy], before: Seq
     change = f"listen on :: with IPV6_V6ONLY=0{instead} (one socket for IPv4 and IPv6)"
     if now and all(lis.dual_stack and is_wildcard(lis.address) for lis in now):
         change = "keep listening on :: with IPV6_V6ONLY=0 (already dual-stack)"
+    if not now and obs.local_target and obs.listeners_known:
+        change = f"start the server (nothing listens on {port}), on :: with IPV6_V6ONLY=0"
     if not obs.system.ipv6_enabled:
         # Checked (tests/hardening/test_families.py): with IPv6 turned off by sysctl, ``::``
         # still binds and takes IPv4 peers, but ::1 does not exist, so IPv6-first clients
