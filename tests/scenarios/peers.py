@@ -154,14 +154,14 @@ class ServerHandle:
 def node_binary(kind: str) -> Path | None:
     """Path of the Node binary behind a client kind, or None when it is not installed.
 
-    ``node20*`` use the system ``node``; ``node16`` / ``node18`` the registry packages
-    installed under ``tests/peers/node_modules`` by npm aliases (see package.json).
+    Every major comes from a registry package installed under ``tests/peers/node_modules``
+    by an npm alias (see package.json): ``node20*`` -> Node 20.20.2, ``node16``, ``node18``.
+    The matrix therefore never depends on which ``node`` a machine has on PATH (Debian's
+    own package is Node 18, whose ``autoSelectFamily`` is off).
     """
-    if kind.startswith("node20"):
-        found = shutil.which("node")
-        return Path(found) if found else None
-    if kind in {"node16", "node18"}:
-        path = PEERS_DIR / "node_modules" / kind / "bin" / "node"
+    name = "node20" if kind.startswith("node20") else kind
+    if name in {"node16", "node18", "node20"}:
+        path = PEERS_DIR / "node_modules" / name / "bin" / "node"
         return path if path.is_file() and os.access(path, os.X_OK) else None
     return None
 
@@ -308,10 +308,10 @@ def _server_command(kind: str, port: int) -> list[str]:
     if not sep or not host:
         raise PeerError(f"bad server kind {kind!r}; expected RUNTIME:HOST, e.g. node:0.0.0.0")
     if runtime == "node":
-        node = shutil.which("node")
+        node = node_binary("node20")
         if node is None or not node_peers_installed():
             raise PeerError(f"node server unavailable ({NODE_PEERS_MISSING})")
-        return [node, str(PEERS_DIR / "ws_server.js"), host, str(port)]
+        return [str(node), str(PEERS_DIR / "ws_server.js"), host, str(port)]
     if runtime == "py":
         return [sys.executable, str(PEERS_DIR / "py_server.py"), host, str(port)]
     if runtime in {"http", "http11"}:
