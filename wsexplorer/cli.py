@@ -334,12 +334,11 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
+    from .model.override import find_override
     from .probes.resolution import resolve
     from .report import Style, dump_json, resolution_text
 
-    override: ResolveOverride | None = next(
-        (o for o in args.resolve if o.applies(args.host, args.port)), None
-    )
+    override = find_override(args.resolve, args.host, args.port)
     res = resolve(
         args.host, args.port, override=override, dns=not args.no_dns, dns_timeout=args.dns_timeout
     )

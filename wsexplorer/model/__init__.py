@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .errors import InvalidPort, InvalidResolve, InvalidURL, WsxError
     from .hosts import HostsEntry, HostsFile, HostsProblem, parse_hosts
     from .listener import AcceptsSource, Listener, ListenerScan, accepts_for, listener_takes
-    from .override import ResolveOverride, parse_resolve
+    from .override import ResolveOverride, find_override, parse_resolve
     from .port import parse_port
     from .resolution import DnsAnswer, DnsOutcome, DnsReport, GaiResult, Resolution
     from .session import Direction, SessionEvent, SessionEventKind, SessionState
@@ -81,6 +81,7 @@ _EXPORTS: dict[str, str] = {
     "listener_takes": ".listener",
     "parse_hosts": ".hosts",
     "parse_port": ".port",
+    "find_override": ".override",
     "parse_resolve": ".override",
     "parse_url": ".url",
     "redact_query": ".url",
@@ -140,6 +141,7 @@ __all__ = [
     "WsxError",
     "accepts_for",
     "family_of",
+    "find_override",
     "is_loopback",
     "is_wildcard",
     "listener_takes",

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .address import Address, Family, Source, family_of
 from .errors import InvalidPort, InvalidResolve
 from .url import parse_port
 
-__all__ = ["ResolveOverride", "parse_resolve"]
+__all__ = ["ResolveOverride", "find_override", "parse_resolve"]
 
 _FORM = "use HOST:PORT:ADDR[,ADDR...], e.g. localhost:8080:[::1],127.0.0.1"
 
@@ -91,3 +92,10 @@ def parse_resolve(spec: str) -> ResolveOverride:
         raise InvalidResolve(f"--resolve {spec!r} has no address; {_FORM}")
     addresses = tuple(Address.of(a, Source.OVERRIDE) for a in _split_addresses(addrs, spec))
     return ResolveOverride(host, port, addresses)
+
+
+def find_override(
+    overrides: Iterable[ResolveOverride], host: str, port: int
+) -> ResolveOverride | None:
+    """The first ``--resolve`` pin that applies to ``host`` on ``port`` (curl's rule)."""
+    return next((o for o in overrides if o.applies(host, port)), None)

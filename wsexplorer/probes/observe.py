@@ -19,6 +19,7 @@ from ..model import (
     ResolveOverride,
     SystemFacts,
     WebSocketURL,
+    find_override,
     is_loopback,
 )
 from .system import local_addresses, system_facts
@@ -43,10 +44,7 @@ class ObserveOptions:
     resolve_kwargs: dict[str, object] = field(default_factory=dict)
 
     def override_for(self, host: str, port: int) -> ResolveOverride | None:
-        for o in self.overrides:
-            if o.applies(host, port):
-                return o
-        return None
+        return find_override(self.overrides, host, port)
 
 
 def is_local_target(addresses: Sequence[Address], local: frozenset[str]) -> bool:

@@ -20,6 +20,7 @@ from ..model import (
     ResolveOverride,
     SessionEvent,
     WebSocketURL,
+    find_override,
 )
 from ..probes.observe import ObserveOptions
 from ..probes.server import ServerConfig
@@ -114,9 +115,9 @@ class RealBackend:
     async def addresses(
         self, url: WebSocketURL, overrides: Sequence[ResolveOverride]
     ) -> tuple[tuple[Address, ...], str | None]:
-        for o in overrides:
-            if o.applies(url.host, url.port):
-                return o.addresses, None
+        pinned = find_override(overrides, url.host, url.port)
+        if pinned is not None:
+            return pinned.addresses, None
         from ..probes.resolution import getaddrinfo_result
 
         result = await asyncio.to_thread(getaddrinfo_result, url.host, url.port, 0, 0)

@@ -37,6 +37,7 @@ from ..model import (
     Source,
     WebSocketURL,
     family_of,
+    find_override,
     listener_takes,
     parse_url,
 )
@@ -328,9 +329,9 @@ class CannedBackend:
     async def addresses(
         self, url: WebSocketURL, overrides: Sequence[ResolveOverride]
     ) -> tuple[tuple[Address, ...], str | None]:
-        for o in overrides:
-            if o.applies(url.host, url.port):
-                return o.addresses, None
+        pinned = find_override(overrides, url.host, url.port)
+        if pinned is not None:
+            return pinned.addresses, None
         order = self._order(url.host)
         if not order:
             return (), "[Errno -2] Name or service not known"

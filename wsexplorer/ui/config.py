@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import ResolveOverride, WebSocketURL, parse_resolve
+from ..model import ResolveOverride, WebSocketURL, find_override, parse_resolve
 
 __all__ = [
     "AppConfig",
@@ -110,11 +110,7 @@ def config_from_args(
     url: WebSocketURL = args.url
     overrides = tuple(getattr(args, "resolve", ()) or ())
     pin_note: str | None = None
-    if (
-        demo
-        and url.host == "localhost"
-        and not any(o.applies(url.host, url.port) for o in overrides)
-    ):
+    if demo and url.host == "localhost" and find_override(overrides, url.host, url.port) is None:
         pin, pin_note = demo_pin(url.port, resolver(url.port))
         if pin is not None:
             overrides = (*overrides, pin)
