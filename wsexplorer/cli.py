@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, NoReturn
 from . import __version__
 from .model.errors import WsxError
 from .model.port import parse_port
+from .model.untrusted import clean
 
 if TYPE_CHECKING:
     from .model.override import ResolveOverride
@@ -50,7 +51,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+        self.exit(2, f"{self.prog}: {clean(message)} (see '{self.prog} --help')\n")
 
 
 def _arg(fn):  # type: ignore[no-untyped-def]
@@ -488,7 +489,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(args)
     except WsxError as exc:
-        sys.stderr.write(f"{parser.prog}: {exc}\n")
+        sys.stderr.write(f"{parser.prog}: {clean(exc)}\n")
         return 2
     except KeyboardInterrupt:
         sys.stderr.write(f"{parser.prog}: interrupted\n")

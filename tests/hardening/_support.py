@@ -58,10 +58,11 @@ def run_wsx(*args: str, timeout: float = 60) -> tuple[subprocess.CompletedProces
 
 
 @contextlib.contextmanager
-def hostile_peer(mode: str) -> Iterator[int]:
-    """Run ``hostile_peer.py MODE`` on 127.0.0.1 and yield its port; killed on exit."""
+def hostile_peer(mode: str, script: Path = HOSTILE_PEER) -> Iterator[int]:
+    """Run ``script MODE`` (``hostile_peer.py`` by default) on 127.0.0.1 and yield the
+    port it prints; killed on exit."""
     proc = subprocess.Popen(
-        [sys.executable, str(HOSTILE_PEER), mode],
+        [sys.executable, str(script), mode],
         stdout=subprocess.PIPE,
         text=True,
         env={**os.environ, "WS_PEER_MAX_SECONDS": "120"},

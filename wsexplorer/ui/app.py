@@ -19,6 +19,7 @@ from typing import ClassVar, NoReturn
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from ..model.untrusted import clean
 from .backend import Backend, RealBackend
 from .commands import WsxCommands
 from .config import AppConfig, config_from_args
@@ -55,7 +56,7 @@ class WsxApp(App[int]):
         self.backend: Backend = backend if backend is not None else RealBackend()
         self.clock = clock or datetime.now
         self.main = MainScreen(config, self.backend, self.clock)
-        self.sub_title = config.url.redacted()
+        self.sub_title = clean(config.url.redacted())
 
     def on_mount(self) -> None:
         self.install_screen(self.main, name="main")

@@ -41,6 +41,7 @@ from ...model import (
     parse_url,
     unredact,
 )
+from ...model.untrusted import clean
 from ...probes.observe import ObserveOptions
 from ...probes.server import LOOPBACK, BindMode, ServerConfig
 from ...probes.tracer import select_family
@@ -245,12 +246,12 @@ class MainScreen(Screen[None]):
         if d is not None:
             line = before_after(self.undo.last, d) if current else None
             if line is not None:  # a fix was tried: before → now says it all
-                text.append(line, style="bold green" if d.verdict.ok else "bold yellow")
+                text.append(clean(line), style="bold green" if d.verdict.ok else "bold yellow")
                 return text
             text.append(tally(d), style="bold green" if d.verdict.ok else "bold red")
             failing = [c for c in d.clients if c.outcome is ClientOutcome.FAILS]
             if failing:
-                text.append(f": {failing[0].name}: {failing[0].error}", style="red")
+                text.append(f": {clean(failing[0].name)}: {clean(failing[0].error)}", style="red")
                 if len(failing) > 1:
                     text.append(f" (+{len(failing) - 1} more)", style="red")
         elif not text:
@@ -394,7 +395,7 @@ class MainScreen(Screen[None]):
             if not undoing:
                 self.undo.pop()
             self.post_message(ServerChanged(server.listeners, str(exc)))
-            self.notify(str(exc), title="rebind failed", severity="error")
+            self.notify(clean(exc), title="rebind failed", severity="error", markup=False)
             return
         self.state = replace(self.state, server_host=host, server_mode=mode.value)
         self.post_message(ServerChanged(listeners))
@@ -689,7 +690,7 @@ class MainScreen(Screen[None]):
             before, server_host=self.state.server_host, server_mode=self.state.server_mode
         )
         self._sync_inputs()
-        self.notify(f"undid: {record.title}")
+        self.notify(clean(f"undid: {record.title}"), markup=False)
         if rebind and before.server_host is not None:
             self.rebind_server(
                 before.server_host, BindMode(before.server_mode or "default"), undoing=True
@@ -730,6 +731,11 @@ class MainScreen(Screen[None]):
     def on_export_done(self, message: ExportDone) -> None:
         if message.path is not None:
             self.last_export = message.path
-            self.notify(f"report written to {message.path}", title="exported")
+            self.notify(clean(f"report written to {message.path}"), title="exported", markup=False)
         else:
-            self.notify(message.error or "export failed", title="export failed", severity="error")
+            self.notify(
+                clean(message.error or "export failed"),
+                title="export failed",
+                severity="error",
+                markup=False,
+            )

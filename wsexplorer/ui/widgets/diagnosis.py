@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
 from ...model import AttemptOutcome, ClientOutcome, ClientPrediction, Diagnosis, Fix
+from ...model.untrusted import clean
 from ..state import FIX_KEYS
 from .pane import Pane
 
@@ -46,7 +47,8 @@ def render_measured(d: Diagnosis) -> Text:
             out.append(" · ")
         ok = a.outcome is AttemptOutcome.CONNECTED
         out.append(
-            f"{'✓' if ok else '✗'} {a.address} {a.outcome.value}", style="green" if ok else "red"
+            f"{'✓' if ok else '✗'} {clean(a.address)} {a.outcome.value}",
+            style="green" if ok else "red",
         )
     hs = obs.handshake
     if hs is not None and hs.status is not None:
@@ -69,9 +71,9 @@ def render_clients(d: Diagnosis, before: Diagnosis | None = None) -> RenderableT
     prior = {c.id: c for c in before.clients} if before is not None else {}
     for c in d.clients:
         if c.outcome is ClientOutcome.CONNECTS:
-            what = Text(f"connects via {c.address}", style="green")
+            what = Text(f"connects via {clean(c.address)}", style="green")
         elif c.outcome is ClientOutcome.FAILS:
-            what = Text(c.error or "fails", style="red")
+            what = Text(clean(c.error or "fails"), style="red")
         else:
             what = Text("unknown", style="yellow")
         if c.confidence.value != "checked":
@@ -80,7 +82,7 @@ def render_clients(d: Diagnosis, before: Diagnosis | None = None) -> RenderableT
         if before is not None:
             old = prior.get(c.id)
             row.append(Text.assemble(_mark(old.outcome) if old else Text("·"), (" →", "dim")))
-        row += [_mark(c.outcome), Text(c.name), what]
+        row += [_mark(c.outcome), Text(clean(c.name)), what]
         grid.add_row(*row)
     if before is not None:
         return Group(Text("before → now", style="dim"), grid)
@@ -94,7 +96,7 @@ def render_after(after: tuple[ClientPrediction, ...]) -> Text:
         if i:
             out.append(" · ", style="dim")
         out.append_text(_mark(c.outcome))
-        out.append(f" {c.name}")
+        out.append(f" {clean(c.name)}")
     return out or Text("(no prediction)", style="dim")
 
 
@@ -109,13 +111,15 @@ def _fix_status(fix: Fix) -> Text:
 def render_fix_detail(fix: Fix) -> RenderableType:
     """The exact Node and Python change, and who would connect after it."""
     parts: list[RenderableType] = [
-        Text.assemble((fix.title, "bold"), "  ", _fix_status(fix)),
-        Text(fix.detail),
+        Text.assemble((clean(fix.title), "bold"), "  ", _fix_status(fix)),
+        Text(clean(fix.detail)),
     ]
     if fix.node:
-        parts.append(Text.assemble(("Node:   ", "bold"), (fix.node, "cyan")))
+        node = clean(fix.node, keep_newlines=True)
+        parts.append(Text.assemble(("Node:   ", "bold"), (node, "cyan")))
     if fix.python:
-        parts.append(Text.assemble(("Python: ", "bold"), (fix.python, "cyan")))
+        python = clean(fix.python, keep_newlines=True)
+        parts.append(Text.assemble(("Python: ", "bold"), (python, "cyan")))
     if fix.after:
         parts.append(Text.assemble(("after:  ", "bold"), render_after(fix.after)))
     return Group(*parts)
@@ -167,17 +171,17 @@ class DiagnosisPane(Pane):
         verdict = Text(
             "✓ " if d.verdict.ok else "✗ ", style="bold green" if d.verdict.ok else "bold red"
         )
-        verdict.append(d.verdict.summary, style="green" if d.verdict.ok else "bold red")
+        verdict.append(clean(d.verdict.summary), style="green" if d.verdict.ok else "bold red")
         self.query_one("#diagnosis-verdict", Static).update(verdict)
         ba = self.query_one("#diagnosis-before", Static)
         ba.display = before_line is not None
-        ba.update(Text(before_line or "", style="bold yellow"))
+        ba.update(Text(clean(before_line or ""), style="bold yellow"))
         self.query_one("#diagnosis-measured", Static).update(render_measured(d))
         self.query_one("#diagnosis-clients", Static).update(render_clients(d, before))
         await self._sync_fixes(d)
         if self.detail_fix is not None:
             self.show_detail(self.detail_fix)
-        notes = Text("\n".join(f"note: {n}" for n in d.notes), style="dim")
+        notes = Text("\n".join(f"note: {clean(n)}" for n in d.notes), style="dim")
         self.query_one("#diagnosis-notes", Static).update(notes)
 
     async def _sync_fixes(self, d: Diagnosis) -> None:
@@ -201,7 +205,7 @@ class DiagnosisPane(Pane):
         for fix in d.fixes:
             text = _fix_status(fix)
             text.append("  ")
-            text.append(fix.title)
+            text.append(clean(fix.title))
             self.query_one(f"#fixtext-{fix.id}", Static).update(text)
         if not d.fixes:
             self.query_one("#diagnosis-fixes-title", Static).update(

@@ -15,6 +15,8 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
 from ...model import Family, Listener, ListenerScan, is_wildcard
+from ...model.untrusted import clean
+from ...report import process_text
 from .pane import Pane
 
 __all__ = ["COLUMNS", "ListenersPane", "listener_key", "listener_row"]
@@ -40,15 +42,11 @@ def listener_row(lis: Listener, url_port: int) -> tuple[Text, ...]:
     v6 = "-" if lis.v6only is None else str(int(lis.v6only))
     if lis.accepts_source.value != "kernel":
         v6 += f" ({lis.accepts_source.value})"
-    proc = (
-        Text(f"{lis.process or '?'}[{lis.pid}]")
-        if lis.pid is not None
-        else Text("unknown", style="dim")
-    )
+    proc = Text(process_text(lis)) if lis.pid is not None else Text("unknown", style="dim")
     return (
         Text(str(lis.port), style=port_style),
         Text("IPv4" if lis.family is Family.IPV4 else "IPv6"),
-        Text(lis.display_address().rsplit(":", 1)[0]),
+        Text(clean(lis.display_address().rsplit(":", 1)[0])),
         Text(v6),
         _accepts(lis),
         proc,
@@ -143,15 +141,15 @@ class ListenersPane(Pane):
         text = Text()
         if error:
             text.append("demo server: ", style="bold")
-            text.append(error, style="bold red")
+            text.append(clean(error), style="bold red")
         elif not listeners:
-            text.append(f"demo server: starting on {bind}…", style="dim")
+            text.append(f"demo server: starting on {clean(bind)}…", style="dim")
         else:
             text.append("demo server: ", style="bold")
             for i, lis in enumerate(listeners):
                 if i:
                     text.append(", ")
-                text.append(lis.display_address())
+                text.append(clean(lis.display_address()))
                 text.append(" accepts ")
                 text.append_text(_accepts(lis))
             if any(is_wildcard(lis.address) for lis in listeners):
@@ -196,6 +194,6 @@ class ListenersPane(Pane):
         for n in self._scan_notes:
             if lines.plain:
                 lines.append("\n")
-            lines.append(f"note: {n}", style="dim")
+            lines.append(f"note: {clean(n)}", style="dim")
         note.update(lines)
         note.display = bool(lines.plain)

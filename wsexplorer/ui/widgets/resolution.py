@@ -15,6 +15,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...model import Address, DnsOutcome, Resolution, Source, SystemFacts
+from ...model.untrusted import clean
 from .pane import Pane
 
 __all__ = ["ResolutionPane", "render_resolution"]
@@ -38,7 +39,7 @@ def _order(addresses: tuple[Address, ...], sources: bool = True) -> Text:
             out.append("\n" if sources else "  ")
         style = "bold magenta" if a.family.value == "ipv6" else "bold cyan"
         out.append(f"{i}. ", style="dim")
-        out.append(a.address, style=style)
+        out.append(clean(a.address), style=style)
         if sources:
             out.append(f" ({SOURCE_WORDS.get(a.source, a.source.value)})", style="dim")
     return out
@@ -48,7 +49,7 @@ def _dns_row(
     outcome: DnsOutcome, addresses: tuple[str, ...], ttl: int | None, error: str | None
 ) -> Text:
     if outcome is DnsOutcome.ANSWER:
-        return Text.assemble((", ".join(addresses), "green"), (f"  ttl {ttl}", "dim"))
+        return Text.assemble((clean(", ".join(addresses)), "green"), (f"  ttl {ttl}", "dim"))
     if outcome is DnsOutcome.NXDOMAIN:
         return Text("NXDOMAIN (no such name)", style="yellow")
     if outcome is DnsOutcome.NO_ANSWER:
@@ -57,7 +58,7 @@ def _dns_row(
         return Text("timeout", style="red")
     if outcome is DnsOutcome.LOCAL:
         return Text("answered locally", style="dim")
-    return Text(f"error: {error}", style="red")
+    return Text(f"error: {clean(error)}", style="red")
 
 
 def render_resolution(res: Resolution, facts: SystemFacts | None = None) -> RenderableType:
@@ -77,7 +78,7 @@ def render_resolution(res: Resolution, facts: SystemFacts | None = None) -> Rend
     gai = res.getaddrinfo
     label = "machine" if res.override is not None else "getaddrinfo"
     if gai.error:
-        grid.add_row(label, Text(gai.error, style="red"))
+        grid.add_row(label, Text(clean(gai.error), style="red"))
     else:
         grid.add_row(
             label, Text.assemble(_order(gai.order), (f"   {gai.elapsed_ms:.1f} ms", "dim"))
@@ -85,7 +86,7 @@ def render_resolution(res: Resolution, facts: SystemFacts | None = None) -> Rend
     ac = res.addrconfig
     grid.add_row(
         "ADDRCONFIG",
-        Text(ac.error, style="red")
+        Text(clean(ac.error), style="red")
         if ac.error
         else Text.assemble(_order(ac.order, sources=False), ("  (Node's net.connect)", "dim")),
     )
@@ -93,44 +94,47 @@ def render_resolution(res: Resolution, facts: SystemFacts | None = None) -> Rend
         grid.add_row("hosts file", Text("not consulted: the host is an IP literal", style="dim"))
     else:
         hf = res.hosts_file
+        path = clean(hf.path)
         if hf.error:
-            grid.add_row("hosts file", Text(f"{hf.path}: {hf.error}", style="red"))
+            grid.add_row("hosts file", Text(f"{path}: {clean(hf.error)}", style="red"))
         elif not hf.entries:
-            grid.add_row("hosts file", Text(f"{hf.path}: no line for {res.host}", style="dim"))
+            grid.add_row("hosts file", Text(f"{path}: no line for {clean(res.host)}", style="dim"))
         for n, e in enumerate(hf.entries):
             grid.add_row(
                 "hosts file" if n == 0 else "",
                 Text.assemble(
-                    (f"{hf.path}:{e.line}", "dim"),
+                    (f"{path}:{e.line}", "dim"),
                     "  ",
-                    (e.address, "bold"),
+                    (clean(e.address), "bold"),
                     "  ",
-                    " ".join(e.names),
+                    clean(" ".join(e.names)),
                 ),
             )
         for p in hf.problems:
-            grid.add_row("", Text(f"{hf.path}:{p.line} ignored: {p.reason}", style="yellow"))
+            grid.add_row("", Text(f"{path}:{p.line} ignored: {clean(p.reason)}", style="yellow"))
         grid.add_row(
             "nsswitch",
-            Text("hosts: " + " ".join(res.nsswitch)) if res.nsswitch else Text("(unknown)", "dim"),
+            Text("hosts: " + clean(" ".join(res.nsswitch)))
+            if res.nsswitch
+            else Text("(unknown)", "dim"),
         )
         grid.add_row(
             "gai.conf",
-            Text("; ".join(res.gai_conf))
+            Text(clean("; ".join(res.gai_conf)))
             if res.gai_conf
             else Text("default order (RFC 3484: ::1 before 127.0.0.1)", style="dim"),
         )
         dns = res.dns
         if dns.note:
-            grid.add_row("DNS", Text(dns.note, style="dim"))
+            grid.add_row("DNS", Text(clean(dns.note), style="dim"))
         if dns.error:
-            grid.add_row("DNS", Text(dns.error, style="red"))
+            grid.add_row("DNS", Text(clean(dns.error), style="red"))
         shown = [a for a in dns.answers if a.outcome is not DnsOutcome.LOCAL]
         for a in shown:
             grid.add_row(
-                f"DNS {a.type}",
+                Text(f"DNS {clean(a.type)}"),
                 Text.assemble(
-                    (f"@{a.nameserver}  ", "dim"),
+                    (f"@{clean(a.nameserver)}  ", "dim"),
                     _dns_row(a.outcome, a.addresses, a.ttl, a.error),
                     (f"  {a.elapsed_ms:.1f} ms", "dim"),
                 ),
@@ -166,9 +170,11 @@ class ResolutionPane(Pane):
     def start(self, host: str, port: int) -> None:
         """A new lookup began: loading state until :meth:`show` is called."""
         self.resolution = None
-        self.border_subtitle = f"{host} port {port}"
+        self.border_subtitle = Text(f"{clean(host)} port {port}")
         self.fail("resolution", None)
-        self.query_one("#resolution-body", Static).update(Text(f"resolving {host}…", style="dim"))
+        self.query_one("#resolution-body", Static).update(
+            Text(f"resolving {clean(host)}…", style="dim")
+        )
         self.busy(True)
 
     def show(self, res: Resolution) -> None:

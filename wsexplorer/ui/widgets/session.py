@@ -27,6 +27,7 @@ from ...model import (
     SessionEventKind,
     SessionState,
 )
+from ...model.untrusted import clean
 from ...report import mask_header
 from .pane import Pane
 
@@ -72,11 +73,11 @@ def explain_status(status: int | None) -> str | None:
 def _try_line(a: Attempt) -> tuple[Text, Text, Text, Text, Text]:
     ok = a.outcome is AttemptOutcome.CONNECTED
     mark = Text("✓" if ok else "✗", style="green" if ok else "red")
-    addr = Text(a.address, style="bold magenta" if ":" in a.address else "bold cyan")
+    addr = Text(clean(a.address), style="bold magenta" if ":" in a.address else "bold cyan")
     start = Text(f"+{a.started_ms:.1f} ms", style="dim")
     how = Text(a.outcome.value, style="green" if ok else "red")
     if a.error and a.outcome not in (AttemptOutcome.CONNECTED, AttemptOutcome.REFUSED):
-        how.append(f" ({a.error})", style="dim")
+        how.append(f" ({clean(a.error)})", style="dim")
     took = Text(f"{a.elapsed_ms:.1f} ms", style="dim")
     return mark, addr, start, took, how
 
@@ -84,7 +85,7 @@ def _try_line(a: Attempt) -> tuple[Text, Text, Text, Text, Text]:
 def render_tries(tries: list[Attempt], note: str | None = None) -> RenderableType:
     """The per-address timeline of one connect."""
     if not tries:
-        return Text(note or "no address tried yet", style="dim")
+        return Text(clean(note or "no address tried yet"), style="dim")
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column(no_wrap=True)
@@ -106,18 +107,20 @@ def render_handshake(hs: Handshake | None) -> RenderableType:
     if hs.outcome is HandshakeOutcome.OK:
         line = Text.assemble(
             ("handshake: ", "bold"),
-            (f"{hs.status or 101} {hs.reason or 'Switching Protocols'}", "green"),
-            f" via {hs.address}",
+            (f"{hs.status or 101} {clean(hs.reason or 'Switching Protocols')}", "green"),
+            f" via {clean(hs.address)}",
             (f"  {hs.elapsed_ms:.1f} ms", "dim"),
         )
-        line.append(f"  subprotocol {hs.subprotocol}" if hs.subprotocol else "  no subprotocol")
+        line.append(
+            f"  subprotocol {clean(hs.subprotocol)}" if hs.subprotocol else "  no subprotocol"
+        )
         parts.append(line)
     elif hs.outcome is HandshakeOutcome.HTTP_STATUS:
         parts.append(
             Text.assemble(
                 ("handshake: ", "bold"),
-                (f"HTTP {hs.status} {hs.reason or ''}".rstrip(), "bold red"),
-                f" from {hs.address}",
+                (f"HTTP {hs.status} {clean(hs.reason)}".rstrip(), "bold red"),
+                f" from {clean(hs.address)}",
             )
         )
         why = explain_status(hs.status)
@@ -125,12 +128,17 @@ def render_handshake(hs: Handshake | None) -> RenderableType:
             parts.append(Text(f"  → {why}", style="yellow"))
     else:
         parts.append(
-            Text.assemble(("handshake: ", "bold"), (f"{hs.outcome.value}: {hs.error}", "red"))
+            Text.assemble(
+                ("handshake: ", "bold"), (f"{hs.outcome.value}: {clean(hs.error)}", "red")
+            )
         )
     shown = [(k, v) for k, v in hs.headers if k.lower() in _SHOWN_HEADERS]
     if shown:
         parts.append(
-            Text("  " + " · ".join(f"{k}: {mask_header(k, v)}" for k, v in shown), style="dim")
+            Text(
+                "  " + " · ".join(clean(f"{k}: {mask_header(k, v)}") for k, v in shown),
+                style="dim",
+            )
         )
     return Group(*parts)
 
@@ -186,7 +194,7 @@ class SessionPane(Pane):
         self.rtt_ms = None
         self.close_info = None
         self.note = None
-        self.border_subtitle = target
+        self.border_subtitle = clean(target)
         self.fail("session", None)
         self._render_status()
 
@@ -197,7 +205,7 @@ class SessionPane(Pane):
         if kind is SessionEventKind.STATE and event.state is not None:
             self.state = event.state
             if event.state is SessionState.OPEN and self.handshake is not None:
-                where = f"{self.border_subtitle} via {self.handshake.address}"
+                where = f"{self.border_subtitle} via {clean(self.handshake.address)}"
                 log.write(Text(f"{stamp} open: {where}", style="green"))
             elif event.state is SessionState.FAILED:
                 log.write(Text(f"{stamp} failed: {self._failure()}", style="red"))
@@ -219,7 +227,7 @@ class SessionPane(Pane):
             self.log_close(event, stamp)
         elif kind is SessionEventKind.ERROR:
             self.note = event.text
-            log.write(Text(f"{stamp} error: {event.text}", style="red"))
+            log.write(Text(f"{stamp} error: {clean(event.text)}", style="red"))
         self._render_status()
 
     def add_messages(
@@ -245,7 +253,7 @@ class SessionPane(Pane):
     def _write_message(self, event: SessionEvent, stamp: str) -> None:
         out = event.direction is Direction.OUT
         arrow = "→" if out else "←"
-        body = event.text
+        body = clean(event.text, keep_newlines=True)
         tag = ""
         if event.binary:
             tag = f" (binary, {event.size} bytes)"
@@ -262,7 +270,7 @@ class SessionPane(Pane):
 
     def log_close(self, event: SessionEvent, stamp: str) -> None:
         """Write a close (code and reason) to the log."""
-        reason = f" {event.text}" if event.text else ""
+        reason = f" {clean(event.text)}" if event.text else ""
         self.log_widget.write(Text(f"{stamp} closed: code {event.code}{reason}", style="yellow"))
 
     def _failure(self) -> str:
@@ -272,19 +280,20 @@ class SessionPane(Pane):
         if hs is not None and hs.outcome is not HandshakeOutcome.NOT_ATTEMPTED:
             return f"handshake {hs.outcome.value}"
         if self.tries:
-            return "; ".join(f"{a.address} {a.outcome.value}" for a in self.tries)
-        return self.note or "no address to try"
+            return "; ".join(f"{clean(a.address)} {a.outcome.value}" for a in self.tries)
+        return clean(self.note or "no address to try")
 
     def _render_status(self) -> None:
         word, style = _STATE_STYLE.get(self.state, (self.state.value, ""))
         status = Text(word, style=style)
         if self.state is SessionState.OPEN and self.handshake is not None:
-            status.append(f" via {self.handshake.address}")
+            status.append(f" via {clean(self.handshake.address)}")
         if self.rtt_ms is not None:
             status.append(f"  ping {self.rtt_ms:.2f} ms", style="cyan")
         if self.close_info is not None:
             code, reason = self.close_info
-            status.append(f"  close {code}" + (f" {reason}" if reason else ""), style="yellow")
+            shown = f"  close {code}" + (f" {clean(reason)}" if reason else "")
+            status.append(shown, style="yellow")
         status.append(f"  ↑{self.sent} ↓{self.received}", style="dim")
         self.query_one("#session-state", Static).update(status)
         self.query_one("#session-tries", Static).update(render_tries(self.tries, self.note))

@@ -13,6 +13,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Select, Static
 
+from ...model.untrusted import clean
+
 __all__ = ["FAMILY_OPTIONS", "TopBar"]
 
 FAMILY_OPTIONS: list[tuple[str, str]] = [
@@ -51,12 +53,14 @@ class TopBar(Vertical):
 
     def show_url_error(self, error: str | None) -> None:
         widget = self.query_one("#url-error", Static)
-        widget.update(Text(f"✗ {error}  (nothing changed)", style="bold red") if error else "")
+        widget.update(
+            Text(f"✗ {clean(error)}  (nothing changed)", style="bold red") if error else ""
+        )
         widget.display = error is not None
 
     def show_banner(self, lines: Sequence[str]) -> None:
         widget = self.query_one("#banner", Static)
-        widget.update(Text("\n".join(f"⚠ {line}" for line in lines)))
+        widget.update(Text("\n".join(f"⚠ {clean(line)}" for line in lines)))
         widget.display = bool(lines)
 
     def show_status(self, text: Text) -> None:
