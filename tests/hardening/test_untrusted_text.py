@@ -24,6 +24,7 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -31,13 +32,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from tests.hardening._support import hostile_peer, run_wsx
+from tests.hardening._support import hostile_peer, run_wsx, wsx_argv, wsx_env
 from tests.hardening.hostile_text import (
     EVIL,
     hostile_diagnosis,
     hostile_listeners,
     unsafe_in,
 )
+from tests.scenarios.netns import Namespace
 from wsexplorer.model import ListenerScan
 from wsexplorer.model.untrusted import clean, json_safe, md_code, md_fence, md_text
 from wsexplorer.report import (
@@ -208,3 +210,31 @@ def test_process_name_set_by_any_user(name: str) -> None:
     assert "|" in name or "\\x1b" in listing.stdout
     processes = [lis["process"] for lis in json.loads(data.stdout)["listeners"]]
     assert comm.decode("utf-8", "surrogateescape") in processes
+
+
+HOSTILE_HOSTS = (
+    "127.0.0.1\tlocalhost \x1b]0;pwned\x07 \u202eevil\n"
+    "::1\tlocalhost ip6-localhost\n"
+    "not-an-address\x1b[2J\x9b5n host\n"
+)
+
+
+def test_hosts_file_aliases_and_bad_lines(netns: Callable[..., Namespace]) -> None:
+    ns = netns(hosts=HOSTILE_HOSTS)
+    runs = {
+        "resolve": ns.run(wsx_argv("resolve", "localhost", "--no-dns"), env=wsx_env()),
+        "diagnose": ns.run(
+            wsx_argv("diagnose", "ws://localhost:9/", "--no-dns", "--timeout", "2"), env=wsx_env()
+        ),
+        "markdown": ns.run(
+            wsx_argv("diagnose", "ws://localhost:9/", "--no-dns", "--markdown", "--timeout", "2"),
+            env=wsx_env(),
+        ),
+    }
+    for name, done in runs.items():
+        assert "Traceback" not in done.stderr, (name, done.stderr)
+        assert not unsafe_in(done.stdout), (name, unsafe_in(done.stdout))
+    assert "\\x1b]0;pwned\\x07" in runs["resolve"].stdout
+    assert "\\u202eevil" in runs["resolve"].stdout
+    assert "\\x1b[2J\\x9b5n" in runs["resolve"].stdout
+    _check_markdown(runs["markdown"].stdout)
