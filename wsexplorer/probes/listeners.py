@@ -552,6 +552,8 @@ def _connects(host: str, port: int) -> bool | None:
 
 
 def _write_table(scan: ListenerScan, out: Any) -> None:
+    from ..model.untrusted import clean
+
     lines = []
     for lis in scan.listeners:
         accepts = "+".join(f.value for f in lis.accepts)
@@ -562,7 +564,7 @@ def _write_table(scan: ListenerScan, out: Any) -> None:
         lines.append(f"note: {note}")
     if scan.error:
         lines.append(f"error: {scan.error}")
-    out.write("\n".join(lines) + ("\n" if lines else ""))
+    out.write(clean("\n".join(lines), keep_newlines=True) + ("\n" if lines else ""))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
