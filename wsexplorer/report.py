@@ -25,7 +25,7 @@ from .model import (
     ListenerScan,
     Resolution,
 )
-from .model.secrets import mask_header
+from .model.secrets import mask_header, mask_subprotocol, mask_text
 
 __all__ = [
     "Style",
@@ -206,7 +206,7 @@ def handshake_text(hs: Handshake | None) -> str:
     if hs is None or hs.outcome is HandshakeOutcome.NOT_ATTEMPTED:
         return "not attempted (no address connected)" if hs is not None else "not attempted"
     if hs.outcome is HandshakeOutcome.OK:
-        sub = f", subprotocol {hs.subprotocol}" if hs.subprotocol else ""
+        sub = f", subprotocol {mask_subprotocol(hs.subprotocol)}" if hs.subprotocol else ""
         return f"{hs.address}: {hs.status} {hs.reason or 'Switching Protocols'}{sub}"
     if hs.outcome is HandshakeOutcome.HTTP_STATUS:
         extra = {
@@ -214,7 +214,14 @@ def handshake_text(hs: Handshake | None) -> str:
             403: " (forbidden: check --origin and credentials)",
         }.get(hs.status or 0, "")
         return f"{hs.address}: HTTP {hs.status} {hs.reason or ''}{extra}".rstrip()
-    return f"{hs.address}: {hs.outcome.value}: {hs.error}"
+    if hs.outcome is HandshakeOutcome.REDIRECT:
+        return (
+            f"{hs.address}: {hs.redirect_clause()} (not followed: wsexplorer does not follow "
+            "redirects)"
+        )
+    if hs.outcome is HandshakeOutcome.INVALID and hs.limit:
+        return f"{hs.address}: invalid answer: {hs.limit}"
+    return f"{hs.address}: {hs.outcome.value}: {mask_text(hs.error or '')}"
 
 
 def diagnosis_text(d: Diagnosis, st: Style | None = None) -> str:

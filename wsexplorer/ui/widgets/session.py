@@ -27,7 +27,7 @@ from ...model import (
     SessionEventKind,
     SessionState,
 )
-from ...report import mask_header
+from ...model.secrets import mask_header, mask_subprotocol, mask_text
 from .pane import Pane
 
 __all__ = ["LOG_LINES", "SessionPane", "explain_status", "render_handshake", "render_tries"]
@@ -110,7 +110,8 @@ def render_handshake(hs: Handshake | None) -> RenderableType:
             f" via {hs.address}",
             (f"  {hs.elapsed_ms:.1f} ms", "dim"),
         )
-        line.append(f"  subprotocol {hs.subprotocol}" if hs.subprotocol else "  no subprotocol")
+        sub = mask_subprotocol(hs.subprotocol) if hs.subprotocol else None
+        line.append(f"  subprotocol {sub}" if sub else "  no subprotocol")
         parts.append(line)
     elif hs.outcome is HandshakeOutcome.HTTP_STATUS:
         parts.append(
@@ -123,9 +124,27 @@ def render_handshake(hs: Handshake | None) -> RenderableType:
         why = explain_status(hs.status)
         if why:
             parts.append(Text(f"  → {why}", style="yellow"))
-    else:
+    elif hs.outcome is HandshakeOutcome.REDIRECT:
         parts.append(
-            Text.assemble(("handshake: ", "bold"), (f"{hs.outcome.value}: {hs.error}", "red"))
+            Text.assemble(
+                ("handshake: ", "bold"),
+                (f"redirect: {hs.redirect_clause()}", "bold red"),
+                f" from {hs.address}",
+            )
+        )
+        parts.append(
+            Text(
+                "  → not followed: wsexplorer does not follow redirects; connect to the "
+                "Location's URL (Node ws: followRedirects: true)",
+                style="yellow",
+            )
+        )
+    elif hs.outcome is HandshakeOutcome.INVALID and hs.limit:
+        parts.append(Text.assemble(("handshake: ", "bold"), (f"invalid answer: {hs.limit}", "red")))
+    else:
+        error = mask_text(hs.error or "")
+        parts.append(
+            Text.assemble(("handshake: ", "bold"), (f"{hs.outcome.value}: {error}", "red"))
         )
     shown = [(k, v) for k, v in hs.headers if k.lower() in _SHOWN_HEADERS]
     if shown:
@@ -269,6 +288,8 @@ class SessionPane(Pane):
         hs = self.handshake
         if hs is not None and hs.outcome is HandshakeOutcome.HTTP_STATUS:
             return f"HTTP {hs.status}"
+        if hs is not None and hs.outcome is HandshakeOutcome.REDIRECT:
+            return f"redirect {hs.redirect_clause()} (not followed)"
         if hs is not None and hs.outcome is not HandshakeOutcome.NOT_ATTEMPTED:
             return f"handshake {hs.outcome.value}"
         if self.tries:
