@@ -23,9 +23,10 @@ Usage: ``python hostile_peer.py MODE [HOST]``. It listens on ``HOST`` (default
     relative, absolute or malformed); an empty LOCATION sends no ``Location`` at all.
 ``dup-location``
     answer 302 with two different ``Location`` headers.
-``many-headers:N``
-    answer a valid 101 upgrade that carries N extra short headers, then keep the
-    connection until the client closes it.
+``many-headers:N`` / ``many-headers:N:hold``
+    answer a valid 101 upgrade that carries N extra short headers (a plain HTTP request
+    gets 426 with the same headers), then keep the connection until the client closes
+    it; with ``hold``, keep it even after the client half-closes.
 ``long-header:N``
     answer a valid 101 upgrade with one extra header whose value is N bytes long.
 ``secret-headers``
@@ -97,11 +98,14 @@ async def _upgrade(
         )
         await writer.drain()
         raise ConnectionResetError("not a WebSocket request")
+    offered = headers.get("sec-websocket-protocol", "")
+    # The first subprotocol offered is accepted (secret-headers checks its masking).
+    chosen = f"Sec-WebSocket-Protocol: {offered.split(',')[0].strip()}\r\n" if offered else ""
     writer.write(
         (
             "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             f"Sec-WebSocket-Accept: {accept_key(headers.get('sec-websocket-key', ''))}\r\n"
-            f"{more}\r\n"
+            f"{chosen}{more}\r\n"
         ).encode()
     )
     await writer.drain()
@@ -130,7 +134,7 @@ SECRET_HEADERS = (
 
 def _extra_headers(mode: str) -> list[tuple[str, str]]:
     if mode.startswith("many-headers:"):
-        return [(f"X-Filler-{i:05d}", "x") for i in range(int(mode.split(":", 1)[1]))]
+        return [(f"X-Filler-{i:05d}", "x") for i in range(int(mode.split(":")[1]))]
     if mode.startswith("long-header:"):
         return [("X-Long", "y" * int(mode.split(":", 1)[1]))]
     if mode == "secret-headers":
@@ -187,6 +191,8 @@ async def _serve_one(mode: str, reader: asyncio.StreamReader, writer: asyncio.St
             _, count, size = mode.split(":")
             await _flood(writer, int(count), int(size))
         await writer.drain()
+        if mode.endswith(":hold"):
+            await asyncio.sleep(3600)
         # Keep the connection until the client closes it (mid-message closes at once).
         if mode != "mid-message":
             await asyncio.wait_for(reader.read(), timeout=30)
