@@ -198,3 +198,25 @@ async def test_live_session_shows_the_answer_and_stops(
     assert SECRET not in text
     if outcome is HandshakeOutcome.REDIRECT:
         assert "not followed: wsexplorer does not follow redirects" in text
+
+
+async def test_tui_session_pane_shows_the_redirect_and_fails() -> None:
+    """The issue's TUI symptom: the Session pane stayed "connecting…" for good."""
+    from tests.ui.test_app_real import SIZE, _plain
+    from wsexplorer.ui.app import WsxApp
+    from wsexplorer.ui.canned import settle
+    from wsexplorer.ui.config import AppConfig
+
+    with hostile_peer(f"redirect:302:/login?access_token={SECRET}") as port:
+        app = WsxApp(AppConfig(url=parse_url(f"ws://127.0.0.1:{port}/"), dns=False))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            pane = app.main.session_pane
+            assert pane.state is SessionState.FAILED
+            assert pane.handshake is not None and pane.handshake.status == 302
+            shown = _plain(app.main, "#session-handshake")
+            state = _plain(app.main, "#session-state")
+    assert "redirect: HTTP 302 to /login?access_token=*** from 127.0.0.1" in shown, shown
+    assert "wsexplorer does not follow redirects" in shown
+    assert "failed" in state and "connecting" not in state, state
+    assert SECRET not in shown
