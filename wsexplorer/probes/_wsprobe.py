@@ -93,11 +93,12 @@ class ProbeConnection(ClientConnection):
             remaining = end - loop.time()
             if remaining <= 0:
                 break
-            waiters = [asyncio.ensure_future(self._more.wait()), self.connection_lost_waiter]
+            more = asyncio.ensure_future(self._more.wait())
+            waiters: list[asyncio.Future[Any]] = [more, self.connection_lost_waiter]
             done, _ = await asyncio.wait(
                 waiters, timeout=remaining, return_when=asyncio.FIRST_COMPLETED
             )
-            waiters[0].cancel()
+            more.cancel()
             if not done:
                 break
         remaining = max(end - loop.time(), 0.0)

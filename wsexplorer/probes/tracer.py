@@ -175,9 +175,9 @@ async def handshake(
     try:
         conn = await NoRedirectConnect(url.geturl(), **kwargs)  # type: ignore[arg-type]
     except InvalidStatus as exc:
-        resp = exc.response
-        status = resp.status_code
-        raw = tuple((k, v) for k, v in resp.headers.raw_items())
+        answer = exc.response
+        status = answer.status_code
+        raw = tuple((k, v) for k, v in answer.headers.raw_items())
         if 300 <= status < 400:
             count = sum(1 for k, _ in raw if k.lower() == "location")
             detail = {0: "without a Location header", 1: "redirect"}.get(
@@ -188,7 +188,7 @@ async def handshake(
             outcome = HandshakeOutcome.HTTP_STATUS
             error = f"server rejected WebSocket connection: HTTP {status}"
         return Handshake(
-            address, outcome, status, resp.reason_phrase, raw, None, error, took(), head=head()
+            address, outcome, status, answer.reason_phrase, raw, None, error, took(), head=head()
         ), None
     except TimeoutError:
         return Handshake(
