@@ -76,6 +76,8 @@ def test_redirect_to_another_path_node_and_chrome_fail_python_unknown_curl_conne
         "Node.js 20+ ws and Chrome fail even though TCP connects"
     )
     assert REDIRECT_NOTE in d.notes
+    assert not any(n.startswith("unknown: nothing measured") for n in d.notes)
+    assert f"Python websockets: {py.why}" in d.notes
     assert "s3cr3t" not in json.dumps(d.to_json())
 
 

@@ -15,7 +15,7 @@ from ..model import (
     family_of,
     is_wildcard,
 )
-from .outcome import listeners_on_port, same_address
+from .outcome import UNKNOWN, listeners_on_port, same_address
 from .simulate import Run, family_label, handshake_clause, user_family
 from .strategy import Fallback, Stage, TryResult, is_localhost_name
 
@@ -244,6 +244,11 @@ def build_notes(obs: Observation, runs: Sequence[Run]) -> tuple[str, ...]:
         )
     if hs is not None and hs.outcome is HandshakeOutcome.REDIRECT:
         notes.append(REDIRECT_NOTE)
-    if any(r.prediction.outcome is ClientOutcome.UNKNOWN for r in runs):
+    unknown = [r for r in runs if r.prediction.outcome is ClientOutcome.UNKNOWN]
+    if any(r.tries and r.tries[-1].outcome == UNKNOWN for r in unknown):
         notes.append("unknown: nothing measured those addresses and no listener table applies")
+    for r in unknown:
+        if r.tries and r.tries[-1].outcome == AttemptOutcome.CONNECTED.value:
+            # Unknown after connecting: the client's reading of the answer is unknown.
+            notes.append(f"{r.prediction.name}: {r.prediction.why}")
     return tuple(notes)
