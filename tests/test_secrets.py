@@ -129,6 +129,8 @@ def test_handshake_json_masks_subprotocol_location_and_error() -> None:
     assert "s3ss10n" not in str(data)
     assert data["location"] == "/next?accessToken=***"
     assert data["subprotocol"] == "base64url.bearer.authorization.k8s.io.***"
+    c1 = Handshake("127.0.0.1", HandshakeOutcome.REDIRECT, 302, headers=(("Location", "/\x9b2J"),))
+    assert c1.location == "/\\x9b2J"  # a terminal control shown, not obeyed
 
 
 def test_handshake_json_masks_server_cookies() -> None:

@@ -54,6 +54,13 @@ class HandshakeOutcome(StrEnum):
     NOT_ATTEMPTED = "not_attempted"  # no address connected
 
 
+def _shown_location(value: str) -> str:
+    """A ``Location`` for display: masked, and characters a terminal would act on (C1
+    controls that websockets lets through as ISO-8859-1) shown as ``\\x9b`` escapes."""
+    masked = mask_header("Location", value)
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in masked)
+
+
 @dataclass(frozen=True, slots=True)
 class ResponseHead:
     """Sizes of the raw response head (status line and headers), counted from the bytes
@@ -122,7 +129,7 @@ class Handshake:
     def location(self) -> str | None:
         """The ``Location`` of a 3xx, masked for display; ``None`` when there is none."""
         locs = self.locations
-        return mask_header("Location", locs[0]) if locs else None
+        return _shown_location(locs[0]) if locs else None
 
     def redirect_clause(self) -> str:
         """``HTTP 302 to /login?token=***`` (masked), or what is wrong with its Location."""
@@ -144,7 +151,7 @@ class Handshake:
             "error": None if self.error is None else mask_text(self.error),
             "elapsed_ms": round(self.elapsed_ms, 3),
             "location": self.location,
-            "locations": [mask_header("Location", v) for v in self.locations],
+            "locations": [_shown_location(v) for v in self.locations],
             "limit": self.limit,
             "head": None if self.head is None else self.head.to_json(),
         }
