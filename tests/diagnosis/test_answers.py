@@ -64,6 +64,8 @@ def test_redirect_to_another_path_node_and_chrome_fail_python_unknown_curl_conne
         "Error during WebSocket handshake: Unexpected response code: 302",
     )
     assert errors["curl"] == ("connects", None)
+    chrome = d.client("chrome")
+    assert chrome.confidence is Confidence.DOCUMENTED and "not checked here" in chrome.why
     py = d.client("python-websockets")
     assert (py.outcome, py.confidence) == (ClientOutcome.UNKNOWN, Confidence.UNVERIFIED)
     assert "follows the 302 redirect to ws://127.0.0.1:8080/other?access_token=***&room=1" in (

@@ -47,7 +47,7 @@ def chrome_wording(failure: Failure) -> str:
     if failure.stage is Stage.HANDSHAKE:
         hs = failure.handshake
         assert hs is not None
-        if hs.outcome in (HandshakeOutcome.HTTP_STATUS, HandshakeOutcome.REDIRECT):
+        if hs.outcome is HandshakeOutcome.HTTP_STATUS:
             return f"Error during WebSocket handshake: Unexpected response code: {hs.status}"
         # UNVERIFIED wording for the other handshake failures.
         if hs.outcome is HandshakeOutcome.TIMEOUT:
@@ -67,8 +67,18 @@ def chrome_wording(failure: Failure) -> str:
 
 
 def chrome_answer(hs: Handshake, url: WebSocketURL) -> Answer | None:
-    """An answer that broke only websockets' header limits: unknown for Chrome."""
+    """A redirect fails Chrome (documented, not checked here); an answer that broke only
+    websockets' header limits is unknown for Chrome."""
     del url
+    if hs.outcome is HandshakeOutcome.REDIRECT:
+        return Answer(
+            ClientOutcome.FAILS,
+            f"Error during WebSocket handshake: Unexpected response code: {hs.status}",
+            f"but the server answers the WebSocket upgrade with a redirect "
+            f"({hs.redirect_clause()}), which a browser's WebSocket does not follow "
+            "(WHATWG WebSocket standard; not checked here)",
+            Confidence.DOCUMENTED,
+        )
     if hs.outcome is HandshakeOutcome.INVALID and hs.limit:
         return Answer(
             ClientOutcome.UNKNOWN,
