@@ -269,3 +269,14 @@ def test_curl_fails_on_a_header_line_of_100_kib() -> None:
     assert _errors(d)["curl"] == ("fails", "curl: (27) Out of memory")
     under = ResponseHead(4, 102500, 102399, 102450, True, upgrade_ok=True, peer_closed=True)
     assert _errors(_diagnose(_invalid(under, limit)))["curl"] == ("connects", None)
+
+
+@pytest.mark.parametrize("status", [300, 301, 302, 303, 304, 305, 306, 307, 308, 399])
+def test_which_statuses_websockets_follows(status: int) -> None:
+    url = parse_url("ws://127.0.0.1:8080/")
+    answer = python_redirect(_redirect(status, "/"), url)
+    said = _websockets_says(url.geturl(), ("/",), status)
+    if answer.outcome is ClientOutcome.FAILS and answer.error == "more than 10 redirects":
+        assert said == "ws://127.0.0.1:8080/"  # followed: websockets returns the target
+    else:
+        assert answer.error == said == f"server rejected WebSocket connection: HTTP {status}"
