@@ -25,7 +25,7 @@ from .model import (
     ListenerScan,
     Resolution,
 )
-from .model.secrets import mask_header
+from .model.secrets import mask_header, mask_subprotocol, mask_text
 from .model.untrusted import clean, json_safe, md_code, md_fence, md_text
 
 __all__ = [
@@ -237,7 +237,7 @@ def handshake_text(hs: Handshake | None) -> str:
     if hs is None or hs.outcome is HandshakeOutcome.NOT_ATTEMPTED:
         return "not attempted (no address connected)" if hs is not None else "not attempted"
     if hs.outcome is HandshakeOutcome.OK:
-        sub = f", subprotocol {clean(hs.subprotocol)}" if hs.subprotocol else ""
+        sub = f", subprotocol {clean(mask_subprotocol(hs.subprotocol))}" if hs.subprotocol else ""
         reason = clean(hs.reason or "Switching Protocols")
         return f"{clean(hs.address)}: {hs.status} {reason}{sub}"
     if hs.outcome is HandshakeOutcome.HTTP_STATUS:
@@ -246,7 +246,14 @@ def handshake_text(hs: Handshake | None) -> str:
             403: " (forbidden: check --origin and credentials)",
         }.get(hs.status or 0, "")
         return f"{clean(hs.address)}: HTTP {hs.status} {clean(hs.reason)}{extra}".rstrip()
-    return f"{clean(hs.address)}: {hs.outcome.value}: {clean(hs.error)}"
+    if hs.outcome is HandshakeOutcome.REDIRECT:
+        return (
+            f"{clean(hs.address)}: {clean(hs.redirect_clause())} (not followed: wsexplorer does "
+            "not follow redirects)"
+        )
+    if hs.outcome is HandshakeOutcome.INVALID and hs.limit:
+        return f"{clean(hs.address)}: invalid answer: {clean(hs.limit)}"
+    return f"{clean(hs.address)}: {hs.outcome.value}: {clean(mask_text(hs.error or ''))}"
 
 
 def diagnosis_text(d: Diagnosis, st: Style | None = None) -> str:

@@ -18,6 +18,21 @@ Usage: ``python hostile_peer.py MODE [HOST]``. It listens on ``HOST`` (default
 ``flood:COUNT:SIZE``
     complete the handshake, send COUNT text messages of SIZE bytes as fast as the
     socket takes them, then a close frame (1000, "flood done").
+``redirect:STATUS:LOCATION``
+    answer the upgrade with STATUS (a 3xx) and ``Location: LOCATION`` (sent as given:
+    relative, absolute or malformed); an empty LOCATION sends no ``Location`` at all.
+``dup-location``
+    answer 302 with two different ``Location`` headers.
+``many-headers:N`` / ``many-headers:N:hold``
+    answer a valid 101 upgrade that carries N extra short headers (a plain HTTP request
+    gets 426 with the same headers), then keep the connection until the client closes
+    it; with ``hold``, keep it even after the client half-closes.
+``long-header:N``
+    answer a valid 101 upgrade with one extra header whose value is N bytes long.
+``secret-headers``
+    complete the handshake with credential-like response headers (``X-Amz-Security-Token``,
+    ``X-Csrf-Token``, ``Set-Cookie``, a ``Location`` whose query holds ``access_token``);
+    every secret value contains ``s3cr3t``.
 
 The handshake is written here from RFC 6455 section 4.2.2 (``Sec-WebSocket-Accept`` is
 base64(SHA-1(key + GUID))), not taken from a library, so the peer can break the protocol
@@ -66,15 +81,65 @@ async def _read_request(reader: asyncio.StreamReader) -> dict[str, str]:
     return headers
 
 
-async def _upgrade(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+async def _upgrade(
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+    extra: list[tuple[str, str]] | None = None,
+) -> None:
     headers = await _read_request(reader)
+    more = "".join(f"{name}: {value}\r\n" for name, value in extra or ())
+    if headers.get("upgrade", "").lower() != "websocket":
+        # A plain HTTP request (curl's reachability check): 426, with the same headers.
+        writer.write(
+            (
+                "HTTP/1.1 426 Upgrade Required\r\nContent-Length: 0\r\nConnection: close\r\n"
+                f"{more}\r\n"
+            ).encode()
+        )
+        await writer.drain()
+        raise ConnectionResetError("not a WebSocket request")
+    offered = headers.get("sec-websocket-protocol", "")
+    # The first subprotocol offered is accepted (secret-headers checks its masking).
+    chosen = f"Sec-WebSocket-Protocol: {offered.split(',')[0].strip()}\r\n" if offered else ""
     writer.write(
         (
             "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            f"Sec-WebSocket-Accept: {accept_key(headers.get('sec-websocket-key', ''))}\r\n\r\n"
+            f"Sec-WebSocket-Accept: {accept_key(headers.get('sec-websocket-key', ''))}\r\n"
+            f"{chosen}{more}\r\n"
         ).encode()
     )
     await writer.drain()
+
+
+def _redirect_head(mode: str) -> bytes:
+    if mode == "dup-location":
+        status, locations = 302, ["/first?via=dup", "/second?via=dup"]
+    else:
+        _, code, location = mode.split(":", 2)
+        status, locations = int(code), [location] if location else []
+    phrase = HTTPStatus(status).phrase
+    lines = [f"HTTP/1.1 {status} {phrase}", "Content-Length: 0", "Connection: close"]
+    lines += [f"Location: {loc}" for loc in locations]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+SECRET_HEADERS = (
+    ("X-Amz-Security-Token", "FwoGZXIvYXdzs3cr3tTOKEN"),
+    ("X-Csrf-Token", "csrf-s3cr3t"),
+    ("Set-Cookie", "sid=s3cr3t-session; HttpOnly"),
+    ("Location", "wss://other.test/cb?access_token=s3cr3t-access&room=7"),
+    ("X-Request-Id", "req-42"),
+)
+
+
+def _extra_headers(mode: str) -> list[tuple[str, str]]:
+    if mode.startswith("many-headers:"):
+        return [(f"X-Filler-{i:05d}", "x") for i in range(int(mode.split(":")[1]))]
+    if mode.startswith("long-header:"):
+        return [("X-Long", "y" * int(mode.split(":", 1)[1]))]
+    if mode == "secret-headers":
+        return list(SECRET_HEADERS)
+    return []
 
 
 async def _flood(writer: asyncio.StreamWriter, count: int, size: int) -> None:
@@ -110,7 +175,12 @@ async def _serve_one(mode: str, reader: asyncio.StreamReader, writer: asyncio.St
             )
             await writer.drain()
             return
-        await _upgrade(reader, writer)
+        if mode.startswith("redirect:") or mode == "dup-location":
+            await _read_request(reader)
+            writer.write(_redirect_head(mode))
+            await writer.drain()
+            return
+        await _upgrade(reader, writer, _extra_headers(mode))
         if mode == "bad-opcode":
             writer.write(frame(0x3, b"reserved"))
         elif mode == "bad-utf8":
@@ -121,6 +191,8 @@ async def _serve_one(mode: str, reader: asyncio.StreamReader, writer: asyncio.St
             _, count, size = mode.split(":")
             await _flood(writer, int(count), int(size))
         await writer.drain()
+        if mode.endswith(":hold"):
+            await asyncio.sleep(3600)
         # Keep the connection until the client closes it (mid-message closes at once).
         if mode != "mid-message":
             await asyncio.wait_for(reader.read(), timeout=30)

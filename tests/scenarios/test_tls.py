@@ -10,11 +10,11 @@ import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.scenarios import peers
+from tests.scenarios.host import Host
 
 pytestmark = [pytest.mark.needs_node, pytest.mark.needs_curl]
 
@@ -40,21 +40,6 @@ SERVER = textwrap.dedent(
 )
 CLIENT_IDS = {"node20": "node-20", "node16": "node-16", "node18": "node-17-19",
               "python": "python-websockets", "curl": "curl"}  # fmt: skip
-
-
-class Host:
-    """Runs peers on this machine (the ``Runner`` protocol of tests/scenarios/peers.py)."""
-
-    def run(self, argv: list[str], *, timeout: float = 30, check: bool = False,
-            env: dict[str, str] | None = None, input: str | None = None,
-            ) -> subprocess.CompletedProcess[str]:  # fmt: skip
-        import os
-
-        return subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
-                              check=check, env={**os.environ, **(env or {})}, input=input)  # fmt: skip
-
-    def popen(self, argv: list[str], **kw: Any) -> subprocess.Popen[str]:
-        return subprocess.Popen(argv, **kw)
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ __all__ = [
     "failed_handshake",
     "listeners_on_port",
     "measured_attempt",
+    "measured_handshake",
     "modelled_refusal",
     "same_address",
     "try_address",
@@ -110,6 +111,7 @@ _FAILED_HANDSHAKES = frozenset(
         HandshakeOutcome.INVALID,
         HandshakeOutcome.ERROR,
         HandshakeOutcome.TLS,
+        HandshakeOutcome.REDIRECT,
     }
 )
 
@@ -126,8 +128,15 @@ def failed_handshake(obs: Observation, address: str, ctx: WhatIf = NO_CHANGE) ->
     listeners are not known, the same service is assumed behind every address of the
     host. ``None`` when no failed handshake applies.
     """
+    hs = measured_handshake(obs, address, ctx)
+    return hs if hs is not None and hs.outcome in _FAILED_HANDSHAKES else None
+
+
+def measured_handshake(obs: Observation, address: str, ctx: WhatIf = NO_CHANGE) -> Handshake | None:
+    """The measured handshake (failed or not) a client reaching ``address`` would get,
+    under the same rule as :func:`failed_handshake`; ``None`` when none applies."""
     hs = obs.handshake
-    if hs is None or hs.outcome not in _FAILED_HANDSHAKES or hs.address is None:
+    if hs is None or hs.outcome is HandshakeOutcome.NOT_ATTEMPTED or hs.address is None:
         return None
     if same_address(hs.address, address):
         return hs

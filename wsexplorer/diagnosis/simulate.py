@@ -8,7 +8,7 @@ keep the forced family, pick the tries the fallback policy makes, end each try w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..model import (
     Address,
@@ -24,10 +24,19 @@ from ..model import (
     Source,
     family_of,
 )
+from ..model.secrets import mask_text
 from .context import NO_CHANGE, WhatIf
-from .outcome import UNKNOWN, failed_handshake, modelled_refusal, same_address, try_address
+from .outcome import (
+    UNKNOWN,
+    failed_handshake,
+    measured_handshake,
+    modelled_refusal,
+    same_address,
+    try_address,
+)
 from .strategy import (
     AddressOrder,
+    Answer,
     ClientStrategy,
     Failure,
     Fallback,
@@ -179,6 +188,10 @@ def handshake_clause(hs: Handshake) -> str:
     if hs.outcome is HandshakeOutcome.HTTP_STATUS:
         status = "?" if hs.status is None else str(hs.status)
         return f"answers the WebSocket upgrade with HTTP {status}"
+    if hs.outcome is HandshakeOutcome.REDIRECT:
+        return f"answers the WebSocket upgrade with a redirect ({hs.redirect_clause()})"
+    if hs.outcome is HandshakeOutcome.INVALID and hs.limit:
+        return f"answers the WebSocket upgrade with a response that breaks a limit: {hs.limit}"
     if hs.outcome is HandshakeOutcome.TIMEOUT:
         return "never answers the WebSocket upgrade"
     if hs.outcome is HandshakeOutcome.CLOSED:
@@ -245,18 +258,21 @@ def _prediction(
     address: str | None,
     error: str | None,
     why: str,
+    confidence: Confidence | None = None,
 ) -> ClientPrediction:
-    confidence = Confidence.UNVERIFIED if outcome is ClientOutcome.UNKNOWN else s.confidence
+    if confidence is None:
+        confidence = Confidence.UNVERIFIED if outcome is ClientOutcome.UNKNOWN else s.confidence
+    # Texts may quote URLs from the server (a Location): their secrets never leave here.
     return ClientPrediction(
         id=s.id,
         name=s.name,
         outcome=outcome,
         tries=tuple(ClientTry(t.address, t.outcome) for t in tries),
         address=address,
-        error=error,
+        error=None if error is None else mask_text(error),
         confidence=confidence,
         source=s.source,
-        why=why,
+        why=mask_text(why),
     )
 
 
@@ -307,6 +323,15 @@ def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE
         pred = _prediction(s, ClientOutcome.FAILS, done, None, s.wording(failure), why(story))
         return run(Stage.CONNECT, pred, done)
 
+    answer = _answer(obs, s, last.address, ctx)
+    if answer is not None:
+        stage = Stage.HANDSHAKE if answer.outcome is ClientOutcome.FAILS else None
+        address = last.address if answer.outcome is ClientOutcome.CONNECTS else None
+        story = f"{story}, {answer.why}"
+        pred = _prediction(
+            s, answer.outcome, done, address, answer.error, why(story), answer.confidence
+        )
+        return run(stage, pred, done)
     hs = failed_handshake(obs, last.address, ctx)
     # A failed TLS handshake stops every client, curl's https check included.
     if hs is not None and (s.websocket or hs.outcome is HandshakeOutcome.TLS):
@@ -318,6 +343,15 @@ def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE
         story = f"{story}; it only checks that TCP connects, so the upgrade answer does not matter"
     pred = _prediction(s, ClientOutcome.CONNECTS, done, last.address, None, why(story))
     return run(None, pred, done)
+
+
+def _answer(obs: Observation, s: ClientStrategy, address: str, ctx: WhatIf) -> Answer | None:
+    """The client's own reading of the measured answer (``None``: the default applies)."""
+    hs = measured_handshake(obs, address, ctx)
+    if hs is None or s.on_answer is None:
+        return None
+    url = obs.url if ctx.host is None else replace(obs.url, host=ctx.host)
+    return s.on_answer(hs, url)
 
 
 def predict(

@@ -12,10 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ..model import Confidence, Family, Handshake
+from ..model import ClientOutcome, Confidence, Family, Handshake, WebSocketURL
 
 __all__ = [
     "AddressOrder",
+    "Answer",
+    "AnswerRule",
     "ClientStrategy",
     "Failure",
     "Fallback",
@@ -95,6 +97,29 @@ Wording = Callable[[Failure], str]
 
 
 @dataclass(frozen=True, slots=True)
+class Answer:
+    """What one client does with the server's measured answer to the upgrade, when that
+    differs from "a failed handshake fails it with its wording" (its own parser limits, a
+    redirect it follows).
+
+    Attributes:
+        outcome: connects, fails or unknown.
+        error: for ``FAILS``, the text the client prints.
+        why: the clause that ends the prediction's story ("it follows the redirect to ...").
+        confidence: how well this is known; ``None``: the strategy's.
+    """
+
+    outcome: ClientOutcome
+    error: str | None = None
+    why: str = ""
+    confidence: Confidence | None = None
+
+
+AnswerRule = Callable[[Handshake, WebSocketURL], Answer | None]
+"""A client's own reading of a measured handshake; ``None``: the default applies."""
+
+
+@dataclass(frozen=True, slots=True)
 class ClientStrategy:
     """One client's policy, with where each fact comes from.
 
@@ -121,6 +146,9 @@ class ClientStrategy:
             TCP/HTTP reachability client (curl).
         force_ipv4: how to force this client to IPv4 (code or flag); ``None``: it cannot be.
         version: the modelled version, for display.
+        on_answer: the client's own reading of the measured answer (any outcome, a 101
+            included: its parser may have other limits than websockets'); ``None`` or a
+            ``None`` result: a failed handshake fails it with ``wording``.
     """
 
     id: str
@@ -139,6 +167,7 @@ class ClientStrategy:
     websocket: bool = True
     force_ipv4: str | None = None
     version: str = ""
+    on_answer: AnswerRule | None = None
 
 
 def is_localhost_name(host: str) -> bool:

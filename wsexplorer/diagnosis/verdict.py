@@ -8,17 +8,32 @@ from ..model import (
     AttemptOutcome,
     ClientOutcome,
     Family,
+    HandshakeOutcome,
     Listener,
     Observation,
     Verdict,
     family_of,
     is_wildcard,
 )
-from .outcome import listeners_on_port, same_address
+from .outcome import UNKNOWN, listeners_on_port, same_address
 from .simulate import Run, family_label, handshake_clause, user_family
 from .strategy import Fallback, Stage, TryResult, is_localhost_name
 
-__all__ = ["build_notes", "build_verdict", "describe_listener", "join_names", "listener_phrase"]
+__all__ = [
+    "REDIRECT_NOTE",
+    "build_notes",
+    "build_verdict",
+    "describe_listener",
+    "join_names",
+    "listener_phrase",
+]
+
+
+REDIRECT_NOTE = (
+    "wsexplorer does not follow redirects: Node ws (followRedirects is off by default) "
+    "and Chrome fail on any 3xx; Python websockets follows 300/301/302/303/307/308 with a "
+    "Location, up to 10 times; curl without -L does not follow and counts any HTTP answer"
+)
 
 
 def join_names(names: Sequence[str]) -> str:
@@ -140,14 +155,17 @@ def _resolve_summary(obs: Observation, failing: Sequence[Run]) -> str:
     )
 
 
-def _handshake_summary(obs: Observation) -> str:
+def _handshake_summary(obs: Observation, runs: Sequence[Run]) -> str:
     hs = obs.handshake
     assert hs is not None
     where = f"{hs.address}:{obs.url.port}"
-    return (
-        f"the server on {where} {handshake_clause(hs)}, so WebSocket clients fail even "
-        "though TCP connects"
-    )
+    websocket = [r for r in runs if r.strategy.websocket]
+    failing = [r.prediction.name for r in websocket if r.stage is Stage.HANDSHAKE]
+    if len(failing) == len(websocket):
+        who = "WebSocket clients fail"
+    else:
+        who = f"{join_names(failing)} {'fails' if len(failing) == 1 else 'fail'}"
+    return f"the server on {where} {handshake_clause(hs)}, so {who} even though TCP connects"
 
 
 def _ok_summary(obs: Observation, runs: Sequence[Run]) -> str:
@@ -186,7 +204,7 @@ def build_verdict(obs: Observation, runs: Sequence[Run]) -> Verdict:
     if all(r.stage is Stage.RESOLVE for r in failing):
         return Verdict(False, _resolve_summary(obs, failing))
     if any(r.stage is Stage.HANDSHAKE for r in failing):
-        return Verdict(False, _handshake_summary(obs))
+        return Verdict(False, _handshake_summary(obs, runs))
     connect = [r for r in failing if r.stage is Stage.CONNECT]
     return Verdict(False, _connect_summary(obs, runs, connect))
 
@@ -224,6 +242,13 @@ def build_notes(obs: Observation, runs: Sequence[Run]) -> tuple[str, ...]:
             f"the handshake was measured on {hs.address}; addresses served by the same "
             "listener are assumed to answer the same"
         )
-    if any(r.prediction.outcome is ClientOutcome.UNKNOWN for r in runs):
+    if hs is not None and hs.outcome is HandshakeOutcome.REDIRECT:
+        notes.append(REDIRECT_NOTE)
+    unknown = [r for r in runs if r.prediction.outcome is ClientOutcome.UNKNOWN]
+    if any(r.tries and r.tries[-1].outcome == UNKNOWN for r in unknown):
         notes.append("unknown: nothing measured those addresses and no listener table applies")
+    for r in unknown:
+        if r.tries and r.tries[-1].outcome == AttemptOutcome.CONNECTED.value:
+            # Unknown after connecting: the client's reading of the answer is unknown.
+            notes.append(f"{r.prediction.name}: {r.prediction.why}")
     return tuple(notes)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .address import Address, Family, Source, family_of, is_loopback, is_wildcard, split_zone
-    from .attempt import Attempt, AttemptOutcome, Handshake, HandshakeOutcome
+    from .attempt import Attempt, AttemptOutcome, Handshake, HandshakeOutcome, ResponseHead
     from .diagnosis import (
         ClientOutcome,
         ClientPrediction,
@@ -65,6 +65,7 @@ _EXPORTS: dict[str, str] = {
     "ListenerScan": ".listener",
     "Observation": ".diagnosis",
     "Resolution": ".resolution",
+    "ResponseHead": ".attempt",
     "ResolveOverride": ".override",
     "SessionEvent": ".session",
     "SessionEventKind": ".session",
@@ -131,6 +132,7 @@ __all__ = [
     "Observation",
     "Resolution",
     "ResolveOverride",
+    "ResponseHead",
     "SessionEvent",
     "SessionEventKind",
     "SessionState",

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .address import Family
-from .secrets import mask_headers
+from .secrets import mask_header, mask_headers, mask_subprotocol, mask_text
 
-__all__ = ["Attempt", "AttemptOutcome", "Handshake", "HandshakeOutcome"]
+__all__ = ["Attempt", "AttemptOutcome", "Handshake", "HandshakeOutcome", "ResponseHead"]
 
 
 class AttemptOutcome(StrEnum):
@@ -49,8 +49,55 @@ class HandshakeOutcome(StrEnum):
     CLOSED = "closed"  # the peer closed before answering
     INVALID = "invalid"  # the answer was not valid HTTP / not a valid upgrade
     TLS = "tls"  # wss:// whose TLS handshake failed (``reason``: the verify message)
+    REDIRECT = "redirect"  # a 3xx answer; wsexplorer does not follow it (``location``)
     ERROR = "error"
     NOT_ATTEMPTED = "not_attempted"  # no address connected
+
+
+def _shown_location(value: str) -> str:
+    """A ``Location`` for display: masked, and characters a terminal would act on (C1
+    controls that websockets lets through as ISO-8859-1) shown as ``\\x9b`` escapes."""
+    masked = mask_header("Location", value)
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in masked)
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseHead:
+    """Sizes of the raw response head (status line and headers), counted from the bytes
+    received, so clients whose parsers have other limits than websockets' can be judged.
+
+    Attributes:
+        headers: header lines seen (at least this many when ``complete`` is false).
+        size: bytes from the status line to the blank line, both included.
+        longest_line: the longest header line, CRLF included.
+        field_bytes: the reason phrase plus every header name and value (surrounding
+            whitespace excluded): what Node's HTTP parser counts against its limit.
+        complete: the blank line ending the head arrived.
+        upgrade_ok: the head is a valid 101 answer to this upgrade (``Upgrade: websocket``,
+            ``Connection: upgrade`` and the right ``Sec-WebSocket-Accept``); ``None`` when
+            not judged (incomplete).
+        peer_closed: after the client gave up on the answer and half-closed, the server
+            closed the connection too (``None``: not observed).
+    """
+
+    headers: int
+    size: int
+    longest_line: int
+    field_bytes: int
+    complete: bool
+    upgrade_ok: bool | None = None
+    peer_closed: bool | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "headers": self.headers,
+            "size": self.size,
+            "longest_line": self.longest_line,
+            "field_bytes": self.field_bytes,
+            "complete": self.complete,
+            "upgrade_ok": self.upgrade_ok,
+            "peer_closed": self.peer_closed,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +113,32 @@ class Handshake:
     error: str | None = None
     elapsed_ms: float = 0.0
     extra: dict[str, object] = field(default_factory=dict)
+    head: ResponseHead | None = None
+    limit: str | None = None  # the parser limit the answer broke, in words
 
     @property
     def ok(self) -> bool:
         return self.outcome is HandshakeOutcome.OK
+
+    @property
+    def locations(self) -> tuple[str, ...]:
+        """Every ``Location`` header value, raw (untrusted: mask before showing)."""
+        return tuple(v for k, v in self.headers if k.lower() == "location")
+
+    @property
+    def location(self) -> str | None:
+        """The ``Location`` of a 3xx, masked for display; ``None`` when there is none."""
+        locs = self.locations
+        return _shown_location(locs[0]) if locs else None
+
+    def redirect_clause(self) -> str:
+        """``HTTP 302 to /login?token=***`` (masked), or what is wrong with its Location."""
+        count = len(self.locations)
+        if count == 0:
+            return f"HTTP {self.status} without a Location header"
+        if count > 1:
+            return f"HTTP {self.status} with {count} Location headers"
+        return f"HTTP {self.status} to {self.location}"
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -78,7 +147,11 @@ class Handshake:
             "status": self.status,
             "reason": self.reason,
             "headers": mask_headers(self.headers),
-            "subprotocol": self.subprotocol,
-            "error": self.error,
+            "subprotocol": None if self.subprotocol is None else mask_subprotocol(self.subprotocol),
+            "error": None if self.error is None else mask_text(self.error),
             "elapsed_ms": round(self.elapsed_ms, 3),
+            "location": self.location,
+            "locations": [_shown_location(v) for v in self.locations],
+            "limit": self.limit,
+            "head": None if self.head is None else self.head.to_json(),
         }

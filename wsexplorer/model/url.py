@@ -10,6 +10,7 @@ from urllib.parse import quote, unquote
 from .address import Family, family_of
 from .errors import InvalidPort, InvalidURL
 from .port import parse_port
+from .secrets import mask_query
 
 __all__ = [
     "DEFAULT_URL",
@@ -24,10 +25,6 @@ DEFAULT_URL = "ws://localhost:8080/"
 _DEFAULT_PORTS = {"ws": 80, "wss": 443}
 _SCHEME_ALIASES = {"ws": "ws", "wss": "wss", "http": "ws", "https": "wss"}
 _LABEL = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")
-_SECRET_PARAM = re.compile(
-    r"(?i)^(token|access_token|auth|authorization|key|api_key|apikey|secret|password|passwd|"
-    r"pass|pwd|session|sessionid|sid|sig|signature|jwt|bearer|code|ticket)$"
-)
 _MAX_URL = 8192
 
 
@@ -127,15 +124,9 @@ class WebSocketURL:
 
 
 def redact_query(query: str) -> str:
-    """Mask the values of token-like parameters in a query string."""
-    parts = []
-    for item in query.split("&"):
-        name, sep, _value = item.partition("=")
-        if sep and _SECRET_PARAM.match(unquote(name)):
-            parts.append(f"{name}=***")
-        else:
-            parts.append(item)
-    return "&".join(parts)
+    """Mask the values of token-like parameters in a query string
+    (:func:`~wsexplorer.model.secrets.mask_query`)."""
+    return mask_query(query)
 
 
 def unredact(new: WebSocketURL, old: WebSocketURL) -> WebSocketURL:

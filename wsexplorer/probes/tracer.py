@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import functools
 import socket
 import ssl
 import time
@@ -20,6 +21,7 @@ from ..model import (
     Family,
     Handshake,
     HandshakeOutcome,
+    ResponseHead,
     WebSocketURL,
     split_zone,
 )
@@ -128,13 +130,31 @@ async def handshake(
 ) -> tuple[Handshake, object | None]:
     """Run the WebSocket opening handshake over a connected socket.
 
+    Never raises for anything the server does: a 3xx is a ``REDIRECT`` (not followed), an
+    answer that breaks websockets' parser limits is ``INVALID`` with ``limit`` naming the
+    limit, and anything unexpected is ``ERROR``. Every answer that arrived carries its
+    ``head`` (header count and sizes, for clients with other limits).
+
     Returns the :class:`Handshake` and, with ``keep_open``, the open websockets
     ``ClientConnection`` (else it is closed and ``None`` returned).
     """
-    from websockets.asyncio.client import connect
     from websockets.exceptions import InvalidHandshake, InvalidMessage, InvalidStatus
 
+    from ._wsprobe import NoRedirectConnect, ProbeConnection, head_of, limit_text
+
     start = time.perf_counter()
+    probes: list[ProbeConnection] = []
+
+    def took() -> float:
+        return (time.perf_counter() - start) * 1000
+
+    def head() -> ResponseHead | None:
+        if not probes:
+            return None
+        probe = probes[-1]
+        key = probe.request.headers.get("Sec-WebSocket-Key") if probe.request else None
+        return head_of(probe.raw, key, probe.peer_closed)
+
     ssl_ctx: ssl.SSLContext | None = ssl.create_default_context() if url.secure else None
     kwargs: dict[str, object] = {
         "sock": sock,
@@ -145,39 +165,38 @@ async def handshake(
         "proxy": None,
         "close_timeout": 1,
         "max_size": 2**24,
+        "create_connection": functools.partial(
+            ProbeConnection, settle=min(1.0, max(timeout, 0.01) / 2), sink=probes
+        ),
     }
     if ssl_ctx is not None:
         kwargs["ssl"] = ssl_ctx
         kwargs["server_hostname"] = url.host
     try:
-        conn = await connect(url.geturl(), **kwargs)  # type: ignore[arg-type]
+        conn = await NoRedirectConnect(url.geturl(), **kwargs)  # type: ignore[arg-type]
     except InvalidStatus as exc:
-        resp = exc.response
+        answer = exc.response
+        status = answer.status_code
+        raw = tuple((k, v) for k, v in answer.headers.raw_items())
+        if 300 <= status < 400:
+            count = sum(1 for k, _ in raw if k.lower() == "location")
+            detail = {0: "without a Location header", 1: "redirect"}.get(
+                count, f"with {count} Location headers"
+            )
+            outcome, error = HandshakeOutcome.REDIRECT, f"HTTP {status} {detail}"
+        else:
+            outcome = HandshakeOutcome.HTTP_STATUS
+            error = f"server rejected WebSocket connection: HTTP {status}"
         return Handshake(
-            address,
-            HandshakeOutcome.HTTP_STATUS,
-            resp.status_code,
-            resp.reason_phrase,
-            tuple((k, v) for k, v in resp.headers.raw_items()),
-            None,
-            f"server rejected WebSocket connection: HTTP {resp.status_code}",
-            (time.perf_counter() - start) * 1000,
+            address, outcome, status, answer.reason_phrase, raw, None, error, took(), head=head()
         ), None
     except TimeoutError:
         return Handshake(
             address,
             HandshakeOutcome.TIMEOUT,
             error="timed out during opening handshake",
-            elapsed_ms=(time.perf_counter() - start) * 1000,
-        ), None
-    except InvalidMessage as exc:
-        cause = exc.__cause__
-        closed = isinstance(cause, EOFError)
-        return Handshake(
-            address,
-            HandshakeOutcome.CLOSED if closed else HandshakeOutcome.INVALID,
-            error=f"{exc}" + (f": {cause}" if cause and not closed else ""),
-            elapsed_ms=(time.perf_counter() - start) * 1000,
+            elapsed_ms=took(),
+            head=head(),
         ), None
     except ssl.SSLError as exc:
         # Before OSError (SSLError is one). ``verify_message`` is OpenSSL's
@@ -188,14 +207,39 @@ async def handshake(
             HandshakeOutcome.TLS,
             reason=reason,
             error=str(exc),
-            elapsed_ms=(time.perf_counter() - start) * 1000,
+            elapsed_ms=took(),
         ), None
-    except (InvalidHandshake, OSError, EOFError) as exc:
+    except InvalidHandshake as exc:
+        hs_head = head()
+        limit = limit_text(exc, hs_head)
+        cause = exc.__cause__
+        closed = isinstance(exc, InvalidMessage) and isinstance(cause, EOFError)
+        if closed:
+            outcome = HandshakeOutcome.CLOSED
+        elif isinstance(exc, InvalidMessage) or limit is not None:
+            outcome = HandshakeOutcome.INVALID
+        else:
+            outcome = HandshakeOutcome.ERROR
+        text = f"{exc}" + (f": {cause}" if cause and not closed else "")
+        if outcome is HandshakeOutcome.ERROR:
+            text = f"{type(exc).__name__}: {exc}"
+        return Handshake(
+            address, outcome, error=text, elapsed_ms=took(), head=hs_head, limit=limit
+        ), None
+    except (OSError, EOFError) as exc:
         return Handshake(
             address,
             HandshakeOutcome.ERROR,
             error=f"{type(exc).__name__}: {exc}",
-            elapsed_ms=(time.perf_counter() - start) * 1000,
+            elapsed_ms=took(),
+        ), None
+    except Exception as exc:  # anything else a hostile answer provokes: a value, not a crash
+        return Handshake(
+            address,
+            HandshakeOutcome.ERROR,
+            error=f"{type(exc).__name__}: {exc}",
+            elapsed_ms=took(),
+            head=head(),
         ), None
     resp = conn.response
     hs = Handshake(
@@ -206,7 +250,8 @@ async def handshake(
         tuple((k, v) for k, v in resp.headers.raw_items()) if resp is not None else (),
         conn.subprotocol,
         None,
-        (time.perf_counter() - start) * 1000,
+        took(),
+        head=head(),
     )
     if keep_open:
         return hs, conn

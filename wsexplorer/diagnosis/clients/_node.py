@@ -9,7 +9,16 @@ Sources:
   hold one ``connect ...`` error per address (KNOWLEDGE.md).
 - ``getaddrinfo ENOTFOUND host``: ``dns.lookup`` maps ``EAI_NONAME`` / ``EAI_NODATA`` to
   ``ENOTFOUND`` (lib/internal/errors.js ``dnsException``).
-- ``Unexpected server response: 404``: ws lib/websocket.js ``req.on('response')``.
+- ``Unexpected server response: 404``: ws lib/websocket.js ``req.on('response')``; the
+  same for every 3xx, since ``followRedirects`` is ``false`` by default (ws 8.23.0
+  lib/websocket.js ``initAsClient``). Checked with Node 16.20.2, 18.20.8 and 20.20.2 for
+  301/302/307/308, a relative, a malformed, two and no ``Location`` (tests/scenarios).
+- ``Parse Error: Header overflow`` (code ``HPE_HEADER_OVERFLOW``): Node's HTTP parser
+  counts the reason phrase plus every header name and value (whitespace around values
+  excluded) and fails when that reaches ``--max-http-header-size``, 16384 bytes by default
+  (lib/_http_common.js, src/node_http_parser.cc ``TrackHeader``). Checked on Node 16, 18
+  and 20 at the exact boundary: 16383 bytes connect, 16384 fail. Node has no limit on the
+  number of headers below that; ``maxHeadersCount`` (2000) drops the ones after it.
 """
 
 from __future__ import annotations
@@ -18,18 +27,23 @@ import errno
 import re
 from collections.abc import Sequence
 
-from ...model import AttemptOutcome, HandshakeOutcome
-from ..strategy import Failure, Fallback, Stage, TryResult
+from ...model import AttemptOutcome, ClientOutcome, Handshake, HandshakeOutcome, WebSocketURL
+from ..strategy import Answer, Failure, Fallback, Stage, TryResult
 
 __all__ = [
     "NODE_FORCE_IPV4",
+    "NODE_MAX_HEADERS_COUNT",
+    "NODE_MAX_HEADER_SIZE",
     "node_aggregate_error",
+    "node_answer",
     "node_connect_error",
     "node_error_code",
     "node_wording",
 ]
 
 NODE_FORCE_IPV4 = "new WebSocket(url, { family: 4 })"
+NODE_MAX_HEADER_SIZE = 16384  # --max-http-header-size default (Node 13.13+ / 12.19+)
+NODE_MAX_HEADERS_COUNT = 2000  # http.ClientRequest maxHeadersCount default
 
 _CODES = {
     AttemptOutcome.REFUSED.value: "ECONNREFUSED",
@@ -78,7 +92,7 @@ def node_aggregate_error(errors: Sequence[str], code: str) -> str:
 def _handshake_error(failure: Failure) -> str:
     hs = failure.handshake
     assert hs is not None
-    if hs.outcome is HandshakeOutcome.HTTP_STATUS:
+    if hs.outcome in (HandshakeOutcome.HTTP_STATUS, HandshakeOutcome.REDIRECT):
         return f"Unexpected server response: {hs.status}"
     # ws has no handshake timeout unless ``handshakeTimeout`` is set (then "Opening
     # handshake has timed out"): checked with Node 20.20.2 + ws 8.23.0 against a server that
@@ -108,3 +122,40 @@ def node_wording(failure: Failure) -> str:
     if failure.fallback is Fallback.HAPPY_EYEBALLS and failure.candidates > 1:
         return node_aggregate_error(errors, node_error_code(failure.tries[0]))
     return errors[-1]
+
+
+def node_answer(hs: Handshake, url: WebSocketURL) -> Answer | None:
+    """Node's own header limits, which differ from websockets' (see the module sources).
+
+    A head whose counted bytes reach 16384 fails with ``Parse Error: Header overflow``
+    whatever else it says. A valid 101 that only broke websockets' limits (129+ headers,
+    a line over 8 KiB) connects in Node, unless it has more than 2000 headers (then which
+    ones Node keeps was not checked: unknown).
+    """
+    del url
+    head = hs.head
+    if head is None:
+        return None
+    if head.field_bytes >= NODE_MAX_HEADER_SIZE:
+        return Answer(
+            ClientOutcome.FAILS,
+            "Parse Error: Header overflow",
+            f"but the answer's headers count {head.field_bytes} bytes, at or over Node's "
+            f"--max-http-header-size of {NODE_MAX_HEADER_SIZE}",
+        )
+    if hs.outcome is not HandshakeOutcome.INVALID or not hs.limit or not head.upgrade_ok:
+        return None
+    if head.headers > NODE_MAX_HEADERS_COUNT:
+        return Answer(
+            ClientOutcome.UNKNOWN,
+            None,
+            f"but the answer has {head.headers} headers: Node keeps the first "
+            f"{NODE_MAX_HEADERS_COUNT} (maxHeadersCount); what it makes of that was not "
+            "checked here",
+        )
+    return Answer(
+        ClientOutcome.CONNECTS,
+        None,
+        f"and the server's valid 101 breaks only websockets' limits ({hs.limit}), "
+        f"not Node's ({head.field_bytes} < {NODE_MAX_HEADER_SIZE} header bytes)",
+    )

@@ -14,16 +14,40 @@ Facts (KNOWLEDGE.md, "Other clients"):
 - Error wording ``curl: (7) Failed to connect to HOST port P after N ms: Couldn't connect
   to server``, seen from the real curl 7.88.1 with nothing listening; N varies, so the
   report shows ``after 0 ms``. Outcomes checked in tests/scenarios/test_matrix.py.
+- Without ``-L`` curl does not follow redirects: a 3xx is an answer like any other (exit 0).
+  Checked with curl 7.88.1 against 301/302/307/308 (tests/scenarios).
+- Response header limits (curl 7.88.1, lib/http.c): one header line of 102400 bytes or
+  more (CRLF included; ``CURL_MAX_HTTP_HEADER``) ends the transfer with exit 27
+  ``curl: (27) Out of memory``; more than 300 KiB of headers in all gives exit 56 (after
+  the connect: still "connects" for a reachability check). Checked at the exact boundary
+  (102399 bytes pass, 102400 fail) against a server that answers curl's plain GET with the
+  headers it puts on its 101.
 """
 
 from __future__ import annotations
 
-from ...model import AttemptOutcome, Confidence
-from ..strategy import ClientStrategy, Failure, Fallback, Stage
+from ...model import AttemptOutcome, ClientOutcome, Confidence, Handshake, WebSocketURL
+from ..strategy import Answer, ClientStrategy, Failure, Fallback, Stage
 
-__all__ = ["CURL", "curl_localhost_order", "curl_strategy", "curl_wording"]
+__all__ = ["CURL", "curl_answer", "curl_localhost_order", "curl_strategy", "curl_wording"]
 
 DEFAULT_VERSION = (7, 88, 1)  # Debian 12
+CURL_MAX_HTTP_HEADER = 102400  # one header line, CRLF included (lib/urldata.h)
+
+
+def curl_answer(hs: Handshake, url: WebSocketURL) -> Answer | None:
+    """A header line of 100 KiB or more stops curl (exit 27); nothing else in the answer
+    matters to a reachability check. Assumes curl's plain GET gets the same headers as
+    the upgrade did."""
+    del url
+    if hs.head is None or hs.head.longest_line < CURL_MAX_HTTP_HEADER:
+        return None
+    return Answer(
+        ClientOutcome.FAILS,
+        "curl: (27) Out of memory",
+        f"but a header line of the answer is {hs.head.longest_line} bytes long, at or over "
+        f"curl's limit of {CURL_MAX_HTTP_HEADER}",
+    )
 
 
 def curl_localhost_order(version: tuple[int, int, int]) -> tuple[str, ...] | None:
@@ -70,6 +94,7 @@ def curl_strategy(version: tuple[int, int, int] = DEFAULT_VERSION) -> ClientStra
         happy_eyeballs_ms=200,
         websocket=False,
         force_ipv4="curl -4",
+        on_answer=curl_answer,
         version=".".join(str(p) for p in version),
     )
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from ...model import Confidence, HandshakeOutcome
 from ..strategy import AddressOrder, ClientStrategy, Failure, Fallback, Stage
-from ._node import NODE_FORCE_IPV4, node_wording
+from ._node import NODE_FORCE_IPV4, node_answer, node_wording
 
 __all__ = ["NODE_16", "node16_wording"]
 
@@ -49,5 +49,6 @@ NODE_16 = ClientStrategy(
     addrconfig=True,
     fallback=Fallback.FIRST_ONLY,
     force_ipv4=NODE_FORCE_IPV4,
+    on_answer=node_answer,
     version="16",
 )

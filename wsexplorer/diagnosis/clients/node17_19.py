@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from ...model import Confidence
 from ..strategy import AddressOrder, ClientStrategy, Fallback
-from ._node import NODE_FORCE_IPV4, node_wording
+from ._node import NODE_FORCE_IPV4, node_answer, node_wording
 
 __all__ = ["NODE_17_19"]
 
@@ -36,5 +36,6 @@ NODE_17_19 = ClientStrategy(
     addrconfig=True,
     fallback=Fallback.FIRST_ONLY,
     force_ipv4=NODE_FORCE_IPV4,
+    on_answer=node_answer,
     version="17-19",
 )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from ...model import Confidence
 from ..strategy import AddressOrder, ClientStrategy, Fallback
-from ._node import NODE_FORCE_IPV4, node_wording
+from ._node import NODE_FORCE_IPV4, node_answer, node_wording
 
 __all__ = ["NODE_20"]
 
@@ -38,5 +38,6 @@ NODE_20 = ClientStrategy(
     happy_eyeballs_ms=250,
     forced_family_fallback=Fallback.FIRST_ONLY,
     force_ipv4=NODE_FORCE_IPV4,
+    on_answer=node_answer,
     version="20+",
 )

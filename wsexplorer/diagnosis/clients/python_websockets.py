@@ -19,15 +19,44 @@ Facts (KNOWLEDGE.md, "Python"):
   TCP case).
 - A non-101 answer: ``InvalidStatus``, ``server rejected WebSocket connection: HTTP 404``
   (src/websockets/exceptions.py).
+- Redirects (src/websockets/asyncio/client.py ``process_redirect``): 300, 301, 302, 303,
+  307 and 308 with a ``Location`` are followed, up to 10 times (``MAX_REDIRECTS``,
+  ``WEBSOCKETS_MAX_REDIRECTS``); the target is ``urljoin(url, Location)`` checked by
+  ``parse_uri`` (src/websockets/uri.py). See :func:`python_redirect` for what it prints.
+- An answer that breaks its parser limits (129+ headers, a line over 8192 bytes;
+  src/websockets/http11.py): it half-closes and waits for the server to close, then
+  ``InvalidMessage("did not receive a valid HTTP response")``; a server that keeps the
+  connection open makes it wait for ``open_timeout``. The probe is websockets itself and
+  records which (``head.peer_closed``).
 - Not modelled: ``proxy=True`` by default since 15.0 (environment proxies are used).
 """
 
 from __future__ import annotations
 
-from ...model import AttemptOutcome, Confidence, Family, HandshakeOutcome
-from ..strategy import ClientStrategy, Failure, Fallback, Stage, TryResult
+from urllib.parse import urljoin, urlparse
 
-__all__ = ["PYTHON_WEBSOCKETS", "python_connect_error", "python_wording"]
+from ...model import (
+    AttemptOutcome,
+    ClientOutcome,
+    Confidence,
+    Family,
+    Handshake,
+    HandshakeOutcome,
+    WebSocketURL,
+)
+from ...model.secrets import mask_text
+from ..strategy import Answer, ClientStrategy, Failure, Fallback, Stage, TryResult
+
+__all__ = [
+    "PYTHON_WEBSOCKETS",
+    "python_answer",
+    "python_connect_error",
+    "python_redirect",
+    "python_wording",
+]
+
+FOLLOWED = frozenset({300, 301, 302, 303, 307, 308})
+MAX_REDIRECTS = 10
 
 _TIMEOUT = "timed out during opening handshake"
 
@@ -84,6 +113,103 @@ def python_wording(failure: Failure) -> str:
     return "Multiple exceptions: " + ", ".join(errors)
 
 
+def _fails(error: str, why: str, confidence: Confidence | None = None) -> Answer:
+    return Answer(ClientOutcome.FAILS, error, why, confidence)
+
+
+def _target(base: str, location: str) -> tuple[str, tuple[object, ...] | None, str | None]:
+    """``urljoin`` then websockets' ``parse_uri`` checks: the new URI, its identity
+    ``(secure, host, port, resource)`` (``None`` if invalid) and the error text."""
+    try:
+        new = urljoin(base, location)
+        parsed = urlparse(new)
+        if parsed.scheme not in ("ws", "wss"):
+            return new, None, f"{new} isn't a valid URI: scheme isn't ws or wss"
+        if parsed.hostname is None:
+            return new, None, f"{new} isn't a valid URI: hostname isn't provided"
+        if parsed.fragment != "":
+            return new, None, f"{new} isn't a valid URI: fragment identifier is meaningless"
+        secure = parsed.scheme == "wss"
+        port = parsed.port or (443 if secure else 80)
+    except ValueError as exc:  # urllib: "Invalid IPv6 URL", "Port out of range 0-65535"
+        return location, None, str(exc)
+    if parsed.username is not None and parsed.password is None:
+        return new, None, f"{new} isn't a valid URI: username provided without password"
+    resource = (parsed.path or "/") + (f"?{parsed.query}" if parsed.query else "")
+    return new, (secure, parsed.hostname, port, resource), None
+
+
+def python_redirect(hs: Handshake, url: WebSocketURL) -> Answer:
+    """What websockets does with a 3xx (the module docstring's facts).
+
+    Predicted exactly: no or an unfollowed status (``InvalidStatus``), two ``Location``
+    headers (``MultipleValuesError``, printed ``'Location'``), a target ``parse_uri`` or
+    ``urljoin`` rejects, a redirect to the URL itself (a loop: ``more than 10 redirects``;
+    assumes the server answers the same each time). A ``wss://`` to ``ws://`` downgrade
+    is refused (documented, not checked here). Any other target: unknown, since
+    wsexplorer does not follow redirects.
+    """
+    status = hs.status or 0
+    locations = hs.locations
+    if status not in FOLLOWED or not locations:
+        why = "without a Location" if not locations else "(a status it does not follow)"
+        return _fails(
+            f"server rejected WebSocket connection: HTTP {status}",
+            f"but the server answers HTTP {status} {why}",
+        )
+    if len(locations) > 1:
+        return _fails(
+            "'Location'",
+            f"but the server's {status} carries {len(locations)} Location headers: "
+            "websockets raises MultipleValuesError('Location')",
+        )
+    new, target, error = _target(url.geturl(), locations[0])
+    shown = mask_text(new) if "://" in new else hs.location
+    if error is not None:
+        return _fails(error, f"and cannot follow the {status} redirect to {shown}")
+    assert target is not None
+    if url.secure and not target[0]:
+        return _fails(
+            f"cannot follow redirect to non-secure URI {new}",
+            f"and refuses the {status} redirect from wss:// to {shown} (websockets forbids "
+            "TLS downgrades)",
+            Confidence.DOCUMENTED,
+        )
+    here = (url.secure, url.host, url.port, url.resource)
+    if target == here:
+        return _fails(
+            f"more than {MAX_REDIRECTS} redirects",
+            f"follows the {status} redirect to {shown}, which is this same URL, "
+            f"{MAX_REDIRECTS} times, then gives up",
+        )
+    return Answer(
+        ClientOutcome.UNKNOWN,
+        None,
+        f"follows the {status} redirect to {shown}; wsexplorer does not follow redirects, "
+        "so what that URL answers is unknown",
+    )
+
+
+def python_answer(hs: Handshake, url: WebSocketURL) -> Answer | None:
+    """Redirects (:func:`python_redirect`) and broken parser limits; else the default."""
+    if hs.outcome is HandshakeOutcome.REDIRECT:
+        return python_redirect(hs, url)
+    if hs.outcome is not HandshakeOutcome.INVALID or not hs.limit or hs.head is None:
+        return None
+    if hs.head.peer_closed is False:
+        return _fails(
+            _TIMEOUT,
+            f"but the answer breaks websockets' limits ({hs.limit}); it waits for the "
+            "server to close, which it does not, until open_timeout (10 s)",
+        )
+    # A status line too long is raised as it is; header limits as InvalidMessage.
+    status_line = hs.limit.startswith("status line")
+    return _fails(
+        (hs.error or "") if status_line else "did not receive a valid HTTP response",
+        f"but the answer breaks websockets' limits ({hs.limit}) and the server then closes",
+    )
+
+
 PYTHON_WEBSOCKETS = ClientStrategy(
     id="python-websockets",
     name="Python websockets",
@@ -100,5 +226,6 @@ PYTHON_WEBSOCKETS = ClientStrategy(
     fallback=Fallback.SEQUENTIAL,
     timeout_ends=True,
     force_ipv4="websockets.connect(url, family=socket.AF_INET)",
+    on_answer=python_answer,
     version="14+",
 )

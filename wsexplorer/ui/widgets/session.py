@@ -27,8 +27,8 @@ from ...model import (
     SessionEventKind,
     SessionState,
 )
+from ...model.secrets import mask_header, mask_subprotocol, mask_text
 from ...model.untrusted import clean
-from ...report import mask_header
 from .pane import Pane
 
 __all__ = ["LOG_LINES", "SessionPane", "explain_status", "render_handshake", "render_tries"]
@@ -111,9 +111,8 @@ def render_handshake(hs: Handshake | None) -> RenderableType:
             f" via {clean(hs.address)}",
             (f"  {hs.elapsed_ms:.1f} ms", "dim"),
         )
-        line.append(
-            f"  subprotocol {clean(hs.subprotocol)}" if hs.subprotocol else "  no subprotocol"
-        )
+        sub = clean(mask_subprotocol(hs.subprotocol)) if hs.subprotocol else None
+        line.append(f"  subprotocol {sub}" if sub else "  no subprotocol")
         parts.append(line)
     elif hs.outcome is HandshakeOutcome.HTTP_STATUS:
         parts.append(
@@ -126,11 +125,29 @@ def render_handshake(hs: Handshake | None) -> RenderableType:
         why = explain_status(hs.status)
         if why:
             parts.append(Text(f"  → {why}", style="yellow"))
-    else:
+    elif hs.outcome is HandshakeOutcome.REDIRECT:
         parts.append(
             Text.assemble(
-                ("handshake: ", "bold"), (f"{hs.outcome.value}: {clean(hs.error)}", "red")
+                ("handshake: ", "bold"),
+                (f"redirect: {clean(hs.redirect_clause())}", "bold red"),
+                f" from {clean(hs.address)}",
             )
+        )
+        parts.append(
+            Text(
+                "  → not followed: wsexplorer does not follow redirects; connect to the "
+                "Location's URL (Node ws: followRedirects: true)",
+                style="yellow",
+            )
+        )
+    elif hs.outcome is HandshakeOutcome.INVALID and hs.limit:
+        parts.append(
+            Text.assemble(("handshake: ", "bold"), (f"invalid answer: {clean(hs.limit)}", "red"))
+        )
+    else:
+        error = clean(mask_text(hs.error or ""))
+        parts.append(
+            Text.assemble(("handshake: ", "bold"), (f"{hs.outcome.value}: {error}", "red"))
         )
     shown = [(k, v) for k, v in hs.headers if k.lower() in _SHOWN_HEADERS]
     if shown:
@@ -277,6 +294,8 @@ class SessionPane(Pane):
         hs = self.handshake
         if hs is not None and hs.outcome is HandshakeOutcome.HTTP_STATUS:
             return f"HTTP {hs.status}"
+        if hs is not None and hs.outcome is HandshakeOutcome.REDIRECT:
+            return f"redirect {hs.redirect_clause()} (not followed)"
         if hs is not None and hs.outcome is not HandshakeOutcome.NOT_ATTEMPTED:
             return f"handshake {hs.outcome.value}"
         if self.tries:
