@@ -26,6 +26,7 @@ from .model import (
     Resolution,
 )
 from .model.secrets import mask_header
+from .presentation import hosts_problem_rows, ignored_nameserver_rows, safe
 
 __all__ = [
     "Style",
@@ -128,12 +129,13 @@ def resolution_lines(res: Resolution, st: Style) -> list[str]:
         elif hf.entries:
             for e in hf.entries:
                 lines.append(
-                    f"hosts file        {hf.path}:{e.line}  {e.address}  {' '.join(e.names)}"
+                    f"hosts file        {safe(hf.path)}:{e.line}  {e.address}  "
+                    + safe(" ".join(e.names))
                 )
         else:
-            lines.append(f"hosts file        {hf.path}: no line for {res.host}")
-        for p in hf.problems:
-            lines.append(st.warn(f"hosts file        {hf.path}:{p.line} ignored: {p.reason}"))
+            lines.append(f"hosts file        {safe(hf.path)}: no line for {res.host}")
+        for text, tone in hosts_problem_rows(hf, res.host):
+            lines.append(f"hosts file        {st.warn(text) if tone == 'warn' else st.dim(text)}")
         if res.nsswitch:
             lines.append(f"nsswitch hosts:   {' '.join(res.nsswitch)}")
         for g in res.gai_conf:
@@ -143,6 +145,8 @@ def resolution_lines(res: Resolution, st: Style) -> list[str]:
             lines.append(f"DNS               {st.dim(dns.note)}")
         if dns.error:
             lines.append(f"DNS               {st.bad(dns.error)}")
+        for text, _tone in ignored_nameserver_rows(dns):
+            lines.append(f"DNS               {st.warn(text)}")
         for a in dns.answers:
             if a.outcome is DnsOutcome.LOCAL:
                 continue

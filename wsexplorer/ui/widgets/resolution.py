@@ -15,6 +15,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...model import Address, DnsOutcome, Resolution, Source, SystemFacts
+from ...presentation import hosts_problem_rows, ignored_nameserver_rows, safe
 from .pane import Pane
 
 __all__ = ["ResolutionPane", "render_resolution"]
@@ -101,15 +102,15 @@ def render_resolution(res: Resolution, facts: SystemFacts | None = None) -> Rend
             grid.add_row(
                 "hosts file" if n == 0 else "",
                 Text.assemble(
-                    (f"{hf.path}:{e.line}", "dim"),
+                    (f"{safe(hf.path)}:{e.line}", "dim"),
                     "  ",
                     (e.address, "bold"),
                     "  ",
-                    " ".join(e.names),
+                    safe(" ".join(e.names)),
                 ),
             )
-        for p in hf.problems:
-            grid.add_row("", Text(f"{hf.path}:{p.line} ignored: {p.reason}", style="yellow"))
+        for text, tone in hosts_problem_rows(hf, res.host):
+            grid.add_row("", Text(text, style="yellow" if tone == "warn" else "dim"))
         grid.add_row(
             "nsswitch",
             Text("hosts: " + " ".join(res.nsswitch)) if res.nsswitch else Text("(unknown)", "dim"),
@@ -125,6 +126,8 @@ def render_resolution(res: Resolution, facts: SystemFacts | None = None) -> Rend
             grid.add_row("DNS", Text(dns.note, style="dim"))
         if dns.error:
             grid.add_row("DNS", Text(dns.error, style="red"))
+        for text, _tone in ignored_nameserver_rows(dns):
+            grid.add_row("DNS", Text(text, style="yellow"))
         shown = [a for a in dns.answers if a.outcome is not DnsOutcome.LOCAL]
         for a in shown:
             grid.add_row(
