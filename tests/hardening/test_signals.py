@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from tests.hardening._badns import start_bad_nameserver
-from tests.hardening._support import ROOT, wsx_argv, wsx_env
+from tests.hardening._support import ROOT, hostile_peer, wsx_argv, wsx_env
 from tests.scenarios.netns import IPV4_ONLY_HOSTS, Namespace
 
 NAME = "app.wsx.test"
@@ -85,6 +85,46 @@ def test_ctrl_c_during_a_lookup_exits_at_once(
     assert "Traceback" not in stderr
     assert len(stderr.splitlines()) <= 1, stderr
     assert elapsed < EXIT_GUARD_S
+
+
+def _established(port: int) -> bool:
+    """True once a TCP connection to 127.0.0.1:``port`` is established (proc(5))."""
+    for row in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = row.split()
+        if fields[3] == "01" and int(fields[2].split(":")[1], 16) == port:
+            return True
+    return False
+
+
+def test_ctrl_c_during_the_handshake_wait_exits_at_once() -> None:
+    """The other long wait of ``diagnose``: a server that accepts and never answers."""
+    with hostile_peer("silent") as port:
+        proc = subprocess.Popen(
+            wsx_argv("diagnose", f"ws://127.0.0.1:{port}/", "--timeout", "30"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=wsx_env(),
+            cwd=ROOT,
+        )
+        try:
+            end = time.monotonic() + START_GUARD_S
+            while not _established(port):
+                assert time.monotonic() < end and proc.poll() is None, "never connected"
+                time.sleep(0.02)
+            time.sleep(0.3)
+            start = time.monotonic()
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=EXIT_GUARD_S)
+            elapsed = time.monotonic() - start
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        _, stderr = proc.communicate()
+    print(f"diagnose (handshake wait): exit {proc.returncode} {elapsed * 1000:.0f} ms after SIGINT")
+    assert proc.returncode == 130 and "Traceback" not in stderr
+    assert stderr.strip() == "wsexplorer diagnose: interrupted"
 
 
 SOCKET = f"wsx-sig-{uuid.uuid4().hex[:8]}"  # a private tmux server, not the user's
