@@ -9,9 +9,8 @@ characters, so what it returns stays small whatever the file holds.
 
 from __future__ import annotations
 
-import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .address import Family, family_of, split_zone
@@ -172,6 +171,18 @@ class HostsFile:
         }
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` split at ``\\n`` only, one at a time (no copy of the text)."""
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end]
+        start = end + 1
+
+
 def _norm(name: str) -> str:
     return name.rstrip(".").lower()
 
@@ -220,7 +231,7 @@ def parse_hosts(
     Time is linear in the text; memory holds the kept entries and at most
     ``PROBLEM_SAMPLE + RELEVANT_PROBLEMS_MAX`` problems.
     """
-    lines = io.StringIO(text) if isinstance(text, str) else text
+    lines = _lines(text) if isinstance(text, str) else text
     wanted = None if name is None else _norm(name)
     entries: list[HostsEntry] = []
     problems: list[HostsProblem] = []

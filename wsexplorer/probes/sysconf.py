@@ -19,8 +19,10 @@ from wsexplorer.model import HostsFile, IgnoredNameserver, parse_hosts
 from wsexplorer.model.hosts import clip
 
 __all__ = [
+    "BEYOND_MAXNS",
     "GAI_CONF_KEYWORDS",
     "HOSTS_READ_LIMIT",
+    "NOT_AN_ADDRESS",
     "RESOLV_MAXNS",
     "ResolvConfNameservers",
     "parse_gai_conf",
