@@ -38,6 +38,9 @@ _STOP_EVERY = 2048
 # common case needs no exception-raising parse.
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 _IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
+# The characters an IPv6 address (without zone) can have: anything else is rejected
+# without the slower full parse.
+_IPV6_CHARS = re.compile(r"[0-9A-Fa-f:.]{2,45}")
 
 
 def clip(text: str, limit: int = PROBLEM_TEXT_MAX) -> str:
@@ -191,6 +194,8 @@ def _family(addr: str, text: str) -> Family | None:
     """:func:`family_of` ``text`` (``addr`` is it without zone), fast for the usual cases."""
     if ":" not in addr:
         return Family.IPV4 if _IPV4.fullmatch(addr) else None
+    if not _IPV6_CHARS.fullmatch(addr):
+        return None
     return family_of(text)
 
 
