@@ -27,6 +27,7 @@ from .model import (
 )
 from .model.secrets import mask_header, mask_subprotocol, mask_text
 from .model.untrusted import clean, json_safe, md_code, md_fence, md_text
+from .presentation import hosts_problem_rows, ignored_nameserver_rows
 
 __all__ = [
     "Style",
@@ -160,8 +161,9 @@ def resolution_lines(res: Resolution, st: Style) -> list[str]:
                 lines.append(f"hosts file        {path}:{e.line}  {clean(e.address)}  {names}")
         else:
             lines.append(f"hosts file        {path}: no line for {clean(res.host)}")
-        for p in hf.problems:
-            lines.append(st.warn(f"hosts file        {path}:{p.line} ignored: {clean(p.reason)}"))
+        for text, tone in hosts_problem_rows(hf, res.host):
+            shown = clean(text)
+            lines.append(f"hosts file        {st.warn(shown) if tone == 'warn' else st.dim(shown)}")
         if res.nsswitch:
             lines.append(f"nsswitch hosts:   {clean(' '.join(res.nsswitch))}")
         for g in res.gai_conf:
@@ -171,6 +173,8 @@ def resolution_lines(res: Resolution, st: Style) -> list[str]:
             lines.append(f"DNS               {st.dim(clean(dns.note))}")
         if dns.error:
             lines.append(f"DNS               {st.bad(clean(dns.error))}")
+        for text, _tone in ignored_nameserver_rows(dns):
+            lines.append(f"DNS               {st.warn(clean(text))}")
         for a in dns.answers:
             if a.outcome is DnsOutcome.LOCAL:
                 continue

@@ -7,8 +7,9 @@ per-nameserver DNS probe but not ``getaddrinfo``; the processes here bind port 5
 namespace's loopback instead and run until killed (the namespace kills them on delete).
 
 Modes:
-    ``silent``: read every UDP query, never answer; TCP connections are accepted and
-        never answered either.
+    ``silent``: read every UDP query, never answer (but print ``query`` for each, so a
+        test knows its client is now waiting); TCP connections are accepted and never
+        answered either.
     ``garbage``: answer every UDP query with its 16-bit ID followed by random bytes, and
         close TCP connections at once.
 """
@@ -43,6 +44,8 @@ while True:
         data, peer = udp.recvfrom(65535)
         if mode == "garbage":
             udp.sendto(data[:2] + rng.randbytes(rng.randint(0, 512)), peer)
+        else:
+            print("query", flush=True)
     if tcp in ready:
         conn, _ = tcp.accept()
         if mode == "garbage":
@@ -52,10 +55,13 @@ while True:
 """
 
 
-def start_bad_nameserver(ns: Namespace, mode: str, address: str = "127.0.0.1") -> None:
+def start_bad_nameserver(
+    ns: Namespace, mode: str, address: str = "127.0.0.1"
+) -> subprocess.Popen[str]:
     """Start a ``silent`` or ``garbage`` nameserver on ``address``:53 inside ``ns``.
 
-    Returns once it is bound; it runs until the namespace is deleted.
+    Returns its process once it is bound (a ``silent`` one prints ``query`` on its
+    stdout for each query it swallows); it runs until the namespace is deleted.
 
     Raises:
         ValueError: unknown ``mode``.
@@ -74,3 +80,4 @@ def start_bad_nameserver(ns: Namespace, mode: str, address: str = "127.0.0.1") -
         proc.kill()
         rest = proc.stdout.read()
         raise RuntimeError(f"{mode} nameserver did not start in {ns.name}: {line} {rest}")
+    return proc

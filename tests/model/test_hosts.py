@@ -41,3 +41,56 @@ def test_parse_hosts_never_raises(text: str) -> None:
         assert 1 <= e.line <= lines and e.names
     for p in hf.problems:
         assert 1 <= p.line <= lines
+
+
+def test_problems_are_summarised_for_the_asked_name() -> None:
+    lines = ["127.0.0.1 app.test"]
+    lines += [f"junk{i} words" for i in range(1000)]
+    lines += ["127.0.0.1x app.test", "app.test 127.0.0.1", "10.0.0.1x APP.TEST. # typo"]
+    hf = parse_hosts("\n".join(lines), name="app.test")
+    assert hf.problem_count == 1003 and hf.problems_truncated
+    assert [p.line for p in hf.problems] == [2, 3, 4, 5, 6, 1002, 1003, 1004]
+    assert [p.relevant for p in hf.problems] == [False] * 5 + [True] * 3
+    assert hf.problems[-1].text == "10.0.0.1x APP.TEST. # typo"
+    assert [e.line for e in hf.entries] == [1]
+    # Parsed for every name, the sample alone is kept; only() marks what mentions a name.
+    whole = parse_hosts("\n".join(lines))
+    assert [p.line for p in whole.problems] == [2, 3, 4, 5, 6]
+    assert [p.line for p in hf.only("other.test").problems] == [2, 3, 4, 5, 6]
+    assert [p.line for p in hf.only("app.test").problems] == [p.line for p in hf.problems]
+    data = hf.to_json()
+    assert (data["problem_count"], data["problems_truncated"]) == (1003, True)
+
+
+def test_relevant_problems_are_capped() -> None:
+    from wsexplorer.model.hosts import PROBLEM_SAMPLE, RELEVANT_PROBLEMS_MAX
+
+    hf = parse_hosts("".join("bad app.test\n" for _ in range(500)), name="app.test")
+    assert len(hf.problems) == RELEVANT_PROBLEMS_MAX and hf.problem_count == 500
+    assert RELEVANT_PROBLEMS_MAX > PROBLEM_SAMPLE
+
+
+def test_problem_text_is_clipped_and_escaped() -> None:
+    hf = parse_hosts("\x1b[2J\x1b]0;pwned\x07 app.test\t" + "x" * 5000 + "\n", name="app.test")
+    (problem,) = hf.problems
+    assert "\x1b" not in problem.text and "\x07" not in problem.text
+    assert problem.text.startswith("\\x1b[2J\\x1b]0;pwned\\x07 app.test ")
+    assert len(problem.text) == 120 and problem.text.endswith("…")
+    assert "\x1b" not in problem.reason and len(problem.reason) < 100
+
+
+def test_stop_ends_the_parse_and_says_where() -> None:
+    calls = []
+
+    def stop() -> bool:
+        calls.append(1)
+        return len(calls) >= 2
+
+    hf = parse_hosts("".join(f"junk{i}\n" for i in range(10_000)), stop=stop)
+    assert hf.stopped_at_line == 4096 and hf.problem_count == 4095
+
+
+def test_lines_end_at_newline_only() -> None:
+    # glibc reads lines up to '\n': a form feed or a lone CR does not start a new line.
+    hf = parse_hosts("127.0.0.1 a\x0cb\n10.0.0.1 c\rd\n")
+    assert [(e.line, e.names) for e in hf.entries] == [(1, ("a", "b")), (2, ("c", "d"))]

@@ -31,6 +31,7 @@ from wsexplorer.probes.resolution import main, resolve, resolve_async
 from wsexplorer.probes.sysconf import (
     parse_gai_conf,
     parse_nsswitch_hosts,
+    parse_resolv_conf,
     parse_resolv_conf_nameservers,
     read_gai_conf,
     read_hosts,
@@ -148,12 +149,43 @@ def test_parse_resolv_conf_several_nameservers_and_options() -> None:
         "nameserver 10.0.0.55\n"
         "nameserver\n"
     )
-    assert parse_resolv_conf_nameservers(text) == (
-        "10.0.0.53",
-        "fd00::53",
-        "10.0.0.54",
-        "10.0.0.55",
-    )
+    # glibc's res_init: the first MAXNS (3) valid lines, the rest ignored with a reason.
+    assert parse_resolv_conf_nameservers(text) == ("10.0.0.53", "fd00::53", "10.0.0.54")
+    config = parse_resolv_conf(text)
+    assert [(i.line, i.text, i.reason) for i in config.ignored] == [
+        (8, "10.0.0.53", "beyond the first 3 (glibc MAXNS)"),
+        (9, "10.0.0.55", "beyond the first 3 (glibc MAXNS)"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "used"),
+    [
+        ("127.0.0.1:5353", None),  # glibc has no port syntax
+        ("[::1]:53", None),
+        ("[::1]", None),
+        ("dns.example", None),
+        ("127.0.0.1#5353", None),
+        ("127.1", "127.0.0.1"),  # inet_aton forms are accepted
+        ("fe80::1%eth0", "fe80::1%eth0"),  # an IPv6 scope is kept
+        ("::1", "::1"),
+        ("10.0.0.1 trailing words", "10.0.0.1"),
+    ],
+)
+def test_parse_resolv_conf_takes_what_glibc_takes(value: str, used: str | None) -> None:
+    config = parse_resolv_conf(f"nameserver {value}\n")
+    if used is None:
+        assert config.used == ()
+        assert [(i.line, i.reason) for i in config.ignored] == [(1, "not an address")]
+    else:
+        assert config.used == (used,) and config.ignored == ()
+
+
+def test_parse_resolv_conf_many_nameservers_keeps_a_bounded_list() -> None:
+    text = "".join(f"nameserver 10.0.{i // 256}.{i % 256}\n" for i in range(5000))
+    config = parse_resolv_conf(text)
+    assert config.used == ("10.0.0.0", "10.0.0.1", "10.0.0.2")
+    assert config.ignored_count == 4997 and len(config.ignored) == 10
 
 
 def test_readers_with_missing_files(tmp_path: Path) -> None:

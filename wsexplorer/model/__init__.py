@@ -28,7 +28,14 @@ if TYPE_CHECKING:
     from .listener import AcceptsSource, Listener, ListenerScan, accepts_for, listener_takes
     from .override import ResolveOverride, find_override, parse_resolve
     from .port import parse_port
-    from .resolution import DnsAnswer, DnsOutcome, DnsReport, GaiResult, Resolution
+    from .resolution import (
+        DnsAnswer,
+        DnsOutcome,
+        DnsReport,
+        GaiResult,
+        IgnoredNameserver,
+        Resolution,
+    )
     from .session import Direction, SessionEvent, SessionEventKind, SessionState
     from .url import DEFAULT_URL, WebSocketURL, parse_url, redact_query, unredact
 
@@ -58,6 +65,7 @@ _EXPORTS: dict[str, str] = {
     "HostsEntry": ".hosts",
     "HostsFile": ".hosts",
     "HostsProblem": ".hosts",
+    "IgnoredNameserver": ".resolution",
     "InvalidPort": ".errors",
     "InvalidResolve": ".errors",
     "InvalidURL": ".errors",
@@ -124,6 +132,7 @@ __all__ = [
     "HostsEntry",
     "HostsFile",
     "HostsProblem",
+    "IgnoredNameserver",
     "InvalidPort",
     "InvalidResolve",
     "InvalidURL",

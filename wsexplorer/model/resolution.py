@@ -9,7 +9,14 @@ from .address import Address, Family
 from .hosts import HostsFile
 from .override import ResolveOverride
 
-__all__ = ["DnsAnswer", "DnsOutcome", "DnsReport", "GaiResult", "Resolution"]
+__all__ = [
+    "DnsAnswer",
+    "DnsOutcome",
+    "DnsReport",
+    "GaiResult",
+    "IgnoredNameserver",
+    "Resolution",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,13 +79,35 @@ class DnsAnswer:
 
 
 @dataclass(frozen=True, slots=True)
+class IgnoredNameserver:
+    """A resolv.conf ``nameserver`` line the system resolver does not use, never queried.
+
+    ``text`` is the value as written (cut short); ``reason`` says why, e.g.
+    ``"not an address"`` or ``"beyond the first 3 (glibc MAXNS)"``.
+    """
+
+    line: int
+    text: str
+    reason: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"line": self.line, "text": self.text, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
 class DnsReport:
-    """Nameservers from resolv.conf and every answer they gave (or didn't)."""
+    """Nameservers from resolv.conf and every answer they gave (or didn't).
+
+    ``ignored`` lists (the first few of) the resolv.conf nameserver lines that are not
+    used, ``ignored_count`` counts them all.
+    """
 
     nameservers: tuple[str, ...] = ()
     answers: tuple[DnsAnswer, ...] = ()
     note: str | None = None
     error: str | None = None
+    ignored: tuple[IgnoredNameserver, ...] = ()
+    ignored_count: int = 0
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -86,6 +115,8 @@ class DnsReport:
             "answers": [a.to_json() for a in self.answers],
             "note": self.note,
             "error": self.error,
+            "ignored_nameservers": [i.to_json() for i in self.ignored],
+            "ignored_nameserver_count": max(self.ignored_count, len(self.ignored)),
         }
 
 

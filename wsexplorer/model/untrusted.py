@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["clean", "has_unsafe", "json_safe", "md_code", "md_fence", "md_text"]
+__all__ = ["clean", "clip", "has_unsafe", "json_safe", "md_code", "md_fence", "md_text"]
 
 # Cc: C0 (U+0000-U+001F), DEL (U+007F), C1 (U+0080-U+009F). Bidi: LRM, RLM, ALM,
 # embeddings/overrides U+202A-U+202E, isolates U+2066-U+2069. U+2028/U+2029 break lines in
@@ -87,6 +87,13 @@ def json_safe(text: str) -> str:
     if _UNSAFE_KEEP_NL.search(text) is None:
         return text
     return _UNSAFE_KEEP_NL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def clip(text: str, limit: int) -> str:
+    """:func:`clean` ``text``, tabs as spaces, cut to ``limit`` characters (ending in
+    ``…`` when cut): for long untrusted lines such as a hosts-file line."""
+    shown = clean(text[: limit + 1].replace("\t", " "))  # escapes only lengthen it
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 # CommonMark lets a backslash escape any ASCII punctuation; these are the characters that

@@ -12,10 +12,12 @@ from __future__ import annotations
 import ipaddress
 import time
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, wait
 from dataclasses import dataclass
 
 from wsexplorer.model import DnsAnswer, DnsOutcome, DnsReport
+
+from ._threads import in_daemon_thread
 
 __all__ = [
     "LOCALHOST_NOTE",
@@ -211,27 +213,25 @@ def query_nameservers(
     jobs = [(label, target, rdtype) for label, target in targets for rdtype in QUERY_TYPES]
     results: list[DnsAnswer | None] = [None] * len(jobs)
     futures: dict[Future[DnsAnswer], int] = {}
-    pool = ThreadPoolExecutor(max_workers=max(1, min(len(jobs), 16)), thread_name_prefix="wsx-dns")
-    try:
-        for index, (label, target, rdtype) in enumerate(jobs):
-            if isinstance(target, str):
-                results[index] = DnsAnswer(label, rdtype, DnsOutcome.ERROR, error=target)
-            else:
-                futures[pool.submit(query_one, host, rdtype, target, timeout)] = index
-        # Hang guard only: dnspython honours ``timeout`` itself.
-        done, _ = wait(futures, timeout=timeout + 1.0)
-        for future, index in futures.items():
-            label, _, rdtype = jobs[index]
-            if future in done:
-                results[index] = future.result()  # re-raises programming errors only
-            else:
-                results[index] = DnsAnswer(
-                    label,
-                    rdtype,
-                    DnsOutcome.TIMEOUT,
-                    error=f"no reply within {timeout:g} s",
-                    elapsed_ms=timeout * 1000.0,
-                )
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+    # One daemon thread per query: a silent server's query is left behind at the
+    # deadline and never delays the caller or the process's exit.
+    for index, (label, target, rdtype) in enumerate(jobs):
+        if isinstance(target, str):
+            results[index] = DnsAnswer(label, rdtype, DnsOutcome.ERROR, error=target)
+        else:
+            futures[in_daemon_thread(query_one, host, rdtype, target, timeout)] = index
+    # Hang guard only: dnspython honours ``timeout`` itself.
+    done, _ = wait(futures, timeout=timeout + 1.0)
+    for future, index in futures.items():
+        label, _, rdtype = jobs[index]
+        if future in done:
+            results[index] = future.result()  # re-raises programming errors only
+        else:
+            results[index] = DnsAnswer(
+                label,
+                rdtype,
+                DnsOutcome.TIMEOUT,
+                error=f"no reply within {timeout:g} s",
+                elapsed_ms=timeout * 1000.0,
+            )
     return DnsReport(labels, tuple(a for a in results if a is not None), note=note)

@@ -22,6 +22,7 @@ from ..model import (
     find_override,
     is_loopback,
 )
+from ._threads import to_daemon_thread
 from .system import local_addresses, system_facts
 
 T = TypeVar("T")
@@ -99,7 +100,10 @@ async def observe(
         stage(name, value)
         return value
 
-    res_task = asyncio.to_thread(
+    # Daemon threads, not asyncio.to_thread: the default executor's threads are joined
+    # when the loop closes, so Ctrl+C would wait for a getaddrinfo stuck on a silent
+    # nameserver (glibc: 10 s).
+    res_task = to_daemon_thread(
         resolve,
         url.host,
         url.port,
@@ -109,8 +113,8 @@ async def observe(
         gai_timeout=opts.timeout,
         **opts.resolve_kwargs,  # type: ignore[arg-type]
     )
-    scan_task = asyncio.to_thread(scan_listeners, port=url.port)
-    facts_task = asyncio.to_thread(lambda: (system_facts(), local_addresses()))
+    scan_task = to_daemon_thread(scan_listeners, port=url.port)
+    facts_task = to_daemon_thread(lambda: (system_facts(), local_addresses()))
     resolution, scan, (facts, local_addrs) = await asyncio.gather(
         staged("resolution", res_task), staged("listeners", scan_task), facts_task
     )

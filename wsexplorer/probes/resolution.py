@@ -19,14 +19,12 @@ import ipaddress
 import json
 import socket
 import sys
-import threading
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from collections.abc import Sequence
+from concurrent.futures import wait
 
 from wsexplorer.model import (
     Address,
-    DnsReport,
     Family,
     GaiResult,
     HostsFile,
@@ -40,18 +38,11 @@ from wsexplorer.model import (
     split_zone,
 )
 
-from .sysconf import (
-    RESOLV_MAXNS,
-    read_gai_conf,
-    read_hosts,
-    read_nsswitch_hosts,
-    read_resolv_conf_nameservers,
-)
+from ._threads import in_daemon_thread, to_daemon_thread
+from .nameservers import dns_report
+from .sysconf import read_gai_conf, read_hosts, read_nsswitch_hosts
 
 __all__ = ["GAI_TIMEOUT_ERROR", "getaddrinfo_result", "main", "resolve", "resolve_async"]
-
-# glibc's resolver asks the local machine when resolv.conf names no server (resolv.conf(5)).
-_FALLBACK_NAMESERVER = "127.0.0.1"
 
 # What a getaddrinfo call that outlived ``gai_timeout`` reports. glibc waits
 # ``timeout:`` x ``attempts:`` seconds per nameserver (5 x 2 by default, resolv.conf(5))
@@ -120,22 +111,6 @@ def getaddrinfo_result(host: str, port: int, family: int = 0, flags: int = 0) ->
     return GaiResult(tuple(order), None, elapsed, label)
 
 
-def _in_daemon_thread(call: Callable[[], GaiResult]) -> Future[GaiResult]:
-    """Run ``call`` in a daemon thread: a getaddrinfo stuck on a silent nameserver cannot be
-    cancelled, and a daemon thread neither delays the caller's deadline nor process exit
-    (ThreadPoolExecutor threads are joined at exit)."""
-    future: Future[GaiResult] = Future()
-
-    def run() -> None:
-        try:
-            future.set_result(call())
-        except BaseException as exc:  # pragma: no cover - getaddrinfo_result returns values
-            future.set_exception(exc)
-
-    threading.Thread(target=run, name="wsx-gai", daemon=True).start()
-    return future
-
-
 def _hosts_addresses(hosts: HostsFile) -> set[str]:
     """Addresses the hosts file gives the name, as glibc's nss_files would return them.
 
@@ -171,49 +146,6 @@ def _with_sources(result: GaiResult, literal: bool, hosts: set[str], dns: set[st
     return GaiResult(order, result.error, result.elapsed_ms, result.flags)
 
 
-def _dns_report(
-    name: str,
-    *,
-    literal: bool,
-    enabled: bool,
-    nameservers: Sequence[str] | None,
-    resolv_conf_path: str,
-    timeout: float,
-) -> DnsReport:
-    if literal:
-        return DnsReport(note="an IP address: nothing to look up")
-    if not enabled:
-        return DnsReport(note="DNS not queried (turned off)")
-    notes: list[str] = []
-    error: str | None = None
-    if nameservers is not None:
-        servers = tuple(nameservers)
-    else:
-        servers, read_error = read_resolv_conf_nameservers(resolv_conf_path)
-        if read_error is not None:
-            error = f"cannot read {resolv_conf_path}: {read_error}"
-        if not servers:
-            servers = (_FALLBACK_NAMESERVER,)
-            notes.append(
-                f"no nameserver in {resolv_conf_path}: glibc asks {_FALLBACK_NAMESERVER}, "
-                "so it is queried here"
-            )
-        elif len(servers) > RESOLV_MAXNS:
-            notes.append(f"glibc uses only the first {RESOLV_MAXNS} nameserver lines")
-    if not name:
-        return DnsReport(note="empty host name: nothing to look up")
-    if "." not in name.rstrip(".") and name.rstrip(".").lower() != "localhost":
-        notes.append("single-label name queried as given, without resolv.conf search domains")
-    from .dns import query_nameservers  # lazy: pulls in dnspython
-
-    report = query_nameservers(
-        name, servers, timeout=timeout, note="; ".join(notes) if notes else None
-    )
-    if error is not None:
-        return DnsReport(report.nameservers, report.answers, report.note, error)
-    return report
-
-
 def resolve(
     host: str,
     port: int,
@@ -244,7 +176,8 @@ def resolve(
         dns_timeout: seconds per query; all queries run at once.
         gai_timeout: seconds to wait for the ``getaddrinfo`` calls (``None``: as long as
             the system resolver takes). A call still running then gets the error
-            :data:`GAI_TIMEOUT_ERROR` and is left to finish in a daemon thread.
+            :data:`GAI_TIMEOUT_ERROR` and is left to finish in a daemon thread. Reading
+            the hosts file stops at this deadline too (its size is capped anyway).
 
     Returns:
         The :class:`Resolution`. Each getaddrinfo address carries its source: ``HOSTS``
@@ -265,24 +198,30 @@ def resolve(
         ("ipv6", socket.AF_INET6, 0),
     )
     start = time.perf_counter()
+    # Daemon threads: a lookup stuck on a silent nameserver delays neither the deadline
+    # nor the process's exit (on Ctrl+C, say).
     gai_futures = {
-        key: _in_daemon_thread(lambda f=fam, fl=flags: getaddrinfo_result(name, port, f, fl))
+        key: in_daemon_thread(getaddrinfo_result, name, port, fam, flags)
         for key, fam, flags in calls
     }
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="wsx-dns") as pool:
-        dns_future = pool.submit(
-            _dns_report,
-            name,
-            literal=literal,
-            enabled=dns,
-            nameservers=nameservers,
-            resolv_conf_path=resolv_conf_path,
-            timeout=dns_timeout,
-        )
-        hosts = HostsFile(hosts_path) if literal else read_hosts(hosts_path).only(name)
-        nsswitch = read_nsswitch_hosts(nsswitch_path)
-        gai_conf = read_gai_conf(gai_conf_path)
-        dns_report = dns_future.result()
+    dns_future = in_daemon_thread(
+        dns_report,
+        name,
+        literal=literal,
+        enabled=dns,
+        nameservers=nameservers,
+        resolv_conf_path=resolv_conf_path,
+        timeout=dns_timeout,
+    )
+    hosts_deadline = None if gai_timeout is None else time.monotonic() + gai_timeout
+    hosts = (
+        HostsFile(hosts_path)
+        if literal
+        else read_hosts(hosts_path, name=name, deadline=hosts_deadline)
+    )
+    nsswitch = read_nsswitch_hosts(nsswitch_path)
+    gai_conf = read_gai_conf(gai_conf_path)
+    dns_answers = dns_future.result()
     if gai_timeout is not None:
         wait(gai_futures.values(), timeout=max(gai_timeout - (time.perf_counter() - start), 0))
     gai: dict[str, GaiResult] = {}
@@ -295,7 +234,7 @@ def resolve(
             error = GAI_TIMEOUT_ERROR.format(timeout=gai_timeout)
             gai[key] = GaiResult(error=error, elapsed_ms=gai_timeout * 1000.0, flags=label)
     hosts_addrs = _hosts_addresses(hosts)
-    dns_addrs = {_canonical(a) for answer in dns_report.answers for a in answer.addresses}
+    dns_addrs = {_canonical(a) for answer in dns_answers.answers for a in answer.addresses}
     sourced = {key: _with_sources(r, literal, hosts_addrs, dns_addrs) for key, r in gai.items()}
     applies = override is not None and override.applies(name, port)
     return Resolution(
@@ -308,17 +247,15 @@ def resolve(
         hosts_file=hosts,
         nsswitch=nsswitch,
         gai_conf=gai_conf,
-        dns=dns_report,
+        dns=dns_answers,
         override=override if applies else None,
         is_literal=literal,
     )
 
 
 async def resolve_async(host: str, port: int, **kwargs: object) -> Resolution:
-    """:func:`resolve` in a worker thread, for asyncio callers (same keyword arguments)."""
-    import asyncio  # lazy: the CLI path never needs it
-
-    return await asyncio.to_thread(resolve, host, port, **kwargs)  # type: ignore[arg-type]
+    """:func:`resolve` in a daemon thread, for asyncio callers (same keyword arguments)."""
+    return await to_daemon_thread(resolve, host, port, **kwargs)  # type: ignore[arg-type]
 
 
 def _text(resolution: Resolution) -> str:

@@ -8,6 +8,7 @@ script can run it on deterministic data.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
 import sys
@@ -23,6 +24,7 @@ from ..model.untrusted import clean
 from .backend import Backend, RealBackend
 from .commands import WsxCommands
 from .config import AppConfig, config_from_args
+from .exits import exit_on_signals
 from .screens.main import MainScreen
 
 __all__ = ["WsxApp", "leave", "route_logging", "run_app"]
@@ -90,7 +92,11 @@ def run_app(args: argparse.Namespace, demo: bool = False) -> int:
     route_logging()
     config = config_from_args(args, demo=demo)
     app = WsxApp(config)
-    result = app.run()
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    # SIGINT, SIGTERM, SIGHUP: leave with the terminal restored (exits.py).
+    exit_on_signals(app, loop)
+    result = app.run(loop=loop)
     leave(result if isinstance(result, int) else 0)
 
 
@@ -99,7 +105,8 @@ def leave(code: int) -> NoReturn:
 
     The app has restored the terminal, closed the session and stopped the demo server
     (``action_quit`` / ``on_unmount``). Tearing down Textual's object graph at interpreter
-    exit takes ~200 ms and does nothing for the user: flush and leave now.
+    exit takes ~200 ms and does nothing for the user, and waiting for a thread worker
+    stuck in ``getaddrinfo`` would take up to glibc's 10 s: flush and leave now.
     """
     sys.stdout.flush()
     sys.stderr.flush()

@@ -7,7 +7,6 @@ so what the screen shows is deterministic.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -118,9 +117,11 @@ class RealBackend:
         pinned = find_override(overrides, url.host, url.port)
         if pinned is not None:
             return pinned.addresses, None
+        from ..probes._threads import to_daemon_thread
         from ..probes.resolution import getaddrinfo_result
 
-        result = await asyncio.to_thread(getaddrinfo_result, url.host, url.port, 0, 0)
+        # A daemon thread: quitting never waits for a lookup stuck on a silent nameserver.
+        result = await to_daemon_thread(getaddrinfo_result, url.host, url.port, 0, 0)
         return result.order, result.error
 
     def scan_listeners(self) -> ListenerScan:

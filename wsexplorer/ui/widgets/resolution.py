@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from ...model import Address, DnsOutcome, Resolution, Source, SystemFacts
 from ...model.untrusted import clean
+from ...presentation import hosts_problem_rows, ignored_nameserver_rows
 from .pane import Pane
 
 __all__ = ["ResolutionPane", "render_resolution"]
@@ -110,8 +111,8 @@ def render_resolution(res: Resolution, facts: SystemFacts | None = None) -> Rend
                     clean(" ".join(e.names)),
                 ),
             )
-        for p in hf.problems:
-            grid.add_row("", Text(f"{path}:{p.line} ignored: {clean(p.reason)}", style="yellow"))
+        for text, tone in hosts_problem_rows(hf, res.host):
+            grid.add_row("", Text(clean(text), style="yellow" if tone == "warn" else "dim"))
         grid.add_row(
             "nsswitch",
             Text("hosts: " + clean(" ".join(res.nsswitch)))
@@ -129,6 +130,8 @@ def render_resolution(res: Resolution, facts: SystemFacts | None = None) -> Rend
             grid.add_row("DNS", Text(clean(dns.note), style="dim"))
         if dns.error:
             grid.add_row("DNS", Text(clean(dns.error), style="red"))
+        for text, _tone in ignored_nameserver_rows(dns):
+            grid.add_row("DNS", Text(clean(text), style="yellow"))
         shown = [a for a in dns.answers if a.outcome is not DnsOutcome.LOCAL]
         for a in shown:
             grid.add_row(
