@@ -27,7 +27,7 @@ from wsexplorer.probes.dns import (
     parse_nameserver,
     query_nameservers,
 )
-from wsexplorer.probes.resolution import main, resolve, resolve_async
+from wsexplorer.probes.resolution import resolve, resolve_async
 from wsexplorer.probes.sysconf import (
     parse_gai_conf,
     parse_nsswitch_hosts,
@@ -297,21 +297,6 @@ def test_override_for_another_port_is_dropped() -> None:
 async def test_resolve_async_literal() -> None:
     res = await resolve_async("::1", 80, dns=False)
     assert [a.address for a in res.getaddrinfo.order] == ["::1"]
-
-
-def test_main_json_for_a_literal(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["127.0.0.1", "--port", "8080", "--json", "--no-dns"]) == 0
-    data = json.loads(capsys.readouterr().out)
-    assert data["schema"] == "wsexplorer.resolve/1"
-    assert data["port"] == 8080
-    assert [a["address"] for a in data["getaddrinfo"]["order"]] == ["127.0.0.1"]
-
-
-@pytest.mark.parametrize("port", ["99999", "http", "0"])
-def test_main_bad_port_is_one_line(capsys: pytest.CaptureFixture[str], port: str) -> None:
-    assert main(["127.0.0.1", "--port", port]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "--port" in err and "Traceback" not in err
 
 
 # --- DNS against a real dnsmasq on loopback --------------------------------------------

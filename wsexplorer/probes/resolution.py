@@ -7,20 +7,15 @@ Every failure is a value in that result (a ``gaierror`` text, an unreadable file
 timeout); nothing raises except programming errors.
 
 The files read here only explain the result: ``getaddrinfo`` itself always reads the
-real ``/etc`` files of the namespace it runs in. Run as a module for a quick look::
-
-    python -m wsexplorer.probes.resolution localhost --port 8080 --json
+real ``/etc`` files of the namespace it runs in. ``wsexplorer resolve`` is its command
+line.
 """
 
 from __future__ import annotations
 
-import argparse
 import ipaddress
-import json
 import socket
-import sys
 import time
-from collections.abc import Sequence
 from concurrent.futures import wait
 
 from wsexplorer.model import (
@@ -31,10 +26,7 @@ from wsexplorer.model import (
     Resolution,
     ResolveOverride,
     Source,
-    WsxError,
     family_of,
-    parse_port,
-    parse_resolve,
     split_zone,
 )
 
@@ -42,7 +34,7 @@ from ._threads import in_daemon_thread, to_daemon_thread
 from .nameservers import dns_report
 from .sysconf import read_gai_conf, read_hosts, read_nsswitch_hosts
 
-__all__ = ["GAI_TIMEOUT_ERROR", "getaddrinfo_result", "main", "resolve", "resolve_async"]
+__all__ = ["GAI_TIMEOUT_ERROR", "getaddrinfo_result", "resolve", "resolve_async"]
 
 # What a getaddrinfo call that outlived ``gai_timeout`` reports. glibc waits
 # ``timeout:`` x ``attempts:`` seconds per nameserver (5 x 2 by default, resolv.conf(5))
@@ -256,66 +248,3 @@ def resolve(
 async def resolve_async(host: str, port: int, **kwargs: object) -> Resolution:
     """:func:`resolve` in a daemon thread, for asyncio callers (same keyword arguments)."""
     return await to_daemon_thread(resolve, host, port, **kwargs)  # type: ignore[arg-type]
-
-
-def _text(resolution: Resolution) -> str:
-    lines = [f"{resolution.host} port {resolution.port}"]
-    for label, result in (
-        ("getaddrinfo", resolution.getaddrinfo),
-        ("AI_ADDRCONFIG", resolution.addrconfig),
-        ("AF_INET", resolution.ipv4),
-        ("AF_INET6", resolution.ipv6),
-    ):
-        shown = ", ".join(f"{a.address} ({a.source})" for a in result.order)
-        lines.append(f"  {label}: {result.error or shown or '(nothing)'}")
-    hosts = resolution.hosts_file
-    lines.append(f"  {hosts.path}: {hosts.error or ''}")
-    lines.extend(f"    line {e.line}: {e.address} {' '.join(e.names)}" for e in hosts.entries)
-    lines.append(f"  nsswitch hosts: {' '.join(resolution.nsswitch) or '(none)'}")
-    if resolution.dns.note:
-        lines.append(f"  dns: {resolution.dns.note}")
-    for answer in resolution.dns.answers:
-        detail = ", ".join(answer.addresses) or answer.error or ""
-        lines.append(f"    {answer.nameserver} {answer.type}: {answer.outcome} {detail}".rstrip())
-    if resolution.override is not None:
-        lines.append(f"  override: {resolution.override.spec()}")
-    return "\n".join(lines)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m wsexplorer.probes.resolution HOST [--port P] [--json]``; returns the exit code."""
-    parser = argparse.ArgumentParser(
-        prog="python -m wsexplorer.probes.resolution",
-        description="Show how HOST resolves: getaddrinfo, hosts file, nsswitch, DNS.",
-    )
-    parser.add_argument("host")
-    parser.add_argument("--port", default="80")
-    parser.add_argument("--json", action="store_true")
-    parser.add_argument("--no-dns", action="store_true", help="skip the DNS queries")
-    parser.add_argument("--nameserver", action="append", help="ADDR[:PORT], repeatable")
-    parser.add_argument("--dns-timeout", type=float, default=2.0)
-    parser.add_argument("--resolve", help="HOST:PORT:ADDR[,ADDR...] pin (curl syntax)")
-    args = parser.parse_args(argv)
-    try:
-        port = parse_port(args.port, "--port")
-        override = parse_resolve(args.resolve) if args.resolve else None
-    except WsxError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    resolution = resolve(
-        args.host,
-        port,
-        override=override,
-        nameservers=args.nameserver,
-        dns=not args.no_dns,
-        dns_timeout=args.dns_timeout,
-    )
-    if args.json:
-        print(json.dumps(resolution.to_json(), indent=2))
-    else:
-        print(_text(resolution))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
