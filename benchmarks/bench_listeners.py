@@ -1,7 +1,7 @@
 """Benchmark: ``wsexplorer listeners --all --json`` against ``ss -ltnpH`` on 10,000 sockets.
 
-DESIGN.md asks the listeners command to be as fast as ``ss -ltnpH`` (which also maps
-sockets to processes) for 10,000 listening TCP sockets. This script:
+The listeners command (docs/json.md#schema-listeners) should be as fast as ``ss -ltnpH``
+(which also maps sockets to processes) for 10,000 listening TCP sockets. This script:
 
 1. creates a fresh network namespace (so the host is not disturbed and 10,000 loopback
    ports are free) and re-runs itself inside it with ``ip netns exec``;

@@ -1,4 +1,4 @@
-"""The ``wsexplorer`` command line (the contract is DESIGN.md "Command line").
+"""The ``wsexplorer`` command line (the contract is docs/json.md, "Command line").
 
 Bad input never prints a traceback: one line on stderr naming the bad part and what would
 be valid, exit 2. Commands that do not draw the TUI never import Textual.

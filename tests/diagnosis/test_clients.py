@@ -56,7 +56,7 @@ def test_catalogue_ids_and_order() -> None:
 @pytest.mark.parametrize("strategy", CATALOGUE, ids=lambda s: s.id)
 def test_every_client_cites_sources(strategy: ClientStrategy) -> None:
     assert strategy.source and strategy.name
-    assert "KNOWLEDGE.md" in strategy.source
+    assert f"docs/clients.md#{strategy.id}" in strategy.source
     assert isinstance(strategy.confidence, Confidence)
 
 

@@ -167,7 +167,7 @@ def test_bindv6only_listeners_as_the_kernel_sets_them(
     for server, d in scenario.reports.items():
         assert d["system"]["bindv6only"] == 1
         accepts[server] = sorted((x["address"], x["v6only"], x["accepts"]) for x in d["listeners"])
-    # Node sets IPV6_V6ONLY=0 itself (libuv), whatever the sysctl says (KNOWLEDGE.md).
+    # Node sets IPV6_V6ONLY=0 itself (libuv), whatever the sysctl says (docs/clients.md#server-node).
     assert accepts["node:-"] == [("::", False, ["ipv4", "ipv6"])]
     # asyncio sets IPV6_V6ONLY=1 on its IPv6 socket.
     assert accepts["py:::"] == [("::", True, ["ipv6"])]

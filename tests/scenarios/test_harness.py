@@ -2,7 +2,7 @@
 
 Each scenario runs ``wsexplorer resolve ... --json`` (``python -m wsexplorer``) inside a
 fresh network namespace with its own ``/etc`` files, and checks both the harness (files,
-sysctls, addresses really applied; everything removed) and the facts in KNOWLEDGE.md
+sysctls, addresses really applied; everything removed) and the facts in docs/clients.md
 that the diagnosis relies on (``::1`` first with a Debian hosts file, ``AI_ADDRCONFIG``
 dropping ``::1`` without a non-loopback IPv6 address).
 """

@@ -7,7 +7,7 @@ kind connects to ``ws://localhost:8080/subscribe``. While the server runs,
 are compared with what the real clients did.
 
 ``test_real_outcomes_table`` needs no ``wsexplorer`` at all: it checks the measured facts
-of KNOWLEDGE.md ("Checked") directly. ``test_predictions_match_real_clients`` fails with
+of docs/clients.md ("checked") directly. ``test_predictions_match_real_clients`` fails with
 the whole matrix printed as a table when any prediction differs from reality.
 """
 
@@ -46,8 +46,8 @@ PORT = 8080
 URL = f"ws://localhost:{PORT}/subscribe"
 HOSTS_FILES: dict[str, str] = {"debian": DEBIAN_HOSTS, "ipv4-only": IPV4_ONLY_HOSTS}
 
-# Real client kind -> the client catalogue id whose prediction describes it (DESIGN.md
-# "diagnose --json"). Node 18 keeps autoSelectFamily false, like 17 and 19 (KNOWLEDGE.md).
+# Real client kind -> the client catalogue id whose prediction describes it (docs/json.md
+# "client ids"). Node 18 keeps autoSelectFamily false, like 17 and 19 (docs/clients.md#node-17-19).
 CATALOGUE_IDS: dict[str, str] = {
     "node20": "node-20",
     "node20-noauto": "node-17-19",
@@ -253,10 +253,10 @@ def matrix() -> Iterator[Matrix]:
 
 
 def test_real_outcomes_table(matrix: Matrix) -> None:
-    """The measured facts behind the catalogue (KNOWLEDGE.md "Checked") hold here."""
+    """The measured facts behind the catalogue (docs/clients.md, "checked") hold here."""
     print(matrix.table())
-    # The premise: the Debian hosts file puts ::1 first (glibc RFC 3484 sorting, KNOWLEDGE
-    # "Name resolution"), the IPv4-only one yields 127.0.0.1 alone.
+    # The premise: the Debian hosts file puts ::1 first (glibc RFC 3484 sorting,
+    # docs/clients.md#resolver-sorting), the IPv4-only one yields 127.0.0.1 alone.
     assert matrix.orders["debian"][:1] == ["::1"], matrix.orders
     assert "127.0.0.1" in matrix.orders["debian"], matrix.orders
     assert matrix.orders["ipv4-only"] == ["127.0.0.1"], matrix.orders

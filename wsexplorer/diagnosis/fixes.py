@@ -44,7 +44,7 @@ def dual_stack_python(port: int) -> str:
     """A Python websockets server on one dual-stack socket.
 
     ``websockets.serve(handler, "::", port)`` is IPv6-only (asyncio sets IPV6_V6ONLY=1 on
-    the sockets it creates; KNOWLEDGE.md "Python", checked), so build the socket and pass
+    the sockets it creates; docs/clients.md#server-python-asyncio, checked), so build the socket and pass
     ``sock=``.
     """
     return (

@@ -127,7 +127,7 @@ class ClientStrategy:
         id: stable id used in JSON and tests (``node-17-19``).
         name: display name.
         confidence: how well the policy is known (:class:`~wsexplorer.model.Confidence`).
-        source: the URLs, PRs and KNOWLEDGE.md facts the policy rests on.
+        source: the URLs, PRs and docs/clients.md facts the policy rests on.
         runtime: ``node``, ``python``, ``curl`` or ``browser``; what-if changes that target a
             runtime (``--dns-result-order``) use it.
         wording: the client's error text for a :class:`Failure`.

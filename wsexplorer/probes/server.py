@@ -1,7 +1,7 @@
 """The demo echo server behind ``wsexplorer serve`` and the TUI's ``--demo-server``.
 
 It creates its own sockets so it can set ``IPV6_V6ONLY`` either way (asyncio's
-``create_server(host="::")`` always sets it to 1, KNOWLEDGE.md "Python"), and it is safe to
+``create_server(host="::")`` always sets it to 1, docs/clients.md#server-python-asyncio), and it is safe to
 start in front of a class: loopback by default, capped message size and connection count,
 idle connections closed, only the configured path served.
 """

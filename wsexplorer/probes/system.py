@@ -63,7 +63,7 @@ def system_facts(addresses: frozenset[str] | None = None) -> SystemFacts:
     """Read IPv6 state, the families ``AI_ADDRCONFIG`` counts, and ``net.ipv6.bindv6only``.
 
     A family counts as configured only with an address other than loopback (glibc's
-    ``AI_ADDRCONFIG`` rule, KNOWLEDGE.md "Name resolution"); link-local IPv6 counts.
+    ``AI_ADDRCONFIG`` rule, docs/clients.md#resolver-addrconfig); link-local IPv6 counts.
     """
     addrs = local_addresses() if addresses is None else addresses
     v6_text = _read("/proc/net/if_inet6")

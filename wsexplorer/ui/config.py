@@ -75,7 +75,7 @@ def demo_pin(port: int, machine: Sequence[str]) -> tuple[ResolveOverride | None,
     """The Debian-style ``localhost`` pin for the demo, when this machine lacks ``::1``.
 
     Debian/Ubuntu hosts files list ``::1 localhost`` and glibc sorts ``::1`` first
-    (KNOWLEDGE.md "Name resolution"); a machine whose ``localhost`` has no ``::1`` would
+    (docs/clients.md#resolver-sorting); a machine whose ``localhost`` has no ``::1`` would
     never show the failure, so the demo pins that order (curl's ``--resolve`` syntax) and
     says so.
 

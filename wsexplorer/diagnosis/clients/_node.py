@@ -3,10 +3,10 @@
 Sources:
 - ``connect ECONNREFUSED ::1:8080``: Node's ``ExceptionWithHostPort`` message,
   ``${syscall} ${code} ${address}:${port}`` with the IPv6 address unbracketed
-  (lib/internal/errors.js); checked on Node 20.20.2 (KNOWLEDGE.md, "Node.js", "Errors").
+  (lib/internal/errors.js); checked on Node 20.20.2 (docs/clients.md#node-errors).
 - Several addresses all failing under ``autoSelectFamily``: ``NodeAggregateError`` with an
   empty message and ``code = errors[0].code`` (lib/internal/errors.js); its ``.errors``
-  hold one ``connect ...`` error per address (KNOWLEDGE.md).
+  hold one ``connect ...`` error per address (docs/clients.md#node-errors).
 - ``getaddrinfo ENOTFOUND host``: ``dns.lookup`` maps ``EAI_NONAME`` / ``EAI_NODATA`` to
   ``ENOTFOUND`` (lib/internal/errors.js ``dnsException``).
 - ``Unexpected server response: 404``: ws lib/websocket.js ``req.on('response')``; the

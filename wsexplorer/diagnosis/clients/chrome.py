@@ -1,6 +1,6 @@
 """Chrome (and Chromium-based browsers): its own localhost answer and Happy Eyeballs.
 
-Facts (KNOWLEDGE.md, "Other clients"):
+Facts (docs/clients.md#chrome):
 - ``localhost`` and ``*.localhost`` are answered inside Chrome, ``::1`` then
   ``127.0.0.1`` (net/dns/host_resolver_manager.cc ``ResolveLocalHostname``); IPv6 is
   dropped when the host has no IPv6.
@@ -96,8 +96,7 @@ CHROME = ClientStrategy(
     source=(
         "localhost answered internally, ::1 then 127.0.0.1 (Chromium "
         "net/dns/host_resolver_manager.cc ResolveLocalHostname); Happy Eyeballs 300 ms "
-        "(kIPv6FallbackTime, net/socket/transport_connect_job.cc); KNOWLEDGE.md "
-        "'Other clients'"
+        "(kIPv6FallbackTime, net/socket/transport_connect_job.cc); docs/clients.md#chrome"
     ),
     runtime="browser",
     wording=chrome_wording,

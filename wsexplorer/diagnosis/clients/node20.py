@@ -1,6 +1,6 @@
 """Node.js 20+ with the ``ws`` package: Happy Eyeballs (``autoSelectFamily``) by default.
 
-Facts (KNOWLEDGE.md, "Node.js"):
+Facts (docs/clients.md#node-20):
 - ``verbatim`` order (nodejs/node#39987) and ``hints = dns.ADDRCONFIG`` (lib/net.js).
 - ``autoSelectFamily`` default ``true`` from v20.0.0 (nodejs/node#46790; added in
   nodejs/node#44731): one attempt at a time, families alternating, starting with the
@@ -28,7 +28,7 @@ NODE_20 = ClientStrategy(
     source=(
         "autoSelectFamily default true from v20.0.0 (nodejs/node#46790, #44731), "
         "250 ms attempt timeout; verbatim order (nodejs/node#39987); hints dns.ADDRCONFIG "
-        "(lib/net.js); checked on Node 20.20.2; KNOWLEDGE.md 'Node.js'"
+        "(lib/net.js); checked on Node 20.20.2; docs/clients.md#node-20"
     ),
     runtime="node",
     wording=node_wording,

@@ -1,6 +1,6 @@
 """Python ``websockets`` (asyncio client, 14.0+): every address, in order, one at a time.
 
-Facts (KNOWLEDGE.md, "Python"):
+Facts (docs/clients.md#python-websockets):
 - ``websockets.connect`` calls ``loop.create_connection(host, port, **kwargs)``; extra
   keywords pass through, so ``family=socket.AF_INET`` forces IPv4.
 - ``loop.create_connection`` resolves with ``getaddrinfo(..., flags=0)`` (no
@@ -11,7 +11,7 @@ Facts (KNOWLEDGE.md, "Python"):
   ``_sock_connect_cb``); IPv6 sockaddrs are 4-tuples ``('::1', 8080, 0, 0)``. Several,
   all failing with different messages: ``OSError("Multiple exceptions: ...")`` joining
   them with ", "; all with the same message: the first one (base_events.py). Checked
-  (KNOWLEDGE.md).
+  (docs/clients.md#python-websockets).
 - ``open_timeout`` (10 s) covers the TCP connect and the handshake; when it expires
   websockets raises ``TimeoutError("timed out during opening handshake")``
   (src/websockets/asyncio/client.py). The kernel's SYN timeout is far longer, so a TCP
@@ -218,7 +218,7 @@ PYTHON_WEBSOCKETS = ClientStrategy(
         "websockets.connect -> loop.create_connection: getaddrinfo flags 0, every address "
         "in order (CPython asyncio base_events.py); 'Multiple exceptions' when all fail; "
         "open_timeout 10 s; checked with websockets 17.4 on Python 3.11; "
-        "KNOWLEDGE.md 'Python'; python-websockets/websockets#593"
+        "docs/clients.md#python-websockets; python-websockets/websockets#593"
     ),
     runtime="python",
     wording=python_wording,
