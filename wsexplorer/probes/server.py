@@ -62,7 +62,8 @@ class ServerConfig:
         idle_timeout: seconds without a message before a connection is closed (1001).
         write_timeout: seconds a peer may leave the echo unread before it is dropped.
         keepalive: seconds between pings, and to wait for the pong before dropping.
-        max_queue: messages received and not yet echoed before reading pauses.
+        max_queue: frames waiting behind the one being echoed before reading pauses
+            (websockets' high-water mark; 0: pause as soon as one waits).
     """
 
     host: str = "127.0.0.1"
@@ -78,7 +79,7 @@ class ServerConfig:
     idle_timeout: float = 300.0
     write_timeout: float = 10.0
     keepalive: float = 20.0
-    max_queue: int = 1
+    max_queue: int = 0
 
 
 @dataclass(slots=True)
