@@ -126,7 +126,8 @@ class AdmittedServerConnection(GuardedConnection, ServerConnection):
     Args:
         admission: the shared counters.
         on_refused: called with the ticket of a refused connection.
-        on_abort: called with ``(peer, reason)`` when the watchdog drops the peer.
+        on_dropped: called with ``(peer, reason)`` when the watchdog drops the peer.
+        Every other argument is :class:`GuardedConnection`'s or websockets'.
     """
 
     def __init__(

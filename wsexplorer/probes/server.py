@@ -281,14 +281,6 @@ class DemoServer:
             await self.start()
             raise
 
-    @property
-    def half_open(self) -> int:
-        """Accepted connections whose upgrade has not finished (or is being refused)."""
-        adm = self._admission
-        if adm is None:
-            return 0
-        return int(adm.active + adm.refusing - self.stats.active)  # type: ignore[attr-defined]
-
     def _refused(self, ticket: object) -> None:
         self.stats.rejected += 1
         now = time.monotonic()
