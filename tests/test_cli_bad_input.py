@@ -74,6 +74,17 @@ CASES: list[tuple[list[str], str]] = [
     (["serve", "--path", "nope"], "--path"),
     (["serve", "--max-size", "0"], "at least 1"),
     (["serve", "--idle-timeout", "0"], "timeout"),
+    (["serve", "--max-connections", "0"], "--max-connections"),
+    (["serve", "--max-per-peer", "0"], "--max-per-peer"),
+    (["serve", "--max-per-peer", "many"], "--max-per-peer"),
+    (["serve", "--loopback-reserve", "-1"], "--loopback-reserve"),
+    (["serve", "--loopback-reserve", "8", "--max-connections", "8"], "--loopback-reserve"),
+    (["serve", "--handshake-timeout", "0"], "--handshake-timeout"),
+    (["serve", "--handshake-timeout", "soon"], "--handshake-timeout"),
+    (["serve", "--origin", "evil"], "--origin"),
+    (["serve", "--origin", "http://a/b"], "--origin"),
+    (["serve", "--write-timeout", "-1"], "--write-timeout"),
+    (["serve", "--keepalive", "inf"], "--keepalive"),
     (["ftp://x/"], "ftp"),
     (["--family", "7"], "family"),
     (["ws://localhost:8080/", "--resolve", "x:y"], "--resolve"),
@@ -127,3 +138,14 @@ def test_version_and_help() -> None:
         assert f"wsexplorer {cmd}" in h.stdout
     for cmd in ("diagnose", "resolve", "listeners", "serve", "demo"):
         assert run([cmd, "--help"]).returncode == 0
+    serve_help = run(["serve", "--help"]).stdout
+    for option in (
+        "--max-connections N",
+        "--max-per-peer N",
+        "--loopback-reserve N",
+        "--handshake-timeout S",
+        "--origin ORIGIN",
+        "--write-timeout S",
+        "--keepalive S",
+    ):
+        assert option in serve_help, option

@@ -7,7 +7,6 @@ be valid, exit 2. Commands that do not draw the TUI never import Textual.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import math
 import re
 import sys
@@ -263,43 +262,15 @@ def _listeners_parser() -> _Parser:
 
 
 def _serve_parser() -> _Parser:
-    p = _sub(
-        "serve",
-        "A WebSocket echo server that prints each listening socket and which "
-        "families it accepts. Loopback only unless --host says otherwise.",
-    )
-    p.add_argument(
-        "--host",
-        default="127.0.0.1",
-        help="bind address or name (default 127.0.0.1; 'loopback': 127.0.0.1 and ::1; "
-        "'::' or 0.0.0.0 expose it to the network)",
-    )
-    p.add_argument(
-        "--port", type=_arg(_port_or_zero), default=8080, help="port (default 8080; 0: any)"
-    )
-    p.add_argument(
-        "--path",
-        default="/subscribe",
-        help="the WebSocket endpoint (default /subscribe; '*' serves any path)",
-    )
-    g = p.add_mutually_exclusive_group()
-    g.add_argument("--dual-stack", action="store_true", help="with --host ::, accept IPv4 too")
-    g.add_argument("--v6only", action="store_true", help="with an IPv6 host, IPv6 only")
-    p.add_argument("--max-size", type=int, default=1 << 20, help="max message bytes (1 MiB)")
-    p.add_argument("--max-connections", type=int, default=256, help="connection cap (256)")
-    p.add_argument("--idle-timeout", type=_timeout, default=300.0, help="idle seconds (300)")
-    return p
+    from .cli_serve import serve_parser
+
+    return serve_parser()
 
 
 def _demo_parser() -> _Parser:
-    p = _sub(
-        "demo",
-        "The teaching scenario: an echo server on 0.0.0.0 and the URL "
-        "ws://localhost:PORT/subscribe, where IPv6-first clients fail.",
-    )
-    p.add_argument("--port", type=_arg(_port_or_zero), default=8080, help="port (default 8080)")
-    p.add_argument("--bind", default="0.0.0.0", help="demo server bind (default 0.0.0.0)")
-    return p
+    from .cli_serve import demo_parser
+
+    return demo_parser()
 
 
 # --------------------------------------------------------------------- commands
@@ -367,69 +338,9 @@ def cmd_listeners(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import asyncio
+    from .cli_serve import cmd_serve as run
 
-    from .probes.server import BindMode, DemoServer, ServerConfig
-    from .report import Style, accepts_text
-
-    if args.max_size < 1 or args.max_connections < 1:
-        raise WsxError("--max-size and --max-connections must be at least 1")
-    mode = (
-        BindMode.DUAL_STACK
-        if args.dual_stack
-        else (BindMode.V6ONLY if args.v6only else BindMode.DEFAULT)
-    )
-    path = None if args.path == "*" else args.path
-    if path is not None and not path.startswith("/"):
-        raise WsxError(f"--path {args.path!r} must start with '/' (or be '*')")
-    config = ServerConfig(
-        host=args.host,
-        port=args.port,
-        path=path,
-        mode=mode,
-        max_size=args.max_size,
-        max_connections=args.max_connections,
-        idle_timeout=args.idle_timeout,
-    )
-    st = Style(sys.stdout)
-    err = Style(sys.stderr)
-
-    async def run() -> None:
-        server = DemoServer(config)
-        listeners = await server.start()
-        for lis in listeners:
-            v6 = "" if lis.v6only is None else f", v6only={int(lis.v6only)}"
-            url_host = f"[{lis.address}]" if ":" in lis.address else lis.address
-            print(
-                f"listening on {lis.display_address()}  accepts {st.bold(accepts_text(lis))}"
-                f"{v6}  ws://{url_host}:{lis.port}{path or '/'}",
-                flush=True,
-            )
-        if server.wildcard:
-            print(
-                err.warn(
-                    "warning: bound to a wildcard address: reachable from the network, "
-                    "not only from this machine"
-                ),
-                file=sys.stderr,
-                flush=True,
-            )
-        print(
-            st.dim(
-                f"echo server; max message {config.max_size} bytes, "
-                f"{config.max_connections} connections, idle timeout "
-                f"{config.idle_timeout:g} s; Ctrl-C stops"
-            ),
-            flush=True,
-        )
-        try:
-            await asyncio.Event().wait()
-        finally:
-            await server.stop()
-
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run())
-    return 0
+    return run(args)
 
 
 def cmd_tui(args: argparse.Namespace, demo: bool = False) -> int:
@@ -439,31 +350,9 @@ def cmd_tui(args: argparse.Namespace, demo: bool = False) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    import socket
+    from .cli_serve import cmd_demo as run
 
-    port = args.port
-    if port == 0 or not _port_free(port):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-    args.url = parse_url(f"ws://localhost:{port}/subscribe")
-    args.demo_server = args.bind
-    args.resolve = []
-    args.family = "auto"
-    args.header, args.subprotocol, args.origin, args.timeout = [], [], None, 5.0
-    return cmd_tui(args, demo=True)
-
-
-def _port_free(port: int) -> bool:
-    import socket
-
-    for af, addr in ((socket.AF_INET, "0.0.0.0"), (socket.AF_INET, "127.0.0.1")):
-        with socket.socket(af) as s:
-            try:
-                s.bind((addr, port))
-            except OSError:
-                return False
-    return True
+    return run(args)
 
 
 PARSERS = {

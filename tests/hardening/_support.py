@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,7 @@ __all__ = [
     "ROOT",
     "LoopLag",
     "ServeProcess",
+    "fd_count",
     "hostile_peer",
     "rss_kib",
     "run_wsx",
@@ -86,6 +88,8 @@ class ServeProcess:
         proc: the process (its pid is the server's: no shell in between).
         port: the port it printed.
         banner: every stdout line up to and including the caps line.
+        lines: the stdout lines after the banner (events such as "dropped ..."), read by a
+            thread so a chatty server never blocks on a full pipe.
     """
 
     def __init__(self, *args: str, start_timeout: float = 30) -> None:
@@ -115,6 +119,25 @@ class ServeProcess:
         if not self.port:
             self.stop()
             raise AssertionError(f"serve did not start: {self.banner} {self.stderr_text()}")
+        self.lines: list[str] = []
+        self._drain = threading.Thread(target=self._read_lines, daemon=True)
+        self._drain.start()
+
+    def _read_lines(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_for_line(self, fragment: str, timeout: float = 30) -> str:
+        """The first stdout line after the banner containing ``fragment`` (hang guard:
+        ``timeout`` seconds, then AssertionError)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in list(self.lines):
+                if fragment in line:
+                    return line
+            time.sleep(0.05)
+        raise AssertionError(f"no line with {fragment!r} in {self.lines[-20:]}")
 
     def stderr_text(self) -> str:
         """What the server wrote on stderr (only after :meth:`stop`)."""
@@ -138,9 +161,15 @@ class ServeProcess:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+        self._drain.join(timeout=10)
         for stream in (self.proc.stdout, self.proc.stderr):
             if stream is not None:
                 stream.close()
+
+
+def fd_count(pid: int) -> int:
+    """How many file descriptors ``pid`` holds (entries of ``/proc/PID/fd``)."""
+    return len(os.listdir(f"/proc/{pid}/fd"))
 
 
 def rss_kib(pid: int) -> int:

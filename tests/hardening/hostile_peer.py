@@ -33,6 +33,13 @@ Usage: ``python hostile_peer.py MODE [HOST]``. It listens on ``HOST`` (default
     complete the handshake with credential-like response headers (``X-Amz-Security-Token``,
     ``X-Csrf-Token``, ``Set-Cookie``, a ``Location`` whose query holds ``access_token``);
     every secret value contains ``s3cr3t``.
+``ping-flood:MEGABYTES``
+    complete the handshake, then send Ping frames (125-byte payloads) as fast as the
+    socket takes them, up to MEGABYTES, and never read anything: not the Pongs, not a
+    close frame. The client's replies pile up unless it applies back-pressure.
+``deflate-bomb:COUNT:MIB``
+    accept permessage-deflate, then send COUNT text messages, each one frame of about
+    MIB KB that inflates to MIB MiB of ``a`` (deflate's ratio is about 1,000:1).
 
 The handshake is written here from RFC 6455 section 4.2.2 (``Sec-WebSocket-Accept`` is
 base64(SHA-1(key + GUID))), not taken from a library, so the peer can break the protocol
@@ -46,9 +53,10 @@ import base64
 import hashlib
 import os
 import sys
+import zlib
 from http import HTTPStatus
 
-__all__ = ["accept_key", "frame", "main"]
+__all__ = ["accept_key", "deflate_bomb", "frame", "main"]
 
 _GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455 section 1.3
 
@@ -85,9 +93,12 @@ async def _upgrade(
     reader: asyncio.StreamReader,
     writer: asyncio.StreamWriter,
     extra: list[tuple[str, str]] | None = None,
+    extensions: str = "",
 ) -> None:
     headers = await _read_request(reader)
     more = "".join(f"{name}: {value}\r\n" for name, value in extra or ())
+    if extensions:
+        more += f"Sec-WebSocket-Extensions: {extensions}\r\n"
     if headers.get("upgrade", "").lower() != "websocket":
         # A plain HTTP request (curl's reachability check): 426, with the same headers.
         writer.write(
@@ -142,6 +153,21 @@ def _extra_headers(mode: str) -> list[tuple[str, str]]:
     return []
 
 
+async def _ping_flood(writer: asyncio.StreamWriter, megabytes: int) -> None:
+    ping = frame(0x9, b"p" * 125)  # the largest control frame (RFC 6455 section 5.5)
+    batch = ping * (65536 // len(ping))
+    for _ in range(megabytes * (1 << 20) // len(batch)):
+        writer.write(batch)
+        await writer.drain()
+
+
+def deflate_bomb(mib: int) -> bytes:
+    """A compressed text frame (RSV1 set, RFC 7692) that inflates to ``mib`` MiB."""
+    encoder = zlib.compressobj(9, zlib.DEFLATED, -15)
+    data = encoder.compress(b"a" * (mib << 20)) + encoder.flush(zlib.Z_SYNC_FLUSH)
+    return bytes([0x80 | 0x40 | 0x1]) + frame(0x1, data[:-4])[1:]  # no 00 00 ff ff tail
+
+
 async def _flood(writer: asyncio.StreamWriter, count: int, size: int) -> None:
     message = frame(0x1, b"x" * size)
     batch = max(1, 65536 // len(message))
@@ -180,7 +206,20 @@ async def _serve_one(mode: str, reader: asyncio.StreamReader, writer: asyncio.St
             writer.write(_redirect_head(mode))
             await writer.drain()
             return
+        if mode.startswith("deflate-bomb:"):
+            _, count, mib = mode.split(":")
+            await _upgrade(reader, writer, extensions="permessage-deflate")
+            bomb = deflate_bomb(int(mib))
+            for _ in range(int(count)):
+                writer.write(bomb)
+                await writer.drain()
+            await asyncio.wait_for(reader.read(), timeout=30)
+            return
         await _upgrade(reader, writer, _extra_headers(mode))
+        if mode.startswith("ping-flood:"):
+            await _ping_flood(writer, int(mode.split(":")[1]))
+            await asyncio.sleep(60)  # still never reading
+            return
         if mode == "bad-opcode":
             writer.write(frame(0x3, b"reserved"))
         elif mode == "bad-utf8":

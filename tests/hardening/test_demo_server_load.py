@@ -224,7 +224,7 @@ async def test_caps_size_and_connections() -> None:
             with pytest.raises(InvalidStatus) as info:
                 await connect(url, proxy=None)
             assert info.value.response.status_code == 503
-            assert info.value.response.body == b"too many connections\n"
+            assert info.value.response.body == b"too many connections (3)\n"
         finally:
             await _close_all(held)
         # Once they are gone, a newcomer is served again (the server counts a connection

@@ -23,7 +23,7 @@ import base64
 import hashlib
 from typing import Any
 
-from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.client import connect
 from websockets.exceptions import (
     HeaderLineTooLong,
     InvalidStatus,
@@ -32,6 +32,7 @@ from websockets.exceptions import (
 )
 
 from ..model import ResponseHead
+from .flow import GuardedClientConnection
 
 __all__ = ["HEAD_CAP", "NoRedirectConnect", "ProbeConnection", "head_of", "limit_text"]
 
@@ -48,8 +49,9 @@ class NoRedirectConnect(connect):
         return exc
 
 
-class ProbeConnection(ClientConnection):
-    """A ``ClientConnection`` that records the raw response head (see the module docstring).
+class ProbeConnection(GuardedClientConnection):
+    """A guarded client connection (:mod:`.flow`) that also records the raw response head
+    (see the module docstring).
 
     Args:
         settle: the most to wait, after websockets rejected the head, for the rest of it

@@ -2,8 +2,10 @@
 
 It creates its own sockets so it can set ``IPV6_V6ONLY`` either way (asyncio's
 ``create_server(host="::")`` always sets it to 1, docs/clients.md#server-python-asyncio), and it is safe to
-start in front of a class: loopback by default, capped message size and connection count,
-idle connections closed, only the configured path served.
+start in front of a class: loopback by default, capped message size and connection count
+(counted from TCP accept, per remote address too, with slots kept for this machine),
+a handshake deadline, an optional Origin allow-list, idle connections closed, peers that
+stop reading dropped, only the configured path served.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import asyncio
 import contextlib
 import errno
 import socket
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -45,23 +48,48 @@ class BindMode(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ServerConfig:
+    """Where the demo server listens and its limits (the defaults are ``serve``'s and the
+    TUI's demo server's).
+
+    Attributes:
+        max_size: largest message in bytes, after inflation (1009 beyond).
+        max_connections: connections in all, counted from TCP accept (half-open too).
+        max_per_peer: connections one remote address may hold (loopback: no cap).
+        loopback_reserve: of ``max_connections``, slots only loopback peers may take.
+        handshake_timeout: seconds from accept to a finished upgrade, else closed.
+        origins: allowed ``Origin`` headers; empty: any. A request without one (a client
+            that is not a browser) is accepted either way.
+        idle_timeout: seconds without a message before a connection is closed (1001).
+        write_timeout: seconds a peer may leave the echo unread before it is dropped.
+        keepalive: seconds between pings, and to wait for the pong before dropping.
+        max_queue: frames waiting behind the one being echoed before reading pauses
+            (websockets' high-water mark; 0: pause as soon as one waits).
+    """
+
     host: str = "127.0.0.1"
     port: int = 8080
     path: str | None = "/subscribe"  # None: any path
     mode: BindMode = BindMode.DEFAULT
     max_size: int = 1 << 20
     max_connections: int = 256
+    max_per_peer: int = 16
+    loopback_reserve: int = 16
+    handshake_timeout: float = 5.0
+    origins: tuple[str, ...] = ()
     idle_timeout: float = 300.0
-    max_queue: int = 16
+    write_timeout: float = 10.0
+    keepalive: float = 20.0
+    max_queue: int = 0
 
 
 @dataclass(slots=True)
 class ServerStats:
-    active: int = 0
+    active: int = 0  # open WebSocket connections (half-open ones are not counted here)
     accepted: int = 0
-    rejected: int = 0
+    rejected: int = 0  # refused at accept (caps) or by path
     messages: int = 0
     closed_idle: int = 0
+    dropped: int = 0  # aborted by the watchdog (stopped reading, no pong)
     peers: list[str] = field(default_factory=list)
 
 
@@ -151,6 +179,8 @@ class DemoServer:
         self._servers: list[object] = []
         self._listeners: list[Listener] = []
         self._on_event = on_event or (lambda _line: None)
+        self._admission: object | None = None
+        self._refusal_said = 0.0  # when the last "refused" line went out (one a second)
 
     @property
     def listeners(self) -> tuple[Listener, ...]:
@@ -167,6 +197,22 @@ class DemoServer:
     async def start(self) -> tuple[Listener, ...]:
         """Bind and serve; raises :class:`InvalidServeOption` with a one-line reason."""
         from websockets.asyncio.server import serve
+
+        from .admission import Admission, AdmittedServerConnection
+
+        cfg = self.config
+        admission = Admission(cfg.max_connections, cfg.max_per_peer, cfg.loopback_reserve)
+        self._admission = admission
+
+        def create_connection(*args: object, **kwargs: object) -> AdmittedServerConnection:
+            return AdmittedServerConnection(
+                *args,
+                admission=admission,
+                on_refused=self._refused,
+                on_dropped=self._dropped,
+                write_timeout=cfg.write_timeout,
+                **kwargs,
+            )
 
         targets = _bind_targets(self.config)
         socks: list[socket.socket] = []
@@ -185,12 +231,15 @@ class DemoServer:
             server = await serve(
                 self._handler,
                 sock=sock,
-                max_size=self.config.max_size,
-                max_queue=self.config.max_queue,
+                max_size=cfg.max_size,
+                max_queue=cfg.max_queue,
                 process_request=self._process_request,
-                ping_interval=20,
-                ping_timeout=20,
+                origins=[*cfg.origins, None] if cfg.origins else None,
+                open_timeout=cfg.handshake_timeout,
+                ping_interval=cfg.keepalive,
+                ping_timeout=cfg.keepalive,
                 close_timeout=2,
+                create_connection=create_connection,  # type: ignore[arg-type]
             )
             self._servers.append(server)
             name = sock.getsockname()
@@ -232,18 +281,34 @@ class DemoServer:
             await self.start()
             raise
 
+    def _refused(self, ticket: object) -> None:
+        self.stats.rejected += 1
+        now = time.monotonic()
+        if now - self._refusal_said >= 1.0:  # a flood of refusals is one line a second
+            self._refusal_said = now
+            adm = self._admission
+            self._on_event(
+                f"refused {ticket.peer}: {ticket.reason}; "  # type: ignore[attr-defined]
+                f"{adm.refused} refused so far"  # type: ignore[attr-defined]
+            )
+
+    def _dropped(self, peer: str, reason: str) -> None:
+        self.stats.dropped += 1
+        self._on_event(f"dropped {peer}: {reason}")
+
     def _process_request(self, connection: object, request: object) -> object | None:
+        ticket = getattr(connection, "ticket", None)
+        if ticket is not None and ticket.reason is not None:
+            # Over a cap at accept time, kept open only to say so.
+            return connection.respond(  # type: ignore[attr-defined]
+                HTTPStatus.SERVICE_UNAVAILABLE, f"{ticket.reason}\n"
+            )
         path = getattr(request, "path", "/")
         want = self.config.path
         if want is not None and path.split("?", 1)[0] != want:
             self.stats.rejected += 1
             return connection.respond(  # type: ignore[attr-defined]
                 HTTPStatus.NOT_FOUND, f"no WebSocket endpoint at {path[:100]}; try {want}\n"
-            )
-        if self.stats.active >= self.config.max_connections:
-            self.stats.rejected += 1
-            return connection.respond(  # type: ignore[attr-defined]
-                HTTPStatus.SERVICE_UNAVAILABLE, "too many connections\n"
             )
         return None
 

@@ -44,7 +44,16 @@ class LiveSession:
         url: where to connect (its host is only used for the Host header and TLS).
         addresses: the addresses to try, in order (already filtered by family).
         on_event: called in the event loop for every :class:`SessionEvent`.
-        timeout: deadline for connect + handshake, seconds.
+        timeout: deadline for connect + handshake, seconds (and for a ping's pong).
+        write_timeout: seconds the server may leave our writes unread (its socket full,
+            e.g. while it floods pings and never reads the pongs) before the session
+            aborts the connection with an error event saying so; ``None``: the default,
+            :data:`~wsexplorer.probes.flow.WRITE_TIMEOUT`.
+
+    Memory stays bounded whatever the server sends: messages over
+    :data:`~wsexplorer.probes.tracer.MAX_MESSAGE` (inflated size) close with 1009, at
+    most 16 are queued, Pongs are coalesced and reading pauses while our own writes back up
+    (see :mod:`wsexplorer.probes.flow`).
     """
 
     def __init__(
@@ -57,8 +66,10 @@ class LiveSession:
         headers: Sequence[tuple[str, str]] = (),
         subprotocols: Sequence[str] = (),
         origin: str | None = None,
+        write_timeout: float | None = None,
     ) -> None:
         self.url = url
+        self.write_timeout = write_timeout
         self.addresses = tuple(addresses)
         self.timeout = timeout
         self.headers = tuple(headers)
@@ -126,6 +137,7 @@ class LiveSession:
             subprotocols=self.subprotocols,
             origin=self.origin,
             keep_open=True,
+            write_timeout=self.write_timeout,
         )
         self.handshake = hs
         self._event(
@@ -186,7 +198,13 @@ class LiveSession:
                 )
         except ConnectionClosed as exc:
             rcvd, sent = exc.rcvd, exc.sent
-            if rcvd is not None:
+            aborted = getattr(conn, "abort_reason", None)
+            if aborted is not None:
+                # The flow-control watchdog gave up on the server (it stopped reading, or
+                # never answered a keepalive ping): no close frame could get through.
+                code, reason = 1006, f"closed by wsexplorer: {aborted}"
+                self._event(SessionEventKind.ERROR, text=reason)
+            elif rcvd is not None:
                 code, reason = int(rcvd.code), rcvd.reason
             elif sent is not None and sent.code != 1000 and self.state is SessionState.OPEN:
                 # No close frame from the server: wsexplorer failed the connection itself,
@@ -231,8 +249,10 @@ class LiveSession:
             return None
         start = time.perf_counter()
         try:
-            waiter = await conn.ping()  # type: ignore[attr-defined]
+            # One deadline for sending too: ping() waits for the write buffer to drain,
+            # which a server that never reads never lets happen.
             async with asyncio.timeout(self.timeout):
+                waiter = await conn.ping()  # type: ignore[attr-defined]
                 await waiter
         except Exception as exc:
             self._event(SessionEventKind.ERROR, text=f"ping failed: {type(exc).__name__} {exc}")

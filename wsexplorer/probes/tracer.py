@@ -27,6 +27,7 @@ from ..model import (
 )
 
 __all__ = [
+    "MAX_MESSAGE",
     "attempt_budget",
     "connect_one",
     "handshake",
@@ -36,6 +37,12 @@ __all__ = [
     "trace",
 ]
 
+# The largest message (after permessage-deflate inflation: websockets stops inflating at
+# this size) a live session accepts; bigger ones close with 1009. websockets' own default:
+# the UI shows 4,096 characters of a message, and with 16 messages queued the session
+# holds at most 16 MiB, where 16 MiB messages would hold 256 MiB (a 16 KB compressed frame
+# can inflate to 16 MiB).
+MAX_MESSAGE = 2**20
 _REFUSED = {errno.ECONNREFUSED}
 _UNREACHABLE = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT}
 
@@ -127,6 +134,7 @@ async def handshake(
     subprotocols: Sequence[str] = (),
     origin: str | None = None,
     keep_open: bool = False,
+    write_timeout: float | None = None,
 ) -> tuple[Handshake, object | None]:
     """Run the WebSocket opening handshake over a connected socket.
 
@@ -136,11 +144,16 @@ async def handshake(
     ``head`` (header count and sizes, for clients with other limits).
 
     Returns the :class:`Handshake` and, with ``keep_open``, the open websockets
-    ``ClientConnection`` (else it is closed and ``None`` returned).
+    connection (else it is closed and ``None`` returned): a
+    :class:`~wsexplorer.probes.flow.GuardedClientConnection` that refuses messages over
+    :data:`MAX_MESSAGE` (1009), and aborts when the server leaves our writes unread for
+    ``write_timeout`` seconds (default :data:`~wsexplorer.probes.flow.WRITE_TIMEOUT`) or a
+    keepalive ping unanswered for 20 s.
     """
     from websockets.exceptions import InvalidHandshake, InvalidMessage, InvalidStatus
 
     from ._wsprobe import NoRedirectConnect, ProbeConnection, head_of, limit_text
+    from .flow import WRITE_TIMEOUT
 
     start = time.perf_counter()
     probes: list[ProbeConnection] = []
@@ -164,9 +177,12 @@ async def handshake(
         "origin": origin,
         "proxy": None,
         "close_timeout": 1,
-        "max_size": 2**24,
+        "max_size": MAX_MESSAGE,
         "create_connection": functools.partial(
-            ProbeConnection, settle=min(1.0, max(timeout, 0.01) / 2), sink=probes
+            ProbeConnection,
+            settle=min(1.0, max(timeout, 0.01) / 2),
+            sink=probes,
+            write_timeout=WRITE_TIMEOUT if write_timeout is None else write_timeout,
         ),
     }
     if ssl_ctx is not None:

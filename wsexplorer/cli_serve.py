@@ -1,0 +1,276 @@
+"""``wsexplorer serve`` and ``wsexplorer demo``: the echo server's options and commands.
+
+Bad values are one line on stderr naming the option, exit 2 (argparse types, or
+:class:`~wsexplorer.model.errors.WsxError` from :func:`server_config`), as in
+:mod:`wsexplorer.cli`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from typing import TYPE_CHECKING
+
+from .cli import _arg, _origin, _Parser, _port_or_zero, _sub, _timeout, cmd_tui, parse_url
+from .model.errors import WsxError
+
+if TYPE_CHECKING:
+    from .probes.server import ServerConfig
+
+__all__ = ["cmd_demo", "cmd_serve", "demo_parser", "serve_parser", "server_config"]
+
+
+def _count(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+
+
+def serve_parser() -> _Parser:
+    """The ``serve`` options; every limit's default is :class:`ServerConfig`'s."""
+    p = _sub(
+        "serve",
+        "A WebSocket echo server that prints each listening socket and which "
+        "families it accepts. Loopback only unless --host says otherwise.",
+    )
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="bind address or name (default 127.0.0.1; 'loopback': 127.0.0.1 and ::1; "
+        "'::' or 0.0.0.0 expose it to the network)",
+    )
+    p.add_argument(
+        "--port", type=_arg(_port_or_zero), default=8080, help="port (default 8080; 0: any)"
+    )
+    p.add_argument(
+        "--path",
+        default="/subscribe",
+        help="the WebSocket endpoint (default /subscribe; '*' serves any path)",
+    )
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--dual-stack", action="store_true", help="with --host ::, accept IPv4 too")
+    g.add_argument("--v6only", action="store_true", help="with an IPv6 host, IPv6 only")
+    from .probes.server import ServerConfig
+
+    d = ServerConfig()
+    lim = p.add_argument_group("limits (one peer on the network must not exhaust the server)")
+    add = lim.add_argument
+    add(
+        "--max-size",
+        type=_count,
+        default=d.max_size,
+        metavar="BYTES",
+        help=f"max message bytes, after decompression ({d.max_size}); larger: close 1009",
+    )
+    add(
+        "--max-connections",
+        type=_count,
+        default=d.max_connections,
+        metavar="N",
+        help=f"connections in all, counted from TCP accept, half-open ones too "
+        f"({d.max_connections})",
+    )
+    add(
+        "--max-per-peer",
+        type=_count,
+        default=d.max_per_peer,
+        metavar="N",
+        help=f"connections one remote address may hold ({d.max_per_peer}; loopback: no cap)",
+    )
+    add(
+        "--loopback-reserve",
+        type=_count,
+        default=None,
+        metavar="N",
+        help=f"of --max-connections, slots only loopback clients may take "
+        f"({d.loopback_reserve}, fewer if --max-connections is smaller)",
+    )
+    add(
+        "--handshake-timeout",
+        type=_timeout,
+        default=d.handshake_timeout,
+        metavar="S",
+        help=f"seconds from TCP accept to a finished upgrade, else closed "
+        f"({d.handshake_timeout:g})",
+    )
+    add(
+        "--origin",
+        action="append",
+        default=[],
+        type=_origin,
+        dest="origins",
+        help="allowed Origin (repeatable): other origins get HTTP 403, clients that send "
+        "none (not browsers) are allowed; absent: any origin",
+    )
+    add(
+        "--idle-timeout",
+        type=_timeout,
+        default=d.idle_timeout,
+        metavar="S",
+        help=f"seconds without a message before closing with 1001 ({d.idle_timeout:g})",
+    )
+    add(
+        "--write-timeout",
+        type=_timeout,
+        default=d.write_timeout,
+        metavar="S",
+        help=f"seconds a peer may leave the echo unread before it is dropped ({d.write_timeout:g})",
+    )
+    add(
+        "--keepalive",
+        type=_timeout,
+        default=d.keepalive,
+        metavar="S",
+        help=f"seconds between pings, and to wait for a pong before dropping a peer "
+        f"({d.keepalive:g})",
+    )
+    return p
+
+
+def demo_parser() -> _Parser:
+    p = _sub(
+        "demo",
+        "The teaching scenario: an echo server on 0.0.0.0 and the URL "
+        "ws://localhost:PORT/subscribe, where IPv6-first clients fail. The server has "
+        "serve's default limits.",
+    )
+    p.add_argument("--port", type=_arg(_port_or_zero), default=8080, help="port (default 8080)")
+    p.add_argument("--bind", default="0.0.0.0", help="demo server bind (default 0.0.0.0)")
+    return p
+
+
+def server_config(args: argparse.Namespace) -> ServerConfig:
+    """The :class:`ServerConfig` for parsed ``serve`` options.
+
+    Raises:
+        WsxError: a value out of range, naming the option.
+    """
+    from .probes.server import BindMode, ServerConfig
+
+    reserve = args.loopback_reserve
+    for option, value, least in (
+        ("--max-size", args.max_size, 1),
+        ("--max-connections", args.max_connections, 1),
+        ("--max-per-peer", args.max_per_peer, 1),
+        ("--loopback-reserve", reserve, 0),
+    ):
+        if value is not None and value < least:
+            raise WsxError(f"{option} {value}: use at least {least}")
+    if reserve is None:
+        reserve = min(ServerConfig().loopback_reserve, args.max_connections - 1)
+    elif reserve >= args.max_connections:
+        raise WsxError(
+            f"--loopback-reserve {reserve}: must be below --max-connections "
+            f"({args.max_connections}), or no remote client could connect"
+        )
+    mode = (
+        BindMode.DUAL_STACK
+        if args.dual_stack
+        else (BindMode.V6ONLY if args.v6only else BindMode.DEFAULT)
+    )
+    path = None if args.path == "*" else args.path
+    if path is not None and not path.startswith("/"):
+        raise WsxError(f"--path {args.path!r} must start with '/' (or be '*')")
+    return ServerConfig(
+        host=args.host,
+        port=args.port,
+        path=path,
+        mode=mode,
+        max_size=args.max_size,
+        max_connections=args.max_connections,
+        max_per_peer=args.max_per_peer,
+        loopback_reserve=reserve,
+        handshake_timeout=args.handshake_timeout,
+        origins=tuple(dict.fromkeys(args.origins)),
+        idle_timeout=args.idle_timeout,
+        write_timeout=args.write_timeout,
+        keepalive=args.keepalive,
+    )
+
+
+def limits_text(config: ServerConfig) -> str:
+    """The banner's summary of the limits (one line)."""
+    origins = ", ".join(config.origins) if config.origins else "any origin"
+    return (
+        f"max message {config.max_size} bytes, {config.max_connections} connections, "
+        f"idle timeout {config.idle_timeout:g} s; {config.max_per_peer} per remote address, "
+        f"{config.loopback_reserve} kept for loopback, handshake {config.handshake_timeout:g} s,"
+        f" write {config.write_timeout:g} s, keepalive {config.keepalive:g} s, {origins}"
+    )
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run the echo server until Ctrl-C; one line per refusal burst or dropped peer."""
+    import asyncio
+
+    from .probes.server import DemoServer
+    from .report import Style, accepts_text
+
+    config = server_config(args)
+    path = config.path
+    st = Style(sys.stdout)
+    err = Style(sys.stderr)
+
+    def say(line: str) -> None:
+        print(st.dim(line), flush=True)
+
+    async def run() -> None:
+        server = DemoServer(config, say)
+        listeners = await server.start()
+        for lis in listeners:
+            v6 = "" if lis.v6only is None else f", v6only={int(lis.v6only)}"
+            url_host = f"[{lis.address}]" if ":" in lis.address else lis.address
+            print(
+                f"listening on {lis.display_address()}  accepts {st.bold(accepts_text(lis))}"
+                f"{v6}  ws://{url_host}:{lis.port}{path or '/'}",
+                flush=True,
+            )
+        if server.wildcard:
+            print(
+                err.warn(
+                    "warning: bound to a wildcard address: reachable from the network, "
+                    "not only from this machine"
+                ),
+                file=sys.stderr,
+                flush=True,
+            )
+        print(st.dim(f"echo server; {limits_text(config)}; Ctrl-C stops"), flush=True)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await server.stop()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run())
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """The TUI with the embedded demo server (``ServerConfig``'s default limits)."""
+    import socket
+
+    port = args.port
+    if port == 0 or not _port_free(port):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+    args.url = parse_url(f"ws://localhost:{port}/subscribe")
+    args.demo_server = args.bind
+    args.resolve = []
+    args.family = "auto"
+    args.header, args.subprotocol, args.origin, args.timeout = [], [], None, 5.0
+    return cmd_tui(args, demo=True)
+
+
+def _port_free(port: int) -> bool:
+    import socket
+
+    for af, addr in ((socket.AF_INET, "0.0.0.0"), (socket.AF_INET, "127.0.0.1")):
+        with socket.socket(af) as s:
+            try:
+                s.bind((addr, port))
+            except OSError:
+                return False
+    return True
