@@ -205,10 +205,15 @@ async def _server_load(which: str, port: int, pid: int, flood_mb: int) -> str:
     from tests.hardening.hostile_client import half_open, ping_flood, unread_echo
 
     if which == "ping":
-        return await ping_flood("127.0.0.1", port, flood_mb)
+        ended = await ping_flood("127.0.0.1", port, flood_mb)
+        if ended == "sent":
+            return f"the flooding client sent all {flood_mb} MB"
+        return f"the flooding client was cut off: {ended}"
     if which == "echo":
         ends = await asyncio.gather(*(unread_echo("127.0.0.1", port, 16) for _ in range(20)))
-        return ", ".join(sorted(set(ends)))
+        return "the clients: " + ", ".join(sorted(set(ends))).replace(
+            "still open", "still open after 60 s"
+        )
     writers, failed = await half_open("127.0.0.1", port, 1000)
     fds = []
     for _ in range(20):

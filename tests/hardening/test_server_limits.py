@@ -237,3 +237,14 @@ def test_per_peer_cap_and_loopback_reserve(netns: Callable[..., Namespace]) -> N
         "opened": 2,
         "refused": ["HTTP/1.1 503 Service Unavailable | too many connections (10)"],
     }, local
+
+
+def test_demo_server_has_serve_limits() -> None:
+    """The TUI's demo server (``demo``, ``--demo-server``) is built from ServerConfig's
+    defaults: they are exactly what ``serve`` with no options runs with."""
+    from wsexplorer.cli_serve import serve_parser, server_config
+    from wsexplorer.probes.server import ServerConfig
+
+    assert server_config(serve_parser().parse_args([])) == ServerConfig()
+    small = server_config(serve_parser().parse_args(["--max-connections", "4"]))
+    assert (small.max_connections, small.loopback_reserve) == (4, 3)

@@ -153,7 +153,7 @@ class AdmittedServerConnection(GuardedConnection, ServerConnection):
             return
         self._on_refused(ticket)
         if not ticket.respond:
-            transport.abort()  # the handshake then ends at once, with no response
+            self.transport.abort()  # the handshake then ends at once, with no response
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self.ticket is not None:

@@ -19,8 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from http import HTTPStatus
+from typing import TYPE_CHECKING
 
 from ..model import Family, Listener, WsxError, accepts_for, family_of, is_wildcard, split_zone
+
+if TYPE_CHECKING:
+    from .admission import Admission, Ticket
 
 __all__ = [
     "LOOPBACK",
@@ -179,7 +183,7 @@ class DemoServer:
         self._servers: list[object] = []
         self._listeners: list[Listener] = []
         self._on_event = on_event or (lambda _line: None)
-        self._admission: object | None = None
+        self._admission: Admission | None = None
         self._refusal_said = 0.0  # when the last "refused" line went out (one a second)
 
     @property
@@ -281,16 +285,13 @@ class DemoServer:
             await self.start()
             raise
 
-    def _refused(self, ticket: object) -> None:
+    def _refused(self, ticket: Ticket) -> None:
         self.stats.rejected += 1
         now = time.monotonic()
         if now - self._refusal_said >= 1.0:  # a flood of refusals is one line a second
             self._refusal_said = now
-            adm = self._admission
-            self._on_event(
-                f"refused {ticket.peer}: {ticket.reason}; "  # type: ignore[attr-defined]
-                f"{adm.refused} refused so far"  # type: ignore[attr-defined]
-            )
+            refused = self._admission.refused if self._admission is not None else 0
+            self._on_event(f"refused {ticket.peer}: {ticket.reason}; {refused} refused so far")
 
     def _dropped(self, peer: str, reason: str) -> None:
         self.stats.dropped += 1
