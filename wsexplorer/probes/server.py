@@ -20,7 +20,16 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from http import HTTPStatus
 
-from ..model import Family, Listener, WsxError, accepts_for, family_of, is_wildcard, split_zone
+from ..model import (
+    LOOPBACK_BIND,
+    Family,
+    Listener,
+    WsxError,
+    accepts_for,
+    family_of,
+    is_wildcard,
+    split_zone,
+)
 
 __all__ = [
     "LOOPBACK",
@@ -31,7 +40,7 @@ __all__ = [
     "ServerStats",
 ]
 
-LOOPBACK = "loopback"
+LOOPBACK = LOOPBACK_BIND
 """A host meaning both loopbacks, ``127.0.0.1`` and ``::1`` (two sockets): what ``::``
 dual-stack does for local clients, without being reachable from the network."""
 
