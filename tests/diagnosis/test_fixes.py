@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from wsexplorer.diagnosis import FIX_IDS, diagnose, ipv4_target
+from wsexplorer.diagnosis import FIX_IDS, FIXES, diagnose, ipv4_target
 from wsexplorer.diagnosis.clients import CHROME, NODE_17_19, NODE_20, PYTHON_WEBSOCKETS
 from wsexplorer.diagnosis.fixes import dual_stack_python
-from wsexplorer.model import FixHow
+from wsexplorer.model import LOOPBACK_BIND, FixChange, FixHow
 
 from .builders import attempt, make_resolution, seed_observation
 
@@ -89,8 +89,14 @@ def test_ipv4_target() -> None:
     assert ipv4_target(seed_observation(host="127.0.0.1", hosts_order=("127.0.0.1",))) is None
     # A name resolving to a loopback address (Debian's 127.0.1.1 hostname line).
     assert ipv4_target(seed_observation(host="myhost", hosts_order=("127.0.1.1",))) == "127.0.0.1"
+    assert ipv4_target(seed_observation(host="myhost", hosts_order=("::1",))) == "127.0.0.1"
     remote = seed_observation(host="ws.example.com", hosts_order=("2001:db8::1", "192.0.2.7"))
     assert ipv4_target(remote) == "192.0.2.7"
+    # A name with its own IPv4 address keeps it, even beside a loopback one.
+    mixed = seed_observation(host="ws.example.com", hosts_order=("::1", "192.0.2.7"))
+    assert ipv4_target(mixed) == "192.0.2.7"
+    # A remote name nothing resolves: no target, never 127.0.0.1.
+    assert ipv4_target(seed_observation(host="ws.example.test", hosts_order=())) is None
     six = seed_observation(host="ws.example.com", hosts_order=("2001:db8::1",))
     assert ipv4_target(six) is None
     # Only the AF_INET lookup knows the IPv4 address.
@@ -110,3 +116,97 @@ def test_remote_dual_stack_is_not_applicable() -> None:
     fix = diagnose(obs).fix("server-dual-stack")
     assert not fix.applicable
     assert "the server is not on this machine" in fix.detail
+
+
+def test_one_table_names_every_fix() -> None:
+    assert tuple(kind.id for kind in FIXES) == FIX_IDS
+    assert {k.id: k.key for k in FIXES if k.key} == {
+        "client-family-4": "f",
+        "server-dual-stack": "d",
+        "ipv4-literal": "l",
+    }
+    d = diagnose(seed_observation())
+    for kind, fix in zip(FIXES, d.fixes, strict=True):
+        assert (fix.id, fix.key) == (kind.id, kind.key)
+        assert fix.label == ("127.0.0.1" if fix.id == "ipv4-literal" else kind.label)
+        assert fix.title == ("Use 127.0.0.1 in the URL" if fix.id == "ipv4-literal" else kind.title)
+    # Fixes made in code have no key and no live change.
+    assert d.fix("node-ipv4first").change is None and d.fix("upgrade-node-20").key is None
+
+
+def test_live_changes_on_the_seed_case() -> None:
+    d = diagnose(seed_observation())
+    assert d.fix("client-family-4").change == FixChange(family="4")
+    assert d.fix("ipv4-literal").change == FixChange(url_host="127.0.0.1")
+    assert d.fix("server-dual-stack").change == FixChange(server_bind=("::", "dual-stack"))
+    assert all(f.reason == "" for f in d.fixes)
+    assert d.fix("ipv4-literal").to_json()["change"] == {
+        "family": None,
+        "url_host": "127.0.0.1",
+        "server_bind": None,
+        "note": "",
+    }
+    dual = d.fix("server-dual-stack").to_json()
+    assert dual["key"] == "d" and dual["reason"] == ""
+    assert dual["change"] == {
+        "family": None,
+        "url_host": None,
+        "server_bind": {"host": "::", "mode": "dual-stack"},
+        "note": "",
+    }
+
+
+def test_remote_name_gets_its_own_ipv4_address_or_nothing() -> None:
+    unknown = diagnose(seed_observation(host="ws.example.test", hosts_order=(), local_target=False))
+    lit = unknown.fix("ipv4-literal")
+    assert not lit.applicable and lit.change is None and lit.key == "l"
+    assert lit.reason == "no IPv4 address is known for ws.example.test"
+    assert lit.to_json()["change"] is None and lit.to_json()["reason"] == lit.reason
+    known = seed_observation(host="ws.example.test", hosts_order=("192.0.2.7",), local_target=False)
+    lit = diagnose(known).fix("ipv4-literal")
+    assert lit.applicable and lit.change == FixChange(url_host="192.0.2.7")
+    assert lit.label == "192.0.2.7" and lit.title == "Use 192.0.2.7 in the URL"
+
+
+def test_literal_host_has_no_literal_fix() -> None:
+    lit = diagnose(seed_observation(host="127.0.0.1", hosts_order=("127.0.0.1",))).fix(
+        "ipv4-literal"
+    )
+    assert lit.change is None and lit.reason == "the URL's host 127.0.0.1 is an address"
+    assert lit.label == "IPv4 address"
+
+
+def test_family_already_forced_changes_nothing() -> None:
+    fam = diagnose(seed_observation(family="4")).fix("client-family-4")
+    assert fam.applicable and fam.change is None
+    assert fam.reason == "already IPv4 only (family 4)"
+    assert diagnose(seed_observation(family="6")).fix("client-family-4").change == FixChange(
+        family="4"
+    )
+    forced = diagnose(seed_observation(), [CHROME]).fix("client-family-4")
+    assert forced.change is None and forced.reason == "no modelled client can be forced"
+
+
+def test_dual_stack_keeps_a_loopback_server_on_loopback() -> None:
+    for listen in ("127.0.0.1", "::1"):
+        fix = diagnose(seed_observation(listen=listen)).fix("server-dual-stack")
+        assert fix.change is not None
+        assert fix.change.server_bind == (LOOPBACK_BIND, "default")
+        assert "loopback only" in fix.change.note and fix.reason == ""
+    both = diagnose(seed_observation(listen=("127.0.0.1", "::1/v6only"))).fix("server-dual-stack")
+    assert both.change is None and "already listens on 127.0.0.1 and ::1" in both.reason
+    # A wildcard beside a loopback socket: the server is on the network already.
+    mixed = diagnose(seed_observation(listen=("0.0.0.0", "::1/v6only"))).fix("server-dual-stack")
+    assert mixed.change == FixChange(server_bind=("::", "dual-stack"))
+
+
+def test_dual_stack_already_or_elsewhere_changes_nothing() -> None:
+    done = diagnose(seed_observation(listen="::")).fix("server-dual-stack")
+    assert done.applicable and done.change is None
+    assert done.reason == "the server already listens on :: dual-stack (IPv4 and IPv6)"
+    nothing = diagnose(seed_observation(listen=())).fix("server-dual-stack")
+    assert nothing.change == FixChange(server_bind=("::", "dual-stack"))
+    obs = seed_observation(host="ws.example.com", hosts_order=("192.0.2.1",), local_target=False)
+    remote = diagnose(obs).fix("server-dual-stack")
+    assert remote.change is None
+    assert remote.reason == "the server is not on this machine: change it where it runs"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from .clients import CATALOGUE, curl_strategy
 from .context import NO_CHANGE, WhatIf
 from .engine import diagnose
-from .fixes import FIX_IDS, ipv4_target
+from .fixes import FIX_IDS, FIXES, FixKind, ipv4_target
 from .outcome import address_outcome
 from .simulate import predict
 from .strategy import (
@@ -25,12 +25,14 @@ from .strategy import (
 
 __all__ = [
     "CATALOGUE",
+    "FIXES",
     "FIX_IDS",
     "NO_CHANGE",
     "AddressOrder",
     "ClientStrategy",
     "Failure",
     "Fallback",
+    "FixKind",
     "Stage",
     "TryResult",
     "WhatIf",

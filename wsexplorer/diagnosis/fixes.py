@@ -4,17 +4,24 @@ same simulation, with the concrete Node and Python change.
 A fix works when every modelled client connects after it. It is ``measured`` when every
 address the changed clients would try was actually connected to live (tracer attempts or
 probes) and the server itself is unchanged; otherwise ``predicted``.
+
+The engine also decides what trying a fix live changes (:class:`FixChange`: the family,
+the URL's host, the server's bind) or why nothing can change; the UI only applies it.
+:data:`FIXES` is the one table of fix ids, keys, titles and button labels.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ..model import (
+    LOOPBACK_BIND,
     ClientOutcome,
     ClientPrediction,
     Family,
     Fix,
+    FixChange,
     FixHow,
     Listener,
     Observation,
@@ -29,15 +36,31 @@ from .simulate import Run, simulate
 from .strategy import AddressOrder, ClientStrategy, is_localhost_name
 from .verdict import describe_listener, join_names
 
-__all__ = ["FIX_IDS", "build_fixes", "dual_stack_python", "ipv4_target"]
+__all__ = ["FIXES", "FIX_IDS", "FixKind", "build_fixes", "dual_stack_python", "ipv4_target"]
 
-FIX_IDS = (
-    "client-family-4",
-    "server-dual-stack",
-    "ipv4-literal",
-    "node-ipv4first",
-    "upgrade-node-20",
+
+@dataclass(frozen=True, slots=True)
+class FixKind:
+    """A fix's fixed facts: its JSON id, its title, the key that tries it live (``None``:
+    a change in code only) and the short label on its button."""
+
+    id: str
+    title: str
+    key: str | None = None
+    label: str = ""
+
+
+FIXES: tuple[FixKind, ...] = (
+    FixKind("client-family-4", "Force IPv4 in the client", "f", "family 4"),
+    FixKind("server-dual-stack", "Listen on :: (dual-stack)", "d", "listen on ::"),
+    FixKind("ipv4-literal", "Use an IPv4 address in the URL", "l", "IPv4 address"),
+    FixKind("node-ipv4first", "Node: --dns-result-order=ipv4first"),
+    FixKind("upgrade-node-20", "Upgrade the client to Node.js 20+"),
 )
+"""Every fix, in display order: the one table of ids, keys, titles and labels."""
+
+FIX_IDS = tuple(kind.id for kind in FIXES)
+_KINDS = {kind.id: kind for kind in FIXES}
 
 
 def dual_stack_python(port: int) -> str:
@@ -58,17 +81,26 @@ def dual_stack_python(port: int) -> str:
 
 
 def ipv4_target(obs: Observation) -> str | None:
-    """The IPv4 literal to put in the URL: ``127.0.0.1`` when the name is loopback, else
-    the name's first IPv4 address; ``None`` when the host is already a literal or no
-    IPv4 address is known."""
+    """The IPv4 literal to put in the URL, or ``None`` when there is none to use.
+
+    ``127.0.0.1`` for ``localhost`` names; for another name, its own first IPv4 address
+    that is not loopback, else ``127.0.0.1`` when it resolves to loopback only (it names
+    this machine). Never ``127.0.0.1`` for a name that resolves to another machine: that
+    would be a different server. ``None`` when the host is already a literal and when no
+    IPv4 address is known.
+    """
     host = obs.url.host
     if family_of(host) is not None:
         return None
+    if is_localhost_name(host):
+        return "127.0.0.1"
     res = obs.resolution
     everything = (*res.addresses, *res.addrconfig_addresses, *res.ipv4.order)
-    if is_localhost_name(host) or any(is_loopback(a.address) for a in everything):
+    own = (a.address for a in everything if a.family is Family.IPV4 and not is_loopback(a.address))
+    first = next(own, None)
+    if first is None and any(is_loopback(a.address) for a in everything):
         return "127.0.0.1"
-    return next((a.address for a in everything if a.family is Family.IPV4), None)
+    return first
 
 
 def _result(before: Sequence[Run], after: Sequence[Run]) -> str:
@@ -114,9 +146,13 @@ def _fix(
     node: str = "",
     python: str = "",
     applicable: bool = True,
+    live: FixChange | None = None,
+    reason: str = "",
+    label: str = "",
 ) -> Fix:
     after = [simulate(obs, s, ctx) for s in clients]
     predictions: tuple[ClientPrediction, ...] = tuple(r.prediction for r in after)
+    kind = _KINDS[fix_id]
     return Fix(
         id=fix_id,
         title=title,
@@ -127,11 +163,26 @@ def _fix(
         python=python,
         after=predictions,
         applicable=applicable,
+        key=kind.key,
+        label=label or kind.label,
+        reason=reason,
+        change=live,
     )
 
 
-def _not_applicable(fix_id: str, title: str, why: str) -> Fix:
-    return Fix(fix_id, title, False, FixHow.PREDICTED, why, applicable=False)
+def _not_applicable(fix_id: str, why: str) -> Fix:
+    kind = _KINDS[fix_id]
+    return Fix(
+        fix_id,
+        kind.title,
+        False,
+        FixHow.PREDICTED,
+        why,
+        applicable=False,
+        key=kind.key,
+        label=kind.label,
+        reason=why,
+    )
 
 
 def _snippet(clients: Sequence[ClientStrategy], runtime: str) -> str:
@@ -139,18 +190,18 @@ def _snippet(clients: Sequence[ClientStrategy], runtime: str) -> str:
 
 
 def _family_4(obs: Observation, clients: Sequence[ClientStrategy], before: Sequence[Run]) -> Fix:
-    title = "Force IPv4 in the client"
     snippets = list(dict.fromkeys(s.force_ipv4 for s in clients if s.force_ipv4 is not None))
     if not snippets:
-        return _not_applicable("client-family-4", title, "no modelled client can be forced")
+        return _not_applicable("client-family-4", "no modelled client can be forced")
     stuck = [s.name for s in clients if s.force_ipv4 is None]
     change = f"force IPv4 in the client ({', '.join(snippets)}"
     if stuck:
         change += f"; {join_names(stuck)} cannot be forced"
     change += ")"
+    already = obs.family == "4"
     return _fix(
         "client-family-4",
-        title,
+        _KINDS["client-family-4"].title,
         obs,
         clients,
         before,
@@ -158,6 +209,8 @@ def _family_4(obs: Observation, clients: Sequence[ClientStrategy], before: Seque
         change,
         node=_snippet(clients, "node"),
         python=_snippet(clients, "python"),
+        live=None if already else FixChange(family="4"),
+        reason="already IPv4 only (family 4)" if already else "",
     )
 
 
@@ -177,11 +230,13 @@ def _dual_stack(obs: Observation, clients: Sequence[ClientStrategy], before: Seq
         # still binds and takes IPv4 peers, but ::1 does not exist, so IPv6-first clients
         # that don't fall back still fail.
         change += "; IPv6 is disabled here, so :: takes IPv4 only and ::1 stays unreachable"
+    elsewhere = "the server is not on this machine: change it where it runs"
     if not obs.local_target:
-        change += " (the server is not on this machine: change it where it runs)"
+        change += f" ({elsewhere})"
+    live, reason = _rebind(now) if obs.local_target else (None, elsewhere)
     return _fix(
         "server-dual-stack",
-        "Listen on :: (dual-stack)",
+        _KINDS["server-dual-stack"].title,
         obs,
         clients,
         before,
@@ -190,17 +245,35 @@ def _dual_stack(obs: Observation, clients: Sequence[ClientStrategy], before: Seq
         node=f'server.listen({port}, "::")  // or new WebSocketServer({{ port: {port} }}), no host',
         python=dual_stack_python(port),
         applicable=obs.local_target,
+        live=live,
+        reason=reason,
     )
+
+
+def _rebind(now: Sequence[Listener]) -> tuple[FixChange | None, str]:
+    """The live rebind for a server on this machine, or why there is none.
+
+    A server kept on loopback (``127.0.0.1``, ``::1``) gets both loopbacks, which is what
+    ``::`` dual-stack gives local clients, without putting it on the network.
+    """
+    addresses = {lis.address for lis in now}
+    if now and all(lis.dual_stack and is_wildcard(lis.address) for lis in now):
+        return None, "the server already listens on :: dual-stack (IPv4 and IPv6)"
+    if now and all(is_loopback(a) for a in addresses):
+        if {"127.0.0.1", "::1"} <= addresses:
+            return None, "the server already listens on 127.0.0.1 and ::1 (IPv4 and IPv6)"
+        note = "listening on 127.0.0.1 and ::1: the dual-stack fix, loopback only"
+        return FixChange(server_bind=(LOOPBACK_BIND, "default"), note=note), ""
+    return FixChange(server_bind=("::", "dual-stack")), ""
 
 
 def _literal(obs: Observation, clients: Sequence[ClientStrategy], before: Sequence[Run]) -> Fix:
     host = obs.url.host
     target = ipv4_target(obs)
     if target is None:
-        title = "Use an IPv4 address in the URL"
         if family_of(host) is not None:
-            return _not_applicable("ipv4-literal", title, f"the URL's host {host} is an address")
-        return _not_applicable("ipv4-literal", title, f"no IPv4 address is known for {host}")
+            return _not_applicable("ipv4-literal", f"the URL's host {host} is an address")
+        return _not_applicable("ipv4-literal", f"no IPv4 address is known for {host}")
     url = obs.url.with_host(target).redacted()
     return _fix(
         "ipv4-literal",
@@ -212,16 +285,17 @@ def _literal(obs: Observation, clients: Sequence[ClientStrategy], before: Sequen
         f"use {url} instead of {host}",
         node=f'new WebSocket("{url}")',
         python=f'websockets.connect("{url}")',
+        live=FixChange(url_host=target),
+        label=target,
     )
 
 
 def _node_order(obs: Observation, clients: Sequence[ClientStrategy], before: Sequence[Run]) -> Fix:
-    title = "Node: --dns-result-order=ipv4first"
     if not any(s.runtime == "node" for s in clients):
-        return _not_applicable("node-ipv4first", title, "no Node.js client is modelled")
+        return _not_applicable("node-ipv4first", "no Node.js client is modelled")
     return _fix(
         "node-ipv4first",
-        title,
+        _KINDS["node-ipv4first"].title,
         obs,
         clients,
         before,
@@ -232,13 +306,12 @@ def _node_order(obs: Observation, clients: Sequence[ClientStrategy], before: Seq
 
 
 def _upgrade(obs: Observation, clients: Sequence[ClientStrategy], before: Sequence[Run]) -> Fix:
-    title = "Upgrade the client to Node.js 20+"
     ctx = WhatIf(upgrade_to=NODE_20)
     if not any(ctx.affects(s) for s in clients):
-        return _not_applicable("upgrade-node-20", title, "no older Node.js client is modelled")
+        return _not_applicable("upgrade-node-20", "no older Node.js client is modelled")
     return _fix(
         "upgrade-node-20",
-        title,
+        _KINDS["upgrade-node-20"].title,
         obs,
         clients,
         before,

@@ -12,12 +12,14 @@ if TYPE_CHECKING:
     from .address import Address, Family, Source, family_of, is_loopback, is_wildcard, split_zone
     from .attempt import Attempt, AttemptOutcome, Handshake, HandshakeOutcome, ResponseHead
     from .diagnosis import (
+        LOOPBACK_BIND,
         ClientOutcome,
         ClientPrediction,
         ClientTry,
         Confidence,
         Diagnosis,
         Fix,
+        FixChange,
         FixHow,
         Observation,
         SystemFacts,
@@ -58,6 +60,7 @@ _EXPORTS: dict[str, str] = {
     "DnsReport": ".resolution",
     "Family": ".address",
     "Fix": ".diagnosis",
+    "FixChange": ".diagnosis",
     "FixHow": ".diagnosis",
     "GaiResult": ".resolution",
     "Handshake": ".attempt",
@@ -69,6 +72,7 @@ _EXPORTS: dict[str, str] = {
     "InvalidPort": ".errors",
     "InvalidResolve": ".errors",
     "InvalidURL": ".errors",
+    "LOOPBACK_BIND": ".diagnosis",
     "Listener": ".listener",
     "ListenerScan": ".listener",
     "Observation": ".diagnosis",
@@ -110,6 +114,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "DEFAULT_URL",
+    "LOOPBACK_BIND",
     "AcceptsSource",
     "Address",
     "Attempt",
@@ -125,6 +130,7 @@ __all__ = [
     "DnsReport",
     "Family",
     "Fix",
+    "FixChange",
     "FixHow",
     "GaiResult",
     "Handshake",

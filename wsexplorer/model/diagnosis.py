@@ -11,12 +11,14 @@ from .resolution import Resolution
 from .url import WebSocketURL
 
 __all__ = [
+    "LOOPBACK_BIND",
     "ClientOutcome",
     "ClientPrediction",
     "ClientTry",
     "Confidence",
     "Diagnosis",
     "Fix",
+    "FixChange",
     "FixHow",
     "Observation",
     "SystemFacts",
@@ -129,9 +131,47 @@ class ClientPrediction:
         }
 
 
+LOOPBACK_BIND = "loopback"
+"""A server host meaning both loopbacks, ``127.0.0.1`` and ``::1`` (two sockets): what
+``::`` dual-stack does for local clients, without being reachable from the network."""
+
+
+@dataclass(frozen=True, slots=True)
+class FixChange:
+    """The live change a fix makes, as a value the UI applies (``None``: unchanged).
+
+    Attributes:
+        family: the family the client is forced to (``"4"``).
+        url_host: the host to put in the URL instead of the name.
+        server_bind: ``(host, mode)`` to rebind a server on this machine to: ``("::",
+            "dual-stack")``, or ``(LOOPBACK_BIND, "default")`` for a server kept on loopback.
+        note: one line on what the change does beyond the fix's title, or ``""``.
+    """
+
+    family: str | None = None
+    url_host: str | None = None
+    server_bind: tuple[str, str] | None = None
+    note: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        bind = self.server_bind
+        return {
+            "family": self.family,
+            "url_host": self.url_host,
+            "server_bind": None if bind is None else {"host": bind[0], "mode": bind[1]},
+            "note": self.note,
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class Fix:
-    """One change the user could make, and whether every modelled client connects after it."""
+    """One change the user could make, and whether every modelled client connects after it.
+
+    ``key`` is the key that tries it live (``f``, ``l``, ``d``; ``None`` for fixes made in
+    code), ``label`` the short name on its button. ``change`` is what trying it live
+    changes; it is ``None`` when there is nothing to change from here, and then ``reason``
+    says why (not applicable, or already in effect).
+    """
 
     id: str
     title: str
@@ -142,6 +182,10 @@ class Fix:
     python: str = ""
     after: tuple[ClientPrediction, ...] = ()
     applicable: bool = True
+    key: str | None = None
+    label: str = ""
+    reason: str = ""
+    change: FixChange | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -157,6 +201,9 @@ class Fix:
                 {"id": c.id, "outcome": c.outcome.value, "address": c.address, "error": c.error}
                 for c in self.after
             ],
+            "key": self.key,
+            "reason": self.reason,
+            "change": None if self.change is None else self.change.to_json(),
         }
 
 

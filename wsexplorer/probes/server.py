@@ -21,7 +21,16 @@ from enum import StrEnum
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 
-from ..model import Family, Listener, WsxError, accepts_for, family_of, is_wildcard, split_zone
+from ..model import (
+    LOOPBACK_BIND,
+    Family,
+    Listener,
+    WsxError,
+    accepts_for,
+    family_of,
+    is_wildcard,
+    split_zone,
+)
 
 if TYPE_CHECKING:
     from .admission import Admission, Ticket
@@ -35,7 +44,7 @@ __all__ = [
     "ServerStats",
 ]
 
-LOOPBACK = "loopback"
+LOOPBACK = LOOPBACK_BIND
 """A host meaning both loopbacks, ``127.0.0.1`` and ``::1`` (two sockets): what ``::``
 dual-stack does for local clients, without being reachable from the network."""
 

@@ -42,7 +42,7 @@ from ..model import (
     parse_url,
 )
 from ..probes.observe import ObserveOptions
-from ..probes.server import BindMode, ServerConfig
+from ..probes.server import LOOPBACK, BindMode, ServerConfig
 from ..probes.tracer import select_family
 from .backend import ServerHandle, SessionHandle
 from .config import AppConfig
@@ -174,8 +174,9 @@ class CannedServer:
     async def start(self) -> tuple[Listener, ...]:
         host = self.config.host
         spec = f"{host}/v6only" if self.config.mode is BindMode.V6ONLY else host
-        self._listeners = (
-            make_listener(spec, self.config.port, pid=SERVER_PID, process="wsexplorer"),
+        specs = ("127.0.0.1", "::1/v6only") if host == LOOPBACK else (spec,)
+        self._listeners = tuple(
+            make_listener(s, self.config.port, pid=SERVER_PID, process="wsexplorer") for s in specs
         )
         self._backend.server_listeners = self._listeners
         return self._listeners

@@ -13,7 +13,7 @@ COMMAND_LIST: tuple[tuple[str, str, str], ...] = (
     ("Close the session", "close the live session (x)", "disconnect"),
     ("Ping", "measure one round trip (p)", "ping"),
     ("Fix: force IPv4 (family 4)", "the client tries only IPv4 addresses (f)", "fix_family"),
-    ("Fix: use 127.0.0.1", "replace the host name by 127.0.0.1 (l)", "fix_literal"),
+    ("Fix: use an IPv4 address", "replace the host name by its IPv4 address (l)", "fix_literal"),
     (
         "Fix: listen on :: (dual-stack)",
         "rebind the demo server, or show the change (d)",

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from ..model import ClientOutcome, Diagnosis, Direction, SessionEvent, WebSocketURL
 
 __all__ = [
-    "FIX_KEYS",
     "FixRecord",
     "LiveState",
     "MessageBatch",
@@ -19,9 +18,6 @@ __all__ = [
     "before_after",
     "tally",
 ]
-
-FIX_KEYS = {"client-family-4": "f", "ipv4-literal": "l", "server-dual-stack": "d"}
-"""The fixes the user can try live, and their keys."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,7 +42,7 @@ and the client tried only the first address.
 | `x` | close the live session |
 | `p` | ping: measure a round trip |
 | `f` | fix: force IPv4 in the client (`family: 4`), then re-run and reconnect |
-| `l` | fix: use `127.0.0.1` instead of the name |
+| `l` | fix: use the name's IPv4 address (`127.0.0.1` for `localhost`) instead of the name |
 | `d` | fix: listen on `::` dual-stack (rebinds the embedded demo server; otherwise shows the change to make) |
 | `u` | undo the last fix |
 | `r` | refresh: observe again |

@@ -4,8 +4,9 @@ Every probe runs in a worker: the observation in an async worker (``observe`` ru
 blocking parts in threads and reports each stage), the full listener scan and the
 export in thread workers that only post messages. Each observation has a generation
 number; results of an older generation are dropped, so a stale lookup never
-overwrites a newer one. Fixes change the live state (URL, family, demo server bind),
-push the previous state on an undo stack, re-run the diagnosis and reconnect.
+overwrites a newer one. Fixes apply the change the engine decided (``Fix.change``) to the
+live state (URL, family, demo server bind), push the previous state on an undo stack,
+re-run the diagnosis and reconnect.
 """
 
 from __future__ import annotations
@@ -36,17 +37,16 @@ from ...model import (
     SessionEventKind,
     SystemFacts,
     WsxError,
-    family_of,
-    is_loopback,
     parse_url,
     unredact,
 )
 from ...model.untrusted import clean
 from ...probes.observe import ObserveOptions
-from ...probes.server import LOOPBACK, BindMode, ServerConfig
+from ...probes.server import BindMode, ServerConfig
 from ...probes.tracer import select_family
 from ..backend import Backend, ServerHandle, SessionHandle
 from ..config import AppConfig
+from ..fixes import NOT_CURRENT, applied, fix_for_id, fix_for_key, refusal
 from ..messages import (
     ExportDone,
     ListenersScanned,
@@ -63,16 +63,10 @@ from ..widgets.resolution import ResolutionPane
 from ..widgets.session import SessionPane
 from ..widgets.topbar import TopBar
 
-__all__ = ["FIX_TITLES", "MainScreen", "report_filename"]
+__all__ = ["MainScreen", "report_filename"]
 
 FLUSH_SECONDS = 0.1
 """How often a flood of messages is written to the log (bounded lines per flush)."""
-
-FIX_TITLES = {
-    "client-family-4": "force IPv4 (family: 4)",
-    "ipv4-literal": "use 127.0.0.1",
-    "server-dual-stack": "listen on :: (dual-stack)",
-}
 
 
 def report_filename(now: datetime) -> str:
@@ -122,6 +116,9 @@ class MainScreen(Screen[None]):
         self.observation: Observation | None = None
         self.diagnosis: Diagnosis | None = None
         self.diagnosis_generation = 0
+        self._observing: LiveState | None = None
+        self.diagnosed_state: LiveState | None = None
+        """The state the shown diagnosis describes: its fixes apply only to that state."""
         self.server: ServerHandle | None = None
         self.server_error: str | None = None
         self.session: SessionHandle | None = None
@@ -272,6 +269,7 @@ class MainScreen(Screen[None]):
         self.diagnosis_pane.start()
         self._show_banner()
         self._show_status()
+        self._observing = self.state
         self.run_observe(gen, self.state)
         # The full socket table (every port) is secondary: the URL's port arrives with the
         # observation. Scanning it after the observation keeps the /proc walk from
@@ -337,6 +335,7 @@ class MainScreen(Screen[None]):
         self.observation = message.observation
         self.diagnosis = message.diagnosis
         self.diagnosis_generation = message.gen
+        self.diagnosed_state = self._observing
         obs = message.observation
         res = self.resolution_pane
         if res.resolution is None:
@@ -399,14 +398,19 @@ class MainScreen(Screen[None]):
             return
         self.state = replace(self.state, server_host=host, server_mode=mode.value)
         self.post_message(ServerChanged(listeners))
-        self.refresh_all()
-        self.reconnect_if_wanted()
+        self._rerun()
 
     def on_server_changed(self, message: ServerChanged) -> None:
         self.listeners_pane.show_server(message.listeners, message.error, self.config.demo_server)
         self._show_banner()
 
     # ------------------------------------------------------------------ live session
+    def _rerun(self) -> None:
+        """The state changed: show it in the inputs, observe it, reconnect if wanted."""
+        self._sync_inputs()
+        self.refresh_all()
+        self.reconnect_if_wanted()
+
     def reconnect_if_wanted(self) -> None:
         if self.session_wanted:
             self.connect_session()
@@ -520,9 +524,7 @@ class MainScreen(Screen[None]):
         self.topbar.show_url_error(None)
         url = unredact(url, self.state.url)
         self.state = replace(self.state, url=url)
-        self._sync_inputs()
-        self.refresh_all()
-        self.reconnect_if_wanted()
+        self._rerun()
         return True
 
     @on(Select.Changed, "#family")
@@ -535,9 +537,7 @@ class MainScreen(Screen[None]):
         if family not in ("auto", "4", "6"):
             return
         self.state = replace(self.state, family=family)
-        self._sync_inputs()
-        self.refresh_all()
-        self.reconnect_if_wanted()
+        self._rerun()
 
     @on(Input.Submitted, "#session-send")
     def send_submitted(self, event: Input.Submitted) -> None:
@@ -565,14 +565,15 @@ class MainScreen(Screen[None]):
             "session-connect": self.action_connect,
             "session-disconnect": self.action_disconnect,
             "session-ping": self.action_ping,
-            "fix-client-family-4": self.action_fix_family,
-            "fix-ipv4-literal": self.action_fix_literal,
-            "fix-server-dual-stack": self.action_fix_dual_stack,
         }
         if bid in actions:
             actions[bid]()
         elif bid.startswith("fix-"):
-            self.action_show_fix(bid[4:])
+            fix = fix_for_id(self.diagnosis, bid[4:])
+            if fix is not None and fix.key is not None:
+                self.try_fix(fix.key)
+            else:
+                self.action_show_fix(bid[4:])
 
     # ------------------------------------------------------------------ actions
     def action_help(self) -> None:
@@ -612,68 +613,47 @@ class MainScreen(Screen[None]):
         if not self.diagnosis_pane.show_detail(fix_id):
             self.notify(f"no fix {fix_id!r} in this diagnosis", severity="warning")
 
-    def _push(self, fix_id: str) -> None:
-        self.undo.push(FixRecord(fix_id, FIX_TITLES[fix_id], self.state, self.diagnosis))
-
     def action_fix_family(self) -> None:
         """``f``: the client forces IPv4 (``{ family: 4 }``)."""
-        if self.state.family == "4":
-            self.notify("already IPv4 only (family 4)", severity="warning")
-            return
-        self._push("client-family-4")
-        self.state = replace(self.state, family="4")
-        self._sync_inputs()
-        self.refresh_all()
-        self.connect_session()
-        self.session_wanted = True
+        self.try_fix("f")
 
     def action_fix_literal(self) -> None:
-        """``l``: connect to ``127.0.0.1`` instead of the name."""
-        url = self.state.url
-        if url.host == "127.0.0.1":
-            self.notify("the URL already uses 127.0.0.1", severity="warning")
-            return
-        if family_of(url.host) is not None and url.host != "::1":
-            self.notify(
-                f"{url.host} is already an IP address; 127.0.0.1 would be another server",
-                severity="warning",
-            )
-            return
-        self._push("ipv4-literal")
-        self.state = replace(self.state, url=url.with_host("127.0.0.1"))
-        self.topbar.show_url_error(None)
-        self._sync_inputs()
-        self.refresh_all()
-        self.connect_session()
-        self.session_wanted = True
+        """``l``: the URL names the IPv4 address the engine chose instead of the host name."""
+        self.try_fix("l")
 
     def action_fix_dual_stack(self) -> None:
         """``d``: the server listens on ``::`` dual-stack (live with the demo server)."""
-        if self.server is None:
-            shown = self.diagnosis_pane.show_detail("server-dual-stack")
+        self.try_fix("d")
+
+    def try_fix(self, key: str) -> None:
+        """Apply the change of the diagnosis's fix on ``key``, or say why nothing changes."""
+        current = self.diagnosis is not None and self.diagnosed_state == self.state
+        fix = fix_for_key(self.diagnosis, key) if current else None
+        why = refusal(fix, key) if current else NOT_CURRENT
+        if fix is None or fix.change is None or why is not None:
+            self.notify(clean(why or NOT_CURRENT), severity="warning", markup=False)
+            return
+        change = fix.change
+        if change.server_bind is not None and self.server is None:
+            self.diagnosis_pane.show_detail(fix.id)
             self.notify(
                 "no embedded demo server to rebind: the change to make is shown in the "
-                "Diagnosis pane"
-                if shown
-                else "no embedded demo server, and no diagnosis yet",
-                severity="information" if shown else "warning",
+                "Diagnosis pane",
+                severity="information",
             )
             return
-        host = self.state.server_host or ""
-        if host == LOOPBACK or (
-            host == "::" and self.state.server_mode == BindMode.DUAL_STACK.value
-        ):
-            self.notify("the demo server already takes IPv4 and IPv6", severity="warning")
-            return
-        self._push("server-dual-stack")
+        self.undo.push(FixRecord(fix.id, fix.title, self.state, self.diagnosis))
         self.session_wanted = True
-        if is_loopback(host):
-            # The user kept the demo off the network (--bind 127.0.0.1): keep it so. Both
-            # loopbacks is what :: dual-stack gives local clients, without the exposure.
-            self.notify("listening on 127.0.0.1 and ::1: the dual-stack fix, loopback only")
-            self.rebind_server(LOOPBACK, BindMode.DEFAULT)
+        if change.note:
+            self.notify(clean(change.note), markup=False)
+        self.state = applied(self.state, change)
+        self.topbar.show_url_error(None)
+        if change.server_bind is not None:
+            host, mode = change.server_bind
+            self._sync_inputs()
+            self.rebind_server(host, BindMode(mode))
         else:
-            self.rebind_server("::", BindMode.DUAL_STACK)
+            self._rerun()
 
     def action_undo(self) -> None:
         """``u``: restore the state before the last fix."""
@@ -689,15 +669,14 @@ class MainScreen(Screen[None]):
         self.state = replace(
             before, server_host=self.state.server_host, server_mode=self.state.server_mode
         )
-        self._sync_inputs()
         self.notify(clean(f"undid: {record.title}"), markup=False)
         if rebind and before.server_host is not None:
+            self._sync_inputs()
             self.rebind_server(
                 before.server_host, BindMode(before.server_mode or "default"), undoing=True
             )
         else:
-            self.refresh_all()
-            self.reconnect_if_wanted()
+            self._rerun()
 
     def action_export(self) -> None:
         """``e``: write the report as Markdown to ``config.export_dir``."""

@@ -16,16 +16,9 @@ from textual.widgets import Button, Static
 
 from ...model import AttemptOutcome, ClientOutcome, ClientPrediction, Diagnosis, Fix
 from ...model.untrusted import clean
-from ..state import FIX_KEYS
 from .pane import Pane
 
-__all__ = ["FIX_LABELS", "DiagnosisPane", "render_after", "render_clients", "render_measured"]
-
-FIX_LABELS = {
-    "client-family-4": "family 4",
-    "ipv4-literal": "127.0.0.1",
-    "server-dual-stack": "listen on ::",
-}
+__all__ = ["DiagnosisPane", "render_after", "render_clients", "render_measured"]
 
 
 def _mark(outcome: ClientOutcome) -> Text:
@@ -191,11 +184,9 @@ class DiagnosisPane(Pane):
             await box.remove_children()
             rows = []
             for fix in d.fixes:
-                key = FIX_KEYS.get(fix.id)
-                label = f"{key} {FIX_LABELS[fix.id]}" if key else "show"
                 rows.append(
                     Horizontal(
-                        Button(label, id=f"fix-{fix.id}", compact=True, classes="fix-button"),
+                        Button("", id=f"fix-{fix.id}", compact=True, classes="fix-button"),
                         Static("", id=f"fixtext-{fix.id}", classes="fix-text"),
                         classes="fix-row",
                     )
@@ -203,6 +194,9 @@ class DiagnosisPane(Pane):
             await box.mount_all(rows)
             self._fix_ids = ids
         for fix in d.fixes:
+            # The engine names the key and the label (the IPv4 address changes with the URL).
+            label = f"{fix.key} {fix.label}" if fix.key else "show"
+            self.query_one(f"#fix-{fix.id}", Button).label = label
             text = _fix_status(fix)
             text.append("  ")
             text.append(clean(fix.title))
