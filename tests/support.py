@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +42,13 @@ def wsx_argv(*args: str) -> list[str]:
     return [sys.executable, "-m", "wsexplorer", *args]
 
 
-def wsx_shell(*args: str) -> str:
-    """:func:`wsx_argv` as one shell command, ``PYTHONPATH`` included (for tmux)."""
-    argv = ["env", f"PYTHONPATH={ROOT}", *wsx_argv(*args)]
-    return shlex.join(argv)
+def wsx_shell(*args: str, prefix: Sequence[str] = ()) -> str:
+    """:func:`wsx_argv` as one shell command, ``PYTHONPATH`` included (for tmux).
+
+    ``prefix`` goes between the environment and the interpreter, e.g.
+    ``("ip", "netns", "exec", NAME)``.
+    """
+    return shlex.join(["env", f"PYTHONPATH={ROOT}", *prefix, *wsx_argv(*args)])
 
 
 def run_wsx(
@@ -63,6 +67,7 @@ def run_wsx(
         timeout=timeout,
         env=wsx_env(env),
         cwd=ROOT,
+        stdin=subprocess.DEVNULL,
         check=False,
     )
     return done, time.monotonic() - start
