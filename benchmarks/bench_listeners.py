@@ -8,9 +8,10 @@ The listeners command (docs/json.md#schema-listeners) should be as fast as ``ss 
 2. raises ``RLIMIT_NOFILE`` and opens the sockets, a third each on ``0.0.0.0``, ``::``
    dual-stack (``IPV6_V6ONLY=0``) and ``::`` v6only;
 3. runs, alternating, each command N times as a whole process: ``ss -ltnpH`` (reference),
-   wsexplorer (the ``wsexplorer`` console script if ``wsexplorer listeners --help`` works,
-   else ``python -m wsexplorer.probes.listeners``), and for context ``ss -ltnH`` and a
-   ``psutil.net_connections`` one-liner;
+   ``wsexplorer listeners --all --json`` through the ``wsexplorer`` console script beside
+   this interpreter (not a shim found on PATH, which would add its own start-up to every
+   run), and for context ``ss -ltnH``, a ``psutil.net_connections`` one-liner and the bare
+   interpreter;
 4. checks wsexplorer's JSON lists every socket with the right family, address, v6only,
    accepts and pid, and prints each run, the medians and the ratios.
 
@@ -18,7 +19,8 @@ Needs root and iproute2. Usage::
 
     python benchmarks/bench_listeners.py [--sockets 10000] [--runs 7]
 
-Exit status: 0 if the correctness check passed (whatever the timing), 1 if it did not.
+Exit status: 0 if the correctness check passed (whatever the timing), 1 if it did not,
+2 if it cannot run here (no root, no ``ip``, no console script: ``pip install -e .``).
 """
 
 from __future__ import annotations
@@ -73,22 +75,18 @@ def _open_sockets(count: int) -> list[socket.socket]:
     return socks
 
 
-def _wsexplorer_command() -> tuple[list[str], str]:
-    """The command to time, and a label saying which one it is."""
-    candidates = [Path(sys.executable).parent / "wsexplorer"]
-    found = shutil.which("wsexplorer")
-    if found:
-        candidates.append(Path(found))
-    for script in candidates:
-        if not script.is_file():
-            continue
-        probe = subprocess.run(
-            [str(script), "listeners", "--help"], capture_output=True, timeout=60, check=False
-        )
-        if probe.returncode == 0:
-            return [str(script), "listeners", "--all", "--json"], f"{script} listeners"
-    cmd = [sys.executable, "-m", "wsexplorer.probes.listeners", "--all", "--json"]
-    return cmd, "python -m wsexplorer.probes.listeners"
+def _wsexplorer_command() -> list[str] | None:
+    """``wsexplorer listeners --all --json`` through the console script beside this
+    interpreter, or ``None`` if that script is missing or does not run."""
+    script = Path(sys.executable).parent / "wsexplorer"
+    if not script.is_file():
+        return None
+    probe = subprocess.run(
+        [str(script), "listeners", "--help"], capture_output=True, timeout=60, check=False
+    )
+    if probe.returncode != 0:
+        return None
+    return [str(script), "listeners", "--all", "--json"]
 
 
 _ENV: dict[str, str] = dict(os.environ)
@@ -140,6 +138,8 @@ def inner(count: int, runs: int, bytecode_cache: bool) -> int:
     """Inside the namespace: open the sockets, time the commands, check the output."""
     global _ENV
     _ENV = child_env(bytecode_cache)
+    # The console script imports whichever copy pip installed; time this checkout's.
+    _ENV["PYTHONPATH"] = str(ROOT)
     print(
         "bytecode cache: "
         + (f"on ({_ENV['PYTHONPYCACHEPREFIX']})" if bytecode_cache else "as the environment says")
@@ -148,28 +148,25 @@ def inner(count: int, runs: int, bytecode_cache: bool) -> int:
     t0 = time.perf_counter()
     socks = _open_sockets(count)
     print(f"opened {len(socks)} listening sockets in {(time.perf_counter() - t0):.1f} s")
-    ours_cmd, ours_label = _wsexplorer_command()
-    module_cmd = [sys.executable, "-m", "wsexplorer.probes.listeners", "--all", "--json"]
+    ours_cmd = _wsexplorer_command()
+    if ours_cmd is None:
+        print(f"no working wsexplorer console script beside {sys.executable}", file=sys.stderr)
+        return 2
     commands = {
         "ss -ltnpH": ["ss", "-ltnpH"],
         "wsexplorer": ours_cmd,
         "ss -ltnH": ["ss", "-ltnH"],
         "psutil": [sys.executable, "-c", PSUTIL_ONE_LINER],
+        # For context: what the interpreter alone costs to start (site, .pth files included).
+        "python": [sys.executable, "-c", "pass"],
     }
-    if ours_cmd != module_cmd:
-        # For context: the probe module's own entry point (JSON written without objects).
-        commands["python -m"] = module_cmd
-    # For context: what the interpreter alone costs to start (site, .pth files included).
-    commands["python"] = [sys.executable, "-c", "pass"]
-    print(f"wsexplorer command: {' '.join(ours_cmd)}  ({ours_label})")
+    print(f"wsexplorer command: {' '.join(ours_cmd)}")
 
     # Correctness first (also warms the page cache for every command).
     _, ss_out = _run(commands["ss -ltnpH"])
     ss_lines = len([line for line in ss_out.splitlines() if line.strip()])
     _, ours_out = _run(ours_cmd)
     problems = _check(ours_out, count)
-    if "python -m" in commands:
-        problems += [f"python -m: {p}" for p in _check(_run(module_cmd)[1], count)]
     if ss_lines != count:
         problems.append(f"ss -ltnpH printed {ss_lines} lines, expected {count}")
     for name in ("ss -ltnH", "psutil", "python"):
@@ -198,10 +195,6 @@ def inner(count: int, runs: int, bytecode_cache: bool) -> int:
     print(f"ratio of medians wsexplorer / ss -ltnpH : {med['wsexplorer'] / med['ss -ltnpH']:.2f}")
     print(f"context: wsexplorer / ss -ltnH : {med['wsexplorer'] / med['ss -ltnH']:.2f}")
     print(f"context: wsexplorer / psutil   : {med['wsexplorer'] / med['psutil']:.2f}")
-    if "python -m" in med:
-        print(
-            f"context: median ratio python -m probe / ss -ltnpH : {median_ratio('python -m'):.2f}"
-        )
     print()
     if problems:
         print("CORRECTNESS CHECK FAILED:")

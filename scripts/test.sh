@@ -34,6 +34,8 @@ python3 -m ruff check wsexplorer tests benchmarks scripts
 python3 -m ruff format --check wsexplorer tests benchmarks scripts
 echo "== mypy --strict (model, diagnosis)"
 python3 -m mypy
+echo "== import-linter (the layers, pyproject.toml [tool.importlinter])"
+lint-imports
 echo "== the pure engine: 100% branch coverage from its unit tests"
 python3 -m pytest -q -p no:cacheprovider tests/diagnosis --cov=wsexplorer.diagnosis \
   --cov-branch --cov-report=term-missing:skip-covered --cov-fail-under=100 | tail -n 4

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import socket
 import subprocess
-import sys
 
 import pytest
+
+from tests.support import run_wsx
 
 U = "ws://localhost:8080/"
 LONG = "a" * 300
@@ -93,13 +94,7 @@ CASES: list[tuple[list[str], str]] = [
 
 
 def run(argv: list[str], timeout: float = 30) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "wsexplorer", *argv],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        stdin=subprocess.DEVNULL,
-    )
+    return run_wsx(*argv, timeout=timeout)[0]
 
 
 def test_corpus_is_big_enough() -> None:

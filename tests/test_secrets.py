@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
-import sys
 
 import pytest
 
+from tests.support import run_wsx
 from wsexplorer.model import Handshake, HandshakeOutcome, parse_url
 from wsexplorer.model.secrets import (
     is_secret_name,
@@ -169,23 +169,8 @@ def test_diagnose_outputs_mask_everything() -> None:
         for fmt in ([], ["--json"], ["--markdown"]):
 
             def run(fmt: list[str] = fmt) -> subprocess.CompletedProcess[str]:
-                return subprocess.run(
-                    [
-                        sys.executable,
-                        "-m",
-                        "wsexplorer",
-                        "diagnose",
-                        url,
-                        *fmt,
-                        "-H",
-                        "Authorization: Bearer apik3y",
-                        "-H",
-                        "Cookie: a=s3ss10n",
-                    ],
-                    capture_output=True,
-                    text=True,
-                    timeout=60,
-                )
+                args = ("-H", "Authorization: Bearer apik3y", "-H", "Cookie: a=s3ss10n")
+                return run_wsx("diagnose", url, *fmt, *args)[0]
 
             proc = loop.run_until_complete(asyncio.to_thread(run))
             assert proc.returncode in (0, 1), proc.stderr

@@ -323,8 +323,8 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 
 def cmd_listeners(args: argparse.Namespace) -> int:
     if args.json:
-        # The fast path: JSON straight from the kernel rows, no model objects (10,000
-        # sockets cost ~45 ms of objects otherwise; see benchmarks/bench_listeners.py).
+        # The fast path: JSON straight from the kernel rows, no model objects (one per
+        # socket otherwise; benchmarks/bench_listeners.py times 10,000 sockets).
         from .probes.listeners import scan_listeners_json
 
         sys.stdout.write(scan_listeners_json(port=args.port, include_udp=args.all) + "\n")

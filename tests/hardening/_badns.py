@@ -16,10 +16,12 @@ Modes:
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 
 from tests.scenarios.netns import Namespace
+from tests.support import stop_process
 
 __all__ = ["BAD_NAMESERVER_MODES", "start_bad_nameserver"]
 
@@ -77,7 +79,7 @@ def start_bad_nameserver(
     assert proc.stdout is not None
     line = proc.stdout.readline().strip()
     if line != "ready":
-        proc.kill()
+        stop_process(proc, sig=signal.SIGKILL)
         rest = proc.stdout.read()
         raise RuntimeError(f"{mode} nameserver did not start in {ns.name}: {line} {rest}")
     return proc

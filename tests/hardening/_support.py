@@ -1,8 +1,8 @@
-"""Shared helpers for the hardening tests: run the real ``wsexplorer`` command, start the
-hostile peer, watch the event loop and a process's memory.
+"""Helpers of the hardening tests: start the hostile peer or ``wsexplorer serve``, watch
+the event loop and a process's memory.
 
-Every subprocess runs this checkout's package (``PYTHONPATH`` is the repository root), so
-the tests exercise the code beside them even where another copy is installed.
+Running the CLI, free ports and stopping processes are ``tests/support.py``'s, shared by
+every test folder.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -18,45 +19,19 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from tests.support import ROOT, stop_process, wsx_argv, wsx_env
+
 __all__ = [
     "HOSTILE_PEER",
-    "ROOT",
     "LoopLag",
     "ServeProcess",
     "fd_count",
     "hostile_peer",
     "rss_kib",
-    "run_wsx",
-    "wsx_argv",
-    "wsx_env",
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
 HOSTILE_PEER = Path(__file__).resolve().parent / "hostile_peer.py"
 _LISTENING = re.compile(r"listening on (?:\[[0-9a-f:.]+\]|[0-9.]+):(\d+)")
-
-
-def wsx_env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment for a ``wsexplorer`` subprocess: this checkout first, no colour."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
-    return {**env, **(extra or {})}
-
-
-def wsx_argv(*args: str) -> list[str]:
-    """``python -m wsexplorer ARGS`` with this interpreter."""
-    return [sys.executable, "-m", "wsexplorer", *args]
-
-
-def run_wsx(*args: str, timeout: float = 60) -> tuple[subprocess.CompletedProcess[str], float]:
-    """Run ``wsexplorer ARGS`` here (not in a namespace); returns the result and wall time.
-
-    ``timeout`` is a hang guard only: when it fires the test fails with TimeoutExpired.
-    """
-    start = time.monotonic()
-    done = subprocess.run(
-        wsx_argv(*args), capture_output=True, text=True, timeout=timeout, env=wsx_env(), cwd=ROOT
-    )
-    return done, time.monotonic() - start
 
 
 @contextlib.contextmanager
@@ -75,8 +50,7 @@ def hostile_peer(mode: str, script: Path = HOSTILE_PEER) -> Iterator[int]:
         assert line.isdigit(), f"hostile peer {mode} did not start: {line!r}"
         yield int(line)
     finally:
-        proc.kill()
-        proc.wait(timeout=10)
+        stop_process(proc, sig=signal.SIGKILL)
         if proc.stdout is not None:
             proc.stdout.close()
 
@@ -147,13 +121,7 @@ class ServeProcess:
 
     def stop(self) -> int:
         """Ctrl-C the server (SIGINT), wait, and return its exit status."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(2)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
+        stop_process(self.proc, grace=15, sig=signal.SIGINT)
         return int(self.proc.returncode)
 
     def __enter__(self) -> ServeProcess:

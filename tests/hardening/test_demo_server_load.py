@@ -26,8 +26,9 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from tests.hardening._support import ServeProcess, rss_kib, wsx_argv, wsx_env
+from tests.hardening._support import ServeProcess, rss_kib
 from tests.scenarios.netns import Namespace
+from tests.support import wsx_argv, wsx_env
 
 CONNECTIONS = 1000
 RSS_GROWTH_LIMIT_KIB = 200 * 1024  # generous: the server needs a few MB for 1,000 peers

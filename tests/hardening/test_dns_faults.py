@@ -22,11 +22,11 @@ from typing import Any
 import pytest
 
 from tests.hardening._badns import start_bad_nameserver
-from tests.hardening._support import wsx_argv, wsx_env
-from tests.scenarios import peers
+from tests.scenarios import peers, tables
 from tests.scenarios.dnsmasq import DnsServer
 from tests.scenarios.netns import IPV4_ONLY_HOSTS, Namespace
 from tests.scenarios.test_matrix import TABLE_HEADERS, Cell, _predictions
+from tests.support import wsx_argv, wsx_env
 
 NAME = "app.wsx.test"
 URL = f"ws://{NAME}:8080/subscribe"
@@ -133,7 +133,7 @@ def _check_silent_resolver_against_real_clients(ns: Namespace, document: dict[st
         real = dict(zip(kinds, runs, strict=True))
     cells = [Cell("(none)", "silent dns", k, real[k], predictions.get(k)) for k in kinds]
     problems = [c for c in cells if c.mismatches()]
-    assert not problems, peers.format_table(TABLE_HEADERS, [c.row() for c in cells])
+    assert not problems, tables.format_table(TABLE_HEADERS, [c.row() for c in cells])
     assert real["node20"]["error"] == f"getaddrinfo EAI_AGAIN {NAME}"
 
 
@@ -182,7 +182,7 @@ def test_nxdomain_from_a_real_dnsmasq(
         Cell("(none)", "nxdomain", kind, peers.run_client(ns, kind, url), predictions.get(kind))
         for kind in peers.available_clients()
     ]
-    table = peers.format_table(TABLE_HEADERS, [c.row() for c in cells])
+    table = tables.format_table(TABLE_HEADERS, [c.row() for c in cells])
     print("\n" + table)
     assert not [c for c in cells if c.mismatches()], table
     # Node's exact words, as the issue quotes them.

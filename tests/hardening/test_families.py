@@ -18,8 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.hardening._support import wsx_argv, wsx_env
-from tests.scenarios import peers
+from tests.scenarios import peers, tables
 from tests.scenarios.netns import (
     DEBIAN_HOSTS,
     Namespace,
@@ -34,6 +33,7 @@ from tests.scenarios.test_matrix import (
     _localhost_order,
     _predictions,
 )
+from tests.support import wsx_argv, wsx_env
 
 pytestmark = [
     pytest.mark.needs_root,
@@ -64,7 +64,7 @@ class Scenario:
         rows = [c.row() for c in self.cells]
         rows += [[s, self.name, "-", f"could not start: {why}", "-", "-"]
                  for s, why in self.not_started.items()]  # fmt: skip
-        return peers.format_table(TABLE_HEADERS, rows)
+        return tables.format_table(TABLE_HEADERS, rows)
 
 
 def _measure(name: str) -> Scenario:
@@ -123,7 +123,7 @@ def test_predictions_match_real_clients(measured: Callable[[str], Scenario], nam
     # Servers that bind IPv4 (or both families) always start; only an IPv6 bind may not.
     assert {"node:0.0.0.0", "py:none"} <= set(scenario.reports), scenario.table()
     hung = [c.row() for c in scenario.cells if c.real["outcome"] == "timeout"]
-    assert not hung, peers.format_table(TABLE_HEADERS, hung)
+    assert not hung, tables.format_table(TABLE_HEADERS, hung)
     problems = [c for c in scenario.cells if c.mismatches()]
     assert not problems, (
         f"{len(problems)} of {len(scenario.cells)} predictions differ:\n{scenario.table()}"

@@ -21,7 +21,8 @@ import time
 import pytest
 from rich.console import Console
 
-from tests.hardening._support import hostile_peer, run_wsx
+from tests.hardening._support import hostile_peer
+from tests.support import run_wsx
 from wsexplorer.model import Address, HandshakeOutcome, SessionState, Source, parse_url
 from wsexplorer.probes.session import LiveSession
 from wsexplorer.ui.widgets.session import render_handshake

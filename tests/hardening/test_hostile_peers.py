@@ -20,7 +20,8 @@ import tracemalloc
 
 import pytest
 
-from tests.hardening._support import LoopLag, hostile_peer, run_wsx
+from tests.hardening._support import LoopLag, hostile_peer
+from tests.support import run_wsx
 from wsexplorer.model import (
     Address,
     SessionEvent,

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -22,8 +21,8 @@ from typing import Any
 
 import pytest
 
-from tests.hardening._support import ROOT, wsx_argv, wsx_env
 from tests.scenarios.netns import Namespace
+from tests.support import ROOT, wsx_argv, wsx_env, wsx_shell
 
 NAME = "app.wsx.test"
 URL = f"ws://{NAME}:8080/subscribe"
@@ -162,8 +161,8 @@ def test_the_tui_draws_and_quits_promptly(netns: Callable[..., Namespace], tmp_p
     ns = netns(hosts=text, resolv_conf="nameserver 127.0.0.1\n")
     status = tmp_path / "status"
     command = (
-        f"PYTHONPATH={ROOT} ip netns exec {ns.name} {sys.executable} -m wsexplorer {URL}"
-        f"; echo $? > {status}; exec sleep 120"
+        wsx_shell(URL, prefix=("ip", "netns", "exec", ns.name))
+        + f"; echo $? > {status}; exec sleep 120"
     )
     start = time.monotonic()
     _tmux("new-session", "-d", "-s", "wsx", "-x", "160", "-y", "50", "-c", str(ROOT), command)

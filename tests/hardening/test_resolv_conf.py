@@ -17,8 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tests.hardening._support import wsx_argv, wsx_env
 from tests.scenarios.netns import IPV4_ONLY_HOSTS, Namespace
+from tests.support import wsx_argv, wsx_env
 
 NAME = "app.wsx.test"
 URL = f"ws://{NAME}:8080/subscribe"

@@ -24,6 +24,7 @@ import asyncio
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -32,9 +33,10 @@ from pathlib import Path
 import pytest
 from websockets.asyncio.client import connect
 
-from tests.hardening._support import ServeProcess, fd_count, rss_kib, wsx_argv, wsx_env
+from tests.hardening._support import ServeProcess, fd_count, rss_kib
 from tests.hardening.hostile_client import half_open, hold, ping_flood, unread_echo
 from tests.scenarios.netns import Namespace
+from tests.support import stop_process, wsx_argv, wsx_env
 from wsexplorer.probes.admission import REFUSALS
 
 GROWTH_LIMIT_KIB = 100 * 1024  # generous: without the limits these loads took 300-600 MB
@@ -220,10 +222,8 @@ def test_per_peer_cap_and_loopback_reserve(netns: Callable[..., Namespace]) -> N
         local = _report(clients[-1])
     finally:
         for proc in clients:
-            proc.kill()
-            proc.wait(10)
-        server.send_signal(2)
-        server.wait(15)
+            stop_process(proc, sig=signal.SIGKILL)
+        stop_process(server, grace=15, sig=signal.SIGINT)
     per_peer = "HTTP/1.1 503 Service Unavailable | too many connections from 10.9.8.7 (5)"
     assert first == {"opened": 5, "refused": [per_peer, per_peer]}, first
     reserve = (

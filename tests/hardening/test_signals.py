@@ -16,7 +16,6 @@ import select
 import shutil
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -25,8 +24,9 @@ from pathlib import Path
 import pytest
 
 from tests.hardening._badns import start_bad_nameserver
-from tests.hardening._support import ROOT, hostile_peer, wsx_argv, wsx_env
+from tests.hardening._support import hostile_peer
 from tests.scenarios.netns import IPV4_ONLY_HOSTS, Namespace
+from tests.support import ROOT, stop_process, wsx_argv, wsx_env, wsx_shell
 
 NAME = "app.wsx.test"
 URL = f"ws://{NAME}:8080/subscribe"
@@ -76,9 +76,7 @@ def test_ctrl_c_during_a_lookup_exits_at_once(
         proc.wait(timeout=EXIT_GUARD_S)
         elapsed = time.monotonic() - start
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        stop_process(proc, sig=signal.SIGKILL)
     stdout, stderr = proc.communicate()
     print(f"{' '.join(argv[:1])}: exit {proc.returncode} {elapsed * 1000:.0f} ms after SIGINT")
     assert proc.returncode == 130, (stdout, stderr)
@@ -118,9 +116,7 @@ def test_ctrl_c_during_the_handshake_wait_exits_at_once() -> None:
             proc.wait(timeout=EXIT_GUARD_S)
             elapsed = time.monotonic() - start
         finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+            stop_process(proc, sig=signal.SIGKILL)
         _, stderr = proc.communicate()
     print(f"diagnose (handshake wait): exit {proc.returncode} {elapsed * 1000:.0f} ms after SIGINT")
     assert proc.returncode == 130 and "Traceback" not in stderr
@@ -167,15 +163,9 @@ def test_tui_leaves_the_terminal_clean_on_a_signal(
     status_file = tmp_path / "status"
     # The pane's shell records wsexplorer's exit status, then keeps the pane alive, so
     # the terminal's state is read as wsexplorer left it (a dead pane is redrawn by tmux).
-    command = " ".join(
-        [
-            f"PYTHONPATH={ROOT}",
-            f"ip netns exec {ns.name}",
-            sys.executable,
-            "-m wsexplorer",
-            URL,
-            f"; echo $? > {status_file}; exec sleep 120",
-        ]
+    command = (
+        wsx_shell(URL, prefix=("ip", "netns", "exec", ns.name))
+        + f"; echo $? > {status_file}; exec sleep 120"
     )
     _tmux("new-session", "-d", "-s", "wsx", "-x", "120", "-y", "40", "-c", str(ROOT), command)
     try:

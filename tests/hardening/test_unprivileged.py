@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.hardening._support import ROOT, ServeProcess, run_wsx
+from tests.hardening._support import ServeProcess
+from tests.support import ROOT, run_wsx
 
 pytestmark = [pytest.mark.needs_root]
 
@@ -38,6 +39,12 @@ def _as_nobody(python: str, site: Path, *args: str) -> subprocess.CompletedProce
     return subprocess.run(
         [*argv, *args], capture_output=True, text=True, timeout=60, env=env, cwd=site
     )
+
+
+def _wsx_as_nobody(python: str, site: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``wsexplorer ARGS`` as uid 65534. Not ``tests.support.run_wsx``: that user cannot
+    read this checkout, so it runs the copy of its package in ``site``."""
+    return _as_nobody(python, site, "-m", "wsexplorer", *args)
 
 
 @pytest.fixture(scope="module")
@@ -74,10 +81,10 @@ def test_hidden_processes_are_unknown_with_a_note(nobody_python: tuple[str, Path
         port = str(server.port)
         url = f"ws://127.0.0.1:{port}/subscribe"
         as_root, _ = run_wsx("listeners", "--port", port, "--json")
-        listed = _as_nobody(python, site, "-m", "wsexplorer", "listeners", "--port", port, "--json")
-        table = _as_nobody(python, site, "-m", "wsexplorer", "listeners", "--port", port)
-        report = _as_nobody(python, site, "-m", "wsexplorer", "diagnose", url, "--json")
-        text = _as_nobody(python, site, "-m", "wsexplorer", "diagnose", url)
+        listed = _wsx_as_nobody(python, site, "listeners", "--port", port, "--json")
+        table = _wsx_as_nobody(python, site, "listeners", "--port", port)
+        report = _wsx_as_nobody(python, site, "diagnose", url, "--json")
+        text = _wsx_as_nobody(python, site, "diagnose", url)
         server_pid = server.proc.pid
     for done in (listed, table, report, text):
         assert "Traceback" not in done.stderr, done.stderr

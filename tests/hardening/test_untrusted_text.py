@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -32,7 +33,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from tests.hardening._support import hostile_peer, run_wsx, wsx_argv, wsx_env
+from tests.hardening._support import hostile_peer
 from tests.hardening.hostile_text import (
     EVIL,
     hostile_diagnosis,
@@ -40,6 +41,7 @@ from tests.hardening.hostile_text import (
     unsafe_in,
 )
 from tests.scenarios.netns import Namespace
+from tests.support import run_wsx, stop_process, wsx_argv, wsx_env
 from wsexplorer.model import ListenerScan
 from wsexplorer.model.untrusted import clean, json_safe, md_code, md_fence, md_text
 from wsexplorer.report import (
@@ -200,8 +202,7 @@ def test_process_name_set_by_any_user(name: str) -> None:
         md, _ = run_wsx("diagnose", f"ws://127.0.0.1:{port}/", "--markdown", "--timeout", "2")
         data, _ = run_wsx("listeners", "--port", str(port), "--json")
     finally:
-        peer.kill()
-        peer.wait(timeout=10)
+        stop_process(peer, sig=signal.SIGKILL)
     assert listing.returncode == 0, listing.stderr
     assert f"[{peer.pid}]" in listing.stdout
     for output in (listing.stdout, md.stdout):

@@ -28,7 +28,8 @@ import pytest
 
 from tests.hardening._support import hostile_peer
 from tests.hardening.hostile_text import EVIL, hostile_diagnosis, hostile_listeners, unsafe_in
-from tests.ui.test_tmux_e2e import ENV, _wsexplorer
+from tests.support import wsx_shell
+from tests.ui.test_tmux_e2e import ENV
 from wsexplorer.model import (
     Direction,
     Listener,
@@ -170,7 +171,7 @@ def test_server_messages_and_close_reason_in_a_real_terminal(
     tmux_session: Callable[[str], str],
 ) -> None:
     with hostile_peer("messages", EVIL_PEER) as port:
-        command = " ".join([*_wsexplorer(), f"ws://127.0.0.1:{port}/"])
+        command = wsx_shell(f"ws://127.0.0.1:{port}/")
         session = tmux_session(command)
         _wait_for(session, r"closed: code 4000")
         screen = _assert_terminal_untouched(session)
@@ -182,7 +183,7 @@ def test_server_messages_and_close_reason_in_a_real_terminal(
 @pytest.mark.needs_tmux
 def test_process_name_in_a_real_terminal(tmux_session: Callable[[str], str]) -> None:
     with hostile_peer("comm:\\x1b]0;pwned\\x07", EVIL_PEER) as port:
-        command = " ".join([*_wsexplorer(), f"ws://127.0.0.1:{port}/"])
+        command = wsx_shell(f"ws://127.0.0.1:{port}/")
         session = tmux_session(command)
         screen = _wait_for(session, r"\\x1b\]0;pwned\\x07\[\d+\]")
         _assert_terminal_untouched(session)

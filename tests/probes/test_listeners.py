@@ -25,18 +25,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.support import ROOT, run_wsx, wsx_env
 from wsexplorer.model import AcceptsSource, Family, Listener, ListenerScan
 from wsexplorer.probes import _procfs, _sockdiag
-from wsexplorer.probes import listeners as listeners_mod
 from wsexplorer.probes.listeners import (
     METHOD_FALLBACK,
     METHOD_SOCK_DIAG,
+    kernel,
     scan_listeners,
     scan_listeners_json,
     scan_listeners_psutil,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
 LINUX = sys.platform.startswith("linux")
 
 
@@ -232,33 +232,82 @@ def test_kernel_bytecode_filter_matches_port(held: dict[str, Held]) -> None:
 
 
 @needs_linux
-def test_json_text_is_exactly_the_model_json_for_the_same_rows(held: dict[str, Held]) -> None:
-    """The fast JSON writer and Listener/ListenerScan.to_json agree, key for key."""
-    for udp in (False, True):
-        result = listeners_mod._kernel_scan(None, udp, True)
-        assert result.rows
-        scan = ListenerScan(
-            listeners=listeners_mod._build(result.rows, result.owners),
-            method=METHOD_SOCK_DIAG,
-            notes=('a note with "quotes"',),
+def test_json_fast_path_is_exactly_the_model_json_for_the_same_sockets(
+    held: dict[str, Held],
+) -> None:
+    """``listeners --json`` text equals ``json.dumps`` of the model's scan, socket by socket."""
+    for item in held.values():
+        for udp in (False, True):
+            text = scan_listeners_json(port=item.port, include_udp=udp)
+            assert text == json.dumps(scan_listeners(port=item.port, include_udp=udp).to_json())
+            rows = json.loads(text)["listeners"]
+            assert {row["port"] for row in rows} == {item.port}
+            assert [row["address"] for row in rows if row["pid"] == os.getpid()] == [item.address]
+
+
+_ADDRESSES = {
+    socket.AF_INET: st.sampled_from(["0.0.0.0", "127.0.0.1", "10.1.2.3"]),
+    socket.AF_INET6: st.sampled_from(["::", "::1", "fe80::1%eth0", "::ffff:127.0.0.1"]) | st.text(),
+}
+
+
+@st.composite
+def _kernel_rows(draw: st.DrawFn) -> list[tuple[int, int, str, str, int, int, int]]:
+    rows = []
+    for inode in draw(st.sets(st.integers(1, 2**40), max_size=12)):
+        fam = draw(st.sampled_from([socket.AF_INET, socket.AF_INET6]))
+        rows.append(
+            (
+                draw(st.integers(0, 65535)),
+                int(fam),
+                draw(_ADDRESSES[fam]),
+                draw(st.sampled_from(["tcp", "udp"])),
+                inode,
+                -1 if fam == socket.AF_INET else draw(st.sampled_from([-1, 0, 1])),
+                draw(st.integers(0, 2**32 - 1)),
+            )
         )
-        text = listeners_mod._json_text(
-            result.rows, result.owners, METHOD_SOCK_DIAG, ['a note with "quotes"']
-        )
-        assert text == json.dumps(scan.to_json())
-    # Owners with awkward names and no owner at all are written the same way too.
-    rows = listeners_mod._kernel_scan(None, False, False).rows
-    owners = {row[4]: (7, 'we"ird\\näme') for row in rows[::2]}
-    text = listeners_mod._json_text(rows, owners, METHOD_SOCK_DIAG, [], "boom")
+    return sorted(rows)
+
+
+@given(
+    rows=_kernel_rows(),
+    names=st.lists(st.text() | st.none(), min_size=1, max_size=3),
+    pids=st.lists(st.integers(1, 2**22), min_size=1, max_size=3),
+    notes=st.lists(st.text(), max_size=3),
+    error=st.text() | st.none(),
+    data=st.data(),
+)
+def test_json_writer_follows_the_model_on_random_rows(
+    rows: list[tuple[int, int, str, str, int, int, int]],
+    names: list[str | None],
+    pids: list[int],
+    notes: list[str],
+    error: str | None,
+    data: st.DataObject,
+) -> None:
+    """The kernel path's JSON writer and ``ListenerScan.to_json`` agree on any rows,
+    owners (awkward names, shared owners, none), notes and error: same keys, same order,
+    same values, the same ``accepts`` rule."""
+    owners = {
+        row[4]: (data.draw(st.sampled_from(pids)), data.draw(st.sampled_from(names)))
+        for row in rows
+        if data.draw(st.booleans())
+    }
+    text = kernel.rows_json_text(rows, owners, METHOD_SOCK_DIAG, notes, error)
     scan = ListenerScan(
-        listeners=listeners_mod._build(rows, owners), method=METHOD_SOCK_DIAG, error="boom"
+        listeners=kernel.build_listeners(rows, owners),
+        method=METHOD_SOCK_DIAG,
+        notes=tuple(notes),
+        error=error,
     )
     assert text == json.dumps(scan.to_json())
+    assert json.loads(text) == scan.to_json()
 
 
 @given(st.text() | st.none())
 def test_json_string_is_json_dumps(text: str | None) -> None:
-    assert listeners_mod._json_string(text) == json.dumps(text)
+    assert kernel.json_string(text) == json.dumps(text)
 
 
 @needs_linux
@@ -462,16 +511,9 @@ def test_other_users_sockets_have_no_pid_and_say_so(held: dict[str, Held]) -> No
 
 
 @needs_linux
-def test_module_main_prints_the_json_schema(held: dict[str, Held]) -> None:
+def test_cli_listeners_json_prints_the_schema(held: dict[str, Held]) -> None:
     target = held["dual"]
-    proc = subprocess.run(
-        [sys.executable, "-m", "wsexplorer.probes.listeners", "--port", str(target.port), "--json"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-        check=False,
-    )
+    proc, _ = run_wsx("listeners", "--port", str(target.port), "--json")
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["schema"] == "wsexplorer.listeners/1"
@@ -493,30 +535,25 @@ def test_module_main_prints_the_json_schema(held: dict[str, Held]) -> None:
     ]
 
 
-def test_module_main_rejects_a_bad_port() -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "wsexplorer.probes.listeners", "--port", "70000"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-        check=False,
-    )
+def test_cli_listeners_rejects_a_bad_port() -> None:
+    proc, _ = run_wsx("listeners", "--port", "70000")
     assert proc.returncode == 2
     assert "70000" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 
-def test_probe_module_imports_only_the_standard_library() -> None:
+def test_probe_package_imports_only_the_standard_library() -> None:
     """Importing the probe, and the JSON fast path, load no third-party module.
 
-    The JSON path does not even load the model (25 ms of dataclass set-up).
+    The JSON path does not even load the model's dataclasses, nor the portable fallback.
     """
     code = (
         "import sys, wsexplorer.probes.listeners as m; "
         "m.scan_listeners_json() if sys.platform.startswith('linux') else None; "
-        "bad = [n for n in ('psutil', 'textual', 'websockets', 'dns', 'wsexplorer.model')"
-        " if n in sys.modules]; "
+        "names = ('psutil', 'textual', 'websockets', 'dns', 'dataclasses', "
+        "'wsexplorer.model.listener', 'wsexplorer.probes.listeners.fallback'); "
+        "bad = [n for n in names if n in sys.modules and sys.platform.startswith('linux')]; "
+        "bad += [n for n in names[:4] if n in sys.modules]; "
         "print(','.join(bad))"
     )
     proc = subprocess.run(
@@ -525,9 +562,34 @@ def test_probe_module_imports_only_the_standard_library() -> None:
         text=True,
         timeout=60,
         cwd=ROOT,
+        env=wsx_env(),
         check=True,
     )
     assert proc.stdout.strip() == ""
+
+
+def test_listeners_json_command_starts_lean() -> None:
+    """``wsexplorer listeners --all --json`` loads neither the URL parser, the report, the
+    model's dataclasses nor anything that is not the standard library."""
+    code = (
+        "import contextlib, io, sys; from wsexplorer.cli import main; "
+        "out = io.StringIO(); ctx = contextlib.redirect_stdout(out); ctx.__enter__(); "
+        "rc = main(['listeners', '--all', '--json']); ctx.__exit__(None, None, None); "
+        "names = ('psutil', 'textual', 'websockets', 'dns', 'wsexplorer.model.url', "
+        "'wsexplorer.report', 'wsexplorer.diagnosis'); "
+        "names += ('dataclasses',) if sys.platform.startswith('linux') else (); "
+        "print(rc, ','.join(n for n in names if n in sys.modules), out.getvalue()[:10])"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env=wsx_env(),
+        check=True,
+    )
+    assert proc.stdout.split() == ["0", '{"schema":']
 
 
 # --------------------------------------------------------------------------- netns

@@ -7,15 +7,10 @@ import socket
 
 import pytest
 
+from tests.support import free_port
 from wsexplorer.model import Address, AttemptOutcome, HandshakeOutcome, parse_url
 from wsexplorer.probes.server import DemoServer, ServerConfig
 from wsexplorer.probes.tracer import probe_addresses, trace
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _has_ipv6() -> bool:
@@ -115,7 +110,7 @@ async def test_garbage_answer_is_invalid() -> None:
 
 
 async def test_nothing_to_try_and_probe_row() -> None:
-    port = _free_port()
+    port = free_port()
     attempts, hs = await trace(parse_url(f"ws://127.0.0.1:{port}/"), [], timeout=1)
     assert attempts == () and hs.outcome is HandshakeOutcome.NOT_ATTEMPTED
     row = await probe_addresses(["127.0.0.1"], port, timeout=1)

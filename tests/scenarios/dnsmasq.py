@@ -34,7 +34,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from .netns import Namespace, stop_process
+from tests.support import free_port, stop_process
+
+from .netns import Namespace
 
 __all__ = [
     "DnsServer",
@@ -57,21 +59,6 @@ def dnsmasq_unavailable_reason() -> str | None:
     if shutil.which("dnsmasq") is None:
         return "dnsmasq is not installed (Debian package `dnsmasq-base`)"
     return None
-
-
-def _free_port(address: str) -> int:
-    """A port free for both UDP and TCP on ``address`` right now (races are retried)."""
-    family = socket.AF_INET6 if ":" in address else socket.AF_INET
-    while True:
-        with socket.socket(family, socket.SOCK_DGRAM) as udp:
-            udp.bind((address, 0))
-            port = int(udp.getsockname()[1])
-            with socket.socket(family, socket.SOCK_STREAM) as tcp:
-                try:
-                    tcp.bind((address, port))
-                except OSError:
-                    continue
-        return port
 
 
 def _record_args(records: dict[str, list[str]]) -> list[str]:
@@ -161,7 +148,7 @@ class DnsServer:
             raise DnsServerUnavailable(reason)
         last_error = ""
         for _attempt in range(5):
-            chosen = port or _free_port(address)
+            chosen = port or free_port(address, udp=True)
             workdir = Path(tempfile.mkdtemp(prefix="wsx-dnsmasq-"))
             argv = [
                 "dnsmasq",

@@ -23,6 +23,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from tests.support import stop_process
+
 __all__ = [
     "DEBIAN_HOSTS",
     "IPV4_ONLY_HOSTS",
@@ -31,7 +33,6 @@ __all__ = [
     "NamespaceUnavailable",
     "live_namespaces",
     "netns_unavailable_reason",
-    "stop_process",
 ]
 
 #: The Debian/Ubuntu/Docker hosts file: ``::1`` is a name of ``localhost`` too.
@@ -291,23 +292,6 @@ class Namespace:
     def __repr__(self) -> str:
         state = "deleted" if self._deleted else "live"
         return f"<Namespace {self.name} {state}>"
-
-
-def stop_process(proc: subprocess.Popen[Any], grace: float = 3.0) -> None:
-    """SIGTERM the process (its whole session if it has one), then SIGKILL after ``grace``."""
-    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, grace)):
-        try:
-            os.killpg(proc.pid, sig)
-        except (ProcessLookupError, PermissionError):
-            try:
-                proc.send_signal(sig)
-            except ProcessLookupError:
-                return
-        try:
-            proc.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 @atexit.register

@@ -23,6 +23,7 @@ import json
 import os
 import queue
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -31,21 +32,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+from tests.support import stop_process
+
 __all__ = [
     "CLIENT_KINDS",
     "NODE_PEERS_MISSING",
     "PEERS_DIR",
     "SERVER_KINDS",
     "PeerError",
+    "PeerServer",
     "Runner",
-    "ServerHandle",
     "available_clients",
     "client_command",
-    "describe_result",
-    "format_table",
     "node_binary",
     "node_peers_installed",
-    "record_scenarios",
     "run_client",
     "start_server",
 ]
@@ -110,7 +110,7 @@ class PeerError(RuntimeError):
 
 
 @dataclass
-class ServerHandle:
+class PeerServer:
     """A running server peer.
 
     Attributes:
@@ -127,11 +127,9 @@ class ServerHandle:
     stderr: IO[str] = field(repr=False)
 
     def stop(self) -> None:
-        """Kill the server and wait for it (idempotent)."""
-        if self.process.poll() is None:
-            self.process.kill()
+        """Stop the server and wait for it (idempotent)."""
         try:
-            self.process.wait(timeout=10)
+            stop_process(self.process)
         finally:
             if self.process.stdout is not None:
                 self.process.stdout.close()
@@ -144,7 +142,7 @@ class ServerHandle:
         self.stderr.seek(0)
         return self.stderr.read()
 
-    def __enter__(self) -> ServerHandle:
+    def __enter__(self) -> PeerServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -340,7 +338,7 @@ def _first_line(process: subprocess.Popen[str], timeout: float) -> str | None:
         return None
 
 
-def start_server(ns: Runner, kind: str, port: int) -> ServerHandle:
+def start_server(ns: Runner, kind: str, port: int) -> PeerServer:
     """Start one server peer in ``ns`` and wait until it listens on ``port``.
 
     Args:
@@ -366,11 +364,10 @@ def start_server(ns: Runner, kind: str, port: int) -> ServerHandle:
         text=True,
         env={"WS_PEER_MAX_SECONDS": "900"},
     )
-    handle = ServerHandle(kind=kind, port=port, listening=None, process=process, stderr=stderr)
+    handle = PeerServer(kind=kind, port=port, listening=None, process=process, stderr=stderr)
     line = _first_line(process, _SERVER_START_TIMEOUT)
     if not line:
-        process.kill()
-        process.wait(timeout=10)
+        stop_process(process, sig=signal.SIGKILL)
         output = handle.error_output()
         handle.stop()
         raise PeerError(f"server {kind} did not report listening: {output!r}")
@@ -383,90 +380,3 @@ def start_server(ns: Runner, kind: str, port: int) -> ServerHandle:
         raise PeerError(f"server {kind} could not listen on port {port}: {report!r}")
     handle.listening = report["listening"]
     return handle
-
-
-def describe_result(result: dict[str, Any] | None) -> str:
-    """One cell of a results table: ``connects ADDRESS``, ``fails: ERROR`` or ``(none)``."""
-    if result is None:
-        return "(none)"
-    outcome = str(result.get("outcome"))
-    if outcome == "connects":
-        address = result.get("address")
-        return f"connects {address}" if address else "connects"
-    error = result.get("error")
-    return f"{outcome}: {error}" if error else outcome
-
-
-def format_table(headers: list[str], rows: list[list[str]]) -> str:
-    """Render rows as a plain, column-aligned text table with a rule under the headers."""
-    widths = [len(h) for h in headers]
-    for row in rows:
-        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([line(headers), rule, *(line(r) for r in rows)])
-
-
-# --- For the record: extra scenarios, measured and printed, never asserted. ------------
-# Run: python -m tests.scenarios.peers   (as root, after `npm ci --prefix tests/peers`)
-
-_RECORD_URL = "ws://localhost:8080/subscribe"
-
-
-def _record_details(result: dict[str, Any]) -> str:
-    raw = result.get("raw") or {}
-    keys = ("code", "name", "string", "errors", "tried", "type", "cause", "returncode")
-    return json.dumps({k: raw[k] for k in keys if k in raw and raw[k] not in (None, "")})
-
-
-def record_scenarios() -> str:
-    """Run every client in the extra scenarios and return one table of what each did.
-
-    Scenarios: IPv6 disabled, ``net.ipv6.bindv6only=1``, nothing listening, a plain HTTP
-    server answering 404, and an extra non-loopback IPv4 address (``AI_ADDRCONFIG``).
-    """
-    from tests.scenarios.netns import DEBIAN_HOSTS, IPV4_ONLY_HOSTS, Namespace
-
-    scenarios: list[tuple[str, dict[str, Any], list[str | None]]] = [
-        ("ipv6 disabled", {"hosts": DEBIAN_HOSTS, "ipv6": False}, ["node:0.0.0.0", "node:-"]),
-        (
-            "bindv6only=1",
-            {"hosts": DEBIAN_HOSTS, "sysctls": {"net.ipv6.bindv6only": "1"}},
-            ["node:-", "py:::", "py:none"],
-        ),
-        ("nothing listening, debian hosts", {"hosts": DEBIAN_HOSTS}, [None]),
-        ("nothing listening, ipv4-only hosts", {"hosts": IPV4_ONLY_HOSTS}, [None]),
-        (
-            "http.server (404), debian hosts",
-            {"hosts": DEBIAN_HOSTS},
-            ["http:0.0.0.0", "http:::", "http11:::"],
-        ),
-        (
-            "debian hosts + 10.1.2.3/24 (ADDRCONFIG)",
-            {"hosts": DEBIAN_HOSTS, "ipv4_addr": "10.1.2.3/24"},
-            ["node:0.0.0.0", "node:::1"],
-        ),
-    ]
-    rows: list[list[str]] = []
-    for title, options, servers in scenarios:
-        with Namespace.create(**options) as ns:
-            for server in servers:
-                handle = start_server(ns, server, 8080) if server else None
-                listening = json.dumps(handle.listening) if handle else "-"
-                try:
-                    for client in available_clients():
-                        result = run_client(ns, client, _RECORD_URL)
-                        rows.append([title, server or "(none)", listening, client,
-                                     describe_result(result), _record_details(result)])  # fmt: skip
-                finally:
-                    if handle is not None:
-                        handle.stop()
-    headers = ["scenario", "server", "listening", "client", "real", "details"]
-    return format_table(headers, rows)
-
-
-if __name__ == "__main__":
-    print(record_scenarios())

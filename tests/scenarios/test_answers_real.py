@@ -17,9 +17,10 @@ from typing import Any
 
 import pytest
 
-from tests.hardening._support import hostile_peer, run_wsx
+from tests.hardening._support import hostile_peer
 from tests.scenarios import peers
 from tests.scenarios.host import Host
+from tests.support import run_wsx
 from wsexplorer.model.secrets import mask_text
 
 pytestmark = [pytest.mark.needs_node, pytest.mark.needs_curl]

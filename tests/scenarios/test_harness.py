@@ -28,6 +28,7 @@ from tests.scenarios.netns import (
     Namespace,
     live_namespaces,
 )
+from tests.support import wsx_argv, wsx_env
 
 pytestmark = [pytest.mark.needs_root, pytest.mark.needs_netns]
 
@@ -60,8 +61,8 @@ with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s:
 
 def resolve_json(ns: Namespace, host: str, port: int = 8080) -> dict[str, Any]:
     """``wsexplorer resolve HOST --port P --json --no-dns`` run inside ``ns``."""
-    argv = [sys.executable, "-m", "wsexplorer", "resolve", host, "--port", str(port), "--json"]
-    result = ns.run([*argv, "--no-dns"], timeout=120)
+    argv = wsx_argv("resolve", host, "--port", str(port), "--json", "--no-dns")
+    result = ns.run(argv, timeout=120, env=wsx_env())
     assert result.returncode == 0, result.stderr
     data: dict[str, Any] = json.loads(result.stdout)
     assert data["schema"] == "wsexplorer.resolve/1"

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from tests.scenarios import peers
+from tests.scenarios import peers, tables
 from tests.scenarios.netns import (
     DEBIAN_HOSTS,
     IPV4_ONLY_HOSTS,
@@ -32,6 +32,7 @@ from tests.scenarios.netns import (
     NamespaceUnavailable,
     netns_unavailable_reason,
 )
+from tests.support import wsx_argv, wsx_env
 
 __all__: list[str] = []
 
@@ -67,15 +68,15 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
-def _wsexplorer() -> list[str]:
-    return [sys.executable, "-m", "wsexplorer"]
-
-
 def _diagnose_available() -> bool:
     """True when ``wsexplorer diagnose --help`` exits 0."""
     try:
         done = subprocess.run(
-            [*_wsexplorer(), "diagnose", "--help"], capture_output=True, text=True, timeout=60
+            wsx_argv("diagnose", "--help"),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=wsx_env(),
         )
     except (OSError, subprocess.TimeoutExpired):
         return False
@@ -115,7 +116,7 @@ class Cell:
     def row(self) -> list[str]:
         """The table row for this cell (a diagnose failure is listed under the table)."""
         problems = self.mismatches()
-        predicted = peers.describe_result(self.predicted)
+        predicted = tables.describe_result(self.predicted)
         if self.predicted is None and self.prediction_problem:
             predicted, problems = "(diagnose failed)", ["no prediction"]
         match = "yes" if not problems else "NO (" + ", ".join(problems) + ")"
@@ -123,7 +124,7 @@ class Cell:
             self.server,
             self.hosts,
             self.client,
-            peers.describe_result(self.real),
+            tables.describe_result(self.real),
             predicted,
             match,
         ]
@@ -146,7 +147,7 @@ class Matrix:
 
     def table(self) -> str:
         """The whole matrix as an aligned text table, then each diagnose failure once."""
-        table = peers.format_table(TABLE_HEADERS, [c.row() for c in self.cells])
+        table = tables.format_table(TABLE_HEADERS, [c.row() for c in self.cells])
         failures = dict.fromkeys(
             f"diagnose failed for {c.server} / {c.hosts}: {c.prediction_problem}"
             for c in self.cells
@@ -178,9 +179,9 @@ def _predictions(diagnosis: dict[str, Any]) -> dict[str, dict[str, Any] | None]:
 
 def _diagnose(ns: Namespace) -> tuple[dict[str, dict[str, Any] | None] | None, str | None]:
     """Run ``wsexplorer diagnose URL --json`` in ``ns``: (predictions, problem)."""
-    argv = [*_wsexplorer(), "diagnose", URL, "--json"]
+    argv = wsx_argv("diagnose", URL, "--json")
     try:
-        done = ns.run(argv, timeout=60, check=False)
+        done = ns.run(argv, timeout=60, check=False, env=wsx_env())
     except subprocess.TimeoutExpired:
         return None, "diagnose timed out"
     stderr = done.stderr.strip().splitlines()
@@ -263,7 +264,7 @@ def test_real_outcomes_table(matrix: Matrix) -> None:
 
     # Loopback refusals are immediate: nothing may hang until a guard fires.
     hung = [c.row() for c in matrix.cells if c.real["outcome"] not in ("connects", "fails")]
-    assert not hung, peers.format_table(TABLE_HEADERS, hung)
+    assert not hung, tables.format_table(TABLE_HEADERS, hung)
 
     def real(client: str) -> dict[str, Any]:
         return matrix.cell("node:0.0.0.0", "debian", client).real

@@ -4,7 +4,6 @@ prediction names the error each prints (Node 16 says it with OpenSSL 1.1.1's wor
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import textwrap
@@ -15,6 +14,7 @@ import pytest
 
 from tests.scenarios import peers
 from tests.scenarios.host import Host
+from tests.support import free_port, run_wsx, stop_process
 
 pytestmark = [pytest.mark.needs_node, pytest.mark.needs_curl]
 
@@ -44,9 +44,7 @@ CLIENT_IDS = {"node20": "node-20", "node16": "node-16", "node18": "node-17-19",
 
 @pytest.fixture
 def tls_url() -> Iterator[str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-c", SERVER, str(port), str(DATA / "selfsigned-cert.pem"),
          str(DATA / "selfsigned-key.pem")],
@@ -56,16 +54,16 @@ def tls_url() -> Iterator[str]:
         assert proc.stdout is not None and proc.stdout.readline().strip() == "listening"
         yield f"wss://127.0.0.1:{port}/"
     finally:
-        proc.kill()
-        proc.wait(10)
+        stop_process(proc)
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 def test_untrusted_certificate_real_vs_predicted(tls_url: str) -> None:
     if not peers.node_peers_installed():
         pytest.skip(peers.NODE_PEERS_MISSING)
     host = Host()
-    diag = subprocess.run([sys.executable, "-m", "wsexplorer", "diagnose", tls_url, "--json"],
-                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    diag, _ = run_wsx("diagnose", tls_url, "--json")
     assert diag.returncode == 1, diag.stderr
     d = json.loads(diag.stdout)
     assert d["handshake"]["outcome"] == "tls"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -14,13 +13,6 @@ from wsexplorer.probes.server import DemoServer, ServerConfig
 from wsexplorer.ui.app import WsxApp
 from wsexplorer.ui.canned import CannedBackend, canned_config, frozen_clock
 from wsexplorer.ui.config import AppConfig
-
-
-def free_port() -> int:
-    """A port free on 0.0.0.0 right now (what ``wsexplorer demo`` does)."""
-    with socket.socket() as s:
-        s.bind(("0.0.0.0", 0))
-        return int(s.getsockname()[1])
 
 
 def tui_args(url: str, **changes: object) -> argparse.Namespace:

@@ -13,7 +13,8 @@ from pathlib import Path
 from textual.geometry import Region
 from textual.widgets import Input, Select
 
-from tests.ui.conftest import free_port, tui_args
+from tests.support import free_port
+from tests.ui.conftest import tui_args
 from wsexplorer.model import SessionState, parse_url
 from wsexplorer.probes.server import DemoServer, ServerConfig
 from wsexplorer.ui.app import WsxApp
@@ -45,7 +46,7 @@ def _listening(port: int) -> bool:
 
 
 async def test_demo_shows_econnrefused_before_and_every_client_after_each_fix() -> None:
-    port = free_port()
+    port = free_port("0.0.0.0")  # where `wsexplorer demo` binds
     args = tui_args(f"ws://localhost:{port}/subscribe", demo_server="0.0.0.0")
     config = config_from_args(args, demo=True)
     machine = localhost_addresses(port)
@@ -116,7 +117,7 @@ async def test_demo_shows_econnrefused_before_and_every_client_after_each_fix() 
 
 async def test_loopback_demo_keeps_dual_stack_fix_off_the_network() -> None:
     """``wsexplorer demo --bind 127.0.0.1``: ``d`` listens on both loopbacks, never ``::``."""
-    port = free_port()
+    port = free_port("0.0.0.0")  # where `wsexplorer demo` binds
     args = tui_args(f"ws://localhost:{port}/subscribe", demo_server="127.0.0.1")
     app = WsxApp(config_from_args(args, demo=True))
     async with app.run_test(size=SIZE) as pilot:

@@ -1,4 +1,4 @@
-"""End to end: the installed ``wsexplorer`` in a real terminal (tmux) against a real
+"""End to end: ``wsexplorer`` (this checkout's) in a real terminal (tmux) against a real
 ``wsexplorer serve``; type a message, read the echo off the screen."""
 
 from __future__ import annotations
@@ -7,7 +7,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -15,28 +14,22 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import stop_process, wsx_argv, wsx_env, wsx_shell
+
 pytestmark = pytest.mark.needs_tmux
 
 DEADLINE = 60.0  # hang guard only; every wait below returns as soon as its text shows
-
-
-def _wsexplorer() -> list[str]:
-    exe = shutil.which("wsexplorer")
-    if exe is None:
-        candidate = Path(sys.executable).with_name("wsexplorer")
-        exe = str(candidate) if candidate.exists() else None
-    return [exe] if exe else [sys.executable, "-m", "wsexplorer"]
 
 
 @pytest.fixture
 def serve() -> Iterator[int]:
     """``wsexplorer serve --port 0`` on 127.0.0.1; yields the port it printed."""
     proc = subprocess.Popen(
-        [*_wsexplorer(), "serve", "--port", "0"],
+        wsx_argv("serve", "--port", "0"),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env={**os.environ, "NO_COLOR": "1"},
+        env=wsx_env(),
     )
     try:
         assert proc.stdout is not None
@@ -45,12 +38,9 @@ def serve() -> Iterator[int]:
         assert match, f"unexpected serve output: {line!r}"
         yield int(match.group(1))
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 SOCKET = f"wsx-e2e-{uuid.uuid4().hex[:8]}"  # a private tmux server, not the user's
@@ -89,7 +79,7 @@ def test_type_a_message_and_read_the_echo(serve: int, tmp_path: Path) -> None:
         pytest.skip("tmux is not installed")
     session = "wsx"
     url = f"ws://127.0.0.1:{serve}/subscribe"
-    command = " ".join([*_wsexplorer(), url])
+    command = wsx_shell(url)
     _tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", "-c", str(tmp_path), command)
     try:
         screen = _wait_for(session, r"open via 127\.0\.0\.1")

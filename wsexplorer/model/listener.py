@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .address import Family, family_of, is_wildcard, split_zone
+from .listener_json import LISTENER_KEYS, SCAN_KEYS, SCHEMA
 
 __all__ = ["AcceptsSource", "Listener", "ListenerScan", "accepts_for", "listener_takes"]
 
@@ -81,18 +82,16 @@ class Listener:
         return f"{host}:{self.port}"
 
     def to_json(self) -> dict[str, object]:
-        return {
-            "protocol": self.protocol,
-            "family": self.family.value,
-            "address": self.address,
-            "port": self.port,
-            "v6only": self.v6only,
-            "accepts": [f.value for f in self.accepts],
-            "accepts_source": self.accepts_source.value,
-            "pid": self.pid,
-            "process": self.process,
-            "uid": self.uid,
-        }
+        return {key: _json_value(getattr(self, key)) for key in LISTENER_KEYS}
+
+
+def _json_value(value: object) -> object:
+    """A field as JSON sees it: an enum as its value, a tuple of enums as a list."""
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, tuple):
+        return [_json_value(item) for item in value]
+    return value
 
 
 def listener_takes(listener: Listener, address: str) -> bool:
@@ -132,10 +131,11 @@ class ListenerScan:
         return tuple(lis for lis in self.listeners if lis.port == port and lis.protocol == protocol)
 
     def to_json(self) -> dict[str, object]:
-        return {
-            "schema": "wsexplorer.listeners/1",
+        values: dict[str, object] = {
+            "schema": SCHEMA,
             "listeners": [lis.to_json() for lis in self.listeners],
             "method": self.method,
             "notes": list(self.notes),
             "error": self.error,
         }
+        return {key: values[key] for key in SCAN_KEYS}

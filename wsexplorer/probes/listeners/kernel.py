@@ -1,0 +1,266 @@
+"""The Linux path of the listeners probe: the kernel's socket table, and its JSON.
+
+One ``SOCK_DIAG_BY_FAMILY`` dump per family (as ``ss`` does), with each IPv6 socket's own
+``IPV6_V6ONLY`` flag (``INET_DIAG_SKV6ONLY``), and the owning processes from ``/proc``.
+:func:`rows_json_text` is the listeners' only JSON writer: it goes from the kernel's rows
+to ``wsexplorer.listeners/1`` text without building ``Listener`` objects, following the
+model's key lists (``model/listener_json.py``), so its text is ``json.dumps`` of what
+``ListenerScan.to_json`` returns for the same sockets. Only the standard library and that
+key module load here until :func:`scan_listeners_sock_diag` asks for model objects.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from typing import TYPE_CHECKING
+
+from ...model.listener_json import LISTENER_KEYS, SCAN_KEYS, SCHEMA
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Mapping, Sequence
+
+    from ...model.address import Family
+    from ...model.listener import Listener, ListenerScan
+    from .._sockdiag import SocketRow
+
+__all__ = [
+    "METHOD_FALLBACK",
+    "METHOD_SOCK_DIAG",
+    "KernelResult",
+    "build_listeners",
+    "elapsed_ms",
+    "families",
+    "json_string",
+    "kernel_scan",
+    "rows_json_text",
+    "scan_listeners_sock_diag",
+]
+
+METHOD_SOCK_DIAG = "sock_diag"
+METHOD_FALLBACK = "psutil+probe"  # the portable path, in .fallback
+AF_INET = int(socket.AF_INET)
+AF_INET6 = int(socket.AF_INET6)
+
+HIDDEN_NOTE = (
+    "{n} socket(s) have no process: other users' processes could not be inspected "
+    "(/proc/PID/fd is readable only by its owner); run as root to see them"
+)
+
+# The keys whose value changes socket by socket, in the order LISTENER_KEYS gives them;
+# every other key depends only on (protocol, family, address, v6only) and is written once
+# per such shape, in the chunks between these.
+_ROW_KEYS = ("port", "pid", "process", "uid")
+
+
+def elapsed_ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000.0, 3)
+
+
+def families() -> dict[int, Family]:
+    from ...model.address import Family
+
+    return {AF_INET: Family.IPV4, AF_INET6: Family.IPV6}
+
+
+class KernelResult:
+    """Sorted, deduplicated rows, their owners (inode -> (pid, name)) and notes."""
+
+    __slots__ = ("hidden", "notes", "owners", "rows")
+
+    def __init__(
+        self,
+        rows: list[SocketRow],
+        owners: dict[int, tuple[int, str | None]],
+        notes: list[str],
+        hidden: bool,
+    ) -> None:
+        self.rows = rows
+        self.owners = owners
+        self.notes = notes
+        self.hidden = hidden
+
+
+def kernel_scan(port: int | None, include_udp: bool, with_processes: bool) -> KernelResult:
+    """Dump, dedupe, sort and (optionally) find owners. Raises ``OSError`` from netlink."""
+    from .. import _sockdiag as sd
+
+    requests = [
+        (sd.AF_INET, sd.IPPROTO_TCP, 1 << sd.TCP_LISTEN),
+        (sd.AF_INET6, sd.IPPROTO_TCP, 1 << sd.TCP_LISTEN),
+    ]
+    if include_udp:
+        requests += [
+            (sd.AF_INET, sd.IPPROTO_UDP, 1 << sd.TCP_CLOSE),
+            (sd.AF_INET6, sd.IPPROTO_UDP, 1 << sd.TCP_CLOSE),
+        ]
+    rows = sd.dump(requests, port=port)
+    rows.sort()  # (port, family, address, ...): IPv4 (AF_INET 2) before IPv6 (10)
+
+    notes: list[str] = []
+    owners: dict[int, tuple[int, str | None]] = {}
+    hidden = False
+    if with_processes and rows:
+        from .._procfs import socket_owners
+
+        walk = socket_owners([row[4] for row in rows])
+        owners = walk.owners
+        if not walk.complete and walk.denied:
+            hidden = True
+            missing = sum(1 for row in rows if row[4] not in owners)
+            notes.append(HIDDEN_NOTE.format(n=missing))
+    return KernelResult(rows, owners, notes, hidden)
+
+
+def scan_listeners_sock_diag(
+    *,
+    port: int | None = None,
+    include_udp: bool = False,
+    with_processes: bool = True,
+    _start: float | None = None,
+) -> ListenerScan:
+    """The Linux path of ``scan_listeners``: the kernel's own socket table.
+
+    Raises:
+        OSError: netlink is unavailable or the kernel refused the dump.
+    """
+    from ...model.listener import ListenerScan
+
+    start = time.perf_counter() if _start is None else _start
+    result = kernel_scan(port, include_udp, with_processes)
+    return ListenerScan(
+        listeners=build_listeners(result.rows, result.owners),
+        method=METHOD_SOCK_DIAG,
+        notes=tuple(result.notes),
+        hidden_processes=result.hidden,
+        elapsed_ms=elapsed_ms(start),
+    )
+
+
+def build_listeners(
+    rows: Sequence[SocketRow], owners: Mapping[int, tuple[int, str | None]]
+) -> tuple[Listener, ...]:
+    """Listener objects from sorted rows. ``accepts`` comes from the model's rule."""
+    from ...model.listener import AcceptsSource, Listener, accepts_for
+
+    family_of = families()
+    accepts_cache: dict[tuple[int, str, int], tuple[Family, ...]] = {}
+    kernel = AcceptsSource.KERNEL
+    make = Listener
+    get_owner = owners.get
+    out: list[Listener] = []
+    append = out.append
+    for sport, fam, addr, protocol, inode, v6flag, uid in rows:
+        family = family_of[fam]
+        v6only = None if v6flag < 0 else v6flag == 1
+        akey = (fam, addr, v6flag)
+        accepts = accepts_cache.get(akey)
+        if accepts is None:
+            accepts = accepts_cache[akey] = accepts_for(family, addr, v6only)
+        owner = get_owner(inode)
+        pid, process = owner if owner is not None else (None, None)
+        # Listener.make does the same with accepts_for; the constructor is called directly
+        # so the (cached) accepts is reused and inode/uid are set in one go.
+        append(
+            make(protocol, family, addr, sport, v6only, accepts, pid, process, kernel, inode, uid)
+        )
+    return tuple(out)
+
+
+def rows_json_text(
+    rows: Sequence[SocketRow],
+    owners: Mapping[int, tuple[int, str | None]],
+    method: str,
+    notes: Sequence[str],
+    error: str | None = None,
+) -> str:
+    """``json.dumps(ListenerScan(...).to_json())`` for these rows, without the objects.
+
+    Keys and their order come from ``LISTENER_KEYS`` and ``SCAN_KEYS``. ``accepts`` is
+    the model's rule (``accepts_for``) on kernel data: IPv4 -> ipv4; ``::`` without
+    v6only -> both; other IPv6 -> ipv6.
+    """
+    dumps = json_string
+    # Everything but port, pid, process and uid depends on few distinct values: the text
+    # around those four is built once per (protocol, family, address, v6only).
+    templates: dict[tuple[str, int, str, int], tuple[str, str]] = {}
+    # pid, process and the text up to uid's value, once per owner.
+    pid_glue, process_glue = _OWNER_GLUE
+    whos: dict[tuple[int, str | None] | None, str] = {None: f"null{pid_glue}null{process_glue}"}
+    get_owner = owners.get
+    parts: list[str] = []
+    append = parts.append
+    for sport, fam, addr, protocol, inode, v6flag, uid in rows:
+        shape = (protocol, fam, addr, v6flag)
+        template = templates.get(shape)
+        if template is None:
+            template = templates[shape] = _template(protocol, fam, addr, v6flag)
+        owner = get_owner(inode)
+        who = whos.get(owner)
+        if who is None:
+            who = whos[owner] = f"{owner[0]}{pid_glue}{dumps(owner[1])}{process_glue}"  # type: ignore[index]
+        append(f"{template[0]}{sport}{template[1]}{who}{uid}}}")
+    # The listeners are most of the text: it is copied once, by the final join.
+    values = {
+        "schema": (dumps(SCHEMA),),
+        "listeners": ("[", ", ".join(parts), "]"),
+        "method": (dumps(method),),
+        "notes": ("[", ", ".join(map(dumps, notes)), "]"),
+        "error": (dumps(error),),
+    }
+    pieces: list[str] = []
+    for key in SCAN_KEYS:
+        pieces += (", " if pieces else "{", f'"{key}": ', *values[key])
+    pieces.append("}")
+    return "".join(pieces)
+
+
+def json_string(text: str | None) -> str:
+    """``json.dumps(text)``; plain ASCII (the usual process name) skips importing json."""
+    if text is None:
+        return "null"
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    import json
+
+    return json.dumps(text)
+
+
+def _template(protocol: str, fam: int, addr: str, v6flag: int) -> tuple[str, str]:
+    """One listener's JSON cut around its port, pid, process and uid: the text before the
+    port and between port and pid, holding every other key of ``LISTENER_KEYS`` in order
+    (the text between pid, process, uid and the end is ``_OWNER_GLUE`` and ``}``)."""
+    if fam == AF_INET:
+        family, accepts = "ipv4", '["ipv4"]'
+    elif addr == "::" and v6flag != 1:
+        family, accepts = "ipv6", '["ipv4", "ipv6"]'
+    else:
+        family, accepts = "ipv6", '["ipv6"]'
+    shape = {
+        "protocol": json_string(protocol),
+        "family": f'"{family}"',
+        "address": json_string(addr),
+        "v6only": "null" if v6flag < 0 else ("true" if v6flag else "false"),
+        "accepts": accepts,
+        "accepts_source": '"kernel"',
+    }
+    chunks: list[str] = []
+    text = "{"
+    for key in LISTENER_KEYS:
+        text += f'"{key}": '
+        if key in _ROW_KEYS:
+            chunks.append(text)
+            text = ""
+        else:  # a KeyError here: LISTENER_KEYS has a key this writer does not fill yet
+            text += shape[key]
+        text += ", "
+    chunks.append(text[:-2] + "}")
+    slots = tuple(key for key in LISTENER_KEYS if key in _ROW_KEYS)
+    if slots != _ROW_KEYS or (chunks[2], chunks[3], chunks[4]) != (*_OWNER_GLUE, "}"):
+        # LISTENER_KEYS moved a row key or put another key after pid: update _ROW_KEYS,
+        # _OWNER_GLUE and the loop in rows_json_text.
+        raise AssertionError(f"listener keys {LISTENER_KEYS} do not fit this writer")
+    return chunks[0], chunks[1]
+
+
+_OWNER_GLUE = (', "process": ', ', "uid": ')
