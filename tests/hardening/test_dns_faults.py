@@ -79,12 +79,12 @@ def test_resolve_with_a_broken_nameserver(
         assert a["addresses"] == []
         if mode == "silent":
             assert (a["outcome"], a["error"]) == ("timeout", "no reply within 1 s")
-            assert f"DNS {a['type']:<4} @127.0.0.1       timeout" in text.stdout
+            assert f"{'DNS ' + a['type']:<16}  @127.0.0.1  ✗ timeout" in text.stdout
         else:
             # dnspython's reason for rejecting the reply, e.g. "BadPointer: ..." or
             # "ShortHeader: ..." (the bytes are random).
             assert a["outcome"] == "error" and a["error"], a
-            assert f"DNS {a['type']:<4} @127.0.0.1       error: " in text.stdout
+            assert f"{'DNS ' + a['type']:<16}  @127.0.0.1  ✗ error: " in text.stdout
     assert "getaddrinfo       ✗ [Errno -3] Temporary failure in name resolution" in text.stdout
 
 

@@ -29,7 +29,7 @@ from tests.hardening._support import ROOT, ServeProcess, run_wsx
 pytestmark = [pytest.mark.needs_root]
 
 NOBODY = 65534
-_DEPENDENCIES = ("websockets", "dns", "psutil")
+_DEPENDENCIES = ("websockets", "dns", "psutil", "rich")
 
 
 def _as_nobody(python: str, site: Path, *args: str) -> subprocess.CompletedProcess[str]:

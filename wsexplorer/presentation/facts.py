@@ -196,6 +196,7 @@ class ClientRow(NamedTuple):
 
 
 def client_row(c: ClientPrediction) -> ClientRow:
+    result: tuple[Span, ...]
     if c.outcome is ClientOutcome.CONNECTS:
         result = (Span("connects via ", Tone.OK), Span(c.address or "", Tone.OK, code=True))
     elif c.outcome is ClientOutcome.FAILS:

@@ -168,7 +168,7 @@ def _hosts_rows(res: Resolution) -> list[Row]:
 
 def system_row(facts: SystemFacts) -> Row:
     """IPv6 on or off, global IPv6 (what ``AI_ADDRCONFIG`` looks at), bindv6only."""
-    v6 = "IPv6 on (::1)" if facts.ipv6_enabled else "IPv6 OFF (no ::1)"
+    v6 = "IPv6 on (::1)" if facts.ipv6_enabled else "IPv6 is disabled on this machine (no ::1)"
     glob = "has global IPv6" if facts.has_ipv6 else "no global IPv6: ADDRCONFIG drops ::1"
     b6 = "?" if facts.bindv6only is None else str(facts.bindv6only)
     tone = Tone.DIM if facts.ipv6_enabled else Tone.WARN
