@@ -59,8 +59,8 @@ LABEL_WIDTH = 16
 
 
 def color_allowed(stream: TextIO) -> bool:
-    """Colour for a terminal, unless ``NO_COLOR`` is set and not empty (no-color.org)
-    or ``TERM`` is ``dumb``."""
+    """Colour for a terminal, unless ``NO_COLOR`` is set and not empty (by the NO_COLOR
+    convention an empty value does not count) or ``TERM`` is ``dumb``."""
     tty = bool(getattr(stream, "isatty", None) and stream.isatty())
     return tty and os.environ.get("NO_COLOR", "") == "" and os.environ.get("TERM") != "dumb"
 
