@@ -1,21 +1,57 @@
-"""The hosts-file and resolv.conf summaries, rendered the same way by the terminal report,
-the Markdown export and the TUI's Resolution pane."""
+"""The presentation model: one wording of each fact, laid out by the terminal report, the
+Markdown export and the TUI alike.
+
+* the hosts-file and resolv.conf summaries in the report and the Resolution pane;
+* one diagnosis rendered three ways (text, Markdown, the TUI under Pilot): the same
+  clients, verdict, fixes and listeners (a pid without a name is ``?[4243]``);
+* the HTTP-status advice worded once; colour and wrapping rules of the text report.
+"""
 
 from __future__ import annotations
 
-from rich.console import Console
+import io
+import re
+from collections.abc import Callable
+from dataclasses import replace
 
+import pytest
+from rich.console import Console, RenderableType
+from textual.geometry import Region
+from textual.widget import Widget
+
+from tests.hardening.hostile_text import hostile_diagnosis, hostile_listeners
+from wsexplorer.diagnosis import diagnose
+from wsexplorer.diagnosis.examples import example
 from wsexplorer.model import (
+    ClientOutcome,
+    ClientPrediction,
+    Diagnosis,
     DnsReport,
     GaiResult,
+    Handshake,
+    HandshakeOutcome,
     HostsFile,
     IgnoredNameserver,
+    Listener,
+    Observation,
     Resolution,
+    WebSocketURL,
     parse_hosts,
 )
-from wsexplorer.presentation import hosts_problem_rows, ignored_nameserver_rows
-from wsexplorer.report import Style, resolution_lines
+from wsexplorer.presentation import (
+    explain_status,
+    hosts_problem_rows,
+    ignored_nameserver_rows,
+    plain,
+    process_spans,
+)
+from wsexplorer.probes.observe import ObserveOptions
+from wsexplorer.report import Style, diagnosis_markdown, diagnosis_text, resolution_text
+from wsexplorer.ui.app import WsxApp
+from wsexplorer.ui.canned import CannedBackend, canned_config, frozen_clock, settle
+from wsexplorer.ui.widgets.diagnosis import render_fix_detail
 from wsexplorer.ui.widgets.resolution import render_resolution
+from wsexplorer.ui.widgets.session import render_handshake
 
 NAME = "app.test"
 
@@ -63,7 +99,7 @@ def test_cut_and_stopped_files_say_so() -> None:
 
 def test_text_report_and_tui_pane_show_the_summary() -> None:
     res = _resolution()
-    text = "\n".join(resolution_lines(res, Style(color=False)))
+    text = resolution_text(res, Style(color=False))
     console = Console(width=200, record=True, color_system=None)
     console.print(render_resolution(res))
     pane = console.export_text()
@@ -71,3 +107,167 @@ def test_text_report_and_tui_pane_show_the_summary() -> None:
         for line in EXPECTED:
             assert line in shown, (line, shown)
         assert shown.count("ignored") == 10  # summary, 5 + 1 lines, 3 nameserver rows
+
+
+# ------------------------------------------------------------------ three renderers
+class _Backend(CannedBackend):
+    """The canned machine with the hostile example's facts (a listener whose process
+    has a pid and no name among them), in plain words."""
+
+    def listeners(self, port: int | None = None) -> tuple[Listener, ...]:
+        return hostile_listeners(WORD, port or 8080)
+
+    async def observe(
+        self, url: WebSocketURL, options: ObserveOptions, on_stage: Callable[[str, object], None]
+    ) -> Observation:
+        obs = replace(hostile_diagnosis(WORD).observation, url=url)
+        on_stage("resolution", obs.resolution)
+        return obs
+
+
+WORD = "intruder"
+_MD_ESCAPE = re.compile(r"\\([\\`*_\[\]<>&|!~#])")
+
+
+def _lines(widget: Widget) -> list[str]:
+    width, height = widget.size
+    return [strip.text.rstrip() for strip in widget.render_lines(Region(0, 0, width, height))]
+
+
+def _rendered(renderable: RenderableType) -> str:
+    console = Console(width=1000, record=True, color_system=None)
+    console.print(renderable)
+    return console.export_text()
+
+
+def _flat(lines: list[str]) -> str:
+    return " ".join(" ".join(line.split()) for line in lines)
+
+
+def _markdown_lines(md: str) -> list[str]:
+    """Markdown as the words it shows: escapes and code-span fences dropped."""
+    return [_MD_ESCAPE.sub(r"\1", line).replace("`", "") for line in md.splitlines()]
+
+
+def _has_line(lines: list[str], *parts: str) -> bool:
+    return any(all(p in line for p in parts) for line in lines)
+
+
+def _client_fact(c: ClientPrediction) -> tuple[str, str]:
+    if c.outcome is ClientOutcome.CONNECTS:
+        return "✓", f"connects via {c.address}"
+    if c.outcome is ClientOutcome.FAILS:
+        return "✗", c.error or "fails"
+    return "?", "unknown"
+
+
+async def test_one_diagnosis_reads_the_same_in_text_markdown_and_the_tui() -> None:
+    app = WsxApp(canned_config(demo_server=None), _Backend(), clock=frozen_clock)
+    async with app.run_test(size=(220, 80)) as pilot:
+        await settle(pilot)
+        screen = app.main
+        pane = screen.diagnosis_pane
+        d = pane.diagnosis
+        assert d is not None
+        tui = {
+            "clients": _lines(screen.query_one("#diagnosis-clients")),
+            "verdict": _flat(_lines(screen.query_one("#diagnosis-verdict"))),
+        }
+        fixes_tui = {}
+        for fix in d.fixes:
+            text = _flat(_lines(screen.query_one(f"#fixtext-{fix.id}")))
+            fixes_tui[fix.id] = text + " | " + _rendered(render_fix_detail(fix))
+        table = screen.listeners_pane.table
+        processes = [str(table.get_row_at(i)[5]) for i in range(table.row_count)]
+    text = diagnosis_text(d, Style(color=False)).splitlines()
+    md = _markdown_lines(diagnosis_markdown(d))
+    assert len(d.clients) >= 5
+    for c in d.clients:
+        mark, fact = _client_fact(c)
+        for name, lines in (("text", text), ("markdown", md), ("tui", tui["clients"])):
+            assert _has_line(lines, mark, c.name, fact), (name, c.name, fact, lines)
+    assert any(c.outcome is ClientOutcome.FAILS for c in d.clients)
+    summary = d.verdict.summary
+    assert _has_line(text, "Verdict", "✗", summary)
+    assert _has_line(md, "Verdict", "FAILS", summary)
+    assert tui["verdict"] == f"✗ {summary}"
+    assert d.fixes
+    for fix in d.fixes:
+        status = "✓ works" if fix.works else "✗ not enough"
+        assert _has_line(text, fix.id, status, f"({fix.how.value})", fix.detail), fix.id
+        assert _has_line(md, fix.id, status, fix.how.value, fix.detail), fix.id
+        assert status in fixes_tui[fix.id] and fix.title in fixes_tui[fix.id]
+        assert fix.detail in fixes_tui[fix.id]
+    for shown in (text, md, processes):
+        assert _has_line(shown, "?[4243]") and _has_line(shown, f"{WORD}[4242]"), shown
+        assert not _has_line(shown, "None"), shown
+
+
+def test_process_cell_is_one_function() -> None:
+    named, nameless = hostile_listeners("node")
+    assert plain(process_spans(named)) == "node[4242]"
+    assert plain(process_spans(nameless)) == "?[4243]"
+    assert plain(process_spans(replace(named, pid=None))) == "unknown"
+
+
+# ------------------------------------------------------------------ the handshake
+def _seed() -> Diagnosis:
+    return diagnose(example("seed"))
+
+
+def test_http_status_advice_is_worded_once() -> None:
+    d = _seed()
+    for status in (401, 403, 404):
+        hs = Handshake("127.0.0.1", HandshakeOutcome.HTTP_STATUS, status, "Nope")
+        advice = explain_status(status)
+        assert advice is not None
+        obs = replace(d.observation, handshake=hs)
+        dd = replace(d, observation=obs)
+        line = next(x for x in diagnosis_text(dd, Style(color=False)).splitlines() if "Hands" in x)
+        assert line == f"Handshake  127.0.0.1: HTTP {status} Nope ({advice})"
+        md = _markdown_lines(diagnosis_markdown(dd))
+        assert _has_line(md, f"Handshake: 127.0.0.1: HTTP {status} Nope — {advice}")
+        assert f"→ {advice}" in _rendered(render_handshake(hs))
+    assert explain_status(200) is None and explain_status(None) is None
+
+
+# ------------------------------------------------------------------ colour and width
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("env", "tty", "color"),
+    [
+        ({}, True, True),
+        ({"NO_COLOR": ""}, True, True),  # empty: not set (no-color.org)
+        ({"NO_COLOR": "1"}, True, False),
+        ({"TERM": "dumb"}, True, False),
+        ({}, False, False),
+    ],
+)
+def test_colour_only_for_terminals_that_want_it(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], tty: bool, color: bool
+) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    stream = _Tty() if tty else io.StringIO()
+    st = Style(stream, width=100)
+    assert st.color is color
+    out = diagnosis_text(_seed(), st)
+    assert ("\x1b[" in out) is color
+    # without colour a failure still reads as one
+    assert "✗  Node.js 17-19 ws" in re.sub(r"\x1b\[[0-9;]*m", "", out)
+
+
+def test_terminal_output_wraps_and_a_pipe_does_not() -> None:
+    d = _seed()
+    summary = d.verdict.summary
+    piped = diagnosis_text(d, Style(io.StringIO(), color=False))
+    assert f"Verdict  ✗ {summary}" in piped.splitlines()
+    narrow = diagnosis_text(d, Style(color=False, width=60))
+    assert max(len(line) for line in narrow.splitlines()) <= 60
+    assert summary not in narrow and summary.split()[-1] in narrow

@@ -1,61 +1,85 @@
-"""One rendering of each result: terminal text (coloured where allowed), Markdown, JSON.
+"""Terminal text (through ``rich``), Markdown and JSON renderings of results.
 
 The TUI's export and ``wsexplorer diagnose`` share these functions, so a report pasted
-into an issue reads the same wherever it came from. Secrets are masked here, once.
+into an issue reads the same wherever it came from. Nothing here words a fact: the rows
+come from :mod:`wsexplorer.presentation`; this module lays them out. Text values are
+cleaned by :func:`~wsexplorer.presentation.style.to_text`; Markdown values by
+``md_code`` / ``md_text``. Secrets are masked in the model, before any renderer.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TextIO
 
-from .model import (
-    Attempt,
-    ClientOutcome,
-    Diagnosis,
-    DnsOutcome,
-    Family,
-    Handshake,
-    HandshakeOutcome,
-    Listener,
-    ListenerScan,
-    Resolution,
-)
-from .model.secrets import mask_header, mask_subprotocol, mask_text
+from rich.console import Console, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from .model import Diagnosis, Listener, ListenerScan, Resolution
 from .model.untrusted import clean, json_safe, md_code, md_fence, md_text
-from .presentation import hosts_problem_rows, ignored_nameserver_rows
+from .presentation import (
+    Row,
+    Span,
+    Tone,
+    accepts_spans,
+    attempt_spans,
+    client_rows,
+    fix_rows,
+    handshake_view,
+    listener_row,
+    plain,
+    resolution_rows,
+    span,
+    system_row,
+    verdict_spans,
+)
+from .presentation.style import to_text
 
 __all__ = [
     "Style",
+    "accepts_text",
     "diagnosis_markdown",
     "diagnosis_text",
     "dump_json",
     "finish",
     "listeners_text",
-    "mask_header",
     "resolution_text",
 ]
 
 _SGR = re.compile(r"\x1b\[[0-9;]*m")
+_NO_WRAP = 100_000
+"""The console width for a pipe: wide enough that no line is ever wrapped."""
+LABEL_WIDTH = 16
+
+
+def color_allowed(stream: TextIO) -> bool:
+    """Colour for a terminal, unless ``NO_COLOR`` is set and not empty (by the NO_COLOR
+    convention an empty value does not count) or ``TERM`` is ``dumb``."""
+    tty = bool(getattr(stream, "isatty", None) and stream.isatty())
+    return tty and os.environ.get("NO_COLOR", "") == "" and os.environ.get("TERM") != "dumb"
 
 
 class Style:
-    """ANSI styling that turns itself off for pipes, ``NO_COLOR`` and dumb terminals."""
+    """How text output looks on one stream: colour or not, and the width to wrap at
+    (``None``: a pipe, never wrapped)."""
 
-    def __init__(self, stream: TextIO | None = None, color: bool | None = None):
-        if color is None:
-            s = stream or sys.stdout
-            color = (
-                hasattr(s, "isatty")
-                and s.isatty()
-                and "NO_COLOR" not in os.environ
-                and os.environ.get("TERM") != "dumb"
-            )
-        self.color = bool(color)
+    def __init__(
+        self, stream: TextIO | None = None, color: bool | None = None, width: int | None = None
+    ):
+        s = stream or sys.stdout
+        self.color = color_allowed(s) if color is None else bool(color)
+        if width is None and getattr(s, "isatty", None) and s.isatty():
+            try:
+                width = os.get_terminal_size(s.fileno()).columns
+            except (OSError, ValueError, AttributeError):
+                width = None
+        self.width = width
 
     def _wrap(self, code: str, text: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if self.color else text
@@ -75,14 +99,33 @@ class Style:
     def bold(self, text: str) -> str:
         return self._wrap("1", text)
 
+    def render(self, parts: Sequence[RenderableType]) -> str:
+        """``parts`` printed by a ``rich`` console into a string, through :func:`finish`."""
+        buf = io.StringIO()
+        console = Console(
+            file=buf,
+            width=self.width or _NO_WRAP,
+            force_terminal=self.color,
+            color_system="standard" if self.color else None,
+            no_color=not self.color,
+            highlight=False,
+            markup=False,
+            emoji=False,
+            legacy_windows=False,
+            _environ={},
+        )
+        for part in parts:
+            console.print(part)
+        lines = [line.rstrip(" ") for line in buf.getvalue().splitlines()]
+        return finish("\n".join(lines) + "\n", self)
+
 
 def finish(text: str, st: Style) -> str:
     """The last step before a text report reaches a terminal or a pipe.
 
-    Every value from outside is already passed through :func:`clean` where it is
-    formatted; this pass guarantees it for whatever was missed: without colour no control
-    character but the line breaks survives, with colour only :class:`Style`'s own SGR
-    sequences do.
+    Every value from outside is already cleaned where it becomes text; this pass
+    guarantees it for whatever was missed: without colour no control character but the
+    line breaks survives, with colour only SGR sequences (the renderer's own) do.
     """
     if not st.color:
         return clean(text, keep_newlines=True)
@@ -99,237 +142,163 @@ def dump_json(data: object) -> str:
     return json_safe(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def _table(rows: Sequence[Sequence[str]], indent: str = "  ") -> list[str]:
-    """Align columns; widths ignore ANSI escapes."""
-    strip = re.compile(r"\x1b\[[0-9;]*m")
-    widths = [0] * max((len(r) for r in rows), default=0)
+def accepts_text(lis: Listener) -> str:
+    return plain(accepts_spans(lis))
+
+
+# ---------------------------------------------------------------- layout
+def _grid(*no_wrap: bool, indent: bool = True, label: int | None = None) -> Table:
+    """Columns two spaces apart, one per ``no_wrap`` flag (the others wrap); ``indent``
+    adds an empty first column (two spaces); ``label`` is the first column's least width."""
+    grid = Table.grid(padding=(0, 2, 0, 0))
+    if indent:
+        grid.add_column(width=0)
+    for i, fixed in enumerate(no_wrap):
+        grid.add_column(no_wrap=fixed, overflow="fold", min_width=label if i == 0 else None)
+    return grid
+
+
+def _row_grid(rows: Sequence[Row]) -> Table:
+    grid = _grid(True, False, label=LABEL_WIDTH)
     for r in rows:
-        for i, cell in enumerate(r):
-            widths[i] = max(widths[i], len(strip.sub("", cell)))
-    out = []
-    for r in rows:
-        cells = [c + " " * (widths[i] - len(strip.sub("", c))) for i, c in enumerate(r)]
-        out.append((indent + "  ".join(cells)).rstrip())
+        grid.add_row("", Text(r.label), to_text(r.spans))
+    return grid
+
+
+def _line(*parts: Text | tuple[Span, ...] | str) -> Text:
+    out = Text()
+    for p in parts:
+        if isinstance(p, str):
+            out.append(clean(p))
+        else:
+            out.append_text(to_text(p) if isinstance(p, tuple) else p)
     return out
 
 
-def family_word(fam: Family) -> str:
-    return "IPv4" if fam is Family.IPV4 else "IPv6"
+def _head(text: str) -> Text:
+    return Text(clean(text), style="bold")
 
 
-def process_text(lis: Listener) -> str:
-    """``name[pid]``, the name cleaned (any local user can set it); ``?`` when unknown."""
-    return f"{clean(lis.process) if lis.process else '?'}[{lis.pid}]"
-
-
-def accepts_text(lis: Listener) -> str:
-    if len(lis.accepts) == 2:
-        return "IPv4 + IPv6"
-    return f"{family_word(lis.accepts[0])} only"
+def _listener_grid(listeners: Sequence[Listener], header: bool) -> Table:
+    grid = _grid(True, True, True, True, False, indent=not header)
+    pad = [] if header else [""]
+    if header:
+        grid.add_row(*(_head(h) for h in ("proto", "address", "v6only", "accepts", "process")))
+    for lis in listeners:
+        r = listener_row(lis)
+        cells = (r.protocol, r.endpoint, f"v6only {r.v6only}")
+        texts = [Text(clean(c)) for c in cells]
+        grid.add_row(*pad, *texts, to_text(r.accepts), to_text(r.process))
+    return grid
 
 
 # ---------------------------------------------------------------- resolution
-def _addr_list(addrs: Iterable[object]) -> str:
-    items = [clean(getattr(a, "address", a)) for a in addrs]
-    return ", ".join(items) if items else "(none)"
-
-
-def resolution_lines(res: Resolution, st: Style) -> list[str]:
-    lines = []
-    if res.override is not None:
-        lines.append(st.warn(f"what-if: --resolve {res.override.spec()} pins the answer"))
-    gai = res.getaddrinfo
-    if gai.error:
-        lines.append(f"getaddrinfo       {st.bad(clean(gai.error))}")
-    else:
-        lines.append(
-            f"getaddrinfo       {_addr_list(gai.order)}  {st.dim(f'{gai.elapsed_ms:.1f} ms')}"
-        )
-    ac = res.addrconfig
-    lines.append(
-        f"with ADDRCONFIG   {st.bad(clean(ac.error)) if ac.error else _addr_list(ac.order)}"
-        + st.dim("  (what Node's net.connect asks for)")
-    )
-    if not res.is_literal:
-        hf = res.hosts_file
-        path = clean(hf.path)
-        if hf.error:
-            lines.append(f"hosts file        {path}: {st.bad(clean(hf.error))}")
-        elif hf.entries:
-            for e in hf.entries:
-                names = clean(" ".join(e.names))
-                lines.append(f"hosts file        {path}:{e.line}  {clean(e.address)}  {names}")
-        else:
-            lines.append(f"hosts file        {path}: no line for {clean(res.host)}")
-        for text, tone in hosts_problem_rows(hf, res.host):
-            shown = clean(text)
-            lines.append(f"hosts file        {st.warn(shown) if tone == 'warn' else st.dim(shown)}")
-        if res.nsswitch:
-            lines.append(f"nsswitch hosts:   {clean(' '.join(res.nsswitch))}")
-        for g in res.gai_conf:
-            lines.append(f"gai.conf          {clean(g)}")
-        dns = res.dns
-        if dns.note:
-            lines.append(f"DNS               {st.dim(clean(dns.note))}")
-        if dns.error:
-            lines.append(f"DNS               {st.bad(clean(dns.error))}")
-        for text, _tone in ignored_nameserver_rows(dns):
-            lines.append(f"DNS               {st.warn(clean(text))}")
-        for a in dns.answers:
-            if a.outcome is DnsOutcome.LOCAL:
-                continue
-            if a.outcome is DnsOutcome.ANSWER:
-                what = f"{clean(', '.join(a.addresses))}  ttl {a.ttl}"
-            elif a.outcome is DnsOutcome.NXDOMAIN:
-                what = st.warn("NXDOMAIN")
-            elif a.outcome is DnsOutcome.NO_ANSWER:
-                what = st.dim("no answer")
-            elif a.outcome is DnsOutcome.TIMEOUT:
-                what = st.bad("timeout")
-            else:
-                what = st.bad(f"error: {clean(a.error)}")
-            lines.append(
-                f"DNS {clean(a.type):<4} @{clean(a.nameserver):<15} {what}  "
-                + st.dim(f"{a.elapsed_ms:.1f} ms")
-            )
-    return lines
-
-
 def resolution_text(res: Resolution, st: Style | None = None) -> str:
     st = st or Style()
-    head = st.bold(f"{clean(res.host)} port {res.port}")
-    text = "\n".join([head, *("  " + line for line in resolution_lines(res, st))]) + "\n"
-    return finish(text, st)
+    return st.render([_head(f"{res.host} port {res.port}"), _row_grid(resolution_rows(res))])
+
+
+def _plain_rows(rows: Sequence[Row]) -> list[str]:
+    return [f"{r.label:<{LABEL_WIDTH}}  {r.value}".rstrip() for r in rows]
 
 
 # ---------------------------------------------------------------- listeners
-def listener_rows(listeners: Sequence[Listener], st: Style) -> list[list[str]]:
-    rows = []
-    for lis in listeners:
-        v6 = "-" if lis.v6only is None else str(int(lis.v6only))
-        proc = process_text(lis) if lis.pid is not None else st.dim("unknown")
-        acc = accepts_text(lis)
-        acc = st.ok(acc) if lis.dual_stack else acc
-        rows.append([lis.protocol, lis.display_address(), f"v6only {v6}", acc, proc])
-    return rows
-
-
 def listeners_text(scan: ListenerScan, st: Style | None = None) -> str:
     st = st or Style()
+    notes = [to_text(span(f"note: {n}", Tone.DIM)) for n in scan.notes]
     if scan.error:
-        return finish(st.bad(f"listeners: {clean(scan.error)}") + "\n", st)
+        return st.render([to_text(span(f"✗ listeners: {scan.error}", Tone.BAD))])
     if not scan.listeners:
-        notes = "".join(f"note: {clean(n)}\n" for n in scan.notes)
-        return finish("no listening sockets found\n" + notes, st)
-    rows = [
-        ["proto", "address", "v6only", "accepts", "process"],
-        *listener_rows(scan.listeners, st),
-    ]
-    lines = _table(rows, indent="")
-    lines[0] = st.bold(lines[0])
-    lines += [st.dim(f"note: {clean(n)}") for n in scan.notes]
-    return finish("\n".join(lines) + "\n", st)
+        return st.render([Text("no listening sockets found"), *notes])
+    return st.render([_listener_grid(scan.listeners, header=True), *notes])
 
 
 # ---------------------------------------------------------------- diagnosis
-def attempt_text(a: Attempt) -> str:
-    err = f" ({clean(a.error)})" if a.error and a.outcome.value != "connected" else ""
-    return f"{clean(a.address)} {a.outcome.value} {a.elapsed_ms:.1f} ms{err}"
+def _handshake_line(d: Diagnosis) -> Text:
+    hs = handshake_view(d.observation.handshake)
+    out = Text("Handshake  ", style="bold")
+    if hs.address is not None:
+        out.append(f"{clean(hs.address)}: ")
+    out.append_text(to_text(hs.what))
+    if hs.subprotocol:
+        out.append(f", subprotocol {clean(hs.subprotocol)}")
+    if hs.advice:
+        out.append(f" ({clean(hs.advice)})", style="yellow")
+    return out
 
 
-def handshake_text(hs: Handshake | None) -> str:
-    if hs is None or hs.outcome is HandshakeOutcome.NOT_ATTEMPTED:
-        return "not attempted (no address connected)" if hs is not None else "not attempted"
-    if hs.outcome is HandshakeOutcome.OK:
-        sub = f", subprotocol {clean(mask_subprotocol(hs.subprotocol))}" if hs.subprotocol else ""
-        reason = clean(hs.reason or "Switching Protocols")
-        return f"{clean(hs.address)}: {hs.status} {reason}{sub}"
-    if hs.outcome is HandshakeOutcome.HTTP_STATUS:
-        extra = {
-            401: " (the server wants credentials: try -H 'Authorization: ...')",
-            403: " (forbidden: check --origin and credentials)",
-        }.get(hs.status or 0, "")
-        return f"{clean(hs.address)}: HTTP {hs.status} {clean(hs.reason)}{extra}".rstrip()
-    if hs.outcome is HandshakeOutcome.REDIRECT:
-        return (
-            f"{clean(hs.address)}: {clean(hs.redirect_clause())} (not followed: wsexplorer does "
-            "not follow redirects)"
-        )
-    if hs.outcome is HandshakeOutcome.INVALID and hs.limit:
-        return f"{clean(hs.address)}: invalid answer: {clean(hs.limit)}"
-    return f"{clean(hs.address)}: {hs.outcome.value}: {clean(mask_text(hs.error or ''))}"
+def _listener_section(d: Diagnosis) -> list[RenderableType]:
+    obs = d.observation
+    if not obs.local_target:
+        return [to_text(span("  target is not this machine: listeners not shown", Tone.DIM))]
+    if not obs.listeners_known:
+        return [to_text(span("  could not list sockets", Tone.WARN))]
+    if not obs.listeners:
+        return [to_text(span(f"  ✗ nothing listens on port {obs.url.port}", Tone.BAD))]
+    return [_listener_grid(obs.listeners, header=False)]
 
 
 def diagnosis_text(d: Diagnosis, st: Style | None = None) -> str:
     st = st or Style()
     obs = d.observation
-    out = [st.bold(f"wsexplorer diagnose {clean(obs.url.redacted())}")]
+    out: list[RenderableType] = [_head(f"wsexplorer diagnose {obs.url.redacted()}")]
     if obs.family != "auto":
-        out.append(st.warn(f"  family forced to IPv{obs.family}"))
-    out.append(st.bold("Resolution"))
-    out += ["  " + line for line in resolution_lines(obs.resolution, st)]
-    out.append(st.bold(f"Listeners on port {obs.url.port}"))
-    if not obs.local_target:
-        out.append(st.dim("  target is not this machine: listeners not shown"))
-    elif not obs.listeners_known:
-        out.append(st.warn("  could not list sockets"))
-    elif not obs.listeners:
-        out.append(st.bad(f"  nothing listens on port {obs.url.port}"))
-    else:
-        out += _table(listener_rows(obs.listeners, st))
+        out.append(to_text(span(f"  family forced to IPv{obs.family}", Tone.WARN)))
+    res_rows = resolution_rows(obs.resolution)
     if not obs.system.ipv6_enabled:
-        out.append(st.warn("  IPv6 is disabled on this machine (no ::1)"))
-    out.append(st.bold("Attempts"))
+        res_rows.append(system_row(obs.system))
+    out += [_head("Resolution"), _row_grid(res_rows)]
+    out += [_head(f"Listeners on port {obs.url.port}"), *_listener_section(d)]
+    out.append(_head("Attempts"))
     if not obs.attempts:
-        out.append("  (no address to try)")
-    for a in obs.attempts:
-        mark = st.ok("✓") if a.outcome.value == "connected" else st.bad("✗")
-        out.append(f"  {mark} {attempt_text(a)}")
-    out.append(f"{st.bold('Handshake')}  {handshake_text(obs.handshake)}")
-    out.append(st.bold("Clients"))
-    rows = []
-    for c in d.clients:
-        if c.outcome is ClientOutcome.CONNECTS:
-            mark, what = st.ok("✓"), f"connects via {clean(c.address)}"
-        elif c.outcome is ClientOutcome.FAILS:
-            mark, what = st.bad("✗"), st.bad(clean(c.error or "fails"))
-        else:
-            mark, what = st.warn("?"), "unknown"
-        conf = "" if c.confidence.value == "checked" else st.dim(f"({c.confidence.value})")
-        rows.append([mark, clean(c.name), what, conf])
-    out += _table(rows)
-    out.append(
-        f"{st.bold('Verdict')}  " + (st.ok if d.verdict.ok else st.bad)(clean(d.verdict.summary))
-    )
+        out.append(Text("  (no address to try)"))
+    out += [_line("  ", attempt_spans(a)) for a in obs.attempts]
+    out.append(_handshake_line(d))
+    out.append(_head("Clients"))
+    clients = _grid(True, True, False, True)
+    for c in client_rows(d):
+        conf = to_text(span(f"({c.confidence})", Tone.DIM)) if c.confidence else ""
+        clients.add_row("", to_text(c.mark), Text(clean(c.name)), to_text(c.result), conf)
+    out.append(clients)
+    out.append(_line(Text("Verdict  ", style="bold"), verdict_spans(d)))
     if d.fixes:
-        out.append(st.bold("Fixes"))
-        frows = []
-        for f in d.fixes:
-            if not f.applicable:
-                mark = st.dim("-")
-            else:
-                mark = st.ok("✓ works") if f.works else st.bad("✗ not enough")
-            frows.append([f.id, mark, f"({f.how.value})", clean(f.detail)])
-        out += _table(frows)
+        out.append(_head("Fixes"))
+        fixes = _grid(True, True, True, False)
+        for f in fix_rows(d):
+            cells = (
+                Text(clean(f.id)),
+                to_text(f.status),
+                Text(f"({f.how})"),
+                Text(clean(f.detail)),
+            )
+            fixes.add_row("", *cells)
+        out.append(fixes)
         if not d.verdict.ok:
-            out += _how_to_apply(d, st)
-    for n in d.notes:
-        out.append(st.dim(f"note: {clean(n)}"))
-    return finish("\n".join(out) + "\n", st)
+            out += _how_to_apply(d)
+    out += [to_text(span(f"note: {n}", Tone.DIM)) for n in d.notes]
+    return st.render(out)
 
 
-def _how_to_apply(d: Diagnosis, st: Style) -> list[str]:
+def _how_to_apply(d: Diagnosis) -> list[RenderableType]:
     """The concrete Node and Python change behind each fix that works."""
-    out = [st.bold("How to apply")]
+    grid = _grid(True, True, False)
     for f in d.fixes:
         if not (f.works and f.applicable and (f.node or f.python)):
             continue
         for lang, code in (("Node", f.node), ("Python", f.python)):
-            for i, line in enumerate(code.splitlines()):
-                head = f"  {f.id:<18} {lang:<7}" if i == 0 else " " * 28
-                line = clean(line)
-                out.append(f"{head}{st.dim(line) if i else line}")
-    return out if len(out) > 1 else []
+            lines = code.splitlines()
+            if lines:
+                body = Text(clean(lines[0]))
+                for line in lines[1:]:
+                    body.append("\n" + clean(line), style="dim")
+                grid.add_row("", Text(clean(f.id)), Text(lang), body)
+    return [_head("How to apply"), grid] if grid.row_count else []
+
+
+# ---------------------------------------------------------------- Markdown
+def _md(spans: tuple[Span, ...], *, in_table: bool = False) -> str:
+    """Spans as Markdown: literals as code spans, the rest escaped prose."""
+    return "".join(md_code(s.text, in_table=in_table) if s.code else md_text(s.text) for s in spans)
 
 
 def diagnosis_markdown(d: Diagnosis) -> str:
@@ -340,54 +309,52 @@ def diagnosis_markdown(d: Diagnosis) -> str:
     ``![x](…)`` or ``<img>`` shows as text and a ``|`` never splits a table cell.
     """
     obs = d.observation
-    st = Style(color=False)
     md = [
         f"## wsexplorer diagnose {md_code(obs.url.redacted())}",
         "",
         f"**Verdict:** {'OK' if d.verdict.ok else 'FAILS'} — {md_text(d.verdict.summary)}",
         "",
     ]
-    md += ["### Resolution", "", *md_fence(resolution_lines(obs.resolution, st)), ""]
+    res_rows = resolution_rows(obs.resolution)
+    if not obs.system.ipv6_enabled:
+        res_rows.append(system_row(obs.system))
+    md += ["### Resolution", "", *md_fence(_plain_rows(res_rows)), ""]
     md += [f"### Listeners on port {obs.url.port}", ""]
     if obs.listeners:
         md += ["| address | v6only | accepts | process |", "|---|---|---|---|"]
         for lis in obs.listeners:
-            v6 = "-" if lis.v6only is None else str(int(lis.v6only))
-            proc = md_code(process_text(lis), in_table=True) if lis.pid is not None else "unknown"
-            address = md_code(lis.display_address(), in_table=True)
-            md.append(f"| {address} | {v6} | {accepts_text(lis)} | {proc} |")
+            r = listener_row(lis)
+            cells = (
+                md_code(r.endpoint, in_table=True),
+                md_text(r.v6only),
+                _md(r.accepts, in_table=True),
+                _md(r.process, in_table=True),
+            )
+            md.append("| " + " | ".join(cells) + " |")
     else:
         md.append("_none_" if obs.local_target else "_target is not this machine_")
     md += ["", "### Attempts", ""]
-    md += [f"- {md_code(attempt_text(a))}" for a in obs.attempts] or ["- none"]
-    md += [
-        "",
-        f"Handshake: {md_text(handshake_text(obs.handshake))}",
-        "",
-        "### Clients",
-        "",
-        "| client | result | confidence |",
-        "|---|---|---|",
-    ]
-    for c in d.clients:
-        if c.connects:
-            res = f"✓ connects via {md_code(c.address, in_table=True)}"
-        elif c.outcome is ClientOutcome.FAILS:
-            res = f"✗ {md_code(c.error, in_table=True)}"
-        else:
-            res = "? unknown"
-        md.append(f"| {md_text(c.name)} | {res} | {c.confidence.value} |")
-    md += ["", "### Fixes", "", "| fix | works | how | detail |", "|---|---|---|---|"]
-    for f in d.fixes:
-        works = "yes" if f.works else "no"
-        md.append(f"| `{f.id}` | {works} | {f.how.value} | {md_text(f.detail)} |")
-    for f in d.fixes:
-        if f.node or f.python:
-            md += ["", f"#### {md_text(f.title)}", ""]
-            if f.node:
-                md += ["Node:", *md_fence(f.node.splitlines(), "js")]
-            if f.python:
-                md += ["Python:", *md_fence(f.python.splitlines(), "python")]
+    md += [f"- {_md(attempt_spans(a))}" for a in obs.attempts] or ["- none"]
+    hs = handshake_view(obs.handshake)
+    where = f"{md_code(hs.address)}: " if hs.address else ""
+    sub = f", subprotocol {md_code(hs.subprotocol)}" if hs.subprotocol else ""
+    advice = f" — {md_text(hs.advice)}" if hs.advice else ""
+    md += ["", f"Handshake: {where}{_md(hs.what)}{sub}{advice}", ""]
+    md += ["### Clients", "", "| client | result | confidence |", "|---|---|---|"]
+    for c in client_rows(d):
+        result = f"{md_text(c.mark.text)} {_md(c.result, in_table=True)}"
+        md.append(f"| {md_text(c.name)} | {result} | {md_text(c.confidence or 'checked')} |")
+    md += ["", "### Fixes", "", "| fix | status | how | detail |", "|---|---|---|---|"]
+    for f in fix_rows(d):
+        cells = (md_code(f.id, in_table=True), md_text(f.status.text), f.how, md_text(f.detail))
+        md.append("| " + " | ".join(cells) + " |")
+    for fix in d.fixes:
+        if fix.node or fix.python:
+            md += ["", f"#### {md_text(fix.title)}", ""]
+            if fix.node:
+                md += ["Node:", *md_fence(fix.node.splitlines(), "js")]
+            if fix.python:
+                md += ["Python:", *md_fence(fix.python.splitlines(), "python")]
     if d.notes:
         md += ["", *(f"> {md_text(n)}" for n in d.notes)]
     return "\n".join(md) + "\n"

@@ -79,13 +79,13 @@ def test_resolve_with_a_broken_nameserver(
         assert a["addresses"] == []
         if mode == "silent":
             assert (a["outcome"], a["error"]) == ("timeout", "no reply within 1 s")
-            assert f"DNS {a['type']:<4} @127.0.0.1       timeout" in text.stdout
+            assert f"{'DNS ' + a['type']:<16}  @127.0.0.1  ✗ timeout" in text.stdout
         else:
             # dnspython's reason for rejecting the reply, e.g. "BadPointer: ..." or
             # "ShortHeader: ..." (the bytes are random).
             assert a["outcome"] == "error" and a["error"], a
-            assert f"DNS {a['type']:<4} @127.0.0.1       error: " in text.stdout
-    assert "getaddrinfo       [Errno -3] Temporary failure in name resolution" in text.stdout
+            assert f"{'DNS ' + a['type']:<16}  @127.0.0.1  ✗ error: " in text.stdout
+    assert "getaddrinfo       ✗ [Errno -3] Temporary failure in name resolution" in text.stdout
 
 
 @pytest.mark.parametrize("bad_dns", ["silent", "garbage"], indirect=True)
@@ -161,7 +161,7 @@ def test_nxdomain_from_a_real_dnsmasq(
     text, _ = _wsx(ns, "diagnose", url)
     done, _ = _wsx(ns, "diagnose", url, "--json")
     assert text.returncode == 1 and done.returncode == 1
-    assert "getaddrinfo       [Errno -2] Name or service not known" in text.stdout
+    assert "getaddrinfo       ✗ [Errno -2] Name or service not known" in text.stdout
     d = _json(done)
     clients = {c["id"]: c for c in d["clients"]}
     assert {c["outcome"] for c in clients.values()} == {"fails"}

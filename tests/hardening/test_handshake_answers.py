@@ -24,6 +24,7 @@ from rich.console import Console
 from tests.hardening._support import hostile_peer
 from tests.support import run_wsx
 from wsexplorer.model import Address, HandshakeOutcome, SessionState, Source, parse_url
+from wsexplorer.presentation.facts import REDIRECT_ADVICE
 from wsexplorer.probes.session import LiveSession
 from wsexplorer.ui.widgets.session import render_handshake
 
@@ -82,9 +83,7 @@ def test_every_redirect_is_reported_not_a_traceback(
     clause = clause or f"HTTP {status} to {location}"
     assert f"a redirect ({clause})" in d["verdict"]["summary"]  # type: ignore[index]
     line = next(x for x in text.splitlines() if x.startswith("Handshake"))
-    assert line == (
-        f"Handshake  127.0.0.1: {clause} (not followed: wsexplorer does not follow redirects)"
-    )
+    assert line == f"Handshake  127.0.0.1: redirect: {clause} ({REDIRECT_ADVICE})"
     for out in (text, md):
         assert "wsexplorer does not follow redirects: Node ws (followRedirects is off" in out
         assert "Python websockets follows" in out

@@ -30,6 +30,7 @@ from wsexplorer.model import (
     Source,
     parse_url,
 )
+from wsexplorer.presentation import explain_status
 from wsexplorer.probes.session import LiveSession
 
 HANG_GUARD_S = 10.0  # wall-time guard for a command given --timeout 1
@@ -62,10 +63,10 @@ def test_server_that_never_answers_the_upgrade_is_a_handshake_timeout() -> None:
     ("status", "explanation"),
     [
         (200, None),
-        (404, None),
+        (404, f"({explain_status(404)})"),
         (500, None),
-        (401, "(the server wants credentials: try -H 'Authorization: ...')"),
-        (403, "(forbidden: check --origin and credentials)"),
+        (401, f"({explain_status(401)})"),
+        (403, f"({explain_status(403)})"),
     ],
 )
 def test_plain_http_answers_are_reported_with_their_status(

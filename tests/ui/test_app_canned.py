@@ -347,7 +347,7 @@ async def test_listener_rows_update_by_key() -> None:
             "tcp/ipv6/::/9000/999",
         ]
         assert table.rows[kept_key] is kept_row  # type: ignore[index]
-        assert "IPv4+IPv6" in str(table.get_cell("tcp/ipv6/::/9000/999", "accepts"))
+        assert "IPv4 + IPv6" in str(table.get_cell("tcp/ipv6/::/9000/999", "accepts"))
 
 
 async def test_message_log_is_bounded() -> None:

@@ -14,19 +14,27 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
-from ...model import AttemptOutcome, ClientOutcome, ClientPrediction, Diagnosis, Fix
+from ...model import ClientOutcome, ClientPrediction, Diagnosis, Fix
 from ...model.untrusted import clean
+from ...presentation import (
+    FixRow,
+    attempt_spans,
+    client_mark,
+    client_rows,
+    fix_row,
+    fix_rows,
+    span,
+    verdict_spans,
+)
+from ...presentation import Tone as T
+from ...presentation.style import to_text
 from .pane import Pane
 
 __all__ = ["DiagnosisPane", "render_after", "render_clients", "render_measured"]
 
 
 def _mark(outcome: ClientOutcome) -> Text:
-    if outcome is ClientOutcome.CONNECTS:
-        return Text("✓", style="bold green")
-    if outcome is ClientOutcome.FAILS:
-        return Text("✗", style="bold red")
-    return Text("?", style="bold yellow")
+    return to_text(client_mark(outcome), style="bold")
 
 
 def render_measured(d: Diagnosis) -> Text:
@@ -38,11 +46,7 @@ def render_measured(d: Diagnosis) -> Text:
     for i, a in enumerate(obs.attempts):
         if i:
             out.append(" · ")
-        ok = a.outcome is AttemptOutcome.CONNECTED
-        out.append(
-            f"{'✓' if ok else '✗'} {clean(a.address)} {a.outcome.value}",
-            style="green" if ok else "red",
-        )
+        out.append_text(to_text(attempt_spans(a, brief=True)))
     hs = obs.handshake
     if hs is not None and hs.status is not None:
         out.append(f" · handshake {hs.status}", style="green" if hs.ok else "red")
@@ -62,20 +66,15 @@ def render_clients(d: Diagnosis, before: Diagnosis | None = None) -> RenderableT
     grid.add_column(no_wrap=True, style="bold")  # name
     grid.add_column(ratio=1)  # result
     prior = {c.id: c for c in before.clients} if before is not None else {}
-    for c in d.clients:
-        if c.outcome is ClientOutcome.CONNECTS:
-            what = Text(f"connects via {clean(c.address)}", style="green")
-        elif c.outcome is ClientOutcome.FAILS:
-            what = Text(clean(c.error or "fails"), style="red")
-        else:
-            what = Text("unknown", style="yellow")
-        if c.confidence.value != "checked":
-            what.append(f" ({c.confidence.value})", style="dim")
+    for c in client_rows(d):
+        what = to_text(c.result)
+        if c.confidence:
+            what.append_text(to_text(span(f" ({c.confidence})", T.DIM)))
         row: list[RenderableType] = []
         if before is not None:
             old = prior.get(c.id)
             row.append(Text.assemble(_mark(old.outcome) if old else Text("·"), (" →", "dim")))
-        row += [_mark(c.outcome), Text(clean(c.name)), what]
+        row += [to_text(c.mark, style="bold"), Text(clean(c.name)), what]
         grid.add_row(*row)
     if before is not None:
         return Group(Text("before → now", style="dim"), grid)
@@ -93,18 +92,17 @@ def render_after(after: tuple[ClientPrediction, ...]) -> Text:
     return out or Text("(no prediction)", style="dim")
 
 
-def _fix_status(fix: Fix) -> Text:
-    if not fix.applicable:
-        return Text("- not applicable", style="dim")
-    if fix.works:
-        return Text.assemble(("✓ works", "bold green"), (f" ({fix.how.value})", "dim"))
-    return Text.assemble(("✗ not enough", "bold red"), (f" ({fix.how.value})", "dim"))
+def _fix_status(row: FixRow) -> Text:
+    """``✓ works (measured)``; a fix that does not apply has no "how"."""
+    if row.status.tone is T.DIM:
+        return to_text(row.status)
+    return Text.assemble(to_text(row.status, style="bold"), (f" ({row.how})", "dim"))
 
 
 def render_fix_detail(fix: Fix) -> RenderableType:
     """The exact Node and Python change, and who would connect after it."""
     parts: list[RenderableType] = [
-        Text.assemble((clean(fix.title), "bold"), "  ", _fix_status(fix)),
+        Text.assemble((clean(fix.title), "bold"), "  ", _fix_status(fix_row(fix))),
         Text(clean(fix.detail)),
     ]
     if fix.node:
@@ -161,10 +159,7 @@ class DiagnosisPane(Pane):
         """Render ``d``; ``before`` (the diagnosis before the last fix) adds the comparison."""
         self.diagnosis = d
         self.busy(False)
-        verdict = Text(
-            "✓ " if d.verdict.ok else "✗ ", style="bold green" if d.verdict.ok else "bold red"
-        )
-        verdict.append(clean(d.verdict.summary), style="green" if d.verdict.ok else "bold red")
+        verdict = to_text(verdict_spans(d), style="bold" if not d.verdict.ok else "")
         self.query_one("#diagnosis-verdict", Static).update(verdict)
         ba = self.query_one("#diagnosis-before", Static)
         ba.display = before_line is not None
@@ -174,7 +169,7 @@ class DiagnosisPane(Pane):
         await self._sync_fixes(d)
         if self.detail_fix is not None:
             self.show_detail(self.detail_fix)
-        notes = Text("\n".join(f"note: {clean(n)}" for n in d.notes), style="dim")
+        notes = Text("\n").join(to_text(span(f"note: {n}", T.DIM)) for n in d.notes)
         self.query_one("#diagnosis-notes", Static).update(notes)
 
     async def _sync_fixes(self, d: Diagnosis) -> None:
@@ -193,14 +188,13 @@ class DiagnosisPane(Pane):
                 )
             await box.mount_all(rows)
             self._fix_ids = ids
-        for fix in d.fixes:
+        for fix, row in zip(d.fixes, fix_rows(d), strict=True):
             # The engine names the key and the label (the IPv4 address changes with the URL).
             label = f"{fix.key} {fix.label}" if fix.key else "show"
             self.query_one(f"#fix-{fix.id}", Button).label = label
-            text = _fix_status(fix)
-            text.append("  ")
-            text.append(clean(fix.title))
-            self.query_one(f"#fixtext-{fix.id}", Static).update(text)
+            text = _fix_status(row)
+            text.append(f"  {clean(row.title)}")
+            self.query_one(f"#fixtext-{row.id}", Static).update(text)
         if not d.fixes:
             self.query_one("#diagnosis-fixes-title", Static).update(
                 Text("fixes: none needed", style="dim")

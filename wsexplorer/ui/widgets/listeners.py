@@ -14,9 +14,11 @@ from textual.app import ComposeResult
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
-from ...model import Family, Listener, ListenerScan, is_wildcard
+from ...model import Listener, ListenerScan, is_wildcard
 from ...model.untrusted import clean
-from ...report import process_text
+from ...presentation import accepts_spans
+from ...presentation import listener_row as presented
+from ...presentation.style import to_text
 from .pane import Pane
 
 __all__ = ["COLUMNS", "ListenersPane", "listener_key", "listener_row"]
@@ -30,26 +32,19 @@ def listener_key(lis: Listener) -> str:
 
 
 def _accepts(lis: Listener) -> Text:
-    if len(lis.accepts) == 2:
-        return Text("IPv4+IPv6", style="green")
-    only = "IPv4 only" if lis.accepts[0] is Family.IPV4 else "IPv6 only"
-    return Text(only, style="yellow")
+    return to_text(accepts_spans(lis))
 
 
 def listener_row(lis: Listener, url_port: int) -> tuple[Text, ...]:
-    """The cells of one row, in :data:`COLUMNS` order."""
-    port_style = "bold" if lis.port == url_port else "dim"
-    v6 = "-" if lis.v6only is None else str(int(lis.v6only))
-    if lis.accepts_source.value != "kernel":
-        v6 += f" ({lis.accepts_source.value})"
-    proc = Text(process_text(lis)) if lis.pid is not None else Text("unknown", style="dim")
+    """The cells of one row, in :data:`COLUMNS` order (the presentation model's words)."""
+    row = presented(lis)
     return (
-        Text(str(lis.port), style=port_style),
-        Text("IPv4" if lis.family is Family.IPV4 else "IPv6"),
-        Text(clean(lis.display_address().rsplit(":", 1)[0])),
-        Text(v6),
-        _accepts(lis),
-        proc,
+        Text(str(row.port), style="bold" if row.port == url_port else "dim"),
+        Text(row.family),
+        Text(clean(row.address)),
+        Text(row.v6only),
+        to_text(row.accepts),
+        to_text(row.process),
     )
 
 

@@ -27,11 +27,13 @@ from ...model import (
     SessionEventKind,
     SessionState,
 )
-from ...model.secrets import mask_header, mask_subprotocol, mask_text
+from ...model.secrets import mask_header
 from ...model.untrusted import clean
+from ...presentation import handshake_view
+from ...presentation.style import to_text
 from .pane import Pane
 
-__all__ = ["LOG_LINES", "SessionPane", "explain_status", "render_handshake", "render_tries"]
+__all__ = ["LOG_LINES", "SessionPane", "render_handshake", "render_tries"]
 
 LOG_LINES = 1000
 """The message log keeps this many lines (older ones scroll away for good)."""
@@ -53,21 +55,6 @@ _SHOWN_HEADERS = (
     "content-type",
 )
 """Response headers worth a line (the upgrade boilerplate is left out)."""
-
-
-def explain_status(status: int | None) -> str | None:
-    """Why a server answers the upgrade with this HTTP status, and what to try."""
-    return {
-        400: "the server did not accept this upgrade request (a plain HTTP endpoint?)",
-        401: "the server wants credentials: add -H 'Authorization: Bearer …' "
-        "(or the token the API expects in the query)",
-        403: "the server refused this client: often an Origin check, try "
-        "--origin http://localhost:3000 (the page's origin), or missing credentials",
-        404: "no WebSocket endpoint at this path: check the URL's path",
-        426: "the server wants a different protocol version or TLS (wss://)",
-        429: "rate limited: wait and reconnect",
-        503: "the server is overloaded or refusing connections for now",
-    }.get(status or 0)
 
 
 def _try_line(a: Attempt) -> tuple[Text, Text, Text, Text, Text]:
@@ -103,52 +90,18 @@ def render_handshake(hs: Handshake | None) -> RenderableType:
         return Text("handshake: not yet", style="dim")
     if hs.outcome is HandshakeOutcome.NOT_ATTEMPTED:
         return Text("handshake: not attempted (no address connected)", style="red")
-    parts: list[RenderableType] = []
-    if hs.outcome is HandshakeOutcome.OK:
-        line = Text.assemble(
-            ("handshake: ", "bold"),
-            (f"{hs.status or 101} {clean(hs.reason or 'Switching Protocols')}", "green"),
-            f" via {clean(hs.address)}",
-            (f"  {hs.elapsed_ms:.1f} ms", "dim"),
-        )
-        sub = clean(mask_subprotocol(hs.subprotocol)) if hs.subprotocol else None
+    view = handshake_view(hs)
+    line = Text.assemble(("handshake: ", "bold"), to_text(view.what, style="bold"))
+    if view.ok:
+        line.append(f" via {clean(view.address)}")
+        line.append(f"  {hs.elapsed_ms:.1f} ms", style="dim")
+        sub = clean(view.subprotocol) if view.subprotocol else None
         line.append(f"  subprotocol {sub}" if sub else "  no subprotocol")
-        parts.append(line)
-    elif hs.outcome is HandshakeOutcome.HTTP_STATUS:
-        parts.append(
-            Text.assemble(
-                ("handshake: ", "bold"),
-                (f"HTTP {hs.status} {clean(hs.reason)}".rstrip(), "bold red"),
-                f" from {clean(hs.address)}",
-            )
-        )
-        why = explain_status(hs.status)
-        if why:
-            parts.append(Text(f"  → {why}", style="yellow"))
-    elif hs.outcome is HandshakeOutcome.REDIRECT:
-        parts.append(
-            Text.assemble(
-                ("handshake: ", "bold"),
-                (f"redirect: {clean(hs.redirect_clause())}", "bold red"),
-                f" from {clean(hs.address)}",
-            )
-        )
-        parts.append(
-            Text(
-                "  → not followed: wsexplorer does not follow redirects; connect to the "
-                "Location's URL (Node ws: followRedirects: true)",
-                style="yellow",
-            )
-        )
-    elif hs.outcome is HandshakeOutcome.INVALID and hs.limit:
-        parts.append(
-            Text.assemble(("handshake: ", "bold"), (f"invalid answer: {clean(hs.limit)}", "red"))
-        )
-    else:
-        error = clean(mask_text(hs.error or ""))
-        parts.append(
-            Text.assemble(("handshake: ", "bold"), (f"{hs.outcome.value}: {error}", "red"))
-        )
+    elif view.address is not None:
+        line.append(f" from {clean(view.address)}")
+    parts: list[RenderableType] = [line]
+    if view.advice:
+        parts.append(Text(f"  → {clean(view.advice)}", style="yellow"))
     shown = [(k, v) for k, v in hs.headers if k.lower() in _SHOWN_HEADERS]
     if shown:
         parts.append(

@@ -1,0 +1,76 @@
+"""The presentation model: every fact the engine produces, worded once, as rows.
+
+``model`` -> ``diagnosis`` -> **presentation** -> ``report`` (text, Markdown) and ``ui``.
+The rows carry raw model text and a :class:`Tone`; each renderer sanitises what it
+shows (see :mod:`.rows`) and only decides the layout. This package may import ``rich``
+(:mod:`.style`), never Textual.
+"""
+
+from __future__ import annotations
+
+from .facts import (
+    ClientRow,
+    FixRow,
+    HandshakeView,
+    ListenerRow,
+    accepts_spans,
+    attempt_spans,
+    client_mark,
+    client_rows,
+    explain_status,
+    family_word,
+    fix_row,
+    fix_rows,
+    fix_status,
+    handshake_view,
+    listener_row,
+    process_spans,
+    verdict_spans,
+)
+from .resolution import (
+    SOURCE_WORDS,
+    address_spans,
+    hosts_problem_rows,
+    ignored_nameserver_rows,
+    resolution_rows,
+    system_row,
+)
+from .rows import Row, Span, Tone, join, plain, span
+
+__all__ = [
+    "SOURCE_WORDS",
+    "ClientRow",
+    "FixRow",
+    "HandshakeView",
+    "ListenerRow",
+    "Row",
+    "Span",
+    "Tone",
+    "accepts_spans",
+    "address_spans",
+    "attempt_spans",
+    "client_mark",
+    "client_rows",
+    "explain_status",
+    "family_word",
+    "fix_row",
+    "fix_rows",
+    "fix_status",
+    "handshake_view",
+    "hosts_problem_rows",
+    "ignored_nameserver_rows",
+    "join",
+    "listener_row",
+    "note_rows",
+    "plain",
+    "process_spans",
+    "resolution_rows",
+    "span",
+    "system_row",
+    "verdict_spans",
+]
+
+
+def note_rows(notes: tuple[str, ...]) -> list[Row]:
+    """``note: …`` rows (dim)."""
+    return [Row("note", span(n, Tone.DIM)) for n in notes]

@@ -1,0 +1,242 @@
+"""Listeners, attempts, the handshake, clients, verdict, fixes and notes as rows.
+
+Each fact is worded here once; the terminal report, the Markdown export and the TUI's
+panes lay these rows out. The values are raw model text (see :mod:`.rows`).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from ..model import (
+    Attempt,
+    AttemptOutcome,
+    ClientOutcome,
+    ClientPrediction,
+    Diagnosis,
+    Family,
+    Fix,
+    Handshake,
+    HandshakeOutcome,
+    Listener,
+)
+from ..model.secrets import mask_subprotocol, mask_text
+from .rows import Span, Tone, span
+
+__all__ = [
+    "ClientRow",
+    "FixRow",
+    "HandshakeView",
+    "ListenerRow",
+    "accepts_spans",
+    "attempt_spans",
+    "client_mark",
+    "client_rows",
+    "explain_status",
+    "family_word",
+    "fix_row",
+    "fix_rows",
+    "fix_status",
+    "handshake_view",
+    "listener_row",
+    "process_spans",
+    "verdict_spans",
+]
+
+
+def family_word(fam: Family) -> str:
+    """``IPv4`` / ``IPv6``: the one spelling of a family on screen."""
+    return "IPv4" if fam is Family.IPV4 else "IPv6"
+
+
+def family_tone(fam: Family) -> Tone:
+    return Tone.V4 if fam is Family.IPV4 else Tone.V6
+
+
+# ---------------------------------------------------------------- listeners
+def accepts_spans(lis: Listener) -> tuple[Span, ...]:
+    """``IPv4 + IPv6`` (ok) or ``IPv4 only`` / ``IPv6 only`` (a warning: half the
+    clients may be refused)."""
+    if lis.dual_stack:
+        return span("IPv4 + IPv6", Tone.OK)
+    return span(f"{family_word(lis.accepts[0])} only", Tone.WARN)
+
+
+def process_spans(lis: Listener) -> tuple[Span, ...]:
+    """``name[pid]``; ``?[pid]`` when the name is unknown; ``unknown`` with no pid."""
+    if lis.pid is None:
+        return span("unknown", Tone.DIM)
+    return span(f"{lis.process or '?'}[{lis.pid}]", code=True)
+
+
+class ListenerRow(NamedTuple):
+    """One listening socket's cells: ``address`` is the host as shown in an endpoint
+    (``[::1]``), ``endpoint`` adds the port."""
+
+    protocol: str
+    port: int
+    family: str
+    address: str
+    endpoint: str
+    v6only: str
+    accepts: tuple[Span, ...]
+    process: tuple[Span, ...]
+
+
+def listener_row(lis: Listener) -> ListenerRow:
+    v6 = "-" if lis.v6only is None else str(int(lis.v6only))
+    if lis.accepts_source.value != "kernel":
+        v6 += f" ({lis.accepts_source.value})"
+    return ListenerRow(
+        lis.protocol,
+        lis.port,
+        family_word(lis.family),
+        lis.display_address().rsplit(":", 1)[0],
+        lis.display_address(),
+        v6,
+        accepts_spans(lis),
+        process_spans(lis),
+    )
+
+
+# ---------------------------------------------------------------- attempts
+def attempt_spans(a: Attempt, *, brief: bool = False) -> tuple[Span, ...]:
+    """``✗ ::1 refused 0.3 ms (connect ECONNREFUSED ::1:8080)``; ``brief``: without
+    the time and the error."""
+    ok = a.outcome is AttemptOutcome.CONNECTED
+    tone = Tone.OK if ok else Tone.BAD
+    out = [
+        Span("✓ " if ok else "✗ ", tone),
+        Span(a.address, family_tone(a.family), code=True),
+        Span(f" {a.outcome.value}", tone),
+    ]
+    if brief:
+        return tuple(out)
+    out.append(Span(f" {a.elapsed_ms:.1f} ms", Tone.DIM))
+    if a.error and not ok:
+        out += [Span(" ("), Span(a.error, Tone.DIM, code=True), Span(")")]
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- handshake
+_STATUS_ADVICE = {
+    400: "the server did not accept this upgrade request: a plain HTTP endpoint?",
+    401: "the server wants credentials: try -H 'Authorization: Bearer …' "
+    "or the token the API expects in the query",
+    403: "forbidden: often an Origin check, try --origin with the page's origin "
+    "(e.g. http://localhost:3000); or the credentials are missing",
+    404: "no WebSocket endpoint at this path: check the URL's path",
+    426: "the server wants another protocol version or TLS: try wss://",
+    429: "rate limited: wait and reconnect",
+    503: "the server is overloaded or refusing connections for now",
+}
+
+
+def explain_status(status: int | None) -> str | None:
+    """Why a server answers the upgrade with this HTTP status, and what to try."""
+    return _STATUS_ADVICE.get(status or 0)
+
+
+class HandshakeView(NamedTuple):
+    """``address``: ``what`` happened; ``advice`` says what to try (or ``None``)."""
+
+    address: str | None
+    what: tuple[Span, ...]
+    subprotocol: str | None
+    advice: str | None
+    ok: bool
+
+
+REDIRECT_ADVICE = (
+    "not followed: wsexplorer does not follow redirects; connect to the Location's URL"
+)
+
+
+def handshake_view(hs: Handshake | None) -> HandshakeView:
+    """The handshake worded once: what happened and what to try."""
+    if hs is None:
+        return HandshakeView(None, span("not attempted", Tone.DIM), None, None, False)
+    if hs.outcome is HandshakeOutcome.NOT_ATTEMPTED:
+        what = span("not attempted (no address connected)", Tone.BAD)
+        return HandshakeView(None, what, None, None, False)
+    if hs.outcome is HandshakeOutcome.OK:
+        sub = mask_subprotocol(hs.subprotocol) if hs.subprotocol else None
+        what = span(f"{hs.status or 101} {hs.reason or 'Switching Protocols'}", Tone.OK)
+        return HandshakeView(hs.address, what, sub, None, True)
+    if hs.outcome is HandshakeOutcome.HTTP_STATUS:
+        what = span(f"HTTP {hs.status} {hs.reason or ''}".rstrip(), Tone.BAD)
+        return HandshakeView(hs.address, what, None, explain_status(hs.status), False)
+    if hs.outcome is HandshakeOutcome.REDIRECT:
+        what = span(f"redirect: {hs.redirect_clause()}", Tone.BAD)
+        return HandshakeView(hs.address, what, None, REDIRECT_ADVICE, False)
+    if hs.outcome is HandshakeOutcome.INVALID and hs.limit:
+        what = span(f"invalid answer: {hs.limit}", Tone.BAD)
+        return HandshakeView(hs.address, what, None, None, False)
+    what = span(f"{hs.outcome.value}: {mask_text(hs.error or '')}", Tone.BAD)
+    return HandshakeView(hs.address, what, None, None, False)
+
+
+# ---------------------------------------------------------------- clients
+def client_mark(outcome: ClientOutcome) -> Span:
+    if outcome is ClientOutcome.CONNECTS:
+        return Span("✓", Tone.OK)
+    if outcome is ClientOutcome.FAILS:
+        return Span("✗", Tone.BAD)
+    return Span("?", Tone.WARN)
+
+
+class ClientRow(NamedTuple):
+    """``✗ Node.js 17-19 ws connect ECONNREFUSED ::1:8080 (modelled)``."""
+
+    id: str
+    mark: Span
+    name: str
+    result: tuple[Span, ...]
+    confidence: str  # "" when checked against the real client
+
+
+def client_row(c: ClientPrediction) -> ClientRow:
+    result: tuple[Span, ...]
+    if c.outcome is ClientOutcome.CONNECTS:
+        result = (Span("connects via ", Tone.OK), Span(c.address or "", Tone.OK, code=True))
+    elif c.outcome is ClientOutcome.FAILS:
+        result = span(c.error or "fails", Tone.BAD, code=bool(c.error))
+    else:
+        result = span("unknown", Tone.WARN)
+    conf = "" if c.confidence.value == "checked" else c.confidence.value
+    return ClientRow(c.id, client_mark(c.outcome), c.name, result, conf)
+
+
+def client_rows(d: Diagnosis) -> list[ClientRow]:
+    return [client_row(c) for c in d.clients]
+
+
+# ---------------------------------------------------------------- verdict, fixes
+def verdict_spans(d: Diagnosis) -> tuple[Span, ...]:
+    """``✓ …`` or ``✗ …``: the engine's summary, marked."""
+    tone = Tone.OK if d.verdict.ok else Tone.BAD
+    return (Span("✓ " if d.verdict.ok else "✗ ", tone), Span(d.verdict.summary, tone))
+
+
+def fix_status(fix: Fix) -> Span:
+    if not fix.applicable:
+        return Span("- not applicable", Tone.DIM)
+    if fix.works:
+        return Span("✓ works", Tone.OK)
+    return Span("✗ not enough", Tone.BAD)
+
+
+class FixRow(NamedTuple):
+    id: str
+    status: Span
+    how: str
+    title: str
+    detail: str
+
+
+def fix_row(f: Fix) -> FixRow:
+    return FixRow(f.id, fix_status(f), f.how.value, f.title, f.detail)
+
+
+def fix_rows(d: Diagnosis) -> list[FixRow]:
+    return [fix_row(f) for f in d.fixes]
