@@ -32,7 +32,7 @@ fi
 echo "== ruff"
 python3 -m ruff check wsexplorer tests benchmarks scripts
 python3 -m ruff format --check wsexplorer tests benchmarks scripts
-echo "== mypy --strict (model, diagnosis)"
+echo "== mypy --strict (the whole package)"
 python3 -m mypy
 echo "== import-linter (the layers, pyproject.toml [tool.importlinter])"
 lint-imports

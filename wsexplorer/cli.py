@@ -10,8 +10,8 @@ import argparse
 import math
 import re
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, NoReturn
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from . import __version__
 from .model.errors import WsxError
@@ -53,10 +53,13 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {clean(message)} (see '{self.prog} --help')\n")
 
 
-def _arg(fn):  # type: ignore[no-untyped-def]
+T = TypeVar("T")
+
+
+def _arg(fn: Callable[[str], T]) -> Callable[[str], T]:
     """Turn a WsxError-raising parser into an argparse type with a clean message."""
 
-    def wrapper(text: str):  # type: ignore[no-untyped-def]
+    def wrapper(text: str) -> T:
         try:
             return fn(text)
         except WsxError as exc:

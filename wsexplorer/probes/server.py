@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from http import HTTPStatus
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ..model import (
     LOOPBACK_BIND,
@@ -33,6 +33,10 @@ from ..model import (
 )
 
 if TYPE_CHECKING:
+    from websockets.asyncio.server import ServerConnection
+    from websockets.http11 import Request, Response
+    from websockets.typing import Origin
+
     from .admission import Admission, Ticket
 
 __all__ = [
@@ -247,7 +251,7 @@ class DemoServer:
                 max_size=cfg.max_size,
                 max_queue=cfg.max_queue,
                 process_request=self._process_request,
-                origins=[*cfg.origins, None] if cfg.origins else None,
+                origins=cast("list[Origin | None]", [*cfg.origins, None]) if cfg.origins else None,
                 open_timeout=cfg.handshake_timeout,
                 ping_interval=cfg.keepalive,
                 ping_timeout=cfg.keepalive,
@@ -306,18 +310,16 @@ class DemoServer:
         self.stats.dropped += 1
         self._on_event(f"dropped {peer}: {reason}")
 
-    def _process_request(self, connection: object, request: object) -> object | None:
+    def _process_request(self, connection: ServerConnection, request: Request) -> Response | None:
         ticket = getattr(connection, "ticket", None)
         if ticket is not None and ticket.reason is not None:
             # Over a cap at accept time, kept open only to say so.
-            return connection.respond(  # type: ignore[attr-defined]
-                HTTPStatus.SERVICE_UNAVAILABLE, f"{ticket.reason}\n"
-            )
-        path = getattr(request, "path", "/")
+            return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE, f"{ticket.reason}\n")
+        path = request.path
         want = self.config.path
         if want is not None and path.split("?", 1)[0] != want:
             self.stats.rejected += 1
-            return connection.respond(  # type: ignore[attr-defined]
+            return connection.respond(
                 HTTPStatus.NOT_FOUND, f"no WebSocket endpoint at {path[:100]}; try {want}\n"
             )
         return None

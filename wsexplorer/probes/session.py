@@ -175,6 +175,8 @@ class LiveSession:
         from websockets.exceptions import ConnectionClosed
 
         conn = self._conn
+        if conn is None:
+            return
         try:
             while True:
                 message = await conn.recv()  # type: ignore[attr-defined]
