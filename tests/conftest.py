@@ -1,7 +1,7 @@
 """Test-wide set-up: the scenario fixtures, and no silent skips in CI.
 
-A test that needs root, network namespaces, Node, dnsmasq, curl or tmux carries a
-``needs_*`` marker and skips where the thing is missing on a developer's laptop. With
+A test that needs root, network namespaces, Node, dnsmasq, curl, tmux or the system's own
+Python carries a ``needs_*`` marker and skips where the thing is missing on a developer's laptop. With
 ``CI=true`` such a skip is turned into a failure: CI must have everything.
 """
 
@@ -27,6 +27,7 @@ NEEDS_MARKERS = (
     "needs_dnsmasq",
     "needs_curl",
     "needs_tmux",
+    "needs_system_python",
 )
 
 
