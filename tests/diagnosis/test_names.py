@@ -1,0 +1,87 @@
+"""Per-client names: each client resolves its own spelling of the URL's host.
+
+The texts asserted here are the ones the real clients printed in
+tests/scenarios/test_names.py (Node 16/18/20 with ws, Python websockets 17.4, curl 7.88.1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from wsexplorer.diagnosis import predict
+from wsexplorer.diagnosis.clients import CHROME, CURL, NODE_20, PYTHON_WEBSOCKETS
+from wsexplorer.model import ClientOutcome, Observation
+from wsexplorer.model.resolution import NameLookup
+
+from .builders import attempt, gai, seed_observation
+
+NOT_FOUND = "[Errno -2] Name or service not known"
+
+
+def _idn(*, uts46: tuple[str, ...], idna2003: tuple[str, ...]) -> Observation:
+    obs = seed_observation(
+        host="faß.test",
+        hosts_order=uts46,
+        resolve_error=None if uts46 else NOT_FOUND,
+        listen="0.0.0.0",
+        attempts=[attempt("192.0.2.10", "connected")],
+        local_target=True,
+    )
+    other = NameLookup(
+        "fass.test",
+        gai(idna2003, error=None if idna2003 else NOT_FOUND),
+        gai(idna2003, flags="AI_ADDRCONFIG", error=None if idna2003 else NOT_FOUND),
+    )
+    return replace(obs, resolution=replace(obs.resolution, other_names=(other,)))
+
+
+def test_uts46_name_answers_websockets_idna2003_name_does_not() -> None:
+    obs = _idn(uts46=("192.0.2.10",), idna2003=())
+    node = predict(obs, NODE_20)
+    assert (node.outcome, node.address) == (ClientOutcome.CONNECTS, "192.0.2.10")
+    assert predict(obs, CURL).outcome is ClientOutcome.CONNECTS
+    py = predict(obs, PYTHON_WEBSOCKETS)
+    assert (py.outcome, py.error) == (ClientOutcome.FAILS, NOT_FOUND)
+    assert "fass.test does not resolve" in py.why
+
+
+def test_idna2003_name_answers_only_websockets() -> None:
+    obs = _idn(uts46=(), idna2003=("192.0.2.10",))
+    py = predict(obs, PYTHON_WEBSOCKETS)
+    assert (py.outcome, py.address) == (ClientOutcome.CONNECTS, "192.0.2.10")
+    node = predict(obs, NODE_20)
+    assert (node.outcome, node.error) == (
+        ClientOutcome.FAILS,
+        "getaddrinfo ENOTFOUND xn--fa-hia.test",
+    )
+    curl = predict(obs, CURL)
+    assert curl.error == "curl: (6) Could not resolve host: xn--fa-hia.test"
+
+
+def test_trailing_dot_kept_in_each_clients_error_text() -> None:
+    obs = seed_observation(host="SVC.", hosts_order=(), resolve_error=NOT_FOUND)
+    assert predict(obs, NODE_20).error == "getaddrinfo ENOTFOUND svc."
+    assert predict(obs, CURL).error == "curl: (6) Could not resolve host: SVC."
+    assert predict(obs, PYTHON_WEBSOCKETS).error == NOT_FOUND
+
+
+def test_localhost_with_a_dot_goes_to_the_resolver_for_curl_not_chrome() -> None:
+    obs = seed_observation(host="localhost.", hosts_order=(), resolve_error=NOT_FOUND)
+    curl = predict(obs, CURL)
+    assert curl.error == "curl: (6) Could not resolve host: localhost."
+    chrome = predict(obs, CHROME)
+    assert chrome.why.startswith("resolves localhost. itself")
+
+
+def test_override_pins_every_clients_name() -> None:
+    obs = _idn(uts46=(), idna2003=())
+    pinned = seed_observation(
+        host="faß.test",
+        hosts_order=(),
+        override="faß.test:8080:192.0.2.10",
+        attempts=[attempt("192.0.2.10", "connected")],
+    )
+    pinned = replace(
+        pinned, resolution=replace(pinned.resolution, other_names=obs.resolution.other_names)
+    )
+    assert predict(pinned, PYTHON_WEBSOCKETS).outcome is ClientOutcome.CONNECTS

@@ -1,0 +1,172 @@
+"""Names as typed, against the real clients: a trailing dot, IDNA 2003 vs 2008, the search list.
+
+One namespace whose resolv.conf points at dnsmasq and searches ``corp.test``, a Node
+``ws`` server on ``0.0.0.0:8080`` and the address ``192.0.2.10`` on an extra interface.
+dnsmasq answers only:
+
+* ``svc.corp.test`` and ``app.corp.test``: ``svc`` and ``app`` resolve through the
+  search domain, ``svc.`` (absolute) does not;
+* ``xn--fa-hia.test``: ``faß.test`` under UTS-46 (Node, curl), not ``fass.test``
+  (IDNA 2003, Python websockets);
+* ``strasse.test``: ``straße.test`` under IDNA 2003 only, the reverse.
+
+For each URL every real client runs once and must agree with ``wsexplorer diagnose
+--json`` run in the same namespace: outcome, address and error text verbatim.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.scenarios import peers
+from tests.scenarios.dnsmasq import DnsServer, DnsServerUnavailable, dnsmasq_unavailable_reason
+from tests.scenarios.fixtures import require_dnsmasq, require_netns
+from tests.scenarios.netns import Namespace
+from tests.support import wsx_argv, wsx_env
+
+pytestmark = [
+    pytest.mark.needs_root,
+    pytest.mark.needs_netns,
+    pytest.mark.needs_node,
+    pytest.mark.needs_dnsmasq,
+    pytest.mark.needs_curl,
+]
+
+SERVER = "192.0.2.10"
+RESOLV_CONF = "nameserver 127.0.0.1\nsearch corp.test\n"
+RECORDS = {
+    "svc.corp.test": [SERVER],
+    "app.corp.test": [SERVER],
+    "xn--fa-hia.test": [SERVER],
+    "strasse.test": [SERVER],
+}
+CLIENT_IDS = {
+    "node16": "node-16",
+    "node18": "node-17-19",
+    "node20": "node-20",
+    "python": "python-websockets",
+    "curl": "curl",
+}
+
+
+@pytest.fixture(scope="module")
+def names_ns() -> Iterator[Namespace]:
+    require_netns()
+    require_dnsmasq()
+    if not peers.node_peers_installed():
+        pytest.skip(peers.NODE_PEERS_MISSING)
+    missing = [kind for kind in CLIENT_IDS if kind not in peers.available_clients()]
+    if missing:
+        pytest.skip(f"clients not installed: {', '.join(missing)}")
+    ns = Namespace.create(
+        hosts="127.0.0.1\tlocalhost\n",
+        resolv_conf=RESOLV_CONF,
+        nsswitch="hosts: files dns\n",
+        ipv4_addr=f"{SERVER}/24",
+    )
+    try:
+        try:
+            dns = DnsServer.start(records=RECORDS, netns=ns, port=53)
+        except DnsServerUnavailable:
+            if dnsmasq_unavailable_reason() is not None:
+                pytest.skip(str(dnsmasq_unavailable_reason()))
+            raise
+        with dns, peers.start_server(ns, "node:0.0.0.0", 8080):
+            yield ns
+    finally:
+        ns.delete()
+
+
+def _compare(ns: Namespace, url: str) -> tuple[dict[str, Any], list[tuple[Any, ...]]]:
+    """``diagnose --json`` for ``url``, and per client (kind, real, predicted) rows."""
+    done = ns.run(wsx_argv("diagnose", url, "--json"), env=wsx_env())
+    assert done.returncode in (0, 1), done.stderr
+    data = json.loads(done.stdout)
+    predicted = {c["id"]: c for c in data["clients"]}
+    rows = []
+    for kind, client_id in CLIENT_IDS.items():
+        real = peers.run_client(ns, kind, url)
+        guess = predicted[client_id]
+        rows.append(
+            (
+                kind,
+                (real["outcome"], real["address"], real["error"]),
+                (guess["outcome"], guess["address"], guess["error"]),
+            )
+        )
+    return data, rows
+
+
+def _disagreements(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    return [row for row in rows if row[1] != row[2]]
+
+
+def test_trailing_dot_is_absolute_every_client_fails_as_predicted(names_ns: Namespace) -> None:
+    data, rows = _compare(names_ns, "ws://svc.:8080/")
+    assert _disagreements(rows) == [], rows
+    real = {row[0]: row[1] for row in rows}
+    assert real["node20"] == ("fails", None, "getaddrinfo ENOTFOUND svc.")
+    assert real["curl"] == ("fails", None, "curl: (6) Could not resolve host: svc.")
+    assert real["python"] == ("fails", None, "[Errno -2] Name or service not known")
+    assert data["url"].startswith("ws://svc.:8080")
+    assert data["resolution"]["host"] == "svc."
+    assert data["verdict"]["ok"] is False
+
+
+def test_trailing_dot_keeps_the_case_curl_prints(names_ns: Namespace) -> None:
+    _data, rows = _compare(names_ns, "ws://SVC.:8080/")
+    assert _disagreements(rows) == [], rows
+    real = {row[0]: row[1] for row in rows}
+    assert real["curl"][2] == "curl: (6) Could not resolve host: SVC."
+    assert real["node16"][2] == "getaddrinfo ENOTFOUND svc."
+
+
+def test_search_domain_expansion_is_named(names_ns: Namespace) -> None:
+    data, rows = _compare(names_ns, "ws://app:8080/")
+    assert _disagreements(rows) == [], rows
+    assert {row[1] for row in rows} == {("connects", SERVER, None)}
+    assert data["resolution"]["search_expansion"] == {
+        "name": "app",
+        "domain": "corp.test",
+        "expanded": "app.corp.test",
+        "line": 2,
+        "path": "/etc/resolv.conf",
+        "ndots": 1,
+    }
+    text = names_ns.run(wsx_argv("diagnose", "ws://app:8080/"), env=wsx_env())
+    assert text.returncode == 0, text.stdout
+    assert "app resolved as app.corp.test: search domain corp.test" in text.stdout, text.stdout
+    assert "/etc/resolv.conf line 2" in text.stdout
+
+
+def test_idn_uts46_name_answers_python_websockets_fails(names_ns: Namespace) -> None:
+    data, rows = _compare(names_ns, "ws://faß.test:8080/")
+    assert _disagreements(rows) == [], rows
+    real = {row[0]: row[1] for row in rows}
+    for kind in ("node16", "node18", "node20", "curl"):
+        assert real[kind] == ("connects", SERVER, None), kind
+    assert real["python"] == ("fails", None, "[Errno -2] Name or service not known")
+    assert data["resolution"]["host"] == "xn--fa-hia.test"
+    assert [n["name"] for n in data["resolution"]["other_names"]] == ["fass.test"]
+
+
+def test_idn_idna2003_name_answers_only_python_websockets_connects(
+    names_ns: Namespace,
+) -> None:
+    data, rows = _compare(names_ns, "ws://straße.test:8080/")
+    assert _disagreements(rows) == [], rows
+    real = {row[0]: row[1] for row in rows}
+    assert real["python"] == ("connects", SERVER, None)
+    assert real["node18"] == ("fails", None, "getaddrinfo ENOTFOUND xn--strae-oqa.test")
+    assert real["curl"] == (
+        "fails",
+        None,
+        "curl: (6) Could not resolve host: xn--strae-oqa.test",
+    )
+    chrome = next(c for c in data["clients"] if c["id"] == "chrome")
+    assert chrome["confidence"] == "documented"
+    assert chrome["outcome"] == "fails"
