@@ -10,7 +10,8 @@ from dataclasses import replace
 
 from wsexplorer.diagnosis import predict
 from wsexplorer.diagnosis.clients import CHROME, CURL, NODE_20, PYTHON_WEBSOCKETS
-from wsexplorer.model import ClientOutcome, Observation
+from wsexplorer.diagnosis.tlsname import checked_name, unmeasured_name_check
+from wsexplorer.model import ClientOutcome, Handshake, HandshakeOutcome, Observation
 from wsexplorer.model.resolution import NameLookup
 
 from .builders import attempt, gai, seed_observation
@@ -85,3 +86,41 @@ def test_override_pins_every_clients_name() -> None:
         pinned, resolution=replace(pinned.resolution, other_names=obs.resolution.other_names)
     )
     assert predict(pinned, PYTHON_WEBSOCKETS).outcome is ClientOutcome.CONNECTS
+
+
+VERIFY = "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: {} (_ssl.c:1006)"
+MISMATCH = VERIFY.format("Hostname mismatch, certificate is not valid for 'app.test.'.")
+
+
+def _wss(host: str, reason: str) -> Observation:
+    obs = seed_observation(host=host, hosts_order=("192.0.2.10",), listen="0.0.0.0")
+    url = replace(obs.url, scheme="wss")
+    error = VERIFY.format(reason)
+    hs = Handshake("192.0.2.10", HandshakeOutcome.TLS, reason=reason, error=error)
+    return replace(obs, url=url, attempts=(attempt("192.0.2.10", "connected"),), handshake=hs)
+
+
+def test_name_mismatch_for_websockets_spelling_leaves_other_spellings_unknown() -> None:
+    obs = _wss("APP.test.", "Hostname mismatch, certificate is not valid for 'app.test.'.")
+    py = predict(obs, PYTHON_WEBSOCKETS)
+    assert (py.outcome, py.error) == (ClientOutcome.FAILS, MISMATCH)
+    for strategy in (NODE_20, CURL, CHROME):
+        p = predict(obs, strategy)
+        assert (p.outcome, p.error) == (ClientOutcome.UNKNOWN, None), strategy.id
+    assert "certificate is valid for app.test was not measured" in predict(obs, NODE_20).why
+    assert "certificate is valid for APP.test was not measured" in predict(obs, CURL).why
+
+
+def test_name_mismatch_for_the_same_spelling_fails_everyone() -> None:
+    obs = _wss("app.test", "Hostname mismatch, certificate is not valid for 'app.test'.")
+    assert predict(obs, NODE_20).outcome is ClientOutcome.FAILS
+    assert predict(obs, CURL).outcome is ClientOutcome.FAILS
+
+
+def test_other_tls_failures_and_plain_ws_are_not_name_checks() -> None:
+    obs = _wss("APP.test.", "self-signed certificate")
+    assert predict(obs, NODE_20).outcome is ClientOutcome.FAILS
+    plain = replace(obs, url=replace(obs.url, scheme="ws"))
+    assert unmeasured_name_check(plain, NODE_20, "APP.test.", obs.handshake) is None  # type: ignore[arg-type]
+    assert checked_name("faß.test.", NODE_20) == "xn--fa-hia.test"
+    assert checked_name("faß.test.", PYTHON_WEBSOCKETS) == "fass.test."

@@ -17,7 +17,11 @@ For each URL every real client runs once and must agree with ``wsexplorer diagno
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import textwrap
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,7 +30,7 @@ from tests.scenarios import peers
 from tests.scenarios.dnsmasq import DnsServer, DnsServerUnavailable, dnsmasq_unavailable_reason
 from tests.scenarios.fixtures import require_dnsmasq, require_netns
 from tests.scenarios.netns import Namespace
-from tests.support import wsx_argv, wsx_env
+from tests.support import stop_process, wsx_argv, wsx_env
 
 pytestmark = [
     pytest.mark.needs_root,
@@ -43,7 +47,24 @@ RECORDS = {
     "app.corp.test": [SERVER],
     "xn--fa-hia.test": [SERVER],
     "strasse.test": [SERVER],
+    "app.test": [SERVER],
 }
+DATA = Path(__file__).resolve().parents[1] / "data"
+TLS_SERVER = textwrap.dedent(
+    """
+    import asyncio, ssl, sys
+    from websockets.asyncio.server import serve
+
+    async def main():
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(sys.argv[1], sys.argv[2])
+        async with serve(lambda ws: ws.wait_closed(), "0.0.0.0", 8443, ssl=ctx):
+            print("listening", flush=True)
+            await asyncio.sleep(300)
+
+    asyncio.run(main())
+    """
+)
 CLIENT_IDS = {
     "node16": "node-16",
     "node18": "node-17-19",
@@ -170,3 +191,57 @@ def test_idn_idna2003_name_answers_only_python_websockets_connects(
     chrome = next(c for c in data["clients"] if c["id"] == "chrome")
     assert chrome["confidence"] == "documented"
     assert chrome["outcome"] == "fails"
+
+
+@pytest.fixture
+def trusted_tls(names_ns: Namespace, monkeypatch: pytest.MonkeyPatch) -> Iterator[Namespace]:
+    """A websockets server on 0.0.0.0:8443 with a certificate for ``app.test`` that every
+    client (and wsexplorer's probe) trusts through the environment."""
+    ca = str(DATA / "names-ca-cert.pem")
+    for variable in ("NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "CURL_CA_BUNDLE"):
+        monkeypatch.setenv(variable, ca)
+    cert, key = str(DATA / "names-app-cert.pem"), str(DATA / "names-app-key.pem")
+    proc = names_ns.popen(
+        [sys.executable, "-c", TLS_SERVER, cert, key], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "listening"
+        yield names_ns
+    finally:
+        stop_process(proc)
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+def test_tls_without_the_dot_every_client_connects(trusted_tls: Namespace) -> None:
+    data, rows = _compare(trusted_tls, "wss://app.test:8443/")
+    assert _disagreements(rows) == [], rows
+    assert {row[1] for row in rows} == {("connects", SERVER, None)}
+    assert data["handshake"]["outcome"] == "ok"
+
+
+def test_tls_trailing_dot_websockets_fails_the_name_check_others_not_measured(
+    trusted_tls: Namespace,
+) -> None:
+    """websockets checks the certificate against ``app.test.`` and fails, as predicted
+    verbatim; Node and curl check ``app.test`` and connect, which the probe (websockets)
+    cannot measure: they are predicted ``unknown``, never ``fails``."""
+    data, rows = _compare(trusted_tls, "wss://APP.test.:8443/")
+    real = {row[0]: row[1] for row in rows}
+    guess = {row[0]: row[2] for row in rows}
+    assert (
+        real["python"]
+        == guess["python"]
+        == (
+            "fails",
+            None,
+            "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, "
+            "certificate is not valid for 'app.test.'. (_ssl.c:1006)",
+        )
+    )
+    for kind in ("node16", "node18", "node20", "curl"):
+        assert real[kind] == ("connects", SERVER, None), kind
+        assert guess[kind] == ("unknown", None, None), kind
+    why = {c["id"]: c["why"] for c in data["clients"]}
+    assert "whether the certificate is valid for app.test was not measured" in why["node-20"]
+    assert "whether the certificate is valid for APP.test was not measured" in why["curl"]

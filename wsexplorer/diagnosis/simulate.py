@@ -45,6 +45,7 @@ from .strategy import (
     TryResult,
     is_localhost_name,
 )
+from .tlsname import unmeasured_name_check
 
 __all__ = ["Run", "family_label", "handshake_clause", "predict", "simulate", "user_family"]
 
@@ -325,6 +326,16 @@ def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE
         pred = _prediction(s, ClientOutcome.FAILS, done, None, s.wording(failure), why(story))
         return run(Stage.CONNECT, pred, done)
 
+    measured = measured_handshake(obs, last.address, ctx)
+    other = (
+        None
+        if measured is None
+        else unmeasured_name_check(obs, s, ctx.host or obs.url.host, measured)
+    )
+    if other is not None:
+        story = f"{story}; whether the certificate is valid for {other} was not measured"
+        pred = _prediction(s, ClientOutcome.UNKNOWN, done, None, None, why(story))
+        return run(None, pred, done)
     answer = _answer(obs, s, last.address, ctx)
     if answer is not None:
         stage = Stage.HANDSHAKE if answer.outcome is ClientOutcome.FAILS else None

@@ -155,6 +155,8 @@ class ClientStrategy:
             case; docs/clients.md#names).
         localhost_dot: its own ``localhost`` answer also covers ``localhost.`` (Chrome);
             ``False``: a trailing dot sends the name to the resolver (curl).
+        tls_strips_dot: it checks the certificate against the name without its trailing
+            dot (Node, curl, Chrome); ``False``: with it (Python's ``ssl``, websockets).
     """
 
     id: str
@@ -176,6 +178,7 @@ class ClientStrategy:
     on_answer: AnswerRule | None = None
     names: NameHandling = NameHandling.WHATWG
     localhost_dot: bool = True
+    tls_strips_dot: bool = True
 
 
 def is_localhost_name(host: str) -> bool:

@@ -232,4 +232,5 @@ PYTHON_WEBSOCKETS = ClientStrategy(
     on_answer=python_answer,
     version="14+",
     names=NameHandling.IDNA2003,
+    tls_strips_dot=False,
 )
