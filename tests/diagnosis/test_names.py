@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from wsexplorer.diagnosis import predict
+from wsexplorer.diagnosis import diagnose, predict
 from wsexplorer.diagnosis.clients import CHROME, CURL, NODE_20, PYTHON_WEBSOCKETS
 from wsexplorer.diagnosis.tlsname import checked_name, unmeasured_name_check
 from wsexplorer.model import ClientOutcome, Handshake, HandshakeOutcome, Observation
@@ -124,3 +124,27 @@ def test_other_tls_failures_and_plain_ws_are_not_name_checks() -> None:
     assert unmeasured_name_check(plain, NODE_20, "APP.test.", obs.handshake) is None  # type: ignore[arg-type]
     assert checked_name("faß.test.", NODE_20) == "xn--fa-hia.test"
     assert checked_name("faß.test.", PYTHON_WEBSOCKETS) == "fass.test."
+
+
+def test_verdict_names_the_spelling_that_does_not_resolve() -> None:
+    d = diagnose(_idn(uts46=("192.0.2.10",), idna2003=()))
+    assert d.verdict.summary == (
+        "Python websockets looks up faß.test as fass.test, which does not resolve "
+        f"({NOT_FOUND}); the other clients look up xn--fa-hia.test"
+    )
+    d = diagnose(_idn(uts46=(), idna2003=("192.0.2.10",)))
+    assert d.verdict.summary.startswith(
+        "Node.js 16 ws, Node.js 17-19 ws, Node.js 20+ ws, curl and Chrome look up faß.test "
+        "as xn--fa-hia.test, which does not resolve"
+    )
+    assert d.verdict.summary.endswith("the other clients look up fass.test")
+
+
+def test_verdict_for_one_spelling_is_unchanged() -> None:
+    d = diagnose(seed_observation(host="SVC.", hosts_order=(), resolve_error=NOT_FOUND))
+    assert d.verdict.summary.startswith(f"SVC. does not resolve ({NOT_FOUND})")
+
+
+def test_verdict_when_no_spelling_resolves() -> None:
+    d = diagnose(_idn(uts46=(), idna2003=()))
+    assert d.verdict.summary.startswith(f"faß.test does not resolve ({NOT_FOUND})")

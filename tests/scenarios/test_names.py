@@ -173,6 +173,9 @@ def test_idn_uts46_name_answers_python_websockets_fails(names_ns: Namespace) -> 
     assert real["python"] == ("fails", None, "[Errno -2] Name or service not known")
     assert data["resolution"]["host"] == "xn--fa-hia.test"
     assert [n["name"] for n in data["resolution"]["other_names"]] == ["fass.test"]
+    assert data["verdict"]["summary"].startswith(
+        "Python websockets looks up faß.test as fass.test, which does not resolve"
+    )
 
 
 def test_idn_idna2003_name_answers_only_python_websockets_connects(
