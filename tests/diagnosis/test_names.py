@@ -12,6 +12,7 @@ from wsexplorer.diagnosis import diagnose, predict
 from wsexplorer.diagnosis.clients import CHROME, CURL, NODE_20, PYTHON_WEBSOCKETS
 from wsexplorer.diagnosis.tlsname import checked_name, unmeasured_name_check
 from wsexplorer.model import ClientOutcome, Handshake, HandshakeOutcome, Observation
+from wsexplorer.model.names import SearchExpansion
 from wsexplorer.model.resolution import NameLookup
 
 from .builders import attempt, gai, seed_observation
@@ -148,3 +149,13 @@ def test_verdict_for_one_spelling_is_unchanged() -> None:
 def test_verdict_when_no_spelling_resolves() -> None:
     d = diagnose(_idn(uts46=(), idna2003=()))
     assert d.verdict.summary.startswith(f"faß.test does not resolve ({NOT_FOUND})")
+
+
+def test_note_when_the_trailing_dot_skips_the_search_list() -> None:
+    obs = seed_observation(host="svc.", hosts_order=(), resolve_error=NOT_FOUND)
+    found = SearchExpansion("svc", "corp.test", "svc.corp.test", 2)
+    obs = replace(obs, resolution=replace(obs.resolution, search_skipped=found))
+    assert (
+        "svc. ends in a dot, so no client applies the resolv.conf search list; svc.corp.test "
+        "(search domain corp.test) resolves: write svc or svc.corp.test in the URL"
+    ) in diagnose(obs).notes

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from wsexplorer.model import GaiResult
-from wsexplorer.probes.names import parse_search_config, search_expansion
+from wsexplorer.probes.names import parse_search_config, search_expansion, search_skipped
 from wsexplorer.probes.resolution import client_names
 
 from ..diagnosis.builders import gai
@@ -102,3 +102,37 @@ def test_nothing_in_the_replay_answers(tmp_path: Path) -> None:
 )
 def test_client_names(name: str, primary: str, others: tuple[str, ...]) -> None:
     assert client_names(name) == (primary, others)
+
+
+def test_search_skipped_names_the_domain_that_answers_without_the_dot(tmp_path: Path) -> None:
+    conf = _conf(tmp_path, "nameserver 192.0.2.53\nsearch lab.test corp.test\n")
+    asked, lookup = _replay({"svc.corp.test.": FOUND})
+    found = search_skipped("svc.", MISSING, lookup, resolv_conf_path=conf)
+    assert asked == ["svc.lab.test.", "svc.corp.test."]
+    assert found is not None
+    assert (found.name, found.domain, found.expanded, found.line) == (
+        "svc",
+        "corp.test",
+        "svc.corp.test",
+        2,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "answer", "deadline"),
+    [("svc.", FOUND, None), ("svc", MISSING, None), ("svc.", MISSING, 0.0)],
+)
+def test_search_skipped_none(
+    tmp_path: Path, name: str, answer: GaiResult, deadline: float | None
+) -> None:
+    conf = _conf(tmp_path, "search corp.test\n")
+    asked, lookup = _replay({"svc.corp.test.": FOUND})
+    assert search_skipped(name, answer, lookup, resolv_conf_path=conf, deadline=deadline) is None
+    assert asked == []
+
+
+def test_search_skipped_nothing_answers(tmp_path: Path) -> None:
+    conf = _conf(tmp_path, "search corp.test\n")
+    asked, lookup = _replay({})
+    assert search_skipped("svc.", MISSING, lookup, resolv_conf_path=conf) is None
+    assert asked == ["svc.corp.test."]

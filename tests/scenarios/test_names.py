@@ -136,6 +136,25 @@ def test_trailing_dot_is_absolute_every_client_fails_as_predicted(names_ns: Name
     assert data["url"].startswith("ws://svc.:8080")
     assert data["resolution"]["host"] == "svc."
     assert data["verdict"]["ok"] is False
+    skipped = data["resolution"]["search_skipped"]
+    assert (skipped["expanded"], skipped["domain"], skipped["line"]) == (
+        "svc.corp.test",
+        "corp.test",
+        2,
+    )
+    assert any("write svc or svc.corp.test in the URL" in note for note in data["notes"])
+    text = names_ns.run(wsx_argv("diagnose", "ws://svc.:8080/"), env=wsx_env())
+    assert "svc. ends in a dot: an absolute name, so the search list is not applied" in text.stdout
+
+
+def test_without_the_dot_the_search_list_applies_every_client_connects(
+    names_ns: Namespace,
+) -> None:
+    data, rows = _compare(names_ns, "ws://svc:8080/")
+    assert _disagreements(rows) == [], rows
+    assert {row[1] for row in rows} == {("connects", SERVER, None)}
+    assert data["resolution"]["search_expansion"]["expanded"] == "svc.corp.test"
+    assert data["resolution"]["search_skipped"] is None
 
 
 def test_trailing_dot_keeps_the_case_curl_prints(names_ns: Namespace) -> None:

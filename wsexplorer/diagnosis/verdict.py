@@ -247,6 +247,13 @@ def build_notes(obs: Observation, runs: Sequence[Run]) -> tuple[str, ...]:
         if is_localhost_name(obs.url.host):
             note += "; curl and Chrome still answer localhost themselves"
         notes.append(note)
+    skipped = res.search_skipped
+    if skipped is not None:
+        notes.append(
+            f"{obs.url.host} ends in a dot, so no client applies the resolv.conf search list; "
+            f"{skipped.expanded} (search domain {skipped.domain}) resolves: write "
+            f"{skipped.name} or {skipped.expanded} in the URL"
+        )
     fam = user_family(obs.family)
     if fam is not None:
         notes.append(f"--family {obs.family}: every client uses {family_label(fam)} only")

@@ -154,7 +154,9 @@ class Resolution:
 
     ``host`` is the name the WHATWG URL parser (Node, Chrome) resolves for the URL's host;
     ``other_names`` holds every other name a client resolves for it (another IDNA
-    encoding), and ``search`` the resolv.conf search domain that answered ``host``.
+    encoding), ``search`` the resolv.conf search domain that answered ``host``, and
+    ``search_skipped`` the search domain that would answer ``host`` without its trailing
+    dot when the absolute name did not resolve.
     """
 
     host: str
@@ -171,6 +173,7 @@ class Resolution:
     is_literal: bool = False
     other_names: tuple[NameLookup, ...] = ()
     search: SearchExpansion | None = None
+    search_skipped: SearchExpansion | None = None
 
     def answers_for(self, name: str) -> tuple[GaiResult, GaiResult]:
         """The flags-0 and ``AI_ADDRCONFIG`` answers for ``name`` (any case); ``host``'s
@@ -223,4 +226,7 @@ class Resolution:
             "is_literal": self.is_literal,
             "other_names": [n.to_json() for n in self.other_names],
             "search_expansion": None if self.search is None else self.search.to_json(),
+            "search_skipped": None
+            if self.search_skipped is None
+            else self.search_skipped.to_json(),
         }

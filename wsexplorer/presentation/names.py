@@ -14,7 +14,7 @@ from ..model.resolution import NameLookup
 from ..model.untrusted import clip
 from .rows import Row, Span, Tone, span
 
-__all__ = ["name_rows", "search_row"]
+__all__ = ["name_rows", "search_row", "skipped_row"]
 
 _NAME_MAX = 300
 
@@ -25,6 +25,17 @@ def search_row(found: SearchExpansion) -> Row:
         f"{clip(found.name, _NAME_MAX)} resolved as {clip(found.expanded, _NAME_MAX)}: "
         f"search domain {clip(found.domain, _NAME_MAX)} ({clip(found.path, _NAME_MAX)} "
         f"line {found.line}, ndots {found.ndots}); the name as typed was not found"
+    )
+    return Row("search", span(text, Tone.WARN))
+
+
+def skipped_row(found: SearchExpansion) -> Row:
+    """``svc. ends in a dot: ...; without the dot svc.corp.test answers (...)``."""
+    text = (
+        f"{clip(found.name, _NAME_MAX)}. ends in a dot: an absolute name, so the search list "
+        f"is not applied; without the dot {clip(found.expanded, _NAME_MAX)} answers "
+        f"(search domain {clip(found.domain, _NAME_MAX)}, {clip(found.path, _NAME_MAX)} "
+        f"line {found.line})"
     )
     return Row("search", span(text, Tone.WARN))
 
@@ -48,6 +59,8 @@ def name_rows(res: Resolution) -> list[Row]:
     rows: list[Row] = []
     if res.search is not None:
         rows.append(search_row(res.search))
+    if res.search_skipped is not None:
+        rows.append(skipped_row(res.search_skipped))
     for other in res.other_names:
         rows.append(_other_row(other))
         if other.search is not None:

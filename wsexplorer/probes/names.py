@@ -21,7 +21,13 @@ from wsexplorer.model.names import SearchExpansion, is_absolute
 
 from .sysconf import read_text
 
-__all__ = ["MAXDNSRCH", "SearchConfig", "parse_search_config", "search_expansion"]
+__all__ = [
+    "MAXDNSRCH",
+    "SearchConfig",
+    "parse_search_config",
+    "search_expansion",
+    "search_skipped",
+]
 
 #: glibc uses at most this many search domains (``MAXDNSRCH`` in resolv.h).
 MAXDNSRCH = 6
@@ -96,4 +102,33 @@ def search_expansion(
             return None
         expanded = f"{name}.{domain}"
         return SearchExpansion(name, domain, expanded, config.line, resolv_conf_path, config.ndots)
+    return None
+
+
+def search_skipped(
+    name: str,
+    answer: GaiResult,
+    lookup: Callable[[str], GaiResult],
+    *,
+    resolv_conf_path: str = "/etc/resolv.conf",
+    deadline: float | None = None,
+) -> SearchExpansion | None:
+    """For an absolute ``name`` (a trailing dot) that did not resolve: the first search
+    domain that answers the name without its dot, or ``None``.
+
+    Args: as :func:`search_expansion`; ``name`` ends in a dot here.
+    """
+    if (answer.error is None and answer.order) or not is_absolute(name):
+        return None
+    text, _error = read_text(resolv_conf_path)
+    config = parse_search_config(text or "")
+    bare = name.removesuffix(".")
+    for domain in config.domains:
+        if deadline is not None and time.monotonic() > deadline:
+            return None
+        if lookup(f"{bare}.{domain}.").error is None:
+            expanded = f"{bare}.{domain}"
+            return SearchExpansion(
+                bare, domain, expanded, config.line, resolv_conf_path, config.ndots
+            )
     return None

@@ -33,7 +33,7 @@ from wsexplorer.model.names import NameHandling, SearchExpansion, client_name, l
 from wsexplorer.model.resolution import NameLookup
 
 from ._threads import in_daemon_thread, to_daemon_thread
-from .names import search_expansion
+from .names import search_expansion, search_skipped
 from .nameservers import dns_report
 from .sysconf import read_gai_conf, read_hosts, read_nsswitch_hosts
 
@@ -303,6 +303,15 @@ def resolve(
         is_literal=literal,
         other_names=tuple(other_names),
         search=expansion(name, sourced["getaddrinfo"]),
+        search_skipped=None
+        if literal
+        else search_skipped(
+            name,
+            sourced["getaddrinfo"],
+            lambda absolute: _bounded(absolute, port, 0, deadline),
+            resolv_conf_path=resolv_conf_path,
+            deadline=deadline,
+        ),
     )
 
 
