@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from wsexplorer.model import GaiResult
+from wsexplorer.model import GaiResult, parse_resolve
 from wsexplorer.probes.names import parse_search_config, search_expansion, search_skipped
-from wsexplorer.probes.resolution import client_names
+from wsexplorer.probes.resolution import client_names, resolve
 
 from ..diagnosis.builders import gai
 
@@ -136,3 +136,13 @@ def test_search_skipped_nothing_answers(tmp_path: Path) -> None:
     asked, lookup = _replay({})
     assert search_skipped("svc.", MISSING, lookup, resolv_conf_path=conf) is None
     assert asked == ["svc.corp.test."]
+
+
+@pytest.mark.parametrize("pinned", ["faß.test", "xn--fa-hia.test", "FASS.test"])
+def test_a_pin_for_the_typed_host_or_a_spelling_applies(tmp_path: Path, pinned: str) -> None:
+    pin = parse_resolve(f"{pinned}:8080:192.0.2.10")
+    hosts = _conf(tmp_path, "")
+    res = resolve("faß.test", 8080, override=pin, dns=False, hosts_path=hosts, gai_timeout=1.0)
+    applies = pinned != "FASS.test"  # only websockets' spelling, which the pin does not name
+    assert (res.override == pin) is applies
+    assert res.host == "xn--fa-hia.test"

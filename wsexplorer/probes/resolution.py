@@ -269,7 +269,11 @@ def resolve(
     hosts_addrs = _hosts_addresses(hosts)
     dns_addrs = {_canonical(a) for answer in dns_answers.answers for a in answer.addresses}
     sourced = {key: _with_sources(r, literal, hosts_addrs, dns_addrs) for key, r in gai.items()}
-    applies = override is not None and override.applies(name, port)
+    typed = host.strip().removeprefix("[").removesuffix("]")
+    # A pin names the host as the user typed it (faß.test) or as a client spells it.
+    applies = override is not None and (
+        override.applies(name, port) or override.applies(typed, port)
+    )
 
     def expansion(looked_up: str, answer: GaiResult) -> SearchExpansion | None:
         if literal or hosts.entries:  # nss_files answers the name as typed, before DNS
