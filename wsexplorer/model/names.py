@@ -21,8 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-import idna
-
 from .address import family_of
 
 __all__ = [
@@ -51,6 +49,8 @@ def encode_uts46(host: str) -> str:
     Raises:
         UnicodeError: the name is not valid under UTS-46 / IDNA 2008.
     """
+    import idna  # only for non-ASCII names: most runs never load its tables
+
     try:
         return idna.encode(host, uts46=True, transitional=False).decode("ascii")
     except idna.IDNAError as exc:
