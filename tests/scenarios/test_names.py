@@ -251,16 +251,9 @@ def test_tls_trailing_dot_websockets_fails_the_name_check_others_not_measured(
     data, rows = _compare(trusted_tls, "wss://APP.test.:8443/")
     real = {row[0]: row[1] for row in rows}
     guess = {row[0]: row[2] for row in rows}
-    assert (
-        real["python"]
-        == guess["python"]
-        == (
-            "fails",
-            None,
-            "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, "
-            "certificate is not valid for 'app.test.'. (_ssl.c:1006)",
-        )
-    )
+    assert real["python"] == guess["python"], rows
+    assert real["python"][0] == "fails"
+    assert "Hostname mismatch, certificate is not valid for 'app.test.'." in real["python"][2]
     for kind in ("node16", "node18", "node20", "curl"):
         assert real[kind] == ("connects", SERVER, None), kind
         assert guess[kind] == ("unknown", None, None), kind
