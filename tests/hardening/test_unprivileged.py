@@ -30,7 +30,7 @@ from tests.support import ROOT, run_wsx
 pytestmark = [pytest.mark.needs_root]
 
 NOBODY = 65534
-_DEPENDENCIES = ("websockets", "dns", "psutil", "rich")
+_DEPENDENCIES = ("websockets", "dns", "psutil", "rich", "idna")
 
 
 def _as_nobody(python: str, site: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -19,8 +19,9 @@ from wsexplorer.model import Family, InvalidPort, InvalidURL, parse_port, parse_
         ("ws://[fe80::1%25eth0]:1/", "ws", "fe80::1%eth0", 1, "/"),
         ("localhost:8080/x", "ws", "localhost", 8080, "/x"),
         ("http://127.0.0.1:3000", "ws", "127.0.0.1", 3000, "/"),
-        ("https://Example.COM./chat#frag", "wss", "example.com", 443, "/chat"),
-        ("ws://bücher.de/", "ws", "xn--bcher-kva.de", 80, "/"),
+        ("https://Example.COM./chat#frag", "wss", "Example.COM.", 443, "/chat"),
+        ("ws://bücher.de/", "ws", "bücher.de", 80, "/"),
+        ("ws://svc.:8080/", "ws", "svc.", 8080, "/"),
         ("  ws://localhost:1/  ", "ws", "localhost", 1, "/"),
     ],
 )

@@ -24,6 +24,7 @@ from ..model import (
     Source,
     family_of,
 )
+from ..model.names import client_name
 from ..model.secrets import mask_text
 from .context import NO_CHANGE, WhatIf
 from .outcome import (
@@ -44,6 +45,7 @@ from .strategy import (
     TryResult,
     is_localhost_name,
 )
+from .tlsname import unmeasured_name_check
 
 __all__ = ["Run", "family_label", "handshake_clause", "predict", "simulate", "user_family"]
 
@@ -97,7 +99,8 @@ class _Candidates:
 def _candidates(obs: Observation, s: ClientStrategy, host: str) -> _Candidates:
     if family_of(host) is not None:
         return _Candidates((Address.of(host, Source.LITERAL),), False, (), None)
-    if s.localhost is not None and is_localhost_name(host):
+    answers_itself = s.localhost_dot or not host.endswith(".")
+    if s.localhost is not None and answers_itself and is_localhost_name(host):
         own = tuple(
             Address.of(a, Source.BUILTIN)
             for a in s.localhost
@@ -105,17 +108,17 @@ def _candidates(obs: Observation, s: ClientStrategy, host: str) -> _Candidates:
         )
         return _Candidates(own, True, (), None)
     res = obs.resolution
+    if res.override is not None:
+        return _Candidates(res.override.addresses, False, (), None)
+    plain, addrconfig = res.answers_for(host)
     if not s.addrconfig:
-        error = None if res.override is not None else res.getaddrinfo.error
-        return _Candidates(res.addresses, False, (), error)
-    kept = res.addrconfig_addresses
+        return _Candidates(plain.order, False, (), plain.error)
     dropped = tuple(
         a.address
-        for a in res.addresses
-        if not any(same_address(a.address, k.address) for k in kept)
+        for a in plain.order
+        if not any(same_address(a.address, k.address) for k in addrconfig.order)
     )
-    error = None if res.override is not None else res.addrconfig.error
-    return _Candidates(kept, False, dropped, error)
+    return _Candidates(addrconfig.order, False, dropped, addrconfig.error)
 
 
 def _order(addresses: tuple[Address, ...], order: AddressOrder) -> tuple[Address, ...]:
@@ -279,7 +282,7 @@ def _prediction(
 def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE) -> Run:
     """Run ``strategy`` against ``obs`` under ``ctx``; see the module docstring."""
     s = ctx.apply(strategy)
-    host = ctx.host or obs.url.host
+    host = client_name(ctx.host or obs.url.host, s.names)
     port = obs.url.port
     forced = ctx.forced_family(s, user_family(obs.family))
     cands = _candidates(obs, s, host)
@@ -323,6 +326,16 @@ def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE
         pred = _prediction(s, ClientOutcome.FAILS, done, None, s.wording(failure), why(story))
         return run(Stage.CONNECT, pred, done)
 
+    measured = measured_handshake(obs, last.address, ctx)
+    other = (
+        None
+        if measured is None
+        else unmeasured_name_check(obs, s, ctx.host or obs.url.host, measured)
+    )
+    if other is not None:
+        story = f"{story}; whether the certificate is valid for {other} was not measured"
+        pred = _prediction(s, ClientOutcome.UNKNOWN, done, None, None, why(story))
+        return run(None, pred, done)
     answer = _answer(obs, s, last.address, ctx)
     if answer is not None:
         stage = Stage.HANDSHAKE if answer.outcome is ClientOutcome.FAILS else None

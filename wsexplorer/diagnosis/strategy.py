@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ..model import ClientOutcome, Confidence, Family, Handshake, WebSocketURL
+from ..model.names import NameHandling
 
 __all__ = [
     "AddressOrder",
@@ -72,7 +73,8 @@ class Failure:
 
     Attributes:
         stage: where the client stopped.
-        host: the host the client was asked to connect to.
+        host: the name the client resolves and prints for the URL's host (its own IDNA
+            encoding and case, a trailing dot kept: :mod:`wsexplorer.model.names`).
         port: the TCP port.
         tries: for ``CONNECT``, the failed tries in order; for ``HANDSHAKE``, the tries up
             to and including the connected one.
@@ -149,6 +151,12 @@ class ClientStrategy:
         on_answer: the client's own reading of the measured answer (any outcome, a 101
             included: its parser may have other limits than websockets'); ``None`` or a
             ``None`` result: a failed handshake fails it with ``wording``.
+        names: how it turns the URL's host into the name it resolves (IDNA encoding,
+            case; docs/clients.md#names).
+        localhost_dot: its own ``localhost`` answer also covers ``localhost.`` (Chrome);
+            ``False``: a trailing dot sends the name to the resolver (curl).
+        tls_strips_dot: it checks the certificate against the name without its trailing
+            dot (Node, curl, Chrome); ``False``: with it (Python's ``ssl``, websockets).
     """
 
     id: str
@@ -168,6 +176,9 @@ class ClientStrategy:
     force_ipv4: str | None = None
     version: str = ""
     on_answer: AnswerRule | None = None
+    names: NameHandling = NameHandling.WHATWG
+    localhost_dot: bool = True
+    tls_strips_dot: bool = True
 
 
 def is_localhost_name(host: str) -> bool:

@@ -15,6 +15,7 @@ from ..model import (
     family_of,
     is_wildcard,
 )
+from ..model.names import client_name, lookup_key
 from .outcome import UNKNOWN, listeners_on_port, same_address
 from .simulate import Run, family_label, handshake_clause, user_family
 from .strategy import Fallback, Stage, TryResult, is_localhost_name
@@ -155,6 +156,33 @@ def _resolve_summary(obs: Observation, failing: Sequence[Run]) -> str:
     )
 
 
+def _spelling_summary(obs: Observation, runs: Sequence[Run], failing: Sequence[Run]) -> str | None:
+    """Clients spell the host differently and the failing ones' spelling does not resolve
+    while another does (docs/clients.md#names); ``None`` when every client looks up the
+    same name or every client fails."""
+    host = obs.url.host
+    spelled = [(r, client_name(host, r.strategy.names)) for r in runs]
+    if len(failing) == len(runs) or len({lookup_key(name) for _, name in spelled}) < 2:
+        return None
+    name = client_name(host, failing[0].strategy.names)
+    who = [
+        r.prediction.name
+        for r in failing
+        if lookup_key(client_name(host, r.strategy.names)) == lookup_key(name)
+    ]
+    error = obs.resolution.answers_for(name)[0].error
+    detail = f" ({error})" if error else ""
+    rest: list[str] = []
+    for _, other in spelled:
+        if lookup_key(other) != lookup_key(name) and other not in rest:
+            rest.append(other)
+    verb = "looks" if len(who) == 1 else "look"
+    return (
+        f"{join_names(who)} {verb} up {host} as {name}, which does not resolve{detail}; "
+        f"the other clients look up {join_names(rest)}"
+    )
+
+
 def _handshake_summary(obs: Observation, runs: Sequence[Run]) -> str:
     hs = obs.handshake
     assert hs is not None
@@ -202,7 +230,8 @@ def build_verdict(obs: Observation, runs: Sequence[Run]) -> Verdict:
     if not failing:
         return Verdict(False, _unknown_summary(obs))
     if all(r.stage is Stage.RESOLVE for r in failing):
-        return Verdict(False, _resolve_summary(obs, failing))
+        spelling = _spelling_summary(obs, runs, failing)
+        return Verdict(False, spelling or _resolve_summary(obs, failing))
     if any(r.stage is Stage.HANDSHAKE for r in failing):
         return Verdict(False, _handshake_summary(obs, runs))
     connect = [r for r in failing if r.stage is Stage.CONNECT]
@@ -218,6 +247,13 @@ def build_notes(obs: Observation, runs: Sequence[Run]) -> tuple[str, ...]:
         if is_localhost_name(obs.url.host):
             note += "; curl and Chrome still answer localhost themselves"
         notes.append(note)
+    skipped = res.search_skipped
+    if skipped is not None:
+        notes.append(
+            f"{obs.url.host} ends in a dot, so no client applies the resolv.conf search list; "
+            f"{skipped.expanded} (search domain {skipped.domain}) resolves: write "
+            f"{skipped.name} or {skipped.expanded} in the URL"
+        )
     fam = user_family(obs.family)
     if fam is not None:
         notes.append(f"--family {obs.family}: every client uses {family_label(fam)} only")

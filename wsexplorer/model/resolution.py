@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from .address import Address, Family
 from .hosts import HostsFile
+from .names import SearchExpansion, lookup_key
 from .override import ResolveOverride
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "DnsReport",
     "GaiResult",
     "IgnoredNameserver",
+    "NameLookup",
     "Resolution",
 ]
 
@@ -121,12 +123,40 @@ class DnsReport:
 
 
 @dataclass(frozen=True, slots=True)
+class NameLookup:
+    """One more name some client resolves for the same URL (``fass.test`` next to
+    ``xn--fa-hia.test`` for ``faß.test``): its flags-0 and ``AI_ADDRCONFIG`` answers and
+    the search domain that answered it, if one did."""
+
+    name: str
+    getaddrinfo: GaiResult
+    addrconfig: GaiResult
+    search: SearchExpansion | None = None
+
+    def to_json(self) -> dict[str, object]:
+        gai = self.getaddrinfo.to_json()
+        gai["addrconfig_order"] = self.addrconfig.to_json()["order"]
+        gai["addrconfig_error"] = self.addrconfig.error
+        return {
+            "name": self.name,
+            "getaddrinfo": gai,
+            "search_expansion": None if self.search is None else self.search.to_json(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Resolution:
     """Everything known about how ``host`` resolves, each address with its source.
 
     ``getaddrinfo`` is the flags-0 call (what Python's asyncio uses), ``addrconfig`` the
     ``AI_ADDRCONFIG`` call (what Node's ``net.connect`` uses). With an ``override``
     (``--resolve``), both hold the pinned addresses.
+
+    ``host`` is the name the WHATWG URL parser (Node, Chrome) resolves for the URL's host;
+    ``other_names`` holds every other name a client resolves for it (another IDNA
+    encoding), ``search`` the resolv.conf search domain that answered ``host``, and
+    ``search_skipped`` the search domain that would answer ``host`` without its trailing
+    dot when the absolute name did not resolve.
     """
 
     host: str
@@ -141,6 +171,17 @@ class Resolution:
     dns: DnsReport = field(default_factory=DnsReport)
     override: ResolveOverride | None = None
     is_literal: bool = False
+    other_names: tuple[NameLookup, ...] = ()
+    search: SearchExpansion | None = None
+    search_skipped: SearchExpansion | None = None
+
+    def answers_for(self, name: str) -> tuple[GaiResult, GaiResult]:
+        """The flags-0 and ``AI_ADDRCONFIG`` answers for ``name`` (any case); ``host``'s
+        when ``name`` was not looked up on its own."""
+        for other in self.other_names:
+            if lookup_key(other.name) == lookup_key(name):
+                return other.getaddrinfo, other.addrconfig
+        return self.getaddrinfo, self.addrconfig
 
     @property
     def addresses(self) -> tuple[Address, ...]:
@@ -148,6 +189,17 @@ class Resolution:
         if self.override is not None:
             return self.override.addresses
         return self.getaddrinfo.order
+
+    @property
+    def every_address(self) -> tuple[Address, ...]:
+        """:attr:`addresses`, then the addresses only :attr:`other_names` got (each once):
+        every address some client tries."""
+        out = list(self.addresses)
+        if self.override is None:
+            for other in self.other_names:
+                seen = {a.address for a in out}
+                out += [a for a in other.getaddrinfo.order if a.address not in seen]
+        return tuple(out)
 
     @property
     def addrconfig_addresses(self) -> tuple[Address, ...]:
@@ -172,4 +224,9 @@ class Resolution:
             "dns": self.dns.to_json(),
             "override": None if self.override is None else self.override.to_json(),
             "is_literal": self.is_literal,
+            "other_names": [n.to_json() for n in self.other_names],
+            "search_expansion": None if self.search is None else self.search.to_json(),
+            "search_skipped": None
+            if self.search_skipped is None
+            else self.search_skipped.to_json(),
         }

@@ -9,6 +9,7 @@ from urllib.parse import quote, unquote
 
 from .address import Family, family_of
 from .errors import InvalidPort, InvalidURL
+from .names import encode_idna2003, encode_uts46
 from .port import parse_port
 from .secrets import mask_query
 
@@ -29,7 +30,13 @@ _MAX_URL = 8192
 
 
 def _normalise_host(host: str, original: str) -> str:
-    """Validate a host name (IDNA-encoding it) or IP literal; return it as connect() wants it."""
+    """Validate a host name or IP literal; return it as typed.
+
+    A name keeps its case and its trailing dot (``svc.`` is absolute, ``svc`` is not),
+    because clients resolve it differently (:mod:`wsexplorer.model.names`). It must be
+    valid under both IDNA encodings clients use (UTS-46 and IDNA 2003), so every client's
+    name for it is known.
+    """
     if not host:
         raise InvalidURL(f"URL {original!r} has no host: try ws://localhost:8080/")
     if family_of(host) is not None:
@@ -38,16 +45,25 @@ def _normalise_host(host: str, original: str) -> str:
         return host
     if ":" in host:
         raise InvalidURL(f"host {host!r} looks like IPv6: put it in brackets, ws://[{host}]:8080/")
-    name = host.rstrip(".").lower() if host != "." else ""
-    if not name:
+    bare = host.removesuffix(".") if host != "." else ""
+    if not bare:
         raise InvalidURL(f"host {host!r} is not a host name")
-    if not name.isascii():
-        try:
-            name = name.encode("idna").decode("ascii")
-        except UnicodeError as exc:
-            raise InvalidURL(
-                f"host {host!r} is not a valid internationalised name ({exc})"
-            ) from None
+    names = [bare.lower()]
+    if not bare.isascii():
+        names = []
+        for encode, what in ((encode_uts46, "IDNA 2008"), (encode_idna2003, "IDNA 2003")):
+            try:
+                names.append(encode(bare))
+            except UnicodeError as exc:
+                raise InvalidURL(
+                    f"host {host!r} is not a valid internationalised name under {what} ({exc})"
+                ) from None
+    for name in names:
+        _check_name(name, host)
+    return host
+
+
+def _check_name(name: str, host: str) -> None:
     if len(name) > 253:
         raise InvalidURL(f"host name is {len(name)} characters long: at most 253 are allowed")
     for label in name.split("."):
@@ -58,7 +74,6 @@ def _normalise_host(host: str, original: str) -> str:
             )
     if all(label.isdigit() for label in name.split(".")):
         raise InvalidURL(f"host {host!r} is not a valid IPv4 address")
-    return name
 
 
 @dataclass(frozen=True, slots=True)

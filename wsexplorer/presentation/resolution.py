@@ -21,6 +21,7 @@ from ..model import (
     SystemFacts,
 )
 from ..model.untrusted import clip
+from .names import name_rows
 from .rows import Row, Span, Tone, join, span
 
 __all__ = [
@@ -195,6 +196,7 @@ def resolution_rows(res: Resolution, facts: SystemFacts | None = None) -> list[R
     else:
         why = Span("  (what Node's net.connect asks for)", Tone.DIM)
         rows.append(Row("ADDRCONFIG", (*address_spans(ac.order, sources=False), why)))
+    rows += name_rows(res)
     rows += _hosts_rows(res)
     if not res.is_literal:
         nss = (

@@ -120,7 +120,7 @@ async def observe(
     )
     stage("system", facts)
     scan_ok: ListenerScan = scan
-    addresses = resolution.addresses
+    addresses = resolution.every_address
     local = is_local_target(addresses, local_addrs) if addresses else url.host == "localhost"
     remaining = max(opts.timeout - (time.perf_counter() - start), 0.2)
     attempts, hs = await trace(

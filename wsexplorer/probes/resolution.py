@@ -29,12 +29,15 @@ from wsexplorer.model import (
     family_of,
     split_zone,
 )
+from wsexplorer.model.names import NameHandling, SearchExpansion, client_name, lookup_key
+from wsexplorer.model.resolution import NameLookup
 
 from ._threads import in_daemon_thread, to_daemon_thread
+from .names import search_expansion, search_skipped
 from .nameservers import dns_report
 from .sysconf import read_gai_conf, read_hosts, read_nsswitch_hosts
 
-__all__ = ["GAI_TIMEOUT_ERROR", "getaddrinfo_result", "resolve", "resolve_async"]
+__all__ = ["GAI_TIMEOUT_ERROR", "client_names", "getaddrinfo_result", "resolve", "resolve_async"]
 
 # What a getaddrinfo call that outlived ``gai_timeout`` reports. glibc waits
 # ``timeout:`` x ``attempts:`` seconds per nameserver (5 x 2 by default, resolv.conf(5))
@@ -138,6 +141,35 @@ def _with_sources(result: GaiResult, literal: bool, hosts: set[str], dns: set[st
     return GaiResult(order, result.error, result.elapsed_ms, result.flags)
 
 
+def client_names(name: str) -> tuple[str, tuple[str, ...]]:
+    """The name the WHATWG URL parser resolves for ``name`` (Node, Chrome), and every other
+    name a client in the catalogue resolves for it (``fass.test`` next to
+    ``xn--fa-hia.test`` for ``faß.test``; docs/clients.md#names). A name no encoding
+    accepts is looked up as given."""
+    try:
+        spelled = [client_name(name, handling) for handling in NameHandling]
+    except UnicodeError:
+        return name, ()
+    primary = spelled[0]
+    others: dict[str, str] = {}
+    for other in spelled[1:]:
+        if lookup_key(other) != lookup_key(primary):
+            others.setdefault(lookup_key(other), lookup_key(other))
+    return primary, tuple(others.values())
+
+
+def _bounded(host: str, port: int, flags: int, deadline: float | None) -> GaiResult:
+    """One flags-0 or ``AI_ADDRCONFIG`` call, abandoned at ``deadline`` (monotonic)."""
+    future = in_daemon_thread(getaddrinfo_result, host, port, 0, flags)
+    left = None if deadline is None else max(deadline - time.monotonic(), 0.0)
+    wait([future], timeout=left)
+    if future.done():
+        return future.result()
+    label = "AI_ADDRCONFIG" if flags & socket.AI_ADDRCONFIG else str(flags)
+    error = GAI_TIMEOUT_ERROR.format(timeout=left or 0.0)
+    return GaiResult(error=error, elapsed_ms=(left or 0.0) * 1000.0, flags=label)
+
+
 def resolve(
     host: str,
     port: int,
@@ -183,6 +215,9 @@ def resolve(
     if name.startswith("[") and name.endswith("]"):
         name = name[1:-1]
     literal = _is_literal(name)
+    others: tuple[str, ...] = ()
+    if not literal:
+        name, others = client_names(name)
     calls = (
         ("getaddrinfo", 0, 0),
         ("addrconfig", 0, socket.AI_ADDRCONFIG),
@@ -190,6 +225,12 @@ def resolve(
         ("ipv6", socket.AF_INET6, 0),
     )
     start = time.perf_counter()
+    deadline = None if gai_timeout is None else time.monotonic() + gai_timeout
+    other_futures = {
+        (other, flags): in_daemon_thread(_bounded, other, port, flags, deadline)
+        for other in others
+        for flags in (0, socket.AI_ADDRCONFIG)
+    }
     # Daemon threads: a lookup stuck on a silent nameserver delays neither the deadline
     # nor the process's exit (on Ctrl+C, say).
     gai_futures = {
@@ -205,7 +246,7 @@ def resolve(
         resolv_conf_path=resolv_conf_path,
         timeout=dns_timeout,
     )
-    hosts_deadline = None if gai_timeout is None else time.monotonic() + gai_timeout
+    hosts_deadline = deadline
     hosts = (
         HostsFile(hosts_path)
         if literal
@@ -228,7 +269,29 @@ def resolve(
     hosts_addrs = _hosts_addresses(hosts)
     dns_addrs = {_canonical(a) for answer in dns_answers.answers for a in answer.addresses}
     sourced = {key: _with_sources(r, literal, hosts_addrs, dns_addrs) for key, r in gai.items()}
-    applies = override is not None and override.applies(name, port)
+    typed = host.strip().removeprefix("[").removesuffix("]")
+    # A pin names the host as the user typed it (faß.test) or as a client spells it.
+    applies = override is not None and (
+        override.applies(name, port) or override.applies(typed, port)
+    )
+
+    def expansion(looked_up: str, answer: GaiResult) -> SearchExpansion | None:
+        if literal or hosts.entries:  # nss_files answers the name as typed, before DNS
+            return None
+        return search_expansion(
+            looked_up,
+            answer,
+            lambda absolute: _bounded(absolute, port, 0, deadline),
+            resolv_conf_path=resolv_conf_path,
+            deadline=deadline,
+        )
+
+    other_names = []
+    for other in others:
+        plain = _with_sources(other_futures[(other, 0)].result(), False, hosts_addrs, dns_addrs)
+        addrconfig = other_futures[(other, socket.AI_ADDRCONFIG)].result()
+        addrconfig = _with_sources(addrconfig, False, hosts_addrs, dns_addrs)
+        other_names.append(NameLookup(other, plain, addrconfig, expansion(other, plain)))
     return Resolution(
         host=name,
         port=port,
@@ -242,6 +305,17 @@ def resolve(
         dns=dns_answers,
         override=override if applies else None,
         is_literal=literal,
+        other_names=tuple(other_names),
+        search=expansion(name, sourced["getaddrinfo"]),
+        search_skipped=None
+        if literal
+        else search_skipped(
+            name,
+            sourced["getaddrinfo"],
+            lambda absolute: _bounded(absolute, port, 0, deadline),
+            resolv_conf_path=resolv_conf_path,
+            deadline=deadline,
+        ),
     )
 
 

@@ -25,6 +25,7 @@ from ..model import (
     WebSocketURL,
     split_zone,
 )
+from ..model.names import NameHandling, client_name
 
 __all__ = [
     "MAX_MESSAGE",
@@ -187,7 +188,9 @@ async def handshake(
     }
     if ssl_ctx is not None:
         kwargs["ssl"] = ssl_ctx
-        kwargs["server_hostname"] = url.host
+        # websockets' own spelling of the host (docs/clients.md#names): the check measured
+        # is the one websockets makes.
+        kwargs["server_hostname"] = client_name(url.host, NameHandling.IDNA2003)
     try:
         conn = await NoRedirectConnect(url.geturl(), **kwargs)  # type: ignore[arg-type]
     except InvalidStatus as exc:

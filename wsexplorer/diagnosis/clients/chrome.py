@@ -96,7 +96,9 @@ CHROME = ClientStrategy(
     source=(
         "localhost answered internally, ::1 then 127.0.0.1 (Chromium "
         "net/dns/host_resolver_manager.cc ResolveLocalHostname); Happy Eyeballs 300 ms "
-        "(kIPv6FallbackTime, net/socket/transport_connect_job.cc); docs/clients.md#chrome"
+        "(kIPv6FallbackTime, net/socket/transport_connect_job.cc); host names through the "
+        "WHATWG URL host parser (UTS-46 non-transitional), not checked here; "
+        "docs/clients.md#chrome, docs/clients.md#names"
     ),
     runtime="browser",
     wording=chrome_wording,

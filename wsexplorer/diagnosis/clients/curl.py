@@ -27,6 +27,7 @@ Facts (docs/clients.md#curl):
 from __future__ import annotations
 
 from ...model import AttemptOutcome, ClientOutcome, Confidence, Handshake, WebSocketURL
+from ...model.names import NameHandling
 from ..strategy import Answer, ClientStrategy, Failure, Fallback, Stage
 
 __all__ = ["CURL", "curl_answer", "curl_localhost_order", "curl_strategy", "curl_wording"]
@@ -84,7 +85,9 @@ def curl_strategy(version: tuple[int, int, int] = DEFAULT_VERSION) -> ClientStra
         source=(
             "curl resolves localhost itself since 7.78.0, ::1 first from 8.2.1 "
             "(curl/curl#11465); Happy Eyeballs 200 ms (--happy-eyeballs-timeout-ms); "
-            "modelled as an HTTP reachability check; docs/clients.md#curl"
+            "modelled as an HTTP reachability check; an ASCII name resolved as typed, "
+            "a non-ASCII one through libidn2 (UTS-46); docs/clients.md#curl, "
+            "docs/clients.md#names"
         ),
         runtime="curl",
         wording=curl_wording,
@@ -96,6 +99,8 @@ def curl_strategy(version: tuple[int, int, int] = DEFAULT_VERSION) -> ClientStra
         force_ipv4="curl -4",
         on_answer=curl_answer,
         version=".".join(str(p) for p in version),
+        names=NameHandling.CURL,
+        localhost_dot=False,
     )
 
 

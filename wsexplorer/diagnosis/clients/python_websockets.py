@@ -44,6 +44,7 @@ from ...model import (
     HandshakeOutcome,
     WebSocketURL,
 )
+from ...model.names import NameHandling
 from ...model.secrets import mask_text
 from ..strategy import Answer, ClientStrategy, Failure, Fallback, Stage, TryResult
 
@@ -218,7 +219,9 @@ PYTHON_WEBSOCKETS = ClientStrategy(
         "websockets.connect -> loop.create_connection: getaddrinfo flags 0, every address "
         "in order (CPython asyncio base_events.py); 'Multiple exceptions' when all fail; "
         "open_timeout 10 s; checked with websockets 17.4 on Python 3.11; "
-        "docs/clients.md#python-websockets; python-websockets/websockets#593"
+        "host lower-cased, a non-ASCII one IDNA 2003-encoded (websockets src/websockets/uri.py "
+        "parse_uri); docs/clients.md#python-websockets, docs/clients.md#names; "
+        "python-websockets/websockets#593"
     ),
     runtime="python",
     wording=python_wording,
@@ -228,4 +231,6 @@ PYTHON_WEBSOCKETS = ClientStrategy(
     force_ipv4="websockets.connect(url, family=socket.AF_INET)",
     on_answer=python_answer,
     version="14+",
+    names=NameHandling.IDNA2003,
+    tls_strips_dot=False,
 )
