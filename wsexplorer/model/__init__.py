@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .errors import InvalidPort, InvalidResolve, InvalidURL, WsxError
     from .hosts import HostsEntry, HostsFile, HostsProblem, parse_hosts
     from .listener import AcceptsSource, Listener, ListenerScan, accepts_for, listener_takes
+    from .options import LOOPBACK, BindMode, ObserveOptions, ServerConfig, select_family
     from .override import ResolveOverride, find_override, parse_resolve
     from .port import parse_port
     from .resolution import (
@@ -45,6 +46,11 @@ if TYPE_CHECKING:
 # fast command pays only for the modules it needs, not for every dataclass here.
 _EXPORTS: dict[str, str] = {
     "AcceptsSource": ".listener",
+    "BindMode": ".options",
+    "LOOPBACK": ".options",
+    "ObserveOptions": ".options",
+    "ServerConfig": ".options",
+    "select_family": ".options",
     "Address": ".address",
     "Attempt": ".attempt",
     "AttemptOutcome": ".attempt",
@@ -114,11 +120,13 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "DEFAULT_URL",
+    "LOOPBACK",
     "LOOPBACK_BIND",
     "AcceptsSource",
     "Address",
     "Attempt",
     "AttemptOutcome",
+    "BindMode",
     "ClientOutcome",
     "ClientPrediction",
     "ClientTry",
@@ -145,9 +153,11 @@ __all__ = [
     "Listener",
     "ListenerScan",
     "Observation",
+    "ObserveOptions",
     "Resolution",
     "ResolveOverride",
     "ResponseHead",
+    "ServerConfig",
     "SessionEvent",
     "SessionEventKind",
     "SessionState",
@@ -167,6 +177,7 @@ __all__ = [
     "parse_resolve",
     "parse_url",
     "redact_query",
+    "select_family",
     "split_zone",
     "unredact",
 ]

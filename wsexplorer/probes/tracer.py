@@ -25,6 +25,7 @@ from ..model import (
     WebSocketURL,
     split_zone,
 )
+from ..model.options import select_family
 
 __all__ = [
     "MAX_MESSAGE",
@@ -284,15 +285,6 @@ def attempt_budget(timeout: float, count: int) -> float:
     at least 0.25 s, so one address that never answers leaves time for the others and for
     the handshake."""
     return max(0.25, timeout / (count + 1))
-
-
-def select_family(addresses: Sequence[Address], family: str) -> list[Address]:
-    """Keep one family ("4" / "6") or every address ("auto"), in order."""
-    if family == "4":
-        return [a for a in addresses if a.family is Family.IPV4]
-    if family == "6":
-        return [a for a in addresses if a.family is Family.IPV6]
-    return list(addresses)
 
 
 async def trace(

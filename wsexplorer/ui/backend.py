@@ -21,8 +21,7 @@ from ..model import (
     WebSocketURL,
     find_override,
 )
-from ..probes.observe import ObserveOptions
-from ..probes.server import ServerConfig
+from ..model.options import ObserveOptions, ServerConfig
 
 __all__ = ["Backend", "RealBackend", "ServerHandle", "SessionHandle"]
 

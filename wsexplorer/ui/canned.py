@@ -41,9 +41,7 @@ from ..model import (
     listener_takes,
     parse_url,
 )
-from ..probes.observe import ObserveOptions
-from ..probes.server import LOOPBACK, BindMode, ServerConfig
-from ..probes.tracer import select_family
+from ..model.options import LOOPBACK, BindMode, ObserveOptions, ServerConfig, select_family
 from .backend import ServerHandle, SessionHandle
 from .config import AppConfig
 

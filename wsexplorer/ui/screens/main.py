@@ -40,10 +40,8 @@ from ...model import (
     parse_url,
     unredact,
 )
+from ...model.options import BindMode, ObserveOptions, ServerConfig, select_family
 from ...model.untrusted import clean
-from ...probes.observe import ObserveOptions
-from ...probes.server import BindMode, ServerConfig
-from ...probes.tracer import select_family
 from ..backend import Backend, ServerHandle, SessionHandle
 from ..config import AppConfig
 from ..fixes import NOT_CURRENT, applied, fix_for_id, fix_for_key, refusal
