@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from . import __version__
 from .model.errors import WsxError
+from .model.family import FamilyChoice
 from .model.port import parse_port
 from .model.untrusted import clean
 
@@ -147,8 +148,8 @@ def _connection_options(p: argparse.ArgumentParser, timeout: bool = True) -> Non
     _resolve_option(p)
     p.add_argument(
         "--family",
-        choices=("auto", "4", "6"),
-        default="auto",
+        choices=[choice.value for choice in FamilyChoice],
+        default=FamilyChoice.AUTO.value,
         help="try only IPv4 (4) or IPv6 (6) addresses (default auto)",
     )
     p.add_argument(
@@ -282,7 +283,7 @@ def _options(args: argparse.Namespace, *, dns: bool = True):  # type: ignore[no-
 
     return ObserveOptions(
         overrides=tuple(args.resolve),
-        family=args.family,
+        family=FamilyChoice.parse(args.family) or FamilyChoice.AUTO,
         timeout=getattr(args, "timeout", 5.0),
         headers=tuple(args.header),
         subprotocols=tuple(args.subprotocol),

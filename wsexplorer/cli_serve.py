@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from .cli import _arg, _origin, _Parser, _port_or_zero, _sub, _timeout, cmd_tui, parse_url
 from .model.errors import WsxError
+from .model.family import FamilyChoice
 
 if TYPE_CHECKING:
     from .probes.server import ServerConfig
@@ -259,7 +260,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     args.url = parse_url(f"ws://localhost:{port}/subscribe")
     args.demo_server = args.bind
     args.resolve = []
-    args.family = "auto"
+    args.family = FamilyChoice.AUTO.value
     args.header, args.subprotocol, args.origin, args.timeout = [], [], None, 5.0
     return cmd_tui(args, demo=True)
 

@@ -20,6 +20,7 @@ from ..model import (
     ClientOutcome,
     ClientPrediction,
     Family,
+    FamilyChoice,
     Fix,
     FixChange,
     FixHow,
@@ -198,7 +199,7 @@ def _family_4(obs: Observation, clients: Sequence[ClientStrategy], before: Seque
     if stuck:
         change += f"; {join_names(stuck)} cannot be forced"
     change += ")"
-    already = obs.family == "4"
+    already = obs.family is FamilyChoice.IPV4
     return _fix(
         "client-family-4",
         _KINDS["client-family-4"].title,
@@ -209,7 +210,7 @@ def _family_4(obs: Observation, clients: Sequence[ClientStrategy], before: Seque
         change,
         node=_snippet(clients, "node"),
         python=_snippet(clients, "python"),
-        live=None if already else FixChange(family="4"),
+        live=None if already else FixChange(family=FamilyChoice.IPV4),
         reason="already IPv4 only (family 4)" if already else "",
     )
 

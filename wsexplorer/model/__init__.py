@@ -9,7 +9,16 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .address import Address, Family, Source, family_of, is_loopback, is_wildcard, split_zone
+    from .address import (
+        Address,
+        Family,
+        FamilyChoice,
+        Source,
+        family_of,
+        is_loopback,
+        is_wildcard,
+        split_zone,
+    )
     from .attempt import Attempt, AttemptOutcome, Handshake, HandshakeOutcome, ResponseHead
     from .diagnosis import (
         LOOPBACK_BIND,
@@ -64,7 +73,8 @@ _EXPORTS: dict[str, str] = {
     "DnsAnswer": ".resolution",
     "DnsOutcome": ".resolution",
     "DnsReport": ".resolution",
-    "Family": ".address",
+    "Family": ".family",
+    "FamilyChoice": ".family",
     "Fix": ".diagnosis",
     "FixChange": ".diagnosis",
     "FixHow": ".diagnosis",
@@ -137,6 +147,7 @@ __all__ = [
     "DnsOutcome",
     "DnsReport",
     "Family",
+    "FamilyChoice",
     "Fix",
     "FixChange",
     "FixHow",

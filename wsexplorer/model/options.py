@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .address import Address, Family
+from .address import Address, FamilyChoice
 from .diagnosis import LOOPBACK_BIND
 from .override import ResolveOverride, find_override
 
@@ -32,7 +32,7 @@ class ObserveOptions:
     """What the user asked for, besides the URL."""
 
     overrides: tuple[ResolveOverride, ...] = ()
-    family: str = "auto"
+    family: FamilyChoice = FamilyChoice.AUTO
     timeout: float = 5.0
     headers: tuple[tuple[str, str], ...] = ()
     subprotocols: tuple[str, ...] = ()
@@ -45,13 +45,10 @@ class ObserveOptions:
         return find_override(self.overrides, host, port)
 
 
-def select_family(addresses: Sequence[Address], family: str) -> list[Address]:
-    """Keep one family ("4" / "6") or every address ("auto"), in order."""
-    if family == "4":
-        return [a for a in addresses if a.family is Family.IPV4]
-    if family == "6":
-        return [a for a in addresses if a.family is Family.IPV6]
-    return list(addresses)
+def select_family(addresses: Sequence[Address], family: FamilyChoice) -> list[Address]:
+    """Keep the one family ``family`` forces, or every address (``AUTO``), in order."""
+    forced = family.forced
+    return [a for a in addresses if forced is None or a.family is forced]
 
 
 class BindMode(StrEnum):

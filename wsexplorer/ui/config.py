@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import ResolveOverride, WebSocketURL, find_override, parse_resolve
+from ..model import FamilyChoice, ResolveOverride, WebSocketURL, find_override, parse_resolve
 
 __all__ = [
     "AppConfig",
@@ -29,7 +29,7 @@ class AppConfig:
     Attributes:
         url: the WebSocket URL to explain.
         overrides: ``--resolve`` pins (what-if mode).
-        family: ``"auto"``, ``"4"`` or ``"6"``.
+        family: every family, or only IPv4 or IPv6 (``--family``).
         headers, subprotocols, origin: handshake options, as wscat/websocat take them.
         timeout: deadline for one observation and for one live connect, seconds.
         demo_server: bind address of the embedded echo server, or ``None`` for none.
@@ -43,7 +43,7 @@ class AppConfig:
 
     url: WebSocketURL
     overrides: tuple[ResolveOverride, ...] = ()
-    family: str = "auto"
+    family: FamilyChoice = FamilyChoice.AUTO
     headers: tuple[tuple[str, str], ...] = ()
     subprotocols: tuple[str, ...] = ()
     origin: str | None = None
@@ -117,7 +117,7 @@ def config_from_args(
     return AppConfig(
         url=url,
         overrides=overrides,
-        family=getattr(args, "family", "auto") or "auto",
+        family=FamilyChoice.parse(getattr(args, "family", None)) or FamilyChoice.AUTO,
         headers=tuple(getattr(args, "header", ()) or ()),
         subprotocols=tuple(getattr(args, "subprotocol", ()) or ()),
         origin=getattr(args, "origin", None),

@@ -29,6 +29,7 @@ from textual.widgets import Button, Footer, Input, Select
 from ...model import (
     ClientOutcome,
     Diagnosis,
+    FamilyChoice,
     InvalidURL,
     ListenerScan,
     Observation,
@@ -216,7 +217,7 @@ class MainScreen(Screen[None]):
                     lines.append(self.config.pin_note)
                 else:
                     lines.append(f"what-if: --resolve {o.spec()} pins what {url.host} resolves to")
-        if self.state.family != "auto":
+        if self.state.family is not FamilyChoice.AUTO:
             lines.append(
                 f"family forced to IPv{self.state.family}: the trace and the live session "
                 f"try only IPv{self.state.family} addresses"
@@ -273,7 +274,7 @@ class MainScreen(Screen[None]):
         # observation. Scanning it after the observation keeps the /proc walk from
         # competing with the first complete screen (~60 ms: benchmarks/bench_tui.py).
 
-    def observe_options(self, family: str) -> ObserveOptions:
+    def observe_options(self, family: FamilyChoice) -> ObserveOptions:
         c = self.config
         return ObserveOptions(
             overrides=c.overrides,
@@ -427,7 +428,7 @@ class MainScreen(Screen[None]):
         sid = self.session_id
         state = self.state
         pane = self.session_pane
-        fam = "" if state.family == "auto" else f", IPv{state.family} only"
+        fam = "" if state.family is FamilyChoice.AUTO else f", IPv{state.family} only"
         pane.reset(f"{state.url.redacted()}{fam}")
 
         def emit(event: SessionEvent) -> None:
@@ -527,13 +528,11 @@ class MainScreen(Screen[None]):
 
     @on(Select.Changed, "#family")
     def family_changed(self, event: Select.Changed) -> None:
-        value = event.value
-        if isinstance(value, str) and value != self.state.family:
-            self.set_family(value)
+        family = FamilyChoice.parse(event.value)
+        if family is not None and family is not self.state.family:
+            self.set_family(family)
 
-    def set_family(self, family: str) -> None:
-        if family not in ("auto", "4", "6"):
-            return
+    def set_family(self, family: FamilyChoice) -> None:
         self.state = replace(self.state, family=family)
         self._rerun()
 
@@ -551,7 +550,7 @@ class MainScreen(Screen[None]):
         wanted = self.state.url.redacted()  # never show credentials (screenshots, demos)
         if url_field.value != wanted:
             url_field.value = wanted
-        select: Select[str] = self.query_one("#family", Select)
+        select: Select[FamilyChoice] = self.query_one("#family", Select)
         if select.value != self.state.family:
             with select.prevent(Select.Changed):
                 select.value = self.state.family
@@ -604,8 +603,9 @@ class MainScreen(Screen[None]):
         self.set_focus(None)
 
     def action_set_family(self, family: str) -> None:
-        if family != self.state.family:
-            self.set_family(family)
+        choice = FamilyChoice.parse(family)
+        if choice is not None and choice is not self.state.family:
+            self.set_family(choice)
 
     def action_show_fix(self, fix_id: str) -> None:
         if not self.diagnosis_pane.show_detail(fix_id):
