@@ -90,10 +90,14 @@ def canned_config(
         url=parse_url(url),
         demo_server=demo_server,
         cursor_blink=False,
-        dns=False,
         export_dir=export_dir or Path("."),
     )
-    return replace(config, **changes)  # type: ignore[arg-type]
+    # Changes to an option (family, timeout, ...) go to the config's ObserveOptions.
+    option_names = ObserveOptions.__dataclass_fields__
+    options = {k: v for k, v in changes.items() if k in option_names}
+    rest = {k: v for k, v in changes.items() if k not in option_names}
+    config = replace(config, options=replace(config.options, dns=False, **options))  # type: ignore[arg-type]
+    return replace(config, **rest)  # type: ignore[arg-type]
 
 
 def _attempts(

@@ -41,7 +41,7 @@ from ...model import (
     parse_url,
     unredact,
 )
-from ...model.options import BindMode, ObserveOptions, ServerConfig, select_family
+from ...model.options import BindMode, ServerConfig, select_family
 from ...model.untrusted import clean
 from ..backend import Backend, ServerHandle, SessionHandle
 from ..config import AppConfig
@@ -274,18 +274,6 @@ class MainScreen(Screen[None]):
         # observation. Scanning it after the observation keeps the /proc walk from
         # competing with the first complete screen (~60 ms: benchmarks/bench_tui.py).
 
-    def observe_options(self, family: FamilyChoice) -> ObserveOptions:
-        c = self.config
-        return ObserveOptions(
-            overrides=c.overrides,
-            family=family,
-            timeout=c.timeout,
-            headers=c.headers,
-            subprotocols=c.subprotocols,
-            origin=c.origin,
-            dns=c.dns,
-        )
-
     @work(exclusive=True, group="observe", exit_on_error=False)
     async def run_observe(self, gen: int, state: LiveState) -> None:
         """Observe ``state.url``; each stage and the result are posted with ``gen``."""
@@ -296,7 +284,7 @@ class MainScreen(Screen[None]):
 
         try:
             obs = await self.backend.observe(
-                state.url, self.observe_options(state.family), on_stage
+                state.url, self.config.observe_options(state.family), on_stage
             )
             result = diagnose(obs)
         except Exception as exc:  # a probe or engine bug: shown in the panes, not a crash
