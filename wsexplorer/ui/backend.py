@@ -1,4 +1,5 @@
-"""The app's only door to I/O: observations, the live session, listeners, the demo server.
+"""The app's only door to I/O: observations, the live session, listeners, the demo server,
+the exported report.
 
 :class:`RealBackend` drives the real probes (``observe``, ``LiveSession``, ``DemoServer``).
 Tests and the screenshot script hand the app another :class:`Backend` (``canned.py``)
@@ -8,6 +9,7 @@ so what the screen shows is deterministic.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Protocol
 
 from ..model import (
@@ -23,7 +25,7 @@ from ..model import (
 )
 from ..model.options import ObserveOptions, ServerConfig
 
-__all__ = ["Backend", "RealBackend", "ServerHandle", "SessionHandle"]
+__all__ = ["Backend", "RealBackend", "ServerHandle", "SessionHandle", "write_new_file"]
 
 
 class SessionHandle(Protocol):
@@ -96,6 +98,31 @@ class Backend(Protocol):
         """A new, unstarted demo server."""
         ...
 
+    def write_report(self, directory: Path, name: str, text: str) -> Path:
+        """Write an exported report as ``directory / name`` without overwriting a file
+        (``-2``, ``-3`` ... before ``.md`` if the name exists); returns the path written.
+        Blocking: call it from a thread worker.
+
+        Raises:
+            OSError: the directory is missing or not writable.
+        """
+        ...
+
+
+def write_new_file(directory: Path, name: str, text: str) -> Path:
+    """Create ``directory / name`` (or ``-2``, ``-3`` ... before ``.md``) and write ``text``."""
+    path = directory / name
+    n = 1
+    while True:
+        try:
+            with path.open("x", encoding="utf-8") as fh:
+                fh.write(text)
+        except FileExistsError:
+            n += 1
+            path = directory / name.replace(".md", f"-{n}.md")
+            continue
+        return path
+
 
 class RealBackend:
     """The real probes: sockets, the kernel's socket table, the resolver."""
@@ -155,3 +182,6 @@ class RealBackend:
         from ..probes.server import DemoServer
 
         return DemoServer(config, on_event)
+
+    def write_report(self, directory: Path, name: str, text: str) -> Path:
+        return write_new_file(directory, name, text)
