@@ -238,7 +238,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 def cmd_listeners(args: argparse.Namespace) -> int:
     if args.json:
         # The fast path: JSON straight from the kernel rows, no model objects (one per
-        # socket otherwise; benchmarks/bench_listeners.py times 10,000 sockets).
+        # socket otherwise, which a machine with many sockets would feel).
         from .probes.listeners import scan_listeners_json
 
         sys.stdout.write(scan_listeners_json(port=args.port, include_udp=args.all) + "\n")

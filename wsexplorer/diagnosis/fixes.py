@@ -227,7 +227,7 @@ def _dual_stack(obs: Observation, clients: Sequence[ClientStrategy], before: Seq
     if not now and obs.local_target and obs.listeners_known:
         change = f"start the server (nothing listens on {port}), on :: with IPV6_V6ONLY=0"
     if not obs.system.ipv6_enabled:
-        # Checked (tests/hardening/test_families.py): with IPv6 turned off by sysctl, ``::``
+        # Checked by the IPv6-disabled hardening matrix: with IPv6 turned off by sysctl, ``::``
         # still binds and takes IPv4 peers, but ::1 does not exist, so IPv6-first clients
         # that don't fall back still fail.
         change += "; IPv6 is disabled here, so :: takes IPv4 only and ::1 stays unreachable"

@@ -168,7 +168,7 @@ class MainScreen(FixPart, ExportPart):
 
     # ------------------------------------------------------------------ actions
     def action_help(self) -> None:
-        from .help import HelpScreen  # Markdown costs ~40 ms to import: load on first use
+        from .help import HelpScreen  # Markdown is slow to import: load on first use
 
         self.app.push_screen(HelpScreen())
 

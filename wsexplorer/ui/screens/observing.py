@@ -35,7 +35,7 @@ class ObservingPart(ScreenBase):
         self.run_observe(gen, self.state)
         # The full socket table (every port) is secondary: the URL's port arrives with the
         # observation. Scanning it after the observation keeps the /proc walk from
-        # competing with the first complete screen (~60 ms: benchmarks/bench_tui.py).
+        # competing with the first complete screen.
 
     @work(exclusive=True, group="observe", exit_on_error=False)
     async def run_observe(self, gen: int, state: LiveState) -> None:
