@@ -20,12 +20,21 @@ from ..model import (
     Observation,
     ResolveOverride,
     SessionEvent,
+    SessionEventKind,
     WebSocketURL,
     find_override,
+    select_family,
 )
 from ..model.options import ObserveOptions, ServerConfig
 
-__all__ = ["Backend", "RealBackend", "ServerHandle", "SessionHandle", "write_new_file"]
+__all__ = [
+    "Backend",
+    "RealBackend",
+    "ServerHandle",
+    "SessionHandle",
+    "open_session",
+    "write_new_file",
+]
 
 
 class SessionHandle(Protocol):
@@ -94,6 +103,15 @@ class Backend(Protocol):
         """A new, unconnected live session."""
         ...
 
+    async def open_session(
+        self,
+        url: WebSocketURL,
+        options: ObserveOptions,
+        on_event: Callable[[SessionEvent], None],
+    ) -> SessionHandle:
+        """A new, unconnected live session to ``url`` (see :func:`open_session`)."""
+        ...
+
     def server(self, config: ServerConfig, on_event: Callable[[str], None]) -> ServerHandle:
         """A new, unstarted demo server."""
         ...
@@ -107,6 +125,41 @@ class Backend(Protocol):
             OSError: the directory is missing or not writable.
         """
         ...
+
+
+async def open_session(
+    backend: Backend,
+    url: WebSocketURL,
+    options: ObserveOptions,
+    on_event: Callable[[SessionEvent], None],
+) -> SessionHandle:
+    """A new, unconnected live session through ``backend``: it tries ``url``'s addresses
+    (the ``--resolve`` pin's or the resolver's) of ``options.family``, in order, with the
+    handshake options and deadline of ``options``. A lookup that fails, or leaves no
+    address of that family, is reported through ``on_event`` as an error event first.
+    """
+    addresses, error = await backend.addresses(url, options.overrides)
+    chosen = select_family(addresses, options.family)
+    if error and not addresses:
+        on_event(SessionEvent(SessionEventKind.ERROR, 0.0, text=f"{url.host}: {error}"))
+    elif addresses and not chosen:
+        on_event(
+            SessionEvent(
+                SessionEventKind.ERROR,
+                0.0,
+                text=f"{url.host} has no IPv{options.family} address "
+                f"(it resolves to {', '.join(a.address for a in addresses)})",
+            )
+        )
+    return backend.session(
+        url,
+        chosen,
+        on_event,
+        timeout=options.timeout,
+        headers=options.headers,
+        subprotocols=options.subprotocols,
+        origin=options.origin,
+    )
 
 
 def write_new_file(directory: Path, name: str, text: str) -> Path:
@@ -185,3 +238,11 @@ class RealBackend:
 
     def write_report(self, directory: Path, name: str, text: str) -> Path:
         return write_new_file(directory, name, text)
+
+    async def open_session(
+        self,
+        url: WebSocketURL,
+        options: ObserveOptions,
+        on_event: Callable[[SessionEvent], None],
+    ) -> SessionHandle:
+        return await open_session(self, url, options, on_event)

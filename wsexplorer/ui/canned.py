@@ -42,7 +42,7 @@ from ..model import (
     parse_url,
 )
 from ..model.options import LOOPBACK, BindMode, ObserveOptions, ServerConfig, select_family
-from .backend import ServerHandle, SessionHandle, write_new_file
+from .backend import ServerHandle, SessionHandle, open_session, write_new_file
 from .config import AppConfig
 
 __all__ = [
@@ -360,6 +360,14 @@ class CannedBackend:
     def server(self, config: ServerConfig, on_event: Callable[[str], None]) -> ServerHandle:
         self.server_started = True
         return CannedServer(config, self)
+
+    async def open_session(
+        self,
+        url: WebSocketURL,
+        options: ObserveOptions,
+        on_event: Callable[[SessionEvent], None],
+    ) -> SessionHandle:
+        return await open_session(self, url, options, on_event)
 
     def write_report(self, directory: Path, name: str, text: str) -> Path:
         """Written as the real backend writes it: the export's directory is the test's."""

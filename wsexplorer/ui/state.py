@@ -9,6 +9,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from ..model import (
+    BindMode,
     ClientOutcome,
     Diagnosis,
     Direction,
@@ -40,7 +41,7 @@ class LiveState:
     url: WebSocketURL
     family: FamilyChoice = FamilyChoice.AUTO
     server_host: str | None = None
-    server_mode: str | None = None
+    server_mode: BindMode | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,7 +39,7 @@ class FixPart(ObservingPart, SessionPart):
             self.post_message(ServerChanged((), str(exc)))
         else:
             self.server = server
-            self.state = replace(self.state, server_host=bind, server_mode=BindMode.DEFAULT.value)
+            self.state = replace(self.state, server_host=bind, server_mode=BindMode.DEFAULT)
             self.post_message(ServerChanged(listeners))
         self.refresh_all()
         if self.session_wanted:
@@ -59,7 +59,7 @@ class FixPart(ObservingPart, SessionPart):
             self.post_message(ServerChanged(server.listeners, str(exc)))
             self.notify(clean(exc), title="rebind failed", severity="error", markup=False)
             return
-        self.state = replace(self.state, server_host=host, server_mode=mode.value)
+        self.state = replace(self.state, server_host=host, server_mode=mode)
         self.post_message(ServerChanged(listeners))
         self._rerun()
 
@@ -122,7 +122,7 @@ class FixPart(ObservingPart, SessionPart):
         if rebind and before.server_host is not None:
             self._sync_inputs()
             self.rebind_server(
-                before.server_host, BindMode(before.server_mode or "default"), undoing=True
+                before.server_host, before.server_mode or BindMode.DEFAULT, undoing=True
             )
         else:
             self._rerun()

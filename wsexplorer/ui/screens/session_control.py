@@ -12,7 +12,7 @@ from datetime import datetime
 
 from textual import work
 
-from ...model import FamilyChoice, SessionEvent, SessionEventKind, select_family
+from ...model import FamilyChoice, SessionEvent, SessionEventKind
 from ..messages import SessionEventArrived
 from .base import ScreenBase
 
@@ -59,28 +59,8 @@ class SessionPart(ScreenBase):
             self.flush_messages()  # keep the log in order
             self.post_message(SessionEventArrived(sid, event))
 
-        addresses, error = await self.backend.addresses(state.url, self.config.overrides)
-        chosen = select_family(addresses, state.family)
-        if error and not addresses:
-            emit(SessionEvent(SessionEventKind.ERROR, 0.0, text=f"{state.url.host}: {error}"))
-        elif addresses and not chosen:
-            emit(
-                SessionEvent(
-                    SessionEventKind.ERROR,
-                    0.0,
-                    text=f"{state.url.host} has no IPv{state.family} address "
-                    f"(it resolves to {', '.join(a.address for a in addresses)})",
-                )
-            )
-        session = self.backend.session(
-            state.url,
-            chosen,
-            emit,
-            timeout=self.config.timeout,
-            headers=self.config.headers,
-            subprotocols=self.config.subprotocols,
-            origin=self.config.origin,
-        )
+        options = self.config.observe_options(state.family)
+        session = await self.backend.open_session(state.url, options, emit)
         self.session = session
         await session.connect()
 
