@@ -45,14 +45,12 @@ MINIMAL = textwrap.dedent(
 OURS = textwrap.dedent(
     """
     import sys
-    from wsexplorer.cli import _tui_parser
+    from wsexplorer.cli import tui_config_from_argv
     from wsexplorer.model import SessionState
     from wsexplorer.ui.app import WsxApp, leave, route_logging
-    from wsexplorer.ui.config import config_from_args
 
-    args = _tui_parser().parse_args([sys.argv[1]])
     route_logging()
-    app = WsxApp(config_from_args(args))
+    app = WsxApp(tui_config_from_argv([sys.argv[1]]))
 
     def complete():
         main = app.main
@@ -165,10 +163,9 @@ def _status_kib(field: str) -> int:
 
 
 async def bench_flood(messages: int) -> None:
-    from tests.ui.conftest import tui_args
+    from wsexplorer.cli import tui_config_from_argv
     from wsexplorer.model import SessionState
     from wsexplorer.ui.app import WsxApp, route_logging
-    from wsexplorer.ui.config import config_from_args
 
     # The flood comes from another process, as it would from a real server: a sender in
     # this process would share (and hog) the event loop being measured.
@@ -182,7 +179,7 @@ async def bench_flood(messages: int) -> None:
     assert server.stdout is not None and server.stdin is not None
     server.stdout.readline()  # listening
     route_logging()
-    app = WsxApp(config_from_args(tui_args(f"ws://127.0.0.1:{port}/")))
+    app = WsxApp(tui_config_from_argv([f"ws://127.0.0.1:{port}/"]))
     lags: list[float] = []
     async with app.run_test(size=(120, 40)) as pilot:
         pane = app.main.session_pane

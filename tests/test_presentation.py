@@ -38,6 +38,7 @@ from wsexplorer.model import (
     WebSocketURL,
     parse_hosts,
 )
+from wsexplorer.model.options import ObserveOptions
 from wsexplorer.presentation import (
     explain_status,
     hosts_problem_rows,
@@ -45,7 +46,6 @@ from wsexplorer.presentation import (
     plain,
     process_spans,
 )
-from wsexplorer.probes.observe import ObserveOptions
 from wsexplorer.report import Style, diagnosis_markdown, diagnosis_text, resolution_text
 from wsexplorer.ui.app import WsxApp
 from wsexplorer.ui.canned import CannedBackend, canned_config, frozen_clock, settle

@@ -7,129 +7,38 @@ be valid, exit 2. Commands that do not draw the TUI never import Textual.
 from __future__ import annotations
 
 import argparse
-import math
-import re
 import sys
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NoReturn, TypeVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from . import __version__
+from .cli_types import (
+    _arg,
+    _header,
+    _host,
+    _origin,
+    _Parser,
+    _port,
+    _subprotocol,
+    _timeout,
+    parse_resolve,
+    parse_url,
+)
 from .model.errors import WsxError
-from .model.port import parse_port
+from .model.family import FamilyChoice
 from .model.untrusted import clean
 
 if TYPE_CHECKING:
-    from .model.override import ResolveOverride
+    from .model.options import ObserveOptions
     from .model.url import WebSocketURL
+    from .ui.config import AppConfig
 
 DEFAULT_URL = "ws://localhost:8080/"  # == wsexplorer.model.url.DEFAULT_URL (a test checks)
 
 
-# The URL and --resolve parsers load on first use: ``wsexplorer listeners`` never needs
-# them (nor ipaddress, urllib or dataclasses), and it must start as fast as ``ss``.
-def parse_url(text: str) -> WebSocketURL:
-    from .model.url import parse_url as parse
-
-    return parse(text)
-
-
-def parse_resolve(text: str) -> ResolveOverride:
-    from .model.override import parse_resolve as parse
-
-    return parse(text)
-
-
-__all__ = ["main"]
+__all__ = ["main", "observe_options", "run_tui", "tui_config", "tui_config_from_argv"]
 
 COMMANDS = ("demo", "diagnose", "resolve", "listeners", "serve")
-_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
-_TOKEN = _HEADER_NAME
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse with one-line errors."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {clean(message)} (see '{self.prog} --help')\n")
-
-
-T = TypeVar("T")
-
-
-def _arg(fn: Callable[[str], T]) -> Callable[[str], T]:
-    """Turn a WsxError-raising parser into an argparse type with a clean message."""
-
-    def wrapper(text: str) -> T:
-        try:
-            return fn(text)
-        except WsxError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
-
-    wrapper.__name__ = fn.__name__
-    return wrapper
-
-
-def _port(text: str) -> int:
-    return parse_port(text)
-
-
-def _port_or_zero(text: str) -> int:
-    if text.strip() == "0":
-        return 0
-    return parse_port(text, "port (or 0 for any free port)")
-
-
-def _timeout(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"timeout {text!r} is not a number: use seconds, e.g. 5 or 0.5"
-        ) from None
-    if not math.isfinite(value) or value <= 0 or value > 600:
-        raise argparse.ArgumentTypeError(f"timeout {text!r} is out of range: use 0 < S <= 600")
-    return value
-
-
-def _header(text: str) -> tuple[str, str]:
-    name, sep, value = text.partition(":")
-    name, value = name.strip(), value.strip()
-    if not sep or not name:
-        raise argparse.ArgumentTypeError(f"header {text[:60]!r} is not 'Name: value'")
-    if not _HEADER_NAME.match(name):
-        raise argparse.ArgumentTypeError(f"header name {name[:60]!r} has characters HTTP forbids")
-    if any(c in value for c in "\r\n\x00"):
-        raise argparse.ArgumentTypeError(f"header {name!r} value contains a line break")
-    return name, value
-
-
-def _subprotocol(text: str) -> str:
-    if not text or not _TOKEN.match(text):
-        raise argparse.ArgumentTypeError(
-            f"subprotocol {text[:60]!r} is not a token (letters, digits, '.', '-', '_' ...)"
-        )
-    return text
-
-
-def _origin(text: str) -> str:
-    if text == "null" or re.match(r"^https?://[^\s/]+$", text):
-        return text
-    raise argparse.ArgumentTypeError(
-        f"origin {text[:60]!r} is not scheme://host[:port], e.g. http://localhost:3000"
-    )
-
-
-def _host(text: str) -> str:
-    stripped = text.strip()
-    if not stripped:
-        raise argparse.ArgumentTypeError("host is empty: give a name or an IP address")
-    if stripped.startswith("[") and stripped.endswith("]"):
-        stripped = stripped[1:-1]
-    try:
-        probe = parse_url(f"ws://[{stripped}]/" if ":" in stripped else f"ws://{stripped}/")
-    except WsxError as exc:
-        raise argparse.ArgumentTypeError(str(exc).replace("URL", "host")) from None
-    return probe.host
 
 
 def _resolve_option(p: argparse.ArgumentParser) -> None:
@@ -147,8 +56,8 @@ def _connection_options(p: argparse.ArgumentParser, timeout: bool = True) -> Non
     _resolve_option(p)
     p.add_argument(
         "--family",
-        choices=("auto", "4", "6"),
-        default="auto",
+        choices=[choice.value for choice in FamilyChoice],
+        default=FamilyChoice.AUTO.value,
         help="try only IPv4 (4) or IPv6 (6) addresses (default auto)",
     )
     p.add_argument(
@@ -277,12 +186,14 @@ def _demo_parser() -> _Parser:
 
 
 # --------------------------------------------------------------------- commands
-def _options(args: argparse.Namespace, *, dns: bool = True):  # type: ignore[no-untyped-def]
-    from .probes.observe import ObserveOptions
+def observe_options(args: argparse.Namespace, *, dns: bool = True) -> ObserveOptions:
+    """The :class:`ObserveOptions` of a parsed command line with the connection options
+    (``diagnose`` and the TUI): the one place they are built."""
+    from .model.options import ObserveOptions
 
     return ObserveOptions(
         overrides=tuple(args.resolve),
-        family=args.family,
+        family=FamilyChoice.parse(args.family) or FamilyChoice.AUTO,
         timeout=getattr(args, "timeout", 5.0),
         headers=tuple(args.header),
         subprotocols=tuple(args.subprotocol),
@@ -297,7 +208,7 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     from .report import Style, diagnosis_markdown, diagnosis_text, dump_json
 
     url: WebSocketURL = args.url
-    obs = observe_sync(url, _options(args, dns=not args.no_dns))
+    obs = observe_sync(url, observe_options(args, dns=not args.no_dns))
     result = diagnose(obs)
     if args.json:
         print(dump_json(result.to_json()))
@@ -327,7 +238,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 def cmd_listeners(args: argparse.Namespace) -> int:
     if args.json:
         # The fast path: JSON straight from the kernel rows, no model objects (one per
-        # socket otherwise; benchmarks/bench_listeners.py times 10,000 sockets).
+        # socket otherwise, which a machine with many sockets would feel).
         from .probes.listeners import scan_listeners_json
 
         sys.stdout.write(scan_listeners_json(port=args.port, include_udp=args.all) + "\n")
@@ -346,10 +257,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return run(args)
 
 
-def cmd_tui(args: argparse.Namespace, demo: bool = False) -> int:
+def tui_config(args: argparse.Namespace) -> AppConfig:
+    """The TUI's typed config for a parsed ``wsexplorer [URL]`` command line."""
+    from .ui.config import app_config
+
+    url: WebSocketURL = args.url
+    return app_config(url, observe_options(args), demo_server=args.demo_server)
+
+
+def tui_config_from_argv(argv: Sequence[str]) -> AppConfig:
+    """The TUI's config for ``wsexplorer ARGV...`` (bad input exits 2, as ``main`` does)."""
+    return tui_config(_tui_parser().parse_args(list(argv)))
+
+
+def run_tui(config: AppConfig) -> int:
     from .ui.app import run_app
 
-    return run_app(args, demo=demo)
+    return run_app(config)
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    return run_tui(tui_config(args))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

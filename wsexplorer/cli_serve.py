@@ -12,7 +12,8 @@ import contextlib
 import sys
 from typing import TYPE_CHECKING
 
-from .cli import _arg, _origin, _Parser, _port_or_zero, _sub, _timeout, cmd_tui, parse_url
+from .cli import _sub, run_tui
+from .cli_types import _arg, _origin, _Parser, _port_or_zero, _timeout, parse_url
 from .model.errors import WsxError
 
 if TYPE_CHECKING:
@@ -256,12 +257,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-    args.url = parse_url(f"ws://localhost:{port}/subscribe")
-    args.demo_server = args.bind
-    args.resolve = []
-    args.family = "auto"
-    args.header, args.subprotocol, args.origin, args.timeout = [], [], None, 5.0
-    return cmd_tui(args, demo=True)
+    from .ui.config import app_config
+
+    url = parse_url(f"ws://localhost:{port}/subscribe")
+    return run_tui(app_config(url, demo_server=args.bind, demo=True))
 
 
 def _port_free(port: int) -> bool:

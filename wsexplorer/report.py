@@ -21,7 +21,7 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from .model import Diagnosis, Listener, ListenerScan, Resolution
+from .model import Diagnosis, FamilyChoice, Listener, ListenerScan, Resolution
 from .model.untrusted import clean, json_safe, md_code, md_fence, md_text
 from .presentation import (
     Row,
@@ -242,7 +242,7 @@ def diagnosis_text(d: Diagnosis, st: Style | None = None) -> str:
     st = st or Style()
     obs = d.observation
     out: list[RenderableType] = [_head(f"wsexplorer diagnose {obs.url.redacted()}")]
-    if obs.family != "auto":
+    if obs.family is not FamilyChoice.AUTO:
         out.append(to_text(span(f"  family forced to IPv{obs.family}", Tone.WARN)))
     res_rows = resolution_rows(obs.resolution)
     if not obs.system.ipv6_enabled:

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from wsexplorer.diagnosis import CATALOGUE, diagnose
-from wsexplorer.model import ClientOutcome, ClientPrediction, ClientTry, Confidence, SystemFacts
+from wsexplorer.model import (
+    ClientOutcome,
+    ClientPrediction,
+    ClientTry,
+    Confidence,
+    FamilyChoice,
+    SystemFacts,
+)
 
 from .builders import attempt, handshake, seed_observation
 
@@ -200,7 +207,7 @@ def test_handshake_on_other_listener_does_not_apply() -> None:
 
 
 def test_forced_family_4() -> None:
-    d = diagnose(seed_observation(family="4"))
+    d = diagnose(seed_observation(family=FamilyChoice.IPV4))
     assert d.verdict.ok
     for c in d.clients:
         assert [t.address for t in c.tries] == ["127.0.0.1"], c.id
@@ -208,7 +215,7 @@ def test_forced_family_4() -> None:
 
 
 def test_forced_family_6_with_ipv4_listener() -> None:
-    d = diagnose(seed_observation(family="6"))
+    d = diagnose(seed_observation(family=FamilyChoice.IPV6))
     for c in d.clients:
         assert [t.address for t in c.tries] == ["::1"], c.id
     # Node ignores autoSelectFamily when a family is forced: plain error.
@@ -217,7 +224,7 @@ def test_forced_family_6_with_ipv4_listener() -> None:
 
 
 def test_forced_family_without_addresses_of_that_family() -> None:
-    d = diagnose(seed_observation(family="ipv6", hosts_order=("127.0.0.1",)))
+    d = diagnose(seed_observation(family=FamilyChoice.IPV6, hosts_order=("127.0.0.1",)))
     n17 = d.client("node-17-19")
     assert n17.error == "getaddrinfo ENOTFOUND localhost"
     assert n17.why.endswith("localhost has no IPv6 address")
@@ -455,7 +462,9 @@ def test_override_note_for_another_name() -> None:
 
 def test_forced_family_leaves_no_address_for_anyone() -> None:
     system = SystemFacts(ipv6_enabled=False, has_ipv4=True, has_ipv6=False)
-    d = diagnose(seed_observation(family="6", hosts_order=("127.0.0.1",), system=system))
+    d = diagnose(
+        seed_observation(family=FamilyChoice.IPV6, hosts_order=("127.0.0.1",), system=system)
+    )
     assert all(c.tries == () and not c.connects for c in d.clients)
     assert d.client("curl").error == "curl: (6) Could not resolve host: localhost"
     assert d.verdict.summary == ("localhost has no IPv6 address, and the family is forced to IPv6")

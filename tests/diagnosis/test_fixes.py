@@ -7,7 +7,7 @@ from dataclasses import replace
 from wsexplorer.diagnosis import FIX_IDS, FIXES, diagnose, ipv4_target
 from wsexplorer.diagnosis.clients import CHROME, NODE_17_19, NODE_20, PYTHON_WEBSOCKETS
 from wsexplorer.diagnosis.fixes import dual_stack_python
-from wsexplorer.model import LOOPBACK_BIND, FixChange, FixHow
+from wsexplorer.model import LOOPBACK_BIND, FamilyChoice, FixChange, FixHow
 
 from .builders import attempt, make_resolution, seed_observation
 
@@ -136,7 +136,7 @@ def test_one_table_names_every_fix() -> None:
 
 def test_live_changes_on_the_seed_case() -> None:
     d = diagnose(seed_observation())
-    assert d.fix("client-family-4").change == FixChange(family="4")
+    assert d.fix("client-family-4").change == FixChange(family=FamilyChoice.IPV4)
     assert d.fix("ipv4-literal").change == FixChange(url_host="127.0.0.1")
     assert d.fix("server-dual-stack").change == FixChange(server_bind=("::", "dual-stack"))
     assert all(f.reason == "" for f in d.fixes)
@@ -177,12 +177,12 @@ def test_literal_host_has_no_literal_fix() -> None:
 
 
 def test_family_already_forced_changes_nothing() -> None:
-    fam = diagnose(seed_observation(family="4")).fix("client-family-4")
+    fam = diagnose(seed_observation(family=FamilyChoice.IPV4)).fix("client-family-4")
     assert fam.applicable and fam.change is None
     assert fam.reason == "already IPv4 only (family 4)"
-    assert diagnose(seed_observation(family="6")).fix("client-family-4").change == FixChange(
-        family="4"
-    )
+    assert diagnose(seed_observation(family=FamilyChoice.IPV6)).fix(
+        "client-family-4"
+    ).change == FixChange(family=FamilyChoice.IPV4)
     forced = diagnose(seed_observation(), [CHROME]).fix("client-family-4")
     assert forced.change is None and forced.reason == "no modelled client can be forced"
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wsexplorer.diagnosis import diagnose
-from wsexplorer.model import Diagnosis
+from wsexplorer.model import Diagnosis, FamilyChoice
 
 from .builders import attempt, seed_observation
 
@@ -30,7 +30,7 @@ def _result(d: Diagnosis) -> dict[str, object]:
     order=st.permutations(ADDRESSES).flatmap(lambda p: st.integers(1, 3).map(lambda n: p[:n])),
     measured=st.lists(st.tuples(st.sampled_from(ADDRESSES), st.sampled_from(OUTCOMES)), max_size=2),
     handshake=st.sampled_from([None, 101, 404]),
-    family=st.sampled_from(["auto", "4", "6"]),
+    family=st.sampled_from(list(FamilyChoice)),
     data=st.data(),
 )
 def test_listener_order_does_not_matter(
@@ -38,7 +38,7 @@ def test_listener_order_does_not_matter(
     order: tuple[str, ...],
     measured: list[tuple[str, str]],
     handshake: int | None,
-    family: str,
+    family: FamilyChoice,
     data: st.DataObject,
 ) -> None:
     shuffled = data.draw(st.permutations(listen))

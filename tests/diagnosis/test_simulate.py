@@ -15,8 +15,8 @@ from wsexplorer.diagnosis.clients import (
     NODE_20,
     PYTHON_WEBSOCKETS,
 )
-from wsexplorer.diagnosis.simulate import simulate, user_family
-from wsexplorer.model import ClientOutcome, ClientPrediction, Family
+from wsexplorer.diagnosis.simulate import simulate
+from wsexplorer.model import ClientOutcome, ClientPrediction, Family, FamilyChoice
 
 from .builders import attempt, handshake, make_listener, seed_observation
 
@@ -29,15 +29,21 @@ def addresses(p: ClientPrediction) -> list[str]:
     ("value", "expected"),
     [
         ("4", Family.IPV4),
-        ("ipv4", Family.IPV4),
-        (" 6 ", Family.IPV6),
-        ("inet6", Family.IPV6),
+        ("6", Family.IPV6),
         ("auto", None),
-        ("", None),
     ],
 )
-def test_user_family(value: str, expected: Family | None) -> None:
-    assert user_family(value) is expected
+def test_family_choice_parses_the_command_line_spelling(
+    value: str, expected: Family | None
+) -> None:
+    choice = FamilyChoice.parse(value)
+    assert choice is not None and choice.value == value
+    assert choice.forced is expected
+
+
+@pytest.mark.parametrize("value", ["ipv4", " 6 ", "inet6", "", None, 4])
+def test_family_choice_rejects_other_spellings(value: object) -> None:
+    assert FamilyChoice.parse(value) is None
 
 
 def test_happy_eyeballs_interleaves_families_from_the_first() -> None:
@@ -80,10 +86,10 @@ def test_forced_family_turns_node_20_into_a_plain_connect() -> None:
 def test_chrome_cannot_be_forced_but_user_family_applies() -> None:
     obs = seed_observation()
     assert addresses(predict(obs, CHROME, ctx=WhatIf(family=Family.IPV4))) == ["::1", "127.0.0.1"]
-    forced_by_user = replace(obs, family="4")
+    forced_by_user = replace(obs, family=FamilyChoice.IPV4)
     assert addresses(predict(forced_by_user, CHROME)) == ["127.0.0.1"]
     # The fix's family wins over the user's for clients that can be forced.
-    six = replace(obs, family="6")
+    six = replace(obs, family=FamilyChoice.IPV6)
     assert addresses(predict(six, NODE_17_19, ctx=WhatIf(family=Family.IPV4))) == ["127.0.0.1"]
 
 

@@ -23,7 +23,14 @@ from rich.console import Console
 
 from tests.hardening._support import hostile_peer
 from tests.support import run_wsx
-from wsexplorer.model import Address, HandshakeOutcome, SessionState, Source, parse_url
+from wsexplorer.model import (
+    Address,
+    HandshakeOutcome,
+    ObserveOptions,
+    SessionState,
+    Source,
+    parse_url,
+)
 from wsexplorer.presentation.facts import REDIRECT_ADVICE
 from wsexplorer.probes.session import LiveSession
 from wsexplorer.ui.widgets.session import render_handshake
@@ -208,7 +215,9 @@ async def test_tui_session_pane_shows_the_redirect_and_fails() -> None:
     from wsexplorer.ui.config import AppConfig
 
     with hostile_peer(f"redirect:302:/login?access_token={SECRET}") as port:
-        app = WsxApp(AppConfig(url=parse_url(f"ws://127.0.0.1:{port}/"), dns=False))
+        app = WsxApp(
+            AppConfig(url=parse_url(f"ws://127.0.0.1:{port}/"), options=ObserveOptions(dns=False))
+        )
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             pane = app.main.session_pane

@@ -38,7 +38,7 @@ from wsexplorer.model import (
     SessionEventKind,
     WebSocketURL,
 )
-from wsexplorer.probes.observe import ObserveOptions
+from wsexplorer.model.options import ObserveOptions
 from wsexplorer.ui.app import WsxApp
 from wsexplorer.ui.canned import CannedBackend, canned_config, frozen_clock, settle
 

@@ -8,7 +8,7 @@ import socket
 import pytest
 
 from tests.support import free_port
-from wsexplorer.model import Address, AttemptOutcome, HandshakeOutcome, parse_url
+from wsexplorer.model import Address, AttemptOutcome, FamilyChoice, HandshakeOutcome, parse_url
 from wsexplorer.probes.server import DemoServer, ServerConfig
 from wsexplorer.probes.tracer import probe_addresses, trace
 
@@ -38,7 +38,7 @@ async def test_refused_then_connected_then_101() -> None:
         assert hs.outcome is HandshakeOutcome.OK and hs.status == 101
         assert hs.address == "127.0.0.1"
         assert any(k.lower() == "upgrade" for k, _ in hs.headers)
-        only4, _ = await trace(url, addrs, family="4", timeout=5)
+        only4, _ = await trace(url, addrs, family=FamilyChoice.IPV4, timeout=5)
         assert {a.family.value for a in only4} == {"ipv4"}
     finally:
         await server.stop()

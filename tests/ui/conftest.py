@@ -2,34 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from wsexplorer.model import parse_url
 from wsexplorer.probes.server import DemoServer, ServerConfig
 from wsexplorer.ui.app import WsxApp
 from wsexplorer.ui.canned import CannedBackend, canned_config, frozen_clock
 from wsexplorer.ui.config import AppConfig
-
-
-def tui_args(url: str, **changes: object) -> argparse.Namespace:
-    """The Namespace ``cli.py`` hands to ``run_app``."""
-    args = argparse.Namespace(
-        url=parse_url(url),
-        resolve=[],
-        family="auto",
-        header=[],
-        subprotocol=[],
-        origin=None,
-        timeout=5.0,
-        demo_server=None,
-    )
-    for key, value in changes.items():
-        setattr(args, key, value)
-    return args
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from wsexplorer.model import (
     SessionState,
     WebSocketURL,
 )
-from wsexplorer.probes.observe import ObserveOptions
+from wsexplorer.model.options import ObserveOptions
 from wsexplorer.ui.app import WsxApp
 from wsexplorer.ui.canned import CannedBackend, canned_config, frozen_clock, settle
 from wsexplorer.ui.commands import COMMAND_LIST

@@ -14,15 +14,15 @@ from textual.geometry import Region
 from textual.widgets import Input, Select
 
 from tests.support import free_port
-from tests.ui.conftest import tui_args
-from wsexplorer.model import SessionState, parse_url
+from wsexplorer.model import ObserveOptions, SessionState, parse_url
 from wsexplorer.probes.server import DemoServer, ServerConfig
 from wsexplorer.ui.app import WsxApp
 from wsexplorer.ui.canned import FROZEN_NOW, frozen_clock, settle
-from wsexplorer.ui.config import AppConfig, config_from_args, localhost_addresses
+from wsexplorer.ui.config import AppConfig, app_config, localhost_addresses
 from wsexplorer.ui.screens.main import MainScreen
 
 SIZE = (120, 40)
+NO_DNS = ObserveOptions(dns=False)  # no direct nameserver queries: loopback only
 
 
 def _failing(screen: MainScreen) -> dict[str, str | None]:
@@ -47,8 +47,8 @@ def _listening(port: int) -> bool:
 
 async def test_demo_shows_econnrefused_before_and_every_client_after_each_fix() -> None:
     port = free_port("0.0.0.0")  # where `wsexplorer demo` binds
-    args = tui_args(f"ws://localhost:{port}/subscribe", demo_server="0.0.0.0")
-    config = config_from_args(args, demo=True)
+    url = parse_url(f"ws://localhost:{port}/subscribe")
+    config = app_config(url, demo_server="0.0.0.0", demo=True)
     machine = localhost_addresses(port)
     if "::1" not in machine:
         # This machine: localhost is IPv4-only, so the demo pins Debian's order.
@@ -118,8 +118,8 @@ async def test_demo_shows_econnrefused_before_and_every_client_after_each_fix() 
 async def test_loopback_demo_keeps_dual_stack_fix_off_the_network() -> None:
     """``wsexplorer demo --bind 127.0.0.1``: ``d`` listens on both loopbacks, never ``::``."""
     port = free_port("0.0.0.0")  # where `wsexplorer demo` binds
-    args = tui_args(f"ws://localhost:{port}/subscribe", demo_server="127.0.0.1")
-    app = WsxApp(config_from_args(args, demo=True))
+    url = parse_url(f"ws://localhost:{port}/subscribe")
+    app = WsxApp(app_config(url, demo_server="127.0.0.1", demo=True))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.main
@@ -139,7 +139,7 @@ async def test_loopback_demo_keeps_dual_stack_fix_off_the_network() -> None:
 
 async def test_connect_send_echo_ping_close(echo_server: DemoServer) -> None:
     url = f"ws://127.0.0.1:{echo_server.port}/subscribe"
-    config = AppConfig(url=parse_url(url), autoconnect=False, dns=False)
+    config = AppConfig(url=parse_url(url), autoconnect=False, options=NO_DNS)
     app = WsxApp(config, clock=frozen_clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -177,7 +177,7 @@ async def test_connect_send_echo_ping_close(echo_server: DemoServer) -> None:
 
 async def test_send_json_is_tagged(echo_server: DemoServer) -> None:
     url = f"ws://127.0.0.1:{echo_server.port}/"
-    app = WsxApp(AppConfig(url=parse_url(url), dns=False), clock=frozen_clock)
+    app = WsxApp(AppConfig(url=parse_url(url), options=NO_DNS), clock=frozen_clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.main
@@ -195,7 +195,7 @@ async def test_send_json_is_tagged(echo_server: DemoServer) -> None:
 
 async def test_bad_url_shows_inline_error_and_keeps_state(echo_server: DemoServer) -> None:
     url = f"ws://127.0.0.1:{echo_server.port}/subscribe"
-    app = WsxApp(AppConfig(url=parse_url(url), dns=False, autoconnect=False))
+    app = WsxApp(AppConfig(url=parse_url(url), options=NO_DNS, autoconnect=False))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.main
@@ -221,7 +221,7 @@ async def test_bad_url_shows_inline_error_and_keeps_state(echo_server: DemoServe
 
 async def test_family_switch_reruns_and_reconnects(echo_server: DemoServer) -> None:
     url = f"ws://localhost:{echo_server.port}/"
-    app = WsxApp(AppConfig(url=parse_url(url), dns=False))
+    app = WsxApp(AppConfig(url=parse_url(url), options=NO_DNS))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.main
@@ -244,7 +244,7 @@ async def test_family_switch_reruns_and_reconnects(echo_server: DemoServer) -> N
 
 async def test_export_writes_markdown(echo_server: DemoServer, tmp_path: Path) -> None:
     url = f"ws://127.0.0.1:{echo_server.port}/subscribe"
-    config = AppConfig(url=parse_url(url), dns=False, autoconnect=False, export_dir=tmp_path)
+    config = AppConfig(url=parse_url(url), options=NO_DNS, autoconnect=False, export_dir=tmp_path)
     app = WsxApp(config, clock=frozen_clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -270,7 +270,7 @@ async def test_demo_server_bind_error_is_shown_in_listeners_pane() -> None:
         config = AppConfig(
             url=parse_url(f"ws://127.0.0.1:{port}/"),
             demo_server="127.0.0.1",
-            dns=False,
+            options=NO_DNS,
             autoconnect=False,
         )
         app = WsxApp(config)
@@ -289,7 +289,7 @@ async def test_handshake_404_is_explained() -> None:
     await server.start()
     try:
         url = f"ws://127.0.0.1:{server.port}/nothing-here"
-        app = WsxApp(AppConfig(url=parse_url(url), dns=False))
+        app = WsxApp(AppConfig(url=parse_url(url), options=NO_DNS))
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             pane = app.main.session_pane

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 
 from rich.console import Console
 
-from tests.ui.conftest import tui_args
+from wsexplorer.cli import tui_config_from_argv
 from wsexplorer.diagnosis import diagnose
 from wsexplorer.diagnosis.examples import example
-from wsexplorer.model import Handshake, HandshakeOutcome, parse_resolve, parse_url
+from wsexplorer.model import FamilyChoice, Handshake, HandshakeOutcome, parse_resolve, parse_url
 from wsexplorer.presentation import explain_status
-from wsexplorer.ui.config import config_from_args, demo_pin
+from wsexplorer.ui.config import app_config, demo_pin
 from wsexplorer.ui.screens.main import report_filename
 from wsexplorer.ui.state import FixRecord, LiveState, UndoStack, before_after, tally
 from wsexplorer.ui.widgets.session import render_handshake
@@ -37,35 +38,46 @@ def test_demo_pin_added_only_when_localhost_lacks_ipv6() -> None:
     assert other is not None and "resolves only to 10.0.0.5" in other
 
 
-def test_config_from_args_demo_uses_the_resolver() -> None:
-    args = tui_args("ws://localhost:9001/subscribe", demo_server="0.0.0.0")
-    pinned = config_from_args(args, demo=True, resolver=lambda port: ["127.0.0.1"])
+def test_app_config_demo_uses_the_resolver() -> None:
+    url = parse_url("ws://localhost:9001/subscribe")
+    pinned = app_config(url, demo_server="0.0.0.0", demo=True, resolver=lambda port: ["127.0.0.1"])
     assert [o.spec() for o in pinned.overrides] == ["localhost:9001:[::1],127.0.0.1"]
     assert pinned.pin_note is not None and pinned.demo
-    debian = config_from_args(args, demo=True, resolver=lambda port: ["::1", "127.0.0.1"])
+    debian = app_config(url, demo=True, resolver=lambda port: ["::1", "127.0.0.1"])
     assert debian.overrides == () and debian.pin_note is None
     # A user's own --resolve wins; no pin is added on top.
-    own = parse_resolve("localhost:9001:127.0.0.1")
-    args.resolve = [own]
-    assert config_from_args(args, demo=True, resolver=lambda port: []).overrides == (own,)
+    own = tui_config_from_argv([str(url), "--resolve", "localhost:9001:127.0.0.1"])
+    assert own.overrides == (parse_resolve("localhost:9001:127.0.0.1"),)
+    mine = app_config(url, own.options, demo=True, resolver=lambda port: [])
+    assert mine.overrides == own.overrides and mine.pin_note is None
     # Outside the demo nothing is pinned.
-    plain = config_from_args(tui_args("ws://localhost:9001/"), resolver=lambda port: [])
+    plain = app_config(parse_url("ws://localhost:9001/"), resolver=lambda port: [])
     assert plain.overrides == () and plain.demo_server is None
 
 
-def test_config_from_args_keeps_handshake_options() -> None:
-    args = tui_args(
-        "ws://example.test:81/x",
-        header=[("Authorization", "Bearer t")],
-        subprotocol=["chat"],
-        origin="http://localhost:3000",
-        family="6",
-        timeout=2.5,
+def test_command_line_config_keeps_handshake_options() -> None:
+    c = tui_config_from_argv(
+        [
+            "ws://example.test:81/x",
+            "-H",
+            "Authorization: Bearer t",
+            "--subprotocol",
+            "chat",
+            "--origin",
+            "http://localhost:3000",
+            "--family",
+            "6",
+            "--timeout",
+            "2.5",
+            "--demo-server",
+            "::",
+        ]
     )
-    c = config_from_args(args)
     assert c.headers == (("Authorization", "Bearer t"),)
     assert c.subprotocols == ("chat",) and c.origin == "http://localhost:3000"
-    assert (c.family, c.timeout, c.url.port) == ("6", 2.5, 81)
+    assert (c.family, c.timeout, c.url.port) == (FamilyChoice.IPV6, 2.5, 81)
+    assert c.demo_server == "::" and not c.demo and c.dns
+    assert c.observe_options(FamilyChoice.IPV4) == replace(c.options, family=FamilyChoice.IPV4)
 
 
 def test_tally_and_before_after() -> None:

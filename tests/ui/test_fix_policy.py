@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from tests.ui.conftest import canned_app
-from wsexplorer.model import LOOPBACK_BIND, FixChange
+from wsexplorer.model import LOOPBACK_BIND, FamilyChoice, FixChange
 from wsexplorer.ui.app import WsxApp
 from wsexplorer.ui.canned import settle
 from wsexplorer.ui.fixes import NOT_CURRENT
@@ -141,7 +141,7 @@ async def test_loopback_demo_gets_both_loopbacks(monkeypatch: pytest.MonkeyPatch
 async def test_family_already_forced_says_the_engine_reason(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    app: WsxApp = canned_app(family="4")
+    app: WsxApp = canned_app(family=FamilyChoice.IPV4)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.main

@@ -5,10 +5,9 @@ from __future__ import annotations
 import time
 
 from tests.hardening._support import LoopLag, hostile_peer
-from tests.ui.conftest import tui_args
+from wsexplorer.cli import tui_config_from_argv
 from wsexplorer.model import Direction, SessionEvent, SessionEventKind
 from wsexplorer.ui.app import WsxApp
-from wsexplorer.ui.config import config_from_args
 from wsexplorer.ui.state import MessageBatch
 from wsexplorer.ui.widgets.session import LOG_LINES
 
@@ -34,7 +33,7 @@ def test_message_batch_keeps_newest_and_exact_counts() -> None:
 
 async def test_flood_is_counted_exactly_and_the_log_stays_bounded() -> None:
     with hostile_peer(f"flood:{COUNT}:100") as port:
-        app = WsxApp(config_from_args(tui_args(f"ws://127.0.0.1:{port}/")))
+        app = WsxApp(tui_config_from_argv([f"ws://127.0.0.1:{port}/"]))
         async with app.run_test(size=(120, 40)) as pilot:
             pane = app.main.session_pane
             async with LoopLag() as lag:

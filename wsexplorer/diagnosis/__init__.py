@@ -22,6 +22,7 @@ from .strategy import (
     Wording,
     is_localhost_name,
 )
+from .targets import is_local_target, probe_targets
 
 __all__ = [
     "CATALOGUE",
@@ -41,6 +42,8 @@ __all__ = [
     "curl_strategy",
     "diagnose",
     "ipv4_target",
+    "is_local_target",
     "is_localhost_name",
     "predict",
+    "probe_targets",
 ]

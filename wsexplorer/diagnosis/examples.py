@@ -17,6 +17,7 @@ from ..model import (
     AttemptOutcome,
     DnsReport,
     Family,
+    FamilyChoice,
     GaiResult,
     Handshake,
     HandshakeOutcome,
@@ -129,7 +130,7 @@ def measured_attempts(obs: Observation) -> tuple[tuple[Attempt, ...], tuple[Atte
     one attempt per resolved address in order, and probes of ``127.0.0.1`` and ``::1``."""
 
     def attempt(address: str) -> Attempt:
-        outcome = AttemptOutcome(address_outcome(obs, address))
+        outcome = address_outcome(obs, address)
         fam = family_of(address) or Family.IPV4
         return Attempt(address, fam, outcome, _ERRORS.get(outcome), 0.1, 0.0, obs.url.port)
 
@@ -153,7 +154,7 @@ def seed_observation(
     attempts: Sequence[Attempt] = (),
     probes: Sequence[Attempt] = (),
     handshake: Handshake | int | None = None,
-    family: str = "auto",
+    family: FamilyChoice = FamilyChoice.AUTO,
     local_target: bool = True,
     listeners_known: bool = True,
 ) -> Observation:
@@ -206,7 +207,7 @@ def _handshake(obs: Observation, status: int) -> Handshake:
         (
             a.address
             for a in obs.resolution.addresses
-            if address_outcome(obs, a.address) == AttemptOutcome.CONNECTED.value
+            if address_outcome(obs, a.address) is AttemptOutcome.CONNECTED
         ),
         None,
     )

@@ -20,6 +20,7 @@ from ..model import (
     ClientOutcome,
     ClientPrediction,
     Family,
+    FamilyChoice,
     Fix,
     FixChange,
     FixHow,
@@ -198,7 +199,7 @@ def _family_4(obs: Observation, clients: Sequence[ClientStrategy], before: Seque
     if stuck:
         change += f"; {join_names(stuck)} cannot be forced"
     change += ")"
-    already = obs.family == "4"
+    already = obs.family is FamilyChoice.IPV4
     return _fix(
         "client-family-4",
         _KINDS["client-family-4"].title,
@@ -209,7 +210,7 @@ def _family_4(obs: Observation, clients: Sequence[ClientStrategy], before: Seque
         change,
         node=_snippet(clients, "node"),
         python=_snippet(clients, "python"),
-        live=None if already else FixChange(family="4"),
+        live=None if already else FixChange(family=FamilyChoice.IPV4),
         reason="already IPv4 only (family 4)" if already else "",
     )
 
@@ -226,7 +227,7 @@ def _dual_stack(obs: Observation, clients: Sequence[ClientStrategy], before: Seq
     if not now and obs.local_target and obs.listeners_known:
         change = f"start the server (nothing listens on {port}), on :: with IPV6_V6ONLY=0"
     if not obs.system.ipv6_enabled:
-        # Checked (tests/hardening/test_families.py): with IPv6 turned off by sysctl, ``::``
+        # Checked by the IPv6-disabled hardening matrix: with IPv6 turned off by sysctl, ``::``
         # still binds and takes IPv4 peers, but ::1 does not exist, so IPv6-first clients
         # that don't fall back still fail.
         change += "; IPv6 is disabled here, so :: takes IPv4 only and ::1 stays unreachable"

@@ -36,7 +36,7 @@ __all__ = [
     "try_address",
 ]
 
-UNKNOWN = "unknown"
+UNKNOWN = AttemptOutcome.UNKNOWN
 
 
 def same_address(a: str, b: str) -> bool:
@@ -79,17 +79,17 @@ def try_address(obs: Observation, address: str, ctx: WhatIf = NO_CHANGE) -> TryR
     if ctx.listeners is None:
         measured = measured_attempt(obs, address)
         if measured is not None:
-            return TryResult(address, fam, measured.outcome.value, True, measured.error)
+            return TryResult(address, fam, measured.outcome, True, measured.error)
     if not obs.local_target or not (obs.listeners_known or ctx.listeners is not None):
-        return TryResult(address, fam, UNKNOWN)
+        return TryResult(address, fam, AttemptOutcome.UNKNOWN)
     if fam is Family.IPV6 and not obs.system.ipv6_enabled:
-        return TryResult(address, fam, AttemptOutcome.UNREACHABLE.value)
+        return TryResult(address, fam, AttemptOutcome.UNREACHABLE)
     if any(listener_takes(lis, address) for lis in listeners_on_port(obs, ctx)):
-        return TryResult(address, fam, AttemptOutcome.CONNECTED.value)
-    return TryResult(address, fam, AttemptOutcome.REFUSED.value)
+        return TryResult(address, fam, AttemptOutcome.CONNECTED)
+    return TryResult(address, fam, AttemptOutcome.REFUSED)
 
 
-def address_outcome(obs: Observation, address: str, *, ctx: WhatIf = NO_CHANGE) -> str:
+def address_outcome(obs: Observation, address: str, *, ctx: WhatIf = NO_CHANGE) -> AttemptOutcome:
     """How a TCP connect to ``address`` on the URL's port ends.
 
     Returns:

@@ -28,7 +28,6 @@ from ..model.names import client_name
 from ..model.secrets import mask_text
 from .context import NO_CHANGE, WhatIf
 from .outcome import (
-    UNKNOWN,
     failed_handshake,
     measured_handshake,
     modelled_refusal,
@@ -47,7 +46,7 @@ from .strategy import (
 )
 from .tlsname import unmeasured_name_check
 
-__all__ = ["Run", "family_label", "handshake_clause", "predict", "simulate", "user_family"]
+__all__ = ["Run", "family_label", "handshake_clause", "predict", "simulate"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,16 +75,6 @@ class Run:
 def family_label(family: Family) -> str:
     """``IPv4`` / ``IPv6``, as sentences spell them."""
     return "IPv4" if family is Family.IPV4 else "IPv6"
-
-
-def user_family(value: str) -> Family | None:
-    """The family forced with ``--family`` (``4``/``6``/``ipv4``/``ipv6``), or ``None``."""
-    v = value.strip().lower()
-    if v in ("4", "ipv4", "inet"):
-        return Family.IPV4
-    if v in ("6", "ipv6", "inet6"):
-        return Family.IPV6
-    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,9 +136,9 @@ def _sequence(addresses: tuple[Address, ...], fallback: Fallback) -> tuple[Addre
 
 
 def _ends_connect(t: TryResult, s: ClientStrategy) -> bool:
-    if t.outcome in (AttemptOutcome.CONNECTED.value, UNKNOWN):
+    if t.outcome in (AttemptOutcome.CONNECTED, AttemptOutcome.UNKNOWN):
         return True
-    return t.outcome == AttemptOutcome.TIMEOUT.value and s.timeout_ends
+    return t.outcome is AttemptOutcome.TIMEOUT and s.timeout_ends
 
 
 # --- plain-English "why" -------------------------------------------------------------
@@ -162,27 +151,27 @@ def _where(address: str, port: int) -> str:
 def _reason(t: TryResult, obs: Observation, port: int, ctx: WhatIf) -> str:
     """Why one try fails, as a clause ("nothing listens on ::1:8080 (IPv6)")."""
     where = _where(t.address, port)
-    if t.outcome == AttemptOutcome.REFUSED.value:
+    if t.outcome is AttemptOutcome.REFUSED:
         if modelled_refusal(obs, t.address, ctx):
             return f"nothing listens on {where} ({family_label(t.family)})"
         return f"{where} refused the connection (measured)"
-    if t.outcome == AttemptOutcome.TIMEOUT.value:
+    if t.outcome is AttemptOutcome.TIMEOUT:
         return f"the connect to {where} times out"
-    if t.outcome == AttemptOutcome.UNREACHABLE.value:
+    if t.outcome is AttemptOutcome.UNREACHABLE:
         if t.family is Family.IPV6 and not obs.system.ipv6_enabled:
             return f"{t.address} is unreachable because IPv6 is disabled on this machine"
         return f"{t.address} is unreachable"
-    if t.outcome == UNKNOWN:
+    if t.outcome is AttemptOutcome.UNKNOWN:
         return f"whether anything accepts {where} is unknown (nothing measured it)"
     detail = f" ({t.error})" if t.error else ""
     return f"the connect to {where} fails{detail}"
 
 
 _SHORT = {
-    AttemptOutcome.REFUSED.value: "is refused",
-    AttemptOutcome.TIMEOUT.value: "times out",
-    AttemptOutcome.UNREACHABLE.value: "is unreachable",
-    AttemptOutcome.ERROR.value: "fails",
+    AttemptOutcome.REFUSED: "is refused",
+    AttemptOutcome.TIMEOUT: "times out",
+    AttemptOutcome.UNREACHABLE: "is unreachable",
+    AttemptOutcome.ERROR: "fails",
 }
 
 
@@ -215,21 +204,21 @@ def _story(
     last = tries[-1]
     if fallback is Fallback.FIRST_ONLY:
         head = f"tries only the first address, {last.address}"
-        if last.outcome == AttemptOutcome.CONNECTED.value:
+        if last.outcome is AttemptOutcome.CONNECTED:
             return f"{head}, which connects"
         return f"{head}, and {_reason(last, obs, port, ctx)}"
     failed = [t for t in tries if t.outcome in _SHORT]
     fails = ", ".join(f"{t.address} {_SHORT[t.outcome]}" for t in failed)
-    if last.outcome == AttemptOutcome.CONNECTED.value:
+    if last.outcome is AttemptOutcome.CONNECTED:
         if not failed:
             return f"tries {last.address} first, which connects"
         step = "Happy Eyeballs falls back to" if fallback is Fallback.HAPPY_EYEBALLS else "it tries"
         return f"{fails}, then {step} {last.address}, which connects"
-    if last.outcome == UNKNOWN:
+    if last.outcome is AttemptOutcome.UNKNOWN:
         if not failed:
             return f"tries {last.address} first, and {_reason(last, obs, port, ctx)}"
         return f"{fails}, then {_reason(last, obs, port, ctx)}"
-    if last.outcome == AttemptOutcome.TIMEOUT.value and s.timeout_ends:
+    if last.outcome is AttemptOutcome.TIMEOUT and s.timeout_ends:
         return f"{fails}, and the connect timeout ends the attempt"
     if len(tries) == 1:
         return f"tries its only address, {last.address}, and {_reason(last, obs, port, ctx)}"
@@ -284,7 +273,7 @@ def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE
     s = ctx.apply(strategy)
     host = client_name(ctx.host or obs.url.host, s.names)
     port = obs.url.port
-    forced = ctx.forced_family(s, user_family(obs.family))
+    forced = ctx.forced_family(s, obs.family.forced)
     cands = _candidates(obs, s, host)
     ordered = _order(cands.addresses, s.order)
     kept = tuple(a for a in ordered if forced is None or a.family is forced)
@@ -318,10 +307,10 @@ def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE
     last = done[-1]
     story = _story(done, fallback, obs, port, s, ctx)
 
-    if last.outcome == UNKNOWN:
+    if last.outcome is AttemptOutcome.UNKNOWN:
         pred = _prediction(s, ClientOutcome.UNKNOWN, done, None, None, why(story))
         return run(None, pred, done)
-    if last.outcome != AttemptOutcome.CONNECTED.value:
+    if last.outcome is not AttemptOutcome.CONNECTED:
         failure = Failure(Stage.CONNECT, host, port, done, len(kept), fallback)
         pred = _prediction(s, ClientOutcome.FAILS, done, None, s.wording(failure), why(story))
         return run(Stage.CONNECT, pred, done)

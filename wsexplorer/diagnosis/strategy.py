@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ..model import ClientOutcome, Confidence, Family, Handshake, WebSocketURL
+from ..model import AttemptOutcome, ClientOutcome, Confidence, Family, Handshake, WebSocketURL
 from ..model.names import NameHandling
 
 __all__ = [
@@ -56,13 +56,14 @@ class Stage(StrEnum):
 class TryResult:
     """One address a client tries, how the try ends, and whether that was measured.
 
-    ``outcome`` is an :class:`~wsexplorer.model.AttemptOutcome` value or ``"unknown"``;
+    ``outcome`` is an :class:`~wsexplorer.model.AttemptOutcome` (``UNKNOWN``: not measured
+    and no listener table decides it);
     ``error`` is the measured error text when the outcome was measured.
     """
 
     address: str
     family: Family
-    outcome: str
+    outcome: AttemptOutcome
     measured: bool = False
     error: str | None = None
 

@@ -16,8 +16,8 @@ from ..model import (
     is_wildcard,
 )
 from ..model.names import client_name, lookup_key
-from .outcome import UNKNOWN, listeners_on_port, same_address
-from .simulate import Run, family_label, handshake_clause, user_family
+from .outcome import listeners_on_port, same_address
+from .simulate import Run, family_label, handshake_clause
 from .strategy import Fallback, Stage, TryResult, is_localhost_name
 
 __all__ = [
@@ -96,7 +96,7 @@ def _tail(runs: Sequence[Run], failing: Sequence[Run]) -> str:
 def _first_failed_try(obs: Observation, failing: Sequence[Run]) -> TryResult:
     """The failed try to explain: one on the resolver's first address if any, else the
     first failed try of the first failing client."""
-    failed = [t for r in failing for t in r.tries if t.outcome != AttemptOutcome.CONNECTED.value]
+    failed = [t for r in failing for t in r.tries if t.outcome is not AttemptOutcome.CONNECTED]
     firsts = _first_addresses(obs)
     return next((t for t in failed if any(same_address(t.address, a) for a in firsts)), failed[0])
 
@@ -104,13 +104,13 @@ def _first_failed_try(obs: Observation, failing: Sequence[Run]) -> TryResult:
 def _cause(obs: Observation, t: TryResult) -> str:
     port = obs.url.port
     known = obs.local_target and obs.listeners_known
-    if t.outcome == AttemptOutcome.UNREACHABLE.value and not obs.system.ipv6_enabled:
+    if t.outcome is AttemptOutcome.UNREACHABLE and not obs.system.ipv6_enabled:
         return "IPv6 is disabled on this machine"
-    if t.outcome == AttemptOutcome.REFUSED.value and known:
+    if t.outcome is AttemptOutcome.REFUSED and known:
         return listener_phrase(listeners_on_port(obs), port)
-    if t.outcome == AttemptOutcome.REFUSED.value:
+    if t.outcome is AttemptOutcome.REFUSED:
         return f"{t.address}:{port} refuses connections (measured)"
-    if t.outcome == AttemptOutcome.TIMEOUT.value:
+    if t.outcome is AttemptOutcome.TIMEOUT:
         return f"connects to {t.address}:{port} time out"
     return f"connects to {t.address}:{port} fail"
 
@@ -124,7 +124,7 @@ def _connect_summary(obs: Observation, runs: Sequence[Run], failing: Sequence[Ru
         known
         and not listeners_on_port(obs)
         and not connected
-        and all(t.outcome == AttemptOutcome.REFUSED.value for t in tries)
+        and all(t.outcome is AttemptOutcome.REFUSED for t in tries)
     ):
         return f"nothing listens on port {port} on this machine, so every connect is refused"
     first = _first_failed_try(obs, failing)
@@ -144,7 +144,7 @@ def _connect_summary(obs: Observation, runs: Sequence[Run], failing: Sequence[Ru
 def _resolve_summary(obs: Observation, failing: Sequence[Run]) -> str:
     host = obs.url.host
     if any(r.resolved for r in failing):
-        fam = user_family(obs.family) or Family.IPV4
+        fam = obs.family.forced or Family.IPV4
         label = family_label(fam)
         return f"{host} has no {label} address, and the family is forced to {label}"
     res = obs.resolution
@@ -254,7 +254,7 @@ def build_notes(obs: Observation, runs: Sequence[Run]) -> tuple[str, ...]:
             f"{skipped.expanded} (search domain {skipped.domain}) resolves: write "
             f"{skipped.name} or {skipped.expanded} in the URL"
         )
-    fam = user_family(obs.family)
+    fam = obs.family.forced
     if fam is not None:
         notes.append(f"--family {obs.family}: every client uses {family_label(fam)} only")
     if obs.local_target and not obs.listeners_known:
@@ -281,10 +281,10 @@ def build_notes(obs: Observation, runs: Sequence[Run]) -> tuple[str, ...]:
     if hs is not None and hs.outcome is HandshakeOutcome.REDIRECT:
         notes.append(REDIRECT_NOTE)
     unknown = [r for r in runs if r.prediction.outcome is ClientOutcome.UNKNOWN]
-    if any(r.tries and r.tries[-1].outcome == UNKNOWN for r in unknown):
+    if any(r.tries and r.tries[-1].outcome is AttemptOutcome.UNKNOWN for r in unknown):
         notes.append("unknown: nothing measured those addresses and no listener table applies")
     for r in unknown:
-        if r.tries and r.tries[-1].outcome == AttemptOutcome.CONNECTED.value:
+        if r.tries and r.tries[-1].outcome is AttemptOutcome.CONNECTED:
             # Unknown after connecting: the client's reading of the answer is unknown.
             notes.append(f"{r.prediction.name}: {r.prediction.why}")
     return tuple(notes)

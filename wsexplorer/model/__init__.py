@@ -9,7 +9,16 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .address import Address, Family, Source, family_of, is_loopback, is_wildcard, split_zone
+    from .address import (
+        Address,
+        Family,
+        FamilyChoice,
+        Source,
+        family_of,
+        is_loopback,
+        is_wildcard,
+        split_zone,
+    )
     from .attempt import Attempt, AttemptOutcome, Handshake, HandshakeOutcome, ResponseHead
     from .diagnosis import (
         LOOPBACK_BIND,
@@ -28,6 +37,7 @@ if TYPE_CHECKING:
     from .errors import InvalidPort, InvalidResolve, InvalidURL, WsxError
     from .hosts import HostsEntry, HostsFile, HostsProblem, parse_hosts
     from .listener import AcceptsSource, Listener, ListenerScan, accepts_for, listener_takes
+    from .options import LOOPBACK, BindMode, ObserveOptions, ServerConfig, select_family
     from .override import ResolveOverride, find_override, parse_resolve
     from .port import parse_port
     from .resolution import (
@@ -45,6 +55,11 @@ if TYPE_CHECKING:
 # fast command pays only for the modules it needs, not for every dataclass here.
 _EXPORTS: dict[str, str] = {
     "AcceptsSource": ".listener",
+    "BindMode": ".options",
+    "LOOPBACK": ".options",
+    "ObserveOptions": ".options",
+    "ServerConfig": ".options",
+    "select_family": ".options",
     "Address": ".address",
     "Attempt": ".attempt",
     "AttemptOutcome": ".attempt",
@@ -58,7 +73,8 @@ _EXPORTS: dict[str, str] = {
     "DnsAnswer": ".resolution",
     "DnsOutcome": ".resolution",
     "DnsReport": ".resolution",
-    "Family": ".address",
+    "Family": ".family",
+    "FamilyChoice": ".family",
     "Fix": ".diagnosis",
     "FixChange": ".diagnosis",
     "FixHow": ".diagnosis",
@@ -114,11 +130,13 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "DEFAULT_URL",
+    "LOOPBACK",
     "LOOPBACK_BIND",
     "AcceptsSource",
     "Address",
     "Attempt",
     "AttemptOutcome",
+    "BindMode",
     "ClientOutcome",
     "ClientPrediction",
     "ClientTry",
@@ -129,6 +147,7 @@ __all__ = [
     "DnsOutcome",
     "DnsReport",
     "Family",
+    "FamilyChoice",
     "Fix",
     "FixChange",
     "FixHow",
@@ -145,9 +164,11 @@ __all__ = [
     "Listener",
     "ListenerScan",
     "Observation",
+    "ObserveOptions",
     "Resolution",
     "ResolveOverride",
     "ResponseHead",
+    "ServerConfig",
     "SessionEvent",
     "SessionEventKind",
     "SessionState",
@@ -167,6 +188,7 @@ __all__ = [
     "parse_resolve",
     "parse_url",
     "redact_query",
+    "select_family",
     "split_zone",
     "unredact",
 ]

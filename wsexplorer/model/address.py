@@ -6,22 +6,18 @@ import ipaddress
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .family import Family, FamilyChoice
+
 __all__ = [
     "Address",
     "Family",
+    "FamilyChoice",
     "Source",
     "family_of",
     "is_loopback",
     "is_wildcard",
     "split_zone",
 ]
-
-
-class Family(StrEnum):
-    """An address family, spelled as the JSON schemas spell it."""
-
-    IPV4 = "ipv4"
-    IPV6 = "ipv6"
 
 
 class Source(StrEnum):

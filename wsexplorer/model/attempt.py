@@ -17,6 +17,9 @@ class AttemptOutcome(StrEnum):
     TIMEOUT = "timeout"
     UNREACHABLE = "unreachable"
     ERROR = "error"
+    UNKNOWN = "unknown"
+    """Only in predictions (:class:`~wsexplorer.model.ClientTry`): nothing measured the
+    address and no listener table decides it. A measured :class:`Attempt` never has it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +54,9 @@ class HandshakeOutcome(StrEnum):
     TLS = "tls"  # wss:// whose TLS handshake failed (``reason``: the verify message)
     REDIRECT = "redirect"  # a 3xx answer; wsexplorer does not follow it (``location``)
     ERROR = "error"
+    UNKNOWN = "unknown"
+    """Only in predictions (:class:`~wsexplorer.model.ClientTry`): nothing measured the
+    address and no listener table decides it. A measured :class:`Attempt` never has it."""
     NOT_ATTEMPTED = "not_attempted"  # no address connected
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .attempt import Attempt, Handshake
+from .address import FamilyChoice
+from .attempt import Attempt, AttemptOutcome, Handshake
 from .listener import Listener
 from .resolution import Resolution
 from .url import WebSocketURL
@@ -85,7 +86,7 @@ class Observation:
     handshake: Handshake | None = None
     probes: tuple[Attempt, ...] = ()
     system: SystemFacts = field(default_factory=SystemFacts)
-    family: str = "auto"
+    family: FamilyChoice = FamilyChoice.AUTO
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,10 +94,10 @@ class ClientTry:
     """One address a client would try and how that try would end."""
 
     address: str
-    outcome: str  # an AttemptOutcome value, or "unknown"
+    outcome: AttemptOutcome  # UNKNOWN: nothing measured it and no listener decides it
 
     def to_json(self) -> dict[str, object]:
-        return {"address": self.address, "outcome": self.outcome}
+        return {"address": self.address, "outcome": self.outcome.value}
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,14 +142,14 @@ class FixChange:
     """The live change a fix makes, as a value the UI applies (``None``: unchanged).
 
     Attributes:
-        family: the family the client is forced to (``"4"``).
+        family: the family the client is forced to (``FamilyChoice.IPV4``).
         url_host: the host to put in the URL instead of the name.
         server_bind: ``(host, mode)`` to rebind a server on this machine to: ``("::",
             "dual-stack")``, or ``(LOOPBACK_BIND, "default")`` for a server kept on loopback.
         note: one line on what the change does beyond the fix's title, or ``""``.
     """
 
-    family: str | None = None
+    family: FamilyChoice | None = None
     url_host: str | None = None
     server_bind: tuple[str, str] | None = None
     note: str = ""
@@ -156,7 +157,7 @@ class FixChange:
     def to_json(self) -> dict[str, object]:
         bind = self.server_bind
         return {
-            "family": self.family,
+            "family": None if self.family is None else self.family.value,
             "url_host": self.url_host,
             "server_bind": None if bind is None else {"host": bind[0], "mode": bind[1]},
             "note": self.note,
@@ -244,7 +245,7 @@ class Diagnosis:
             "host": obs.url.host,
             "port": obs.url.port,
             "path": obs.url.path,
-            "family": obs.family,
+            "family": obs.family.value,
             "resolution": obs.resolution.to_json(),
             "listeners": [lis.to_json() for lis in obs.listeners],
             "listeners_known": obs.listeners_known,

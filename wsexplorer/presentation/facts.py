@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ..model import (
+    AcceptsSource,
     Attempt,
     AttemptOutcome,
     ClientOutcome,
     ClientPrediction,
+    Confidence,
     Diagnosis,
     Family,
     Fix,
@@ -85,7 +87,7 @@ class ListenerRow(NamedTuple):
 
 def listener_row(lis: Listener) -> ListenerRow:
     v6 = "-" if lis.v6only is None else str(int(lis.v6only))
-    if lis.accepts_source.value != "kernel":
+    if lis.accepts_source is not AcceptsSource.KERNEL:
         v6 += f" ({lis.accepts_source.value})"
     return ListenerRow(
         lis.protocol,
@@ -203,7 +205,7 @@ def client_row(c: ClientPrediction) -> ClientRow:
         result = span(c.error or "fails", Tone.BAD, code=bool(c.error))
     else:
         result = span("unknown", Tone.WARN)
-    conf = "" if c.confidence.value == "checked" else c.confidence.value
+    conf = "" if c.confidence is Confidence.CHECKED else c.confidence.value
     return ClientRow(c.id, client_mark(c.outcome), c.name, result, conf)
 
 

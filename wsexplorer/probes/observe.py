@@ -7,69 +7,18 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from ..model import (
-    Address,
-    ListenerScan,
-    Observation,
-    Resolution,
-    ResolveOverride,
-    SystemFacts,
-    WebSocketURL,
-    find_override,
-    is_loopback,
-)
+from ..diagnosis.targets import is_local_target, probe_targets
+from ..model import ListenerScan, Observation, WebSocketURL
+from ..model.options import ObserveOptions
 from ._threads import to_daemon_thread
 from .system import local_addresses, system_facts
 
 T = TypeVar("T")
 
 __all__ = ["ObserveOptions", "is_local_target", "observe", "observe_sync", "probe_targets"]
-
-
-@dataclass(frozen=True, slots=True)
-class ObserveOptions:
-    """What the user asked for, besides the URL."""
-
-    overrides: tuple[ResolveOverride, ...] = ()
-    family: str = "auto"
-    timeout: float = 5.0
-    headers: tuple[tuple[str, str], ...] = ()
-    subprotocols: tuple[str, ...] = ()
-    origin: str | None = None
-    dns: bool = True
-    dns_timeout: float = 2.0
-    resolve_kwargs: dict[str, object] = field(default_factory=dict)
-
-    def override_for(self, host: str, port: int) -> ResolveOverride | None:
-        return find_override(self.overrides, host, port)
-
-
-def is_local_target(addresses: Sequence[Address], local: frozenset[str]) -> bool:
-    """True when every address is loopback or one of this machine's own addresses."""
-    return bool(addresses) and all(
-        is_loopback(a.address) or a.address.split("%", 1)[0] in local for a in addresses
-    )
-
-
-def probe_targets(
-    resolution: Resolution, url: WebSocketURL, facts: SystemFacts, local: bool
-) -> list[str]:
-    """Extra addresses worth a measured connect: loopback of both families for a local target
-    (what the ``ipv4-literal`` fix and dual-stack reasoning need), and the name's IPv4
-    addresses (the ``client-family-4`` fix)."""
-    wanted: list[str] = []
-    if local:
-        wanted.append("127.0.0.1")
-        if facts.ipv6_enabled:
-            wanted.append("::1")
-    for a in (*resolution.addresses, *resolution.ipv4.order, *resolution.addrconfig.order):
-        if a.address not in wanted:
-            wanted.append(a.address)
-    return wanted
 
 
 async def observe(

@@ -17,12 +17,10 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
 from http import HTTPStatus
 from typing import TYPE_CHECKING, cast
 
 from ..model import (
-    LOOPBACK_BIND,
     Family,
     Listener,
     WsxError,
@@ -31,6 +29,7 @@ from ..model import (
     is_wildcard,
     split_zone,
 )
+from ..model.options import LOOPBACK, BindMode, ServerConfig
 
 if TYPE_CHECKING:
     from websockets.asyncio.server import ServerConnection
@@ -48,55 +47,9 @@ __all__ = [
     "ServerStats",
 ]
 
-LOOPBACK = LOOPBACK_BIND
-"""A host meaning both loopbacks, ``127.0.0.1`` and ``::1`` (two sockets): what ``::``
-dual-stack does for local clients, without being reachable from the network."""
-
 
 class InvalidServeOption(WsxError):
     """A ``serve`` option that cannot work (bad host, bind failure, conflicting flags)."""
-
-
-class BindMode(StrEnum):
-    DEFAULT = "default"  # '::' is dual-stack (as Node does), other hosts as given
-    DUAL_STACK = "dual-stack"
-    V6ONLY = "v6only"
-
-
-@dataclass(frozen=True, slots=True)
-class ServerConfig:
-    """Where the demo server listens and its limits (the defaults are ``serve``'s and the
-    TUI's demo server's).
-
-    Attributes:
-        max_size: largest message in bytes, after inflation (1009 beyond).
-        max_connections: connections in all, counted from TCP accept (half-open too).
-        max_per_peer: connections one remote address may hold (loopback: no cap).
-        loopback_reserve: of ``max_connections``, slots only loopback peers may take.
-        handshake_timeout: seconds from accept to a finished upgrade, else closed.
-        origins: allowed ``Origin`` headers; empty: any. A request without one (a client
-            that is not a browser) is accepted either way.
-        idle_timeout: seconds without a message before a connection is closed (1001).
-        write_timeout: seconds a peer may leave the echo unread before it is dropped.
-        keepalive: seconds between pings, and to wait for the pong before dropping.
-        max_queue: frames waiting behind the one being echoed before reading pauses
-            (websockets' high-water mark; 0: pause as soon as one waits).
-    """
-
-    host: str = "127.0.0.1"
-    port: int = 8080
-    path: str | None = "/subscribe"  # None: any path
-    mode: BindMode = BindMode.DEFAULT
-    max_size: int = 1 << 20
-    max_connections: int = 256
-    max_per_peer: int = 16
-    loopback_reserve: int = 16
-    handshake_timeout: float = 5.0
-    origins: tuple[str, ...] = ()
-    idle_timeout: float = 300.0
-    write_timeout: float = 10.0
-    keepalive: float = 20.0
-    max_queue: int = 0
 
 
 @dataclass(slots=True)

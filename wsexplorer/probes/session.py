@@ -22,7 +22,8 @@ from ..model import (
     SessionState,
     WebSocketURL,
 )
-from .tracer import attempt_budget, connect_one, handshake, select_family
+from ..model.options import select_family
+from .tracer import attempt_budget, connect_one, handshake
 
 __all__ = ["MAX_TEXT", "LiveSession", "select_family"]
 

@@ -19,6 +19,7 @@ from ..model import (
     Attempt,
     AttemptOutcome,
     Family,
+    FamilyChoice,
     Handshake,
     HandshakeOutcome,
     ResponseHead,
@@ -26,6 +27,7 @@ from ..model import (
     split_zone,
 )
 from ..model.names import NameHandling, client_name
+from ..model.options import select_family
 
 __all__ = [
     "MAX_MESSAGE",
@@ -289,20 +291,11 @@ def attempt_budget(timeout: float, count: int) -> float:
     return max(0.25, timeout / (count + 1))
 
 
-def select_family(addresses: Sequence[Address], family: str) -> list[Address]:
-    """Keep one family ("4" / "6") or every address ("auto"), in order."""
-    if family == "4":
-        return [a for a in addresses if a.family is Family.IPV4]
-    if family == "6":
-        return [a for a in addresses if a.family is Family.IPV6]
-    return list(addresses)
-
-
 async def trace(
     url: WebSocketURL,
     addresses: Sequence[Address],
     *,
-    family: str = "auto",
+    family: FamilyChoice = FamilyChoice.AUTO,
     timeout: float = 5.0,
     headers: Sequence[tuple[str, str]] = (),
     subprotocols: Sequence[str] = (),

@@ -7,7 +7,6 @@ script can run it on deterministic data.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import logging
 import os
@@ -23,7 +22,7 @@ from textual.binding import Binding, BindingType
 from ..model.untrusted import clean
 from .backend import Backend, RealBackend
 from .commands import WsxCommands
-from .config import AppConfig, config_from_args
+from .config import AppConfig
 from .exits import exit_on_signals
 from .screens.main import MainScreen
 
@@ -87,10 +86,9 @@ def route_logging() -> None:
     root.setLevel(logging.WARNING)
 
 
-def run_app(args: argparse.Namespace, demo: bool = False) -> int:
-    """Run the TUI for the parsed command line; returns the exit code."""
+def run_app(config: AppConfig) -> int:
+    """Run the TUI for the command line's config; returns the exit code."""
     route_logging()
-    config = config_from_args(args, demo=demo)
     app = WsxApp(config)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)

@@ -1,4 +1,5 @@
-"""The app's only door to I/O: observations, the live session, listeners, the demo server.
+"""The app's only door to I/O: observations, the live session, listeners, the demo server,
+the exported report.
 
 :class:`RealBackend` drives the real probes (``observe``, ``LiveSession``, ``DemoServer``).
 Tests and the screenshot script hand the app another :class:`Backend` (``canned.py``)
@@ -8,6 +9,7 @@ so what the screen shows is deterministic.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Protocol
 
 from ..model import (
@@ -18,13 +20,21 @@ from ..model import (
     Observation,
     ResolveOverride,
     SessionEvent,
+    SessionEventKind,
     WebSocketURL,
     find_override,
+    select_family,
 )
-from ..probes.observe import ObserveOptions
-from ..probes.server import ServerConfig
+from ..model.options import ObserveOptions, ServerConfig
 
-__all__ = ["Backend", "RealBackend", "ServerHandle", "SessionHandle"]
+__all__ = [
+    "Backend",
+    "RealBackend",
+    "ServerHandle",
+    "SessionHandle",
+    "open_session",
+    "write_new_file",
+]
 
 
 class SessionHandle(Protocol):
@@ -93,9 +103,78 @@ class Backend(Protocol):
         """A new, unconnected live session."""
         ...
 
+    async def open_session(
+        self,
+        url: WebSocketURL,
+        options: ObserveOptions,
+        on_event: Callable[[SessionEvent], None],
+    ) -> SessionHandle:
+        """A new, unconnected live session to ``url`` (see :func:`open_session`)."""
+        ...
+
     def server(self, config: ServerConfig, on_event: Callable[[str], None]) -> ServerHandle:
         """A new, unstarted demo server."""
         ...
+
+    def write_report(self, directory: Path, name: str, text: str) -> Path:
+        """Write an exported report as ``directory / name`` without overwriting a file
+        (``-2``, ``-3`` ... before ``.md`` if the name exists); returns the path written.
+        Blocking: call it from a thread worker.
+
+        Raises:
+            OSError: the directory is missing or not writable.
+        """
+        ...
+
+
+async def open_session(
+    backend: Backend,
+    url: WebSocketURL,
+    options: ObserveOptions,
+    on_event: Callable[[SessionEvent], None],
+) -> SessionHandle:
+    """A new, unconnected live session through ``backend``: it tries ``url``'s addresses
+    (the ``--resolve`` pin's or the resolver's) of ``options.family``, in order, with the
+    handshake options and deadline of ``options``. A lookup that fails, or leaves no
+    address of that family, is reported through ``on_event`` as an error event first.
+    """
+    addresses, error = await backend.addresses(url, options.overrides)
+    chosen = select_family(addresses, options.family)
+    if error and not addresses:
+        on_event(SessionEvent(SessionEventKind.ERROR, 0.0, text=f"{url.host}: {error}"))
+    elif addresses and not chosen:
+        on_event(
+            SessionEvent(
+                SessionEventKind.ERROR,
+                0.0,
+                text=f"{url.host} has no IPv{options.family} address "
+                f"(it resolves to {', '.join(a.address for a in addresses)})",
+            )
+        )
+    return backend.session(
+        url,
+        chosen,
+        on_event,
+        timeout=options.timeout,
+        headers=options.headers,
+        subprotocols=options.subprotocols,
+        origin=options.origin,
+    )
+
+
+def write_new_file(directory: Path, name: str, text: str) -> Path:
+    """Create ``directory / name`` (or ``-2``, ``-3`` ... before ``.md``) and write ``text``."""
+    path = directory / name
+    n = 1
+    while True:
+        try:
+            with path.open("x", encoding="utf-8") as fh:
+                fh.write(text)
+        except FileExistsError:
+            n += 1
+            path = directory / name.replace(".md", f"-{n}.md")
+            continue
+        return path
 
 
 class RealBackend:
@@ -156,3 +235,14 @@ class RealBackend:
         from ..probes.server import DemoServer
 
         return DemoServer(config, on_event)
+
+    def write_report(self, directory: Path, name: str, text: str) -> Path:
+        return write_new_file(directory, name, text)
+
+    async def open_session(
+        self,
+        url: WebSocketURL,
+        options: ObserveOptions,
+        on_event: Callable[[SessionEvent], None],
+    ) -> SessionHandle:
+        return await open_session(self, url, options, on_event)

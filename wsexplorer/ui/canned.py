@@ -41,10 +41,8 @@ from ..model import (
     listener_takes,
     parse_url,
 )
-from ..probes.observe import ObserveOptions
-from ..probes.server import LOOPBACK, BindMode, ServerConfig
-from ..probes.tracer import select_family
-from .backend import ServerHandle, SessionHandle
+from ..model.options import LOOPBACK, BindMode, ObserveOptions, ServerConfig, select_family
+from .backend import ServerHandle, SessionHandle, open_session, write_new_file
 from .config import AppConfig
 
 __all__ = [
@@ -92,10 +90,14 @@ def canned_config(
         url=parse_url(url),
         demo_server=demo_server,
         cursor_blink=False,
-        dns=False,
         export_dir=export_dir or Path("."),
     )
-    return replace(config, **changes)  # type: ignore[arg-type]
+    # Changes to an option (family, timeout, ...) go to the config's ObserveOptions.
+    option_names = ObserveOptions.__dataclass_fields__
+    options = {k: v for k, v in changes.items() if k in option_names}
+    rest = {k: v for k, v in changes.items() if k not in option_names}
+    config = replace(config, options=replace(config.options, dns=False, **options))  # type: ignore[arg-type]
+    return replace(config, **rest)  # type: ignore[arg-type]
 
 
 def _attempts(
@@ -358,6 +360,18 @@ class CannedBackend:
     def server(self, config: ServerConfig, on_event: Callable[[str], None]) -> ServerHandle:
         self.server_started = True
         return CannedServer(config, self)
+
+    async def open_session(
+        self,
+        url: WebSocketURL,
+        options: ObserveOptions,
+        on_event: Callable[[SessionEvent], None],
+    ) -> SessionHandle:
+        return await open_session(self, url, options, on_event)
+
+    def write_report(self, directory: Path, name: str, text: str) -> Path:
+        """Written as the real backend writes it: the export's directory is the test's."""
+        return write_new_file(directory, name, text)
 
 
 async def settle(pilot: Pilot[object], rounds: int = 200) -> None:

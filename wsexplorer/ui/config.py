@@ -1,22 +1,29 @@
 """What the TUI was asked to look at: the URL, options, and the demo what-if pin.
 
-Built once from the command line (:func:`config_from_args`); the app keeps its live
-state (URL, family, server bind) separately so fixes can change and undo it.
+Built once by the command line (``cli.py``, through :func:`app_config`), never from an
+``argparse.Namespace``; the app keeps its live state (URL, family, server bind)
+separately so fixes can change and undo it.
 """
 
 from __future__ import annotations
 
-import argparse
 import socket
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..model import ResolveOverride, WebSocketURL, find_override, parse_resolve
+from ..model import (
+    FamilyChoice,
+    ObserveOptions,
+    ResolveOverride,
+    WebSocketURL,
+    find_override,
+    parse_resolve,
+)
 
 __all__ = [
     "AppConfig",
-    "config_from_args",
+    "app_config",
     "demo_pin",
     "localhost_addresses",
 ]
@@ -28,33 +35,58 @@ class AppConfig:
 
     Attributes:
         url: the WebSocket URL to explain.
-        overrides: ``--resolve`` pins (what-if mode).
-        family: ``"auto"``, ``"4"`` or ``"6"``.
-        headers, subprotocols, origin: handshake options, as wscat/websocat take them.
-        timeout: deadline for one observation and for one live connect, seconds.
+        options: what every observation is asked for besides the URL and the family the
+            live state holds: ``--resolve`` pins (what-if mode), ``--family``, the
+            handshake options (as wscat/websocat take them), the deadline for one
+            observation and one live connect, and whether to query nameservers directly.
         demo_server: bind address of the embedded echo server, or ``None`` for none.
         demo: started by ``wsexplorer demo`` (the teaching scenario).
         pin_note: the banner sentence explaining a pin the app added itself (demo).
         export_dir: where ``e`` writes the Markdown report.
-        dns: query nameservers directly (the Resolution pane's DNS rows).
         autoconnect: open the live session as soon as the app starts.
         cursor_blink: blink the input cursors (off for screenshots).
     """
 
     url: WebSocketURL
-    overrides: tuple[ResolveOverride, ...] = ()
-    family: str = "auto"
-    headers: tuple[tuple[str, str], ...] = ()
-    subprotocols: tuple[str, ...] = ()
-    origin: str | None = None
-    timeout: float = 5.0
+    options: ObserveOptions = field(default_factory=ObserveOptions)
     demo_server: str | None = None
     demo: bool = False
     pin_note: str | None = None
     export_dir: Path = field(default_factory=lambda: Path("."))
-    dns: bool = True
     autoconnect: bool = True
     cursor_blink: bool = True
+
+    @property
+    def overrides(self) -> tuple[ResolveOverride, ...]:
+        return self.options.overrides
+
+    @property
+    def family(self) -> FamilyChoice:
+        return self.options.family
+
+    @property
+    def headers(self) -> tuple[tuple[str, str], ...]:
+        return self.options.headers
+
+    @property
+    def subprotocols(self) -> tuple[str, ...]:
+        return self.options.subprotocols
+
+    @property
+    def origin(self) -> str | None:
+        return self.options.origin
+
+    @property
+    def timeout(self) -> float:
+        return self.options.timeout
+
+    @property
+    def dns(self) -> bool:
+        return self.options.dns
+
+    def observe_options(self, family: FamilyChoice) -> ObserveOptions:
+        """The options of one observation of the live state, whose family may differ."""
+        return replace(self.options, family=family)
 
 
 def localhost_addresses(port: int) -> list[str]:
@@ -95,35 +127,31 @@ def demo_pin(port: int, machine: Sequence[str]) -> tuple[ResolveOverride | None,
     return override, note
 
 
-def config_from_args(
-    args: argparse.Namespace,
+def app_config(
+    url: WebSocketURL,
+    options: ObserveOptions | None = None,
     *,
+    demo_server: str | None = None,
     demo: bool = False,
     resolver: Callable[[int], Sequence[str]] = localhost_addresses,
     export_dir: Path | None = None,
 ) -> AppConfig:
     """Build the :class:`AppConfig` from the parsed command line (see ``cli.py``).
 
-    With ``demo`` and a ``localhost`` URL, ``resolver(port)`` tells whether this machine
-    already puts ``::1`` first; if not, :func:`demo_pin` adds the pin and its banner.
+    ``options`` are the command line's (``None``: the defaults, as ``demo`` has no such
+    options). With ``demo`` and a ``localhost`` URL, ``resolver(port)`` tells whether
+    this machine already puts ``::1`` first; if not, :func:`demo_pin` adds the pin and its
+    banner.
     """
-    url: WebSocketURL = args.url
-    overrides = tuple(getattr(args, "resolve", ()) or ())
-    pin_note: str | None = None
+    config = AppConfig(
+        url=url, demo_server=demo_server, demo=demo, export_dir=export_dir or Path(".")
+    )
+    if options is not None:
+        config = replace(config, options=options)
+    overrides = config.overrides
     if demo and url.host == "localhost" and find_override(overrides, url.host, url.port) is None:
         pin, pin_note = demo_pin(url.port, resolver(url.port))
         if pin is not None:
-            overrides = (*overrides, pin)
-    return AppConfig(
-        url=url,
-        overrides=overrides,
-        family=getattr(args, "family", "auto") or "auto",
-        headers=tuple(getattr(args, "header", ()) or ()),
-        subprotocols=tuple(getattr(args, "subprotocol", ()) or ()),
-        origin=getattr(args, "origin", None),
-        timeout=float(getattr(args, "timeout", 5.0) or 5.0),
-        demo_server=getattr(args, "demo_server", None),
-        demo=demo,
-        pin_note=pin_note,
-        export_dir=export_dir or Path("."),
-    )
+            options = replace(config.options, overrides=(*overrides, pin))
+            config = replace(config, options=options, pin_note=pin_note)
+    return config

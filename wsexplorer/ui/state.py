@@ -8,7 +8,15 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-from ..model import ClientOutcome, Diagnosis, Direction, SessionEvent, WebSocketURL
+from ..model import (
+    BindMode,
+    ClientOutcome,
+    Diagnosis,
+    Direction,
+    FamilyChoice,
+    SessionEvent,
+    WebSocketURL,
+)
 
 __all__ = [
     "FixRecord",
@@ -26,14 +34,14 @@ class LiveState:
 
     Attributes:
         url: the URL being explained.
-        family: ``"auto"``, ``"4"`` or ``"6"`` (the live session and the trace use it).
+        family: every family or one forced (the live session and the trace use it).
         server_host, server_mode: the embedded demo server's bind (``None`` without one).
     """
 
     url: WebSocketURL
-    family: str = "auto"
+    family: FamilyChoice = FamilyChoice.AUTO
     server_host: str | None = None
-    server_mode: str | None = None
+    server_mode: BindMode | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
-from ...model import ClientOutcome, ClientPrediction, Diagnosis, Fix
+from ...model import (
+    ClientOutcome,
+    ClientPrediction,
+    Diagnosis,
+    FamilyChoice,
+    Fix,
+    HandshakeOutcome,
+)
 from ...model.untrusted import clean
 from ...presentation import (
     FixRow,
@@ -50,9 +57,9 @@ def render_measured(d: Diagnosis) -> Text:
     hs = obs.handshake
     if hs is not None and hs.status is not None:
         out.append(f" · handshake {hs.status}", style="green" if hs.ok else "red")
-    elif hs is not None and hs.outcome.value != "not_attempted":
+    elif hs is not None and hs.outcome is not HandshakeOutcome.NOT_ATTEMPTED:
         out.append(f" · handshake {hs.outcome.value}", style="red")
-    if obs.family != "auto":
+    if obs.family is not FamilyChoice.AUTO:
         out.append(f"  (family {obs.family} only)", style="yellow")
     return out
 

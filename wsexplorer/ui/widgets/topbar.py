@@ -13,21 +13,24 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Select, Static
 
+from ...model import FamilyChoice
 from ...model.untrusted import clean
 
 __all__ = ["FAMILY_OPTIONS", "TopBar"]
 
-FAMILY_OPTIONS: list[tuple[str, str]] = [
-    ("auto", "auto"),
-    ("IPv4 only", "4"),
-    ("IPv6 only", "6"),
+FAMILY_OPTIONS: list[tuple[str, FamilyChoice]] = [
+    ("auto", FamilyChoice.AUTO),
+    ("IPv4 only", FamilyChoice.IPV4),
+    ("IPv6 only", FamilyChoice.IPV6),
 ]
 
 
 class TopBar(Vertical):
     """URL + family on one line; errors, banners and the status line below."""
 
-    def __init__(self, url: str, family: str, *, cursor_blink: bool = True, **kwargs: object):
+    def __init__(
+        self, url: str, family: FamilyChoice, *, cursor_blink: bool = True, **kwargs: object
+    ):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._url = url
         self._family = family

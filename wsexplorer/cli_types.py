@@ -1,0 +1,138 @@
+"""The command line's argument types: each turns one option's text into a value, or raises
+``argparse.ArgumentTypeError`` with a one-line message naming the bad part.
+
+Shared by ``cli.py`` and ``cli_serve.py``; like them, it never imports Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, NoReturn, TypeVar
+
+from .model.errors import WsxError
+from .model.port import parse_port
+from .model.untrusted import clean
+
+if TYPE_CHECKING:
+    from .model.override import ResolveOverride
+    from .model.url import WebSocketURL
+
+__all__ = [
+    "_Parser",
+    "_arg",
+    "_header",
+    "_host",
+    "_origin",
+    "_port",
+    "_port_or_zero",
+    "_subprotocol",
+    "_timeout",
+    "parse_resolve",
+    "parse_url",
+]
+
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+_TOKEN = _HEADER_NAME
+
+
+# The URL and --resolve parsers load on first use: ``wsexplorer listeners`` never needs
+# them (nor ipaddress, urllib or dataclasses), and it must start as fast as ``ss``.
+def parse_url(text: str) -> WebSocketURL:
+    from .model.url import parse_url as parse
+
+    return parse(text)
+
+
+def parse_resolve(text: str) -> ResolveOverride:
+    from .model.override import parse_resolve as parse
+
+    return parse(text)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {clean(message)} (see '{self.prog} --help')\n")
+
+
+T = TypeVar("T")
+
+
+def _arg(fn: Callable[[str], T]) -> Callable[[str], T]:
+    """Turn a WsxError-raising parser into an argparse type with a clean message."""
+
+    def wrapper(text: str) -> T:
+        try:
+            return fn(text)
+        except WsxError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    wrapper.__name__ = fn.__name__
+    return wrapper
+
+
+def _port(text: str) -> int:
+    return parse_port(text)
+
+
+def _port_or_zero(text: str) -> int:
+    if text.strip() == "0":
+        return 0
+    return parse_port(text, "port (or 0 for any free port)")
+
+
+def _timeout(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"timeout {text!r} is not a number: use seconds, e.g. 5 or 0.5"
+        ) from None
+    if not math.isfinite(value) or value <= 0 or value > 600:
+        raise argparse.ArgumentTypeError(f"timeout {text!r} is out of range: use 0 < S <= 600")
+    return value
+
+
+def _header(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition(":")
+    name, value = name.strip(), value.strip()
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"header {text[:60]!r} is not 'Name: value'")
+    if not _HEADER_NAME.match(name):
+        raise argparse.ArgumentTypeError(f"header name {name[:60]!r} has characters HTTP forbids")
+    if any(c in value for c in "\r\n\x00"):
+        raise argparse.ArgumentTypeError(f"header {name!r} value contains a line break")
+    return name, value
+
+
+def _subprotocol(text: str) -> str:
+    if not text or not _TOKEN.match(text):
+        raise argparse.ArgumentTypeError(
+            f"subprotocol {text[:60]!r} is not a token (letters, digits, '.', '-', '_' ...)"
+        )
+    return text
+
+
+def _origin(text: str) -> str:
+    if text == "null" or re.match(r"^https?://[^\s/]+$", text):
+        return text
+    raise argparse.ArgumentTypeError(
+        f"origin {text[:60]!r} is not scheme://host[:port], e.g. http://localhost:3000"
+    )
+
+
+def _host(text: str) -> str:
+    stripped = text.strip()
+    if not stripped:
+        raise argparse.ArgumentTypeError("host is empty: give a name or an IP address")
+    if stripped.startswith("[") and stripped.endswith("]"):
+        stripped = stripped[1:-1]
+    try:
+        probe = parse_url(f"ws://[{stripped}]/" if ":" in stripped else f"ws://{stripped}/")
+    except WsxError as exc:
+        raise argparse.ArgumentTypeError(str(exc).replace("URL", "host")) from None
+    return probe.host

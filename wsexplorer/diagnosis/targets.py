@@ -1,0 +1,37 @@
+"""Which addresses an observation measures besides the trace: pure target logic.
+
+The observe driver (``probes/observe.py``) connects to what these functions name; the
+engine's fixes (``ipv4-literal``, ``client-family-4``) need those measurements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..model import Address, Resolution, SystemFacts, WebSocketURL, is_loopback
+
+__all__ = ["is_local_target", "probe_targets"]
+
+
+def is_local_target(addresses: Sequence[Address], local: frozenset[str]) -> bool:
+    """True when every address is loopback or one of this machine's own addresses."""
+    return bool(addresses) and all(
+        is_loopback(a.address) or a.address.split("%", 1)[0] in local for a in addresses
+    )
+
+
+def probe_targets(
+    resolution: Resolution, url: WebSocketURL, facts: SystemFacts, local: bool
+) -> list[str]:
+    """Extra addresses worth a measured connect: loopback of both families for a local target
+    (what the ``ipv4-literal`` fix and dual-stack reasoning need), and the name's IPv4
+    addresses (the ``client-family-4`` fix)."""
+    wanted: list[str] = []
+    if local:
+        wanted.append("127.0.0.1")
+        if facts.ipv6_enabled:
+            wanted.append("::1")
+    for a in (*resolution.addresses, *resolution.ipv4.order, *resolution.addrconfig.order):
+        if a.address not in wanted:
+            wanted.append(a.address)
+    return wanted

@@ -1,0 +1,144 @@
+"""What every part of the main screen shares: the live state, the panes, banner and status.
+
+:class:`ScreenBase` holds the state the parts read and change (the config, the backend,
+the live state and its undo stack, the generation, the shown diagnosis, the demo server,
+the live session); the parts (``observing.py``, ``session_control.py``, ``fixing.py``,
+``exporting.py``) each add one job, and ``main.py`` composes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from rich.text import Text
+from textual.screen import Screen
+from textual.widgets import Input, Select
+
+from ...model import ClientOutcome, Diagnosis, FamilyChoice, Observation
+from ...model.untrusted import clean
+from ..backend import Backend, ServerHandle, SessionHandle
+from ..config import AppConfig
+from ..state import LiveState, MessageBatch, UndoStack, before_after, tally
+from ..widgets.diagnosis import DiagnosisPane
+from ..widgets.listeners import ListenersPane
+from ..widgets.resolution import ResolutionPane
+from ..widgets.session import SessionPane
+from ..widgets.topbar import TopBar
+
+__all__ = ["ScreenBase"]
+
+
+class ScreenBase(Screen[None]):
+    """The main screen's shared state, its panes, and the banner and status lines."""
+
+    def __init__(
+        self,
+        config: AppConfig,
+        backend: Backend,
+        clock: Callable[[], datetime],
+    ) -> None:
+        super().__init__(id="main")
+        self.config = config
+        self.backend = backend
+        self.clock = clock
+        self.state = LiveState(url=config.url, family=config.family)
+        self.undo = UndoStack()
+        self.generation = 0
+        self.observation: Observation | None = None
+        self.diagnosis: Diagnosis | None = None
+        self.diagnosis_generation = 0
+        self._observing: LiveState | None = None
+        self.diagnosed_state: LiveState | None = None
+        """The state the shown diagnosis describes: its fixes apply only to that state."""
+        self.server: ServerHandle | None = None
+        self.server_error: str | None = None
+        self.session: SessionHandle | None = None
+        self.session_id = 0
+        self.session_wanted = config.autoconnect
+        self.last_export: Path | None = None
+        self._shut_down = False
+        self._messages = MessageBatch()
+
+    @property
+    def topbar(self) -> TopBar:
+        return self.query_one(TopBar)
+
+    @property
+    def resolution_pane(self) -> ResolutionPane:
+        return self.query_one(ResolutionPane)
+
+    @property
+    def listeners_pane(self) -> ListenersPane:
+        return self.query_one(ListenersPane)
+
+    @property
+    def session_pane(self) -> SessionPane:
+        return self.query_one(SessionPane)
+
+    @property
+    def diagnosis_pane(self) -> DiagnosisPane:
+        return self.query_one(DiagnosisPane)
+
+    # ------------------------------------------------------------------ banner / status
+    def banner_lines(self) -> list[str]:
+        """What makes the screen differ from this machine's plain truth."""
+        url = self.state.url
+        lines = []
+        for o in self.config.overrides:
+            if o.applies(url.host, url.port):
+                if self.config.pin_note and o.host == "localhost":
+                    lines.append(self.config.pin_note)
+                else:
+                    lines.append(f"what-if: --resolve {o.spec()} pins what {url.host} resolves to")
+        if self.state.family is not FamilyChoice.AUTO:
+            lines.append(
+                f"family forced to IPv{self.state.family}: the trace and the live session "
+                f"try only IPv{self.state.family} addresses"
+            )
+        if self.server is not None and self.server.wildcard:
+            bind = ", ".join(lis.display_address() for lis in self.server.listeners)
+            lines.append(
+                f"the demo server is bound to a wildcard address ({bind}): "
+                "reachable from the network, not only from this machine"
+            )
+        return lines
+
+    def _show_banner(self) -> None:
+        self.topbar.show_banner(self.banner_lines())
+
+    def status_text(self) -> Text:
+        text = Text()
+        d = self.diagnosis
+        current = self.diagnosis_generation == self.generation
+        if not current:
+            text.append("observing… ", style="dim")
+        if d is not None:
+            line = before_after(self.undo.last, d) if current else None
+            if line is not None:  # a fix was tried: before → now says it all
+                text.append(clean(line), style="bold green" if d.verdict.ok else "bold yellow")
+                return text
+            text.append(tally(d), style="bold green" if d.verdict.ok else "bold red")
+            failing = [c for c in d.clients if c.outcome is ClientOutcome.FAILS]
+            if failing:
+                text.append(f": {clean(failing[0].name)}: {clean(failing[0].error)}", style="red")
+                if len(failing) > 1:
+                    text.append(f" (+{len(failing) - 1} more)", style="red")
+        elif not text:
+            text.append("starting…", style="dim")
+        return text
+
+    def _show_status(self) -> None:
+        self.topbar.show_status(self.status_text())
+
+    def _sync_inputs(self) -> None:
+        """Show the live state in the URL field and the family selector, silently."""
+        url_field = self.query_one("#url", Input)
+        wanted = self.state.url.redacted()  # never show credentials (screenshots, demos)
+        if url_field.value != wanted:
+            url_field.value = wanted
+        select: Select[FamilyChoice] = self.query_one("#family", Select)
+        if select.value != self.state.family:
+            with select.prevent(Select.Changed):
+                select.value = self.state.family

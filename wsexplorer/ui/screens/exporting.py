@@ -1,0 +1,59 @@
+"""The Markdown export (``e``): the report of the shown diagnosis, written by the Backend.
+
+The text is built here, on the screen; the file is written by ``Backend.write_report`` in
+a thread worker, which only posts :class:`~wsexplorer.ui.messages.ExportDone`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from textual import work
+
+from ...model.untrusted import clean
+from ..messages import ExportDone
+from .base import ScreenBase
+
+__all__ = ["ExportPart", "report_filename"]
+
+
+def report_filename(now: datetime) -> str:
+    """``wsexplorer-report-YYYYmmdd-HHMMSS.md``."""
+    return f"wsexplorer-report-{now:%Y%m%d-%H%M%S}.md"
+
+
+class ExportPart(ScreenBase):
+    """Export the shown diagnosis as Markdown to ``config.export_dir``."""
+
+    def action_export(self) -> None:
+        """``e``: write the report as Markdown to ``config.export_dir``."""
+        if self.diagnosis is None:
+            self.notify("nothing to export yet: the diagnosis is still running", severity="warning")
+            return
+        from ...report import diagnosis_markdown
+
+        text = diagnosis_markdown(self.diagnosis)
+        self.write_report(text, self.config.export_dir, report_filename(self.clock()))
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def write_report(self, text: str, directory: Path, name: str) -> None:
+        """Write through the Backend (never overwriting); post the path or the error."""
+        try:
+            path = self.backend.write_report(directory, name, text)
+        except OSError as exc:
+            self.post_message(ExportDone(None, f"{directory}: {exc.strerror or exc}"))
+            return
+        self.post_message(ExportDone(path))
+
+    def on_export_done(self, message: ExportDone) -> None:
+        if message.path is not None:
+            self.last_export = message.path
+            self.notify(clean(f"report written to {message.path}"), title="exported", markup=False)
+        else:
+            self.notify(
+                clean(message.error or "export failed"),
+                title="export failed",
+                severity="error",
+                markup=False,
+            )
