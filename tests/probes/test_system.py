@@ -4,7 +4,12 @@ import socket
 
 import psutil
 
-from wsexplorer.probes.system import _fib_trie_local_ipv4, local_addresses, system_facts
+from wsexplorer.probes.system import (
+    _fib_trie_local_ipv4,
+    local_addresses,
+    neighbour_ms,
+    system_facts,
+)
 
 TRIE = """Main:
   +-- 0.0.0.0/0 3 0 5
@@ -42,3 +47,13 @@ def test_system_facts_reads_sysctl() -> None:
     facts = system_facts()
     with open("/proc/sys/net/ipv6/bindv6only") as f:
         assert facts.bindv6only == int(f.read())
+
+
+def test_system_facts_read_the_kernel_timing() -> None:
+    facts = system_facts()
+    with open("/proc/sys/net/ipv4/tcp_syn_retries") as f:
+        assert facts.tcp_syn_retries == int(f.read())
+    assert facts.tcp_syn_linear_timeouts is not None  # 0 on kernels without the sysctl
+    # Linux's defaults: 3 probes, 1 s apart (what the scenario tests rely on).
+    assert facts.neighbour_ipv4_ms == neighbour_ms(4) == 3000
+    assert facts.neighbour_ipv6_ms == neighbour_ms(6) == 3000

@@ -183,6 +183,13 @@ def _ok_summary(obs: Observation, runs: Sequence[Run]) -> str:
 
 
 def _unknown_summary(obs: Observation) -> str:
+    cut = [a.address for a in obs.attempts if a.cut_short]
+    if cut:
+        return (
+            f"wsexplorer stopped waiting for {join_names(cut)} before ARP/ND could tell a "
+            "silent address from an unreachable one, so what some clients print is unknown: "
+            "run with a longer --timeout"
+        )
     if not obs.local_target:
         return (
             f"{obs.url.host} is not this machine and its addresses were not measured, "

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         FixHow,
         Observation,
         SystemFacts,
+        TimeBasis,
         Verdict,
     )
     from .errors import InvalidPort, InvalidResolve, InvalidURL, WsxError
@@ -84,6 +85,7 @@ _EXPORTS: dict[str, str] = {
     "SessionState": ".session",
     "Source": ".address",
     "SystemFacts": ".diagnosis",
+    "TimeBasis": ".diagnosis",
     "Verdict": ".diagnosis",
     "WebSocketURL": ".url",
     "WsxError": ".errors",
@@ -153,6 +155,7 @@ __all__ = [
     "SessionState",
     "Source",
     "SystemFacts",
+    "TimeBasis",
     "Verdict",
     "WebSocketURL",
     "WsxError",

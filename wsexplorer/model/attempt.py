@@ -21,7 +21,12 @@ class AttemptOutcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Attempt:
-    """One TCP connect to one address."""
+    """One TCP connect to one address.
+
+    ``cut_short``: a ``TIMEOUT`` that wsexplorer's own budget ended before the kernel's
+    neighbour resolution (ARP / ND, about 3 s) could have reported the address
+    unreachable: whether it is silent or unreachable is not known.
+    """
 
     address: str
     family: Family
@@ -30,6 +35,7 @@ class Attempt:
     elapsed_ms: float = 0.0
     started_ms: float = 0.0
     port: int = 0
+    cut_short: bool = False
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -39,6 +45,7 @@ class Attempt:
             "error": self.error,
             "elapsed_ms": round(self.elapsed_ms, 3),
             "started_ms": round(self.started_ms, 3),
+            "cut_short": self.cut_short,
         }
 
 
