@@ -8,8 +8,9 @@ Facts (docs/clients.md#kernel-timing):
   120 s, count 120 s). The timer starts at 1 s and doubles after each retransmission, but
   stays at 1 s for the first ``tcp_syn_linear_timeouts + 1`` (a sysctl of recent kernels,
   default 4). So 6 retries: 127 s without linear timeouts, 131 s with 4; 1 retry: 3 s;
-  2: 7 s; 3: 15 s or 19 s. Checked in a namespace for 1, 2 and 3 retries (the last with
-  0 and 4 linear timeouts) and by tests/scenarios/test_unreachable.py.
+  2: 7 s; 3: 15 s or 19 s. Derived from and checked on Linux 6.18 (1, 2 and 3 retries,
+  the last with 0 and 4 linear timeouts; tests/scenarios/test_unreachable.py); how linear
+  resends count against the retries differs between kernel versions.
 - An address on the link that nobody owns: the SYN waits for ARP / neighbour discovery,
   which gives up after ``(mcast_solicit + app_solicit) x retrans_time_ms`` (3 s by
   default) and fails the connect with ``EHOSTUNREACH`` (when that is shorter than the
