@@ -44,6 +44,7 @@ from wsexplorer.model import (
     parse_hosts,
 )
 from wsexplorer.presentation import (
+    attempt_spans,
     client_time,
     duration_words,
     explain_status,
@@ -331,3 +332,21 @@ def test_client_times_read_the_same_in_text_markdown_and_the_tui() -> None:
     assert client_time(unknown) is None
     odd = replace(d.clients[1], time_basis=None)
     assert client_time(odd) == "fails after ~2 min 11 s"
+
+
+def test_attempts_name_their_errno_and_a_cut_short_wait() -> None:
+    no_route = "[Errno 113] Connect call failed ('192.0.2.98', 8080)"
+    a = Attempt("192.0.2.98", Family.IPV4, AttemptOutcome.UNREACHABLE, no_route, 3075.0)
+    assert (
+        plain(attempt_spans(a)) == f"✗ 192.0.2.98 unreachable EHOSTUNREACH 3075.0 ms ({no_route})"
+    )
+    assert plain(attempt_spans(a, brief=True)) == "✗ 192.0.2.98 unreachable EHOSTUNREACH"
+    assert a.to_json()["errno"] == "EHOSTUNREACH" and a.to_json()["cut_short"] is False
+    refused = replace(a, outcome=AttemptOutcome.REFUSED, error="[Errno 111] Connect call failed")
+    assert "ECONNREFUSED" not in plain(attempt_spans(refused))  # "refused" says it
+    assert refused.to_json()["errno"] == "ECONNREFUSED"
+    cut = replace(a, outcome=AttemptOutcome.TIMEOUT, error="timed out", cut_short=True)
+    assert cut.to_json()["errno"] is None and cut.to_json()["cut_short"] is True
+    assert plain(attempt_spans(cut)).endswith(
+        "(timed out) cut short: too soon to tell silent from unreachable"
+    )

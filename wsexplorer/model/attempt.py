@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -9,6 +11,8 @@ from .address import Family
 from .secrets import mask_header, mask_headers, mask_subprotocol, mask_text
 
 __all__ = ["Attempt", "AttemptOutcome", "Handshake", "HandshakeOutcome", "ResponseHead"]
+
+_ERRNO = re.compile(r"\[Errno (\d+)\]")
 
 
 class AttemptOutcome(StrEnum):
@@ -37,6 +41,12 @@ class Attempt:
     port: int = 0
     cut_short: bool = False
 
+    @property
+    def errno_name(self) -> str | None:
+        """The symbolic errno of the measured error (``EHOSTUNREACH``), or ``None``."""
+        match = _ERRNO.search(self.error or "")
+        return errno.errorcode.get(int(match.group(1))) if match else None
+
     def to_json(self) -> dict[str, object]:
         return {
             "address": self.address,
@@ -46,6 +56,7 @@ class Attempt:
             "elapsed_ms": round(self.elapsed_ms, 3),
             "started_ms": round(self.started_ms, 3),
             "cut_short": self.cut_short,
+            "errno": self.errno_name,
         }
 
 

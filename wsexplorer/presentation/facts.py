@@ -113,6 +113,8 @@ def attempt_spans(a: Attempt, *, brief: bool = False) -> tuple[Span, ...]:
         Span(a.address, family_tone(a.family), code=True),
         Span(f" {a.outcome.value}", tone),
     ]
+    if not ok and a.outcome is not AttemptOutcome.REFUSED and a.errno_name:
+        out.append(Span(f" {a.errno_name}", tone))
     if brief:
         return tuple(out)
     out.append(Span(f" {a.elapsed_ms:.1f} ms", Tone.DIM))
