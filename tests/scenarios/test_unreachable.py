@@ -11,7 +11,8 @@ namespace:
   address nobody has: the SYN leaves, the peer's veth drops the frame, nothing ever
   answers (the client sees what a firewall dropping packets gives; no netfilter needed).
   Case b: ``both.test`` resolves to the silent ``2001:db8::10`` and the working
-  ``192.0.2.2``; case c: ``silent.test`` to the silent ``192.0.2.3`` alone.
+  ``192.0.2.2``; case c: ``silent.test`` to the silent ``192.0.2.3`` alone; case d:
+  ``none.test`` to both silent addresses.
 
 ``net.ipv4.tcp_syn_retries`` is lowered in the client namespace so a silent path ends in
 seconds: 1 (3 s) for cases b and c; 2 (7 s) for case a, so that ARP's 3 s decides rather
@@ -51,8 +52,16 @@ pytestmark = [
     pytest.mark.needs_curl,
 ]
 
-HOSTS = (
-    "127.0.0.1\tlocalhost\n2001:db8::10\tboth.test\n192.0.2.2\tboth.test\n192.0.2.3\tsilent.test\n"
+HOSTS = "".join(
+    f"{address}\t{name}\n"
+    for address, name in (
+        ("127.0.0.1", "localhost"),
+        ("2001:db8::10", "both.test"),
+        ("192.0.2.2", "both.test"),
+        ("192.0.2.3", "silent.test"),
+        ("2001:db8::10", "none.test"),
+        ("192.0.2.3", "none.test"),
+    )
 )
 NOBODY_MAC = "02:00:00:00:00:99"
 CLIENTS: dict[str, str] = {  # real client kind -> catalogue id
@@ -73,6 +82,7 @@ class Case:
     host: str
     syn_retries: int
     kinds: tuple[str, ...] = tuple(CLIENTS)
+    timeout: str = "5"  # diagnose --timeout (5: the default)
 
 
 CASES = (
@@ -90,6 +100,9 @@ CASES = (
         3,
         ("node16", "node20", "python", "curl"),
     ),
+    # Both addresses silent: every client fails, each after its own sequence of waits.
+    # Two silent addresses need more than the default deadline to be measured in full.
+    Case("d: silent AAAA and silent A (none.test)", "none.test", 1, timeout="10"),
 )
 
 
@@ -157,8 +170,9 @@ def _client(ns: Namespace, kind: str, url: str) -> dict[str, Any]:
     return {**real, "seconds": real["raw"]["elapsed_ms"] / 1000}
 
 
-def _diagnose(ns: Namespace, url: str) -> dict[str, Any]:
-    done = ns.run(wsx_argv("diagnose", url, "--json", "--no-dns"), timeout=60, env=wsx_env())
+def _diagnose(ns: Namespace, url: str, timeout: str) -> dict[str, Any]:
+    argv = wsx_argv("diagnose", url, "--json", "--no-dns", "--timeout", timeout)
+    done = ns.run(argv, timeout=60, env=wsx_env())
     assert done.returncode in (0, 1), done.stderr
     document: dict[str, Any] = json.loads(done.stdout)
     return document
@@ -193,7 +207,7 @@ def test_real_clients_agree_with_the_prediction(
     port = free_port()
     url = f"ws://{case.host}:{port}/"
     with peers.start_server(server, "node:0.0.0.0", port):
-        document = _diagnose(client, url)
+        document = _diagnose(client, url, case.timeout)
         assert document["system"]["tcp_syn_retries"] == case.syn_retries
         predictions = {c["id"]: c for c in document["clients"]}
         rows, bad = [], []
