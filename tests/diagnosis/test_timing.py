@@ -97,6 +97,9 @@ def test_try_steps() -> None:
     assert step(tr("192.0.2.2", "refused")) == (0.0, "refused")
     assert step(tr("192.0.2.3", "timeout")) == (131.0, "syn-retries")
     assert step(tr("192.0.2.3", "timeout"), DEFAULT_SYSTEM) == (None, "syn-retries")
+    kernel = tr("192.0.2.3", "timeout", "[Errno 110] Connect call failed", 3060.0)
+    assert step(kernel, DEFAULT_SYSTEM) == (3.06, "syn-retries")  # measured, settings unknown
+    assert step(kernel) == (3.06, "syn-retries")  # measured beats computed
     assert step(tr("192.0.2.3", "unknown")) == (None, None)
     assert step(tr("192.0.2.98", "unreachable", NO_ROUTE, 3061.0)) == (3.0, "arp")
     v6 = tr("2001:db8::10", "unreachable", "[Errno 113] No route to host", 3050.0)
@@ -266,3 +269,14 @@ def test_silent_a_only() -> None:
     # The JSON carries both keys.
     doc = predict(obs, NODE_16).to_json()
     assert (doc["time_s"], doc["time_basis"]) == (131.0, "syn-retries")
+    # The report says the SYN timeout was computed, not waited for...
+    assert (
+        "192.0.2.3 did not answer while wsexplorer waited: the kernel's SYN timeout of 131 s "
+        "(net.ipv4.tcp_syn_retries=6, tcp_syn_linear_timeouts=4) is computed, not waited for"
+    ) in diagnose(obs).notes
+    # ...not when the kernel's own ETIMEDOUT was measured, nor without the settings.
+    kernel = measured("192.0.2.3", "timeout", "[Errno 110] Connect call failed", 3000.0)
+    measured_obs = replace(fast, attempts=(kernel,))
+    assert not any("SYN timeout" in n for n in diagnose(measured_obs).notes)
+    unknown = replace(obs, system=DEFAULT_SYSTEM)
+    assert not any("SYN timeout" in n for n in diagnose(unknown).notes)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import psutil
 
@@ -54,6 +55,10 @@ def test_system_facts_read_the_kernel_timing() -> None:
     with open("/proc/sys/net/ipv4/tcp_syn_retries") as f:
         assert facts.tcp_syn_retries == int(f.read())
     assert facts.tcp_syn_linear_timeouts is not None  # 0 on kernels without the sysctl
-    # Linux's defaults: 3 probes, 1 s apart (what the scenario tests rely on).
-    assert facts.neighbour_ipv4_ms == neighbour_ms(4) == 3000
-    assert facts.neighbour_ipv6_ms == neighbour_ms(6) == 3000
+    for version, value in ((4, facts.neighbour_ipv4_ms), (6, facts.neighbour_ipv6_ms)):
+        base = Path(f"/proc/sys/net/ipv{version}/neigh/default/")
+        mcast, app, every = (
+            int((base / name).read_text())
+            for name in ("mcast_solicit", "app_solicit", "retrans_time_ms")
+        )
+        assert value == neighbour_ms(version) == (mcast + app) * every

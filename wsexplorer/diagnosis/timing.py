@@ -98,17 +98,20 @@ def _kernel_syn(facts: SystemFacts) -> float | None:
 
 def try_step(t: TryResult, facts: SystemFacts) -> Step:
     """The time one try takes: refused and connected at once, a silent address the
-    kernel's SYN timeout, an address neighbour resolution fails on its ARP/ND time,
-    other measured errors their measured duration."""
+    kernel's SYN timeout (as measured when the kernel gave up while wsexplorer waited,
+    else computed), an address neighbour resolution fails on its ARP/ND time, other
+    measured errors their measured duration."""
     if t.outcome == AttemptOutcome.CONNECTED.value:
         return Step(0.0, TimeBasis.IMMEDIATE)
     if t.outcome == AttemptOutcome.REFUSED.value:
         return Step(0.0, TimeBasis.REFUSED)
+    took = None if t.elapsed_ms is None else t.elapsed_ms / 1000
     if t.outcome == AttemptOutcome.TIMEOUT.value:
+        if errno_of(t.error) == errno.ETIMEDOUT and took is not None:
+            return Step(took, TimeBasis.SYN_RETRIES)  # the kernel's own give-up, measured
         return Step(_kernel_syn(facts), TimeBasis.SYN_RETRIES)
     if t.outcome not in (AttemptOutcome.UNREACHABLE.value, AttemptOutcome.ERROR.value):
         return Step(None, None)
-    took = None if t.elapsed_ms is None else t.elapsed_ms / 1000
     if errno_of(t.error) == errno.EHOSTUNREACH and took is not None and took >= _SLOW:
         basis = TimeBasis.ND if t.family is Family.IPV6 else TimeBasis.ARP
         wait = neighbour_s(facts, t.family)
