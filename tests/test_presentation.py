@@ -4,7 +4,8 @@ Markdown export and the TUI alike.
 * the hosts-file and resolv.conf summaries in the report and the Resolution pane;
 * one diagnosis rendered three ways (text, Markdown, the TUI under Pilot): the same
   clients, verdict, fixes and listeners (a pid without a name is ``?[4243]``);
-* the HTTP-status advice worded once; colour and wrapping rules of the text report.
+* the HTTP-status advice worded once; colour and wrapping rules of the text report;
+* when each client's outcome happens ("fails after ~2 min 11 s"), in all three.
 """
 
 from __future__ import annotations
@@ -21,12 +22,15 @@ from textual.widget import Widget
 
 from tests.hardening.hostile_text import hostile_diagnosis, hostile_listeners
 from wsexplorer.diagnosis import diagnose
-from wsexplorer.diagnosis.examples import example
+from wsexplorer.diagnosis.examples import example, seed_observation
 from wsexplorer.model import (
+    Attempt,
+    AttemptOutcome,
     ClientOutcome,
     ClientPrediction,
     Diagnosis,
     DnsReport,
+    Family,
     GaiResult,
     Handshake,
     HandshakeOutcome,
@@ -35,11 +39,15 @@ from wsexplorer.model import (
     Listener,
     Observation,
     Resolution,
+    SystemFacts,
     WebSocketURL,
     parse_hosts,
 )
 from wsexplorer.model.options import ObserveOptions
 from wsexplorer.presentation import (
+    attempt_spans,
+    client_time,
+    duration_words,
     explain_status,
     hosts_problem_rows,
     ignored_nameserver_rows,
@@ -49,7 +57,7 @@ from wsexplorer.presentation import (
 from wsexplorer.report import Style, diagnosis_markdown, diagnosis_text, resolution_text
 from wsexplorer.ui.app import WsxApp
 from wsexplorer.ui.canned import CannedBackend, canned_config, frozen_clock, settle
-from wsexplorer.ui.widgets.diagnosis import render_fix_detail
+from wsexplorer.ui.widgets.diagnosis import render_clients, render_fix_detail
 from wsexplorer.ui.widgets.resolution import render_resolution
 from wsexplorer.ui.widgets.session import render_handshake
 
@@ -271,3 +279,74 @@ def test_terminal_output_wraps_and_a_pipe_does_not() -> None:
     narrow = diagnosis_text(d, Style(color=False, width=60))
     assert max(len(line) for line in narrow.splitlines()) <= 60
     assert summary not in narrow and summary.split()[-1] in narrow
+
+
+# ------------------------------------------------------------------ when it happens
+def _timed() -> Diagnosis:
+    """A silent AAAA and a working A on a kernel with 6 SYN retries (131 s)."""
+    facts = SystemFacts(True, True, True, 0, 6, 4, 3000, 3000)
+    attempts = (
+        Attempt("2001:db8::10", Family.IPV6, AttemptOutcome.TIMEOUT, "timed out", 3500.0),
+        Attempt("192.0.2.2", Family.IPV4, AttemptOutcome.CONNECTED, None, 0.4, 3500.0),
+    )
+    obs = seed_observation(
+        host="both.test",
+        hosts_order=("2001:db8::10", "192.0.2.2"),
+        local_target=False,
+        attempts=attempts,
+        system=facts,
+    )
+    return diagnose(obs)
+
+
+def test_client_times_read_the_same_in_text_markdown_and_the_tui() -> None:
+    assert [duration_words(s) for s in (0.25, 3.0, 3.07, 19.0, 131.0, 120.0)] == [
+        "250 ms",
+        "3 s",
+        "3.1 s",
+        "19 s",
+        "2 min 11 s",
+        "2 min",
+    ]
+    d = _timed()
+    expected = {
+        "node-16": None,  # connects at once: no time shown
+        "node-17-19": "fails after ~2 min 11 s (the kernel's SYN retries)",
+        "node-20": "connects after ~250 ms (its Happy Eyeballs delay)",
+        "python-websockets": "fails after ~10 s (websockets' open_timeout)",
+        "curl": "connects after ~200 ms (its Happy Eyeballs delay)",
+        "chrome": "connects after ~300 ms (its Happy Eyeballs delay)",
+    }
+    assert {c.id: client_time(c) for c in d.clients} == expected
+    text = diagnosis_text(d, Style(color=False, width=300)).splitlines()
+    md = _markdown_lines(diagnosis_markdown(d))
+    tui = _rendered(render_clients(d)).splitlines()
+    for c in d.clients:
+        when = expected[c.id]
+        for name, lines in (("text", text), ("markdown", md), ("tui", tui)):
+            if when is None:
+                assert not _has_line(lines, c.name, " after ~"), (name, c.name)
+            else:
+                assert _has_line(lines, c.name, when), (name, c.name, when, lines)
+    unknown = replace(d.clients[0], outcome=ClientOutcome.UNKNOWN, time_s=5.0)
+    assert client_time(unknown) is None
+    odd = replace(d.clients[1], time_basis=None)
+    assert client_time(odd) == "fails after ~2 min 11 s"
+
+
+def test_attempts_name_their_errno_and_a_cut_short_wait() -> None:
+    no_route = "[Errno 113] Connect call failed ('192.0.2.98', 8080)"
+    a = Attempt("192.0.2.98", Family.IPV4, AttemptOutcome.UNREACHABLE, no_route, 3075.0)
+    assert (
+        plain(attempt_spans(a)) == f"✗ 192.0.2.98 unreachable EHOSTUNREACH 3075.0 ms ({no_route})"
+    )
+    assert plain(attempt_spans(a, brief=True)) == "✗ 192.0.2.98 unreachable EHOSTUNREACH"
+    assert a.to_json()["errno"] == "EHOSTUNREACH" and a.to_json()["cut_short"] is False
+    refused = replace(a, outcome=AttemptOutcome.REFUSED, error="[Errno 111] Connect call failed")
+    assert "ECONNREFUSED" not in plain(attempt_spans(refused))  # "refused" says it
+    assert refused.to_json()["errno"] == "ECONNREFUSED"
+    cut = replace(a, outcome=AttemptOutcome.TIMEOUT, error="timed out", cut_short=True)
+    assert cut.to_json()["errno"] is None and cut.to_json()["cut_short"] is True
+    assert plain(attempt_spans(cut)).endswith(
+        "(timed out) cut short: too soon to tell silent from unreachable"
+    )

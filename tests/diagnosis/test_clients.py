@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from wsexplorer.diagnosis import (
@@ -21,14 +23,14 @@ from wsexplorer.diagnosis.clients._node import (
 )
 from wsexplorer.diagnosis.clients.curl import curl_localhost_order
 from wsexplorer.diagnosis.clients.python_websockets import python_connect_error
-from wsexplorer.model import Confidence, Family
+from wsexplorer.model import AttemptOutcome, Confidence, Family
 
 from .builders import handshake
 
 
 def t(address: str, outcome: str, error: str | None = None) -> TryResult:
     fam = Family.IPV6 if ":" in address else Family.IPV4
-    return TryResult(address, fam, outcome, error is not None, error)
+    return TryResult(address, fam, AttemptOutcome(outcome), error is not None, error)
 
 
 def connect(*tries: TryResult, fallback: Fallback = Fallback.SEQUENTIAL) -> Failure:
@@ -153,9 +155,23 @@ def test_python_same_message_raises_the_first() -> None:
     assert PYTHON_WEBSOCKETS.wording(same) == "[Errno 111] Connect call failed ('127.0.0.1', 8080)"
 
 
-def test_python_timeout_anywhere_is_open_timeout() -> None:
+def test_python_timeout_words() -> None:
+    # open_timeout fired: websockets' own TimeoutError.
     failure = connect(t("::1", "refused"), t("127.0.0.1", "timeout"))
-    assert PYTHON_WEBSOCKETS.wording(failure) == "timed out during opening handshake"
+    assert PYTHON_WEBSOCKETS.wording(replace(failure, expired=True)) == (
+        "timed out during opening handshake"
+    )
+    # The kernel's ETIMEDOUT first: one more failed try among different errors...
+    assert PYTHON_WEBSOCKETS.wording(failure) == (
+        "Multiple exceptions: [Errno 111] Connect call failed ('::1', 8080, 0, 0), "
+        "[Errno 110] Connect call failed ('127.0.0.1', 8080)"
+    )
+    # ...and alone, a TimeoutError that websockets rewords.
+    alone = connect(t("2001:db8::10", "timeout"))
+    assert PYTHON_WEBSOCKETS.wording(alone) == "timed out during opening handshake"
+    assert python_connect_error(alone.tries[0], 80) == (
+        "[Errno 110] Connect call failed ('2001:db8::10', 80, 0, 0)"
+    )
 
 
 def test_curl_versions_and_wording() -> None:
@@ -166,8 +182,17 @@ def test_curl_versions_and_wording() -> None:
     assert curl_strategy((8, 5, 0)).version == "8.5.0"
     assert CURL.version == "7.88.1" and not CURL.websocket
     timeout = connect(t("127.0.0.1", "timeout"))
-    assert CURL.wording(timeout) == (
-        "curl: (28) Failed to connect to localhost port 8080 after 0 ms: Timeout was reached"
+    assert CURL.wording(replace(timeout, time_s=3.0)) == (
+        "curl: (28) Failed to connect to localhost port 8080 after 3000 ms: "
+        "Couldn't connect to server"
+    )
+    assert CURL.wording(replace(timeout, time_s=300.0, expired=True)) == (
+        "curl: (28) Failed to connect to localhost port 8080 after 300000 ms: Timeout was reached"
+    )
+    unreachable = connect(t("192.0.2.98", "unreachable", "[Errno 113] No route to host"))
+    assert CURL.wording(replace(unreachable, time_s=3.0)) == (
+        "curl: (7) Failed to connect to localhost port 8080 after 3000 ms: "
+        "Couldn't connect to server"
     )
     nothing = Failure(Stage.CONNECT, "localhost", 8080)
     assert CURL.wording(nothing).startswith("curl: (7) ")
@@ -177,4 +202,14 @@ def test_chrome_connect_wording_uses_last_try() -> None:
     assert CHROME.wording(connect(t("::1", "refused"), t("127.0.0.1", "timeout"))) == (
         "net::ERR_CONNECTION_TIMED_OUT"
     )
-    assert CHROME.wording(connect(t("::1", "unreachable"))) == "net::ERR_INTERNET_DISCONNECTED"
+    assert CHROME.wording(connect(t("::1", "unreachable"))) == "net::ERR_ADDRESS_UNREACHABLE"
+    no_route = t("192.0.2.98", "unreachable", "[Errno 113] Connect call failed")
+    assert CHROME.wording(connect(no_route)) == "net::ERR_ADDRESS_UNREACHABLE"
+    no_address = t("::1", "unreachable", "[Errno 99] Cannot assign requested address")
+    assert CHROME.wording(connect(no_address)) == "net::ERR_ADDRESS_INVALID"
+    down = t("10.0.0.1", "error", "[Errno 100] Network is down")
+    assert CHROME.wording(connect(down)) == "net::ERR_INTERNET_DISCONNECTED"
+    refused = t("10.0.0.1", "refused", "[Errno 111] Connect call failed")
+    assert CHROME.wording(connect(refused)) == "net::ERR_CONNECTION_REFUSED"
+    expired = replace(connect(t("10.0.0.1", "timeout")), expired=True)
+    assert CHROME.wording(expired) == "net::ERR_CONNECTION_TIMED_OUT"

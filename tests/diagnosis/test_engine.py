@@ -404,7 +404,8 @@ def test_error_outcome_summary_and_generic_tail() -> None:
     d = diagnose(obs)
     assert d.client("node-17-19").error == "connect EHOSTUNREACH 192.0.2.10:8080"
     assert d.client("python-websockets").error == "[Errno 113] No route to host"
-    assert d.client("chrome").error == "net::ERR_CONNECTION_FAILED"
+    # Chromium's MapSystemError: EHOSTUNREACH is ERR_ADDRESS_UNREACHABLE.
+    assert d.client("chrome").error == "net::ERR_ADDRESS_UNREACHABLE"
     assert d.verdict.summary == (
         "ws.example.com resolves to 192.0.2.10 first, but connects to 192.0.2.10:8080 fail; "
         "every modelled client fails"

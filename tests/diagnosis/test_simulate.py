@@ -132,7 +132,9 @@ def test_python_timeout_ends_the_connect() -> None:
     p = predict(obs, PYTHON_WEBSOCKETS)
     assert addresses(p) == ["::1"]
     assert p.error == "timed out during opening handshake"
-    assert p.why == "::1 times out, and the connect timeout ends the attempt"
+    # Kernel settings unknown: Linux's SYN timeout outlasts open_timeout.
+    assert p.why == "::1 times out, and its open_timeout (10 s) ends the attempt"
+    assert (p.time_s, p.time_basis) == (10.0, "open-timeout")
     # Node 20 moves on after its 250 ms attempt timeout.
     assert predict(obs, NODE_20).address == "127.0.0.1"
     assert predict(obs, NODE_17_19).why.endswith("the connect to ::1:8080 times out")

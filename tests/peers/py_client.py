@@ -1,7 +1,8 @@
 """WebSocket client on Python ``websockets``, a real peer for tests/scenarios.
 
 Usage: ``python py_client.py URL``. Calls ``websockets.asyncio.client.connect(URL,
-open_timeout=5)`` with no other option, as a user would, and prints exactly one JSON line::
+open_timeout=5)`` with no other option, as a user would (``WS_PEER_OPEN_TIMEOUT=10``
+sets websockets' own default instead), and prints exactly one JSON line::
 
     {"outcome": "connects", "address": "127.0.0.1"}
     {"outcome": "fails", "error": str(exc), "type": "OSError",
@@ -9,14 +10,17 @@ open_timeout=5)`` with no other option, as a user would, and prints exactly one 
 
 ``traceback_line`` is the last line Python prints for an uncaught exception; ``cause``,
 present when the exception was raised ``from`` another, is that one's line. Exits by
-itself: ``open_timeout`` bounds the connect and the handshake.
+itself: ``open_timeout`` bounds the connect and the handshake. Every line also carries
+``elapsed_ms``, the time ``connect`` took (without the interpreter's start-up).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
+import time
 from typing import Any
 
 from websockets.asyncio.client import connect
@@ -27,8 +31,15 @@ _MAPPED_PREFIX = "::ffff:"
 
 
 async def _run(url: str) -> dict[str, Any]:
+    started = time.perf_counter()
+    result = await _connect(url, float(os.environ.get("WS_PEER_OPEN_TIMEOUT", "5")))
+    result["elapsed_ms"] = (time.perf_counter() - started) * 1000
+    return result
+
+
+async def _connect(url: str, open_timeout: float) -> dict[str, Any]:
     try:
-        async with connect(url, open_timeout=5) as connection:
+        async with connect(url, open_timeout=open_timeout) as connection:
             address = str(connection.remote_address[0])
     except Exception as exc:  # every failure is a result to report, not a crash
         result: dict[str, Any] = {

@@ -6,6 +6,8 @@
 //   {"outcome": "connects", "address": "127.0.0.1", "tried": [...]}
 //   {"outcome": "fails", "error": "...", "code": "...", ...details}
 //   {"outcome": "timeout", ...} when the hang guard fires (WS_PEER_MAX_SECONDS, default 15 s).
+// Every line also carries "elapsed_ms": the time from `new WebSocket` to the outcome,
+// without the runtime's own start-up.
 // "error" is what a user would see: the message of a plain Error; for an error with an
 // empty message (Node 20's AggregateError when every address is refused) the first line of
 // util.inspect(err), which is what console.error(err) prints first, without its trailing
@@ -66,6 +68,7 @@ function main() {
   const { url, options } = parseArgs(process.argv.slice(2));
   let socket = null;
   let done = false;
+  const started = process.hrtime.bigint();
   const finish = (record) => {
     if (done) return;
     done = true;
@@ -73,6 +76,7 @@ function main() {
       record.tried = socket.autoSelectFamilyAttemptedAddresses.slice();
     }
     record.node = process.version;
+    record.elapsed_ms = Number(process.hrtime.bigint() - started) / 1e6;
     process.stdout.write(JSON.stringify(record) + '\n', () => process.exit(0));
   };
   const guardSeconds = Number(process.env.WS_PEER_MAX_SECONDS || 15);

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import psutil
 
-from wsexplorer.probes.system import _fib_trie_local_ipv4, local_addresses, system_facts
+from wsexplorer.probes.system import (
+    _fib_trie_local_ipv4,
+    local_addresses,
+    neighbour_ms,
+    system_facts,
+)
 
 TRIE = """Main:
   +-- 0.0.0.0/0 3 0 5
@@ -42,3 +48,17 @@ def test_system_facts_reads_sysctl() -> None:
     facts = system_facts()
     with open("/proc/sys/net/ipv6/bindv6only") as f:
         assert facts.bindv6only == int(f.read())
+
+
+def test_system_facts_read_the_kernel_timing() -> None:
+    facts = system_facts()
+    with open("/proc/sys/net/ipv4/tcp_syn_retries") as f:
+        assert facts.tcp_syn_retries == int(f.read())
+    assert facts.tcp_syn_linear_timeouts is not None  # 0 on kernels without the sysctl
+    for version, value in ((4, facts.neighbour_ipv4_ms), (6, facts.neighbour_ipv6_ms)):
+        base = Path(f"/proc/sys/net/ipv{version}/neigh/default/")
+        mcast, app, every = (
+            int((base / name).read_text())
+            for name in ("mcast_solicit", "app_solicit", "retrans_time_ms")
+        )
+        assert value == neighbour_ms(version) == (mcast + app) * every

@@ -10,7 +10,7 @@ import pytest
 from tests.support import free_port
 from wsexplorer.model import Address, AttemptOutcome, FamilyChoice, HandshakeOutcome, parse_url
 from wsexplorer.probes.server import DemoServer, ServerConfig
-from wsexplorer.probes.tracer import probe_addresses, trace
+from wsexplorer.probes.tracer import _classify, _connect_budget, probe_addresses, trace
 
 
 def _has_ipv6() -> bool:
@@ -149,6 +149,9 @@ async def test_an_address_that_never_answers_leaves_time_for_the_next() -> None:
         )
         elapsed = loop.time() - t0
         assert [a.outcome for a in attempts] == [AttemptOutcome.TIMEOUT, AttemptOutcome.CONNECTED]
+        # 2.5 s of the 3 s deadline: less than ARP's 3 s, so said to be cut short.
+        assert [a.cut_short for a in attempts] == [True, False]
+        assert 2.4 < attempts[0].elapsed_ms / 1000 < 2.9
         assert hs.outcome is HandshakeOutcome.OK and hs.address == "127.0.0.2"
         assert elapsed < 3.5  # within the deadline (a hang guard, not a benchmark)
     finally:
@@ -156,3 +159,33 @@ async def test_an_address_that_never_answers_leaves_time_for_the_next() -> None:
             c.close()
         full.close()
         await server.stop()
+
+
+def test_connect_budget_gives_neighbour_resolution_its_time() -> None:
+    # Default deadline, two addresses: the first may wait ARP's 3 s plus the margin.
+    assert _connect_budget(5 / 3, 5.0, 1, 3.0) == 3.5
+    # A short deadline keeps 0.25 s per later address and for the handshake.
+    assert _connect_budget(2 / 3, 2.0, 1, 3.0) == 1.5
+    # Never less than the fair share, never past the deadline.
+    assert _connect_budget(1.0, 1.2, 3, 3.0) == 1.0
+    assert _connect_budget(1.0, 0.5, 0, 3.0) == 0.5
+
+
+def test_classify_keeps_the_errno() -> None:
+    no_route = OSError(113, "Connect call failed ('192.0.2.98', 8080)")
+    assert _classify(no_route) == (
+        AttemptOutcome.UNREACHABLE,
+        "[Errno 113] Connect call failed ('192.0.2.98', 8080)",
+    )
+    assert _classify(OSError(101, "Network is unreachable")) == (
+        AttemptOutcome.UNREACHABLE,
+        "[Errno 101] Network is unreachable",
+    )
+    # The kernel's SYN timeout is a TimeoutError with an errno: measured, kept.
+    kernel = TimeoutError(110, "Connect call failed ('192.0.2.3', 8080)")
+    assert _classify(kernel) == (
+        AttemptOutcome.TIMEOUT,
+        "[Errno 110] Connect call failed ('192.0.2.3', 8080)",
+    )
+    assert _classify(TimeoutError()) == (AttemptOutcome.TIMEOUT, "timed out")
+    assert _classify(OSError("no errno")) == (AttemptOutcome.ERROR, "no errno")

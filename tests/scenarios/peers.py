@@ -265,13 +265,16 @@ def _curl_result(done: subprocess.CompletedProcess[str]) -> dict[str, Any]:
     return {"outcome": "fails", "address": None, "error": error, "raw": raw}
 
 
-def run_client(ns: Runner, kind: str, url: str) -> dict[str, Any]:
+def run_client(
+    ns: Runner, kind: str, url: str, *, env: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Run one real client once inside ``ns`` and report what happened.
 
     Args:
         ns: the namespace to run in (anything with ``Namespace.run``).
         kind: one of :data:`CLIENT_KINDS`.
         url: a ``ws://`` URL; curl gets the same URL with the ``http://`` scheme.
+        env: more environment for the client (``WS_PEER_OPEN_TIMEOUT`` for Python).
 
     Returns:
         ``{"outcome", "address", "error", "raw"}`` as described in the module docstring.
@@ -280,7 +283,7 @@ def run_client(ns: Runner, kind: str, url: str) -> dict[str, Any]:
         PeerError: the kind is unknown or not installed, or the peer printed garbage.
     """
     argv = client_command(kind, url)
-    env = {"WS_PEER_MAX_SECONDS": str(_CLIENT_GUARD_SECONDS)}
+    env = {"WS_PEER_MAX_SECONDS": str(_CLIENT_GUARD_SECONDS), **(env or {})}
     try:
         done = ns.run(_without_proxies(argv), timeout=_CLIENT_TIMEOUT, check=False, env=env)
     except subprocess.TimeoutExpired:

@@ -79,7 +79,15 @@ def try_address(obs: Observation, address: str, ctx: WhatIf = NO_CHANGE) -> TryR
     if ctx.listeners is None:
         measured = measured_attempt(obs, address)
         if measured is not None:
-            return TryResult(address, fam, measured.outcome, True, measured.error)
+            return TryResult(
+                address,
+                fam,
+                measured.outcome,
+                True,
+                measured.error,
+                measured.elapsed_ms,
+                measured.cut_short,
+            )
     if not obs.local_target or not (obs.listeners_known or ctx.listeners is not None):
         return TryResult(address, fam, AttemptOutcome.UNKNOWN)
     if fam is Family.IPV6 and not obs.system.ipv6_enabled:

@@ -18,7 +18,6 @@ from ..model import (
     ClientTry,
     Confidence,
     Family,
-    Handshake,
     HandshakeOutcome,
     Observation,
     Source,
@@ -30,10 +29,11 @@ from .context import NO_CHANGE, WhatIf
 from .outcome import (
     failed_handshake,
     measured_handshake,
-    modelled_refusal,
     same_address,
     try_address,
 )
+from .story import family_label, handshake_clause, prefix
+from .story import story as tell
 from .strategy import (
     AddressOrder,
     Answer,
@@ -44,6 +44,7 @@ from .strategy import (
     TryResult,
     is_localhost_name,
 )
+from .timing import UNKNOWN_TIME, Timeline, settle_try, time_after_answer, timeline
 from .tlsname import unmeasured_name_check
 
 __all__ = ["Run", "family_label", "handshake_clause", "predict", "simulate"]
@@ -70,11 +71,6 @@ class Run:
     candidates: tuple[Address, ...]
     resolved: tuple[Address, ...]
     fallback: Fallback
-
-
-def family_label(family: Family) -> str:
-    """``IPv4`` / ``IPv6``, as sentences spell them."""
-    return "IPv4" if family is Family.IPV4 else "IPv6"
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,109 +131,8 @@ def _sequence(addresses: tuple[Address, ...], fallback: Fallback) -> tuple[Addre
     return addresses
 
 
-def _ends_connect(t: TryResult, s: ClientStrategy) -> bool:
-    if t.outcome in (AttemptOutcome.CONNECTED, AttemptOutcome.UNKNOWN):
-        return True
-    return t.outcome is AttemptOutcome.TIMEOUT and s.timeout_ends
-
-
-# --- plain-English "why" -------------------------------------------------------------
-
-
-def _where(address: str, port: int) -> str:
-    return f"{address}:{port}"
-
-
-def _reason(t: TryResult, obs: Observation, port: int, ctx: WhatIf) -> str:
-    """Why one try fails, as a clause ("nothing listens on ::1:8080 (IPv6)")."""
-    where = _where(t.address, port)
-    if t.outcome is AttemptOutcome.REFUSED:
-        if modelled_refusal(obs, t.address, ctx):
-            return f"nothing listens on {where} ({family_label(t.family)})"
-        return f"{where} refused the connection (measured)"
-    if t.outcome is AttemptOutcome.TIMEOUT:
-        return f"the connect to {where} times out"
-    if t.outcome is AttemptOutcome.UNREACHABLE:
-        if t.family is Family.IPV6 and not obs.system.ipv6_enabled:
-            return f"{t.address} is unreachable because IPv6 is disabled on this machine"
-        return f"{t.address} is unreachable"
-    if t.outcome is AttemptOutcome.UNKNOWN:
-        return f"whether anything accepts {where} is unknown (nothing measured it)"
-    detail = f" ({t.error})" if t.error else ""
-    return f"the connect to {where} fails{detail}"
-
-
-_SHORT = {
-    AttemptOutcome.REFUSED: "is refused",
-    AttemptOutcome.TIMEOUT: "times out",
-    AttemptOutcome.UNREACHABLE: "is unreachable",
-    AttemptOutcome.ERROR: "fails",
-}
-
-
-def handshake_clause(hs: Handshake) -> str:
-    """How the server answered the upgrade ("answers the WebSocket upgrade with HTTP 404")."""
-    if hs.outcome is HandshakeOutcome.HTTP_STATUS:
-        status = "?" if hs.status is None else str(hs.status)
-        return f"answers the WebSocket upgrade with HTTP {status}"
-    if hs.outcome is HandshakeOutcome.REDIRECT:
-        return f"answers the WebSocket upgrade with a redirect ({hs.redirect_clause()})"
-    if hs.outcome is HandshakeOutcome.INVALID and hs.limit:
-        return f"answers the WebSocket upgrade with a response that breaks a limit: {hs.limit}"
-    if hs.outcome is HandshakeOutcome.TIMEOUT:
-        return "never answers the WebSocket upgrade"
-    if hs.outcome is HandshakeOutcome.CLOSED:
-        return "closes the connection without answering the WebSocket upgrade"
-    if hs.outcome is HandshakeOutcome.TLS:
-        return f"fails the TLS handshake ({hs.reason or 'no reason given'})"
-    return "answers the WebSocket upgrade with an invalid response"
-
-
-def _story(
-    tries: tuple[TryResult, ...],
-    fallback: Fallback,
-    obs: Observation,
-    port: int,
-    s: ClientStrategy,
-    ctx: WhatIf,
-) -> str:
-    last = tries[-1]
-    if fallback is Fallback.FIRST_ONLY:
-        head = f"tries only the first address, {last.address}"
-        if last.outcome is AttemptOutcome.CONNECTED:
-            return f"{head}, which connects"
-        return f"{head}, and {_reason(last, obs, port, ctx)}"
-    failed = [t for t in tries if t.outcome in _SHORT]
-    fails = ", ".join(f"{t.address} {_SHORT[t.outcome]}" for t in failed)
-    if last.outcome is AttemptOutcome.CONNECTED:
-        if not failed:
-            return f"tries {last.address} first, which connects"
-        step = "Happy Eyeballs falls back to" if fallback is Fallback.HAPPY_EYEBALLS else "it tries"
-        return f"{fails}, then {step} {last.address}, which connects"
-    if last.outcome is AttemptOutcome.UNKNOWN:
-        if not failed:
-            return f"tries {last.address} first, and {_reason(last, obs, port, ctx)}"
-        return f"{fails}, then {_reason(last, obs, port, ctx)}"
-    if last.outcome is AttemptOutcome.TIMEOUT and s.timeout_ends:
-        return f"{fails}, and the connect timeout ends the attempt"
-    if len(tries) == 1:
-        return f"tries its only address, {last.address}, and {_reason(last, obs, port, ctx)}"
-    return f"every address fails: {fails}"
-
-
-def _prefix(
-    s: ClientStrategy, host: str, cands: _Candidates, ordered_changed: bool, forced: Family | None
-) -> list[str]:
-    parts: list[str] = []
-    if cands.own:
-        parts.append(f"resolves {host} itself ({', '.join(a.address for a in cands.addresses)})")
-    if cands.dropped:
-        parts.append(f"AI_ADDRCONFIG drops {', '.join(cands.dropped)}")
-    if ordered_changed:
-        parts.append("puts IPv4 first")
-    if forced is not None:
-        parts.append(f"uses {family_label(forced)} only")
-    return parts
+def _ends_connect(t: TryResult) -> bool:
+    return t.outcome in (AttemptOutcome.CONNECTED, AttemptOutcome.UNKNOWN)
 
 
 # --- the simulation --------------------------------------------------------------------
@@ -251,6 +146,7 @@ def _prediction(
     error: str | None,
     why: str,
     confidence: Confidence | None = None,
+    time: Timeline = UNKNOWN_TIME,
 ) -> ClientPrediction:
     if confidence is None:
         confidence = Confidence.UNVERIFIED if outcome is ClientOutcome.UNKNOWN else s.confidence
@@ -265,6 +161,10 @@ def _prediction(
         confidence=confidence,
         source=s.source,
         why=mask_text(why),
+        time_s=None if outcome is ClientOutcome.UNKNOWN else time.time_s,
+        time_basis=None
+        if outcome is ClientOutcome.UNKNOWN or time.basis is None
+        else time.basis.value,
     )
 
 
@@ -280,7 +180,7 @@ def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE
     fallback = s.fallback
     if forced is not None and s.forced_family_fallback is not None:
         fallback = s.forced_family_fallback
-    parts = _prefix(s, host, cands, ordered != cands.addresses, forced)
+    parts = prefix(s, host, cands, ordered != cands.addresses, forced)
 
     def run(stage: Stage | None, pred: ClientPrediction, tries: tuple[TryResult, ...]) -> Run:
         return Run(pred, s, stage, tries, kept, cands.addresses, fallback)
@@ -298,21 +198,29 @@ def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE
         return run(Stage.RESOLVE, pred, ())
 
     tries: list[TryResult] = []
-    for addr in _sequence(kept, fallback):
-        t = try_address(obs, addr.address, ctx)
+    sequence = _sequence(kept, fallback)
+    for i, addr in enumerate(sequence):
+        t = settle_try(try_address(obs, addr.address, ctx), s, fallback, i == len(sequence) - 1)
         tries.append(t)
-        if _ends_connect(t, s):
+        if _ends_connect(t):
             break
-    done = tuple(tries)
+    clock = timeline(tuple(tries), s, fallback, obs.system)
+    expired = clock.expired is not None
+    done = tuple(tries[: None if clock.expired is None else clock.expired + 1])
     last = done[-1]
-    story = _story(done, fallback, obs, port, s, ctx)
+    story = tell(done, fallback, obs, port, s, ctx, expired)
 
-    if last.outcome is AttemptOutcome.UNKNOWN:
+    if last.outcome is AttemptOutcome.UNKNOWN or (
+        any(t.cut_short for t in done) and (expired or last.outcome is not AttemptOutcome.CONNECTED)
+    ):
         pred = _prediction(s, ClientOutcome.UNKNOWN, done, None, None, why(story))
         return run(None, pred, done)
-    if last.outcome is not AttemptOutcome.CONNECTED:
-        failure = Failure(Stage.CONNECT, host, port, done, len(kept), fallback)
-        pred = _prediction(s, ClientOutcome.FAILS, done, None, s.wording(failure), why(story))
+    if expired or last.outcome is not AttemptOutcome.CONNECTED:
+        failure = Failure(
+            Stage.CONNECT, host, port, done, len(kept), fallback, None, None, clock.time_s, expired
+        )
+        error = s.wording(failure)
+        pred = _prediction(s, ClientOutcome.FAILS, done, None, error, why(story), None, clock)
         return run(Stage.CONNECT, pred, done)
 
     measured = measured_handshake(obs, last.address, ctx)
@@ -330,20 +238,32 @@ def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE
         stage = Stage.HANDSHAKE if answer.outcome is ClientOutcome.FAILS else None
         address = last.address if answer.outcome is ClientOutcome.CONNECTS else None
         story = f"{story}, {answer.why}"
+        seen = measured_handshake(obs, last.address, ctx) if stage else None
         pred = _prediction(
-            s, answer.outcome, done, address, answer.error, why(story), answer.confidence
+            s,
+            answer.outcome,
+            done,
+            address,
+            answer.error,
+            why(story),
+            answer.confidence,
+            time_after_answer(clock, seen, s),
         )
         return run(stage, pred, done)
     hs = failed_handshake(obs, last.address, ctx)
     # A failed TLS handshake stops every client, curl's https check included.
     if hs is not None and (s.websocket or hs.outcome is HandshakeOutcome.TLS):
-        failure = Failure(Stage.HANDSHAKE, host, port, done, len(kept), fallback, hs)
+        failure = Failure(
+            Stage.HANDSHAKE, host, port, done, len(kept), fallback, hs, None, clock.time_s
+        )
         story = f"{story}, but the server {handshake_clause(hs)}"
-        pred = _prediction(s, ClientOutcome.FAILS, done, None, s.wording(failure), why(story))
+        error = s.wording(failure)
+        ended = time_after_answer(clock, hs, s)
+        pred = _prediction(s, ClientOutcome.FAILS, done, None, error, why(story), None, ended)
         return run(Stage.HANDSHAKE, pred, done)
     if hs is not None:
         story = f"{story}; it only checks that TCP connects, so the upgrade answer does not matter"
-    pred = _prediction(s, ClientOutcome.CONNECTS, done, last.address, None, why(story))
+    pred = _prediction(s, ClientOutcome.CONNECTS, done, last.address, None, why(story), None, clock)
     return run(None, pred, done)
 
 

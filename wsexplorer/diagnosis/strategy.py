@@ -12,7 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ..model import AttemptOutcome, ClientOutcome, Confidence, Family, Handshake, WebSocketURL
+from ..model import (
+    AttemptOutcome,
+    ClientOutcome,
+    Confidence,
+    Family,
+    Handshake,
+    TimeBasis,
+    WebSocketURL,
+)
 from ..model.names import NameHandling
 
 __all__ = [
@@ -58,7 +66,9 @@ class TryResult:
 
     ``outcome`` is an :class:`~wsexplorer.model.AttemptOutcome` (``UNKNOWN``: not measured
     and no listener table decides it);
-    ``error`` is the measured error text when the outcome was measured.
+    ``error`` is the measured error text when the outcome was measured, ``elapsed_ms``
+    how long that measured connect took, and ``cut_short`` that wsexplorer stopped
+    waiting before the kernel could have reported the address unreachable.
     """
 
     address: str
@@ -66,6 +76,8 @@ class TryResult:
     outcome: AttemptOutcome
     measured: bool = False
     error: str | None = None
+    elapsed_ms: float | None = None
+    cut_short: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +95,9 @@ class Failure:
         fallback: the fallback policy the client used for this connect.
         handshake: for ``HANDSHAKE``, the measured handshake the client would repeat.
         resolve_error: for ``RESOLVE``, the resolver's measured error text, if any.
+        time_s: when the failure happens, from the start (``None``: unknown).
+        expired: the client's own connect timeout (``ClientStrategy.connect_timeout``)
+            ended the connect, during the last try.
     """
 
     stage: Stage
@@ -93,6 +108,8 @@ class Failure:
     fallback: Fallback = Fallback.FIRST_ONLY
     handshake: Handshake | None = None
     resolve_error: str | None = None
+    time_s: float | None = None
+    expired: bool = False
 
 
 Wording = Callable[[Failure], str]
@@ -141,10 +158,14 @@ class ClientStrategy:
             asks the resolver like any other name.
         fallback: what it does after an address fails.
         happy_eyeballs_ms: the delay before the next attempt (Happy Eyeballs only).
+        happy_eyeballs_per_family: the delay only starts the other family; addresses of
+            one family are tried one after the other, each waiting for the kernel (curl,
+            Chrome). ``False``: every attempt is abandoned after the delay (Node).
         forced_family_fallback: the fallback used when a family is forced (Node ignores
             ``autoSelectFamily`` when ``family`` is set); ``None``: unchanged.
-        timeout_ends: a try that times out ends the whole connect (Python websockets'
-            ``open_timeout`` of 10 s expires long before the kernel's TCP timeout).
+        connect_timeout: the client's own limit on the whole connect, in seconds, and
+            what it is called (Python websockets' ``open_timeout`` of 10 s, curl's 300 s);
+            ``None``: it waits for the kernel.
         websocket: it speaks WebSocket, so a rejected upgrade fails it; ``False`` for a
             TCP/HTTP reachability client (curl).
         force_ipv4: how to force this client to IPv4 (code or flag); ``None``: it cannot be.
@@ -171,8 +192,9 @@ class ClientStrategy:
     localhost: tuple[str, ...] | None = None
     fallback: Fallback = Fallback.SEQUENTIAL
     happy_eyeballs_ms: int | None = None
+    happy_eyeballs_per_family: bool = False
     forced_family_fallback: Fallback | None = None
-    timeout_ends: bool = False
+    connect_timeout: tuple[float, TimeBasis] | None = None
     websocket: bool = True
     force_ipv4: str | None = None
     version: str = ""

@@ -11,6 +11,7 @@ from ..model import (
     HandshakeOutcome,
     Listener,
     Observation,
+    TimeBasis,
     Verdict,
     family_of,
     is_wildcard,
@@ -19,6 +20,7 @@ from ..model.names import client_name, lookup_key
 from .outcome import listeners_on_port, same_address
 from .simulate import Run, family_label, handshake_clause
 from .strategy import Fallback, Stage, TryResult, is_localhost_name
+from .timing import syn_timeout_s
 
 __all__ = [
     "REDIRECT_NOTE",
@@ -211,6 +213,13 @@ def _ok_summary(obs: Observation, runs: Sequence[Run]) -> str:
 
 
 def _unknown_summary(obs: Observation) -> str:
+    cut = [a.address for a in obs.attempts if a.cut_short]
+    if cut:
+        return (
+            f"wsexplorer stopped waiting for {join_names(cut)} before ARP/ND could tell a "
+            "silent address from an unreachable one, so what some clients print is unknown: "
+            "run with a longer --timeout"
+        )
     if not obs.local_target:
         return (
             f"{obs.url.host} is not this machine and its addresses were not measured, "
@@ -265,6 +274,20 @@ def build_notes(obs: Observation, runs: Sequence[Run]) -> tuple[str, ...]:
         notes.append(
             f"the process behind {where} is unknown: usually another user's, whose "
             "/proc/PID/fd only its owner and root can read; run as root to see it"
+        )
+    waited = [a.address for a in (*obs.attempts, *obs.probes) if a.error == "timed out"]
+    syn = obs.system.tcp_syn_retries
+    if (
+        waited
+        and syn is not None
+        and any(r.prediction.time_basis == TimeBasis.SYN_RETRIES.value for r in runs)
+    ):
+        seconds = syn_timeout_s(syn, obs.system.tcp_syn_linear_timeouts or 0)
+        notes.append(
+            f"{join_names(waited)} did not answer while wsexplorer waited: the kernel's SYN "
+            f"timeout of {seconds:g} s (net.ipv4.tcp_syn_retries={syn}, "
+            f"tcp_syn_linear_timeouts={obs.system.tcp_syn_linear_timeouts or 0}) is computed, "
+            "not waited for"
         )
     v6 = [a.address for a in res.addresses if a.family is Family.IPV6]
     if not obs.system.ipv6_enabled and v6:

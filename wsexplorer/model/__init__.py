@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         FixHow,
         Observation,
         SystemFacts,
+        TimeBasis,
         Verdict,
     )
     from .errors import InvalidPort, InvalidResolve, InvalidURL, WsxError
@@ -100,6 +101,7 @@ _EXPORTS: dict[str, str] = {
     "SessionState": ".session",
     "Source": ".address",
     "SystemFacts": ".diagnosis",
+    "TimeBasis": ".diagnosis",
     "Verdict": ".diagnosis",
     "WebSocketURL": ".url",
     "WsxError": ".errors",
@@ -174,6 +176,7 @@ __all__ = [
     "SessionState",
     "Source",
     "SystemFacts",
+    "TimeBasis",
     "Verdict",
     "WebSocketURL",
     "WsxError",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -9,6 +11,8 @@ from .address import Family
 from .secrets import mask_header, mask_headers, mask_subprotocol, mask_text
 
 __all__ = ["Attempt", "AttemptOutcome", "Handshake", "HandshakeOutcome", "ResponseHead"]
+
+_ERRNO = re.compile(r"\[Errno (\d+)\]")
 
 
 class AttemptOutcome(StrEnum):
@@ -24,7 +28,12 @@ class AttemptOutcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Attempt:
-    """One TCP connect to one address."""
+    """One TCP connect to one address.
+
+    ``cut_short``: a ``TIMEOUT`` that wsexplorer's own budget ended before the kernel's
+    neighbour resolution (ARP / ND, about 3 s) could have reported the address
+    unreachable: whether it is silent or unreachable is not known.
+    """
 
     address: str
     family: Family
@@ -33,6 +42,13 @@ class Attempt:
     elapsed_ms: float = 0.0
     started_ms: float = 0.0
     port: int = 0
+    cut_short: bool = False
+
+    @property
+    def errno_name(self) -> str | None:
+        """The symbolic errno of the measured error (``EHOSTUNREACH``), or ``None``."""
+        match = _ERRNO.search(self.error or "")
+        return errno.errorcode.get(int(match.group(1))) if match else None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -42,6 +58,8 @@ class Attempt:
             "error": self.error,
             "elapsed_ms": round(self.elapsed_ms, 3),
             "started_ms": round(self.started_ms, 3),
+            "cut_short": self.cut_short,
+            "errno": self.errno_name,
         }
 
 

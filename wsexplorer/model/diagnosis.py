@@ -23,6 +23,7 @@ __all__ = [
     "FixHow",
     "Observation",
     "SystemFacts",
+    "TimeBasis",
     "Verdict",
 ]
 
@@ -39,6 +40,20 @@ class ClientOutcome(StrEnum):
     UNKNOWN = "unknown"
 
 
+class TimeBasis(StrEnum):
+    """What sets the moment a client's outcome happens (docs/json.md#time-basis)."""
+
+    IMMEDIATE = "immediate"  # at once: a connect that succeeds, an error the kernel returns
+    REFUSED = "refused"  # ECONNREFUSED: at once
+    SYN_RETRIES = "syn-retries"  # the kernel's SYN timeout (net.ipv4.tcp_syn_retries)
+    ARP = "arp"  # IPv4 neighbour resolution failing: EHOSTUNREACH (~3 s)
+    ND = "nd"  # IPv6 neighbour discovery failing: EHOSTUNREACH (~3 s)
+    HAPPY_EYEBALLS = "happy-eyeballs"  # the client's attempt delay before the next address
+    OPEN_TIMEOUT = "open-timeout"  # Python websockets' open_timeout (10 s)
+    CONNECT_TIMEOUT = "connect-timeout"  # the client's own connect timeout (curl: 300 s)
+    MEASURED = "measured"  # the duration the tracer measured for that error
+
+
 class FixHow(StrEnum):
     MEASURED = "measured"
     PREDICTED = "predicted"
@@ -51,12 +66,23 @@ class SystemFacts:
     ``has_ipv4`` / ``has_ipv6``: a non-loopback address of that family is configured (what
     ``AI_ADDRCONFIG`` looks at). ``ipv6_enabled``: the kernel has IPv6 at all
     (``::1`` exists). ``bindv6only``: ``net.ipv6.bindv6only``.
+
+    The kernel settings that decide how long a silent or unreachable address takes
+    (``None``: not read; docs/clients.md#kernel-timing): ``tcp_syn_retries`` and
+    ``tcp_syn_linear_timeouts`` (``net.ipv4.*``, the latter absent before Linux 6.x: 0),
+    and ``neighbour_ipv4_ms`` / ``neighbour_ipv6_ms``, how long ARP / neighbour discovery
+    asks before the kernel gives up on an address (``(mcast_solicit + app_solicit) x
+    retrans_time_ms`` of ``net.ipv{4,6}.neigh.default``).
     """
 
     ipv6_enabled: bool = True
     has_ipv4: bool = True
     has_ipv6: bool = False
     bindv6only: int | None = 0
+    tcp_syn_retries: int | None = None
+    tcp_syn_linear_timeouts: int | None = None
+    neighbour_ipv4_ms: int | None = None
+    neighbour_ipv6_ms: int | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -64,6 +90,10 @@ class SystemFacts:
             "has_ipv4": self.has_ipv4,
             "has_ipv6": self.has_ipv6,
             "bindv6only": self.bindv6only,
+            "tcp_syn_retries": self.tcp_syn_retries,
+            "tcp_syn_linear_timeouts": self.tcp_syn_linear_timeouts,
+            "neighbour_ipv4_ms": self.neighbour_ipv4_ms,
+            "neighbour_ipv6_ms": self.neighbour_ipv6_ms,
         }
 
 
@@ -113,6 +143,8 @@ class ClientPrediction:
     confidence: Confidence
     source: str = ""
     why: str = ""
+    time_s: float | None = None  # when the outcome happens, from the start; None: unknown
+    time_basis: str | None = None  # what sets it (a TimeBasis value); None: unknown
 
     @property
     def connects(self) -> bool:
@@ -129,6 +161,8 @@ class ClientPrediction:
             "confidence": self.confidence.value,
             "source": self.source,
             "why": self.why,
+            "time_s": None if self.time_s is None else round(self.time_s, 3),
+            "time_basis": self.time_basis,
         }
 
 

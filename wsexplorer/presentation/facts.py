@@ -21,6 +21,7 @@ from ..model import (
     Handshake,
     HandshakeOutcome,
     Listener,
+    TimeBasis,
 )
 from ..model.secrets import mask_subprotocol, mask_text
 from .rows import Span, Tone, span
@@ -34,6 +35,8 @@ __all__ = [
     "attempt_spans",
     "client_mark",
     "client_rows",
+    "client_time",
+    "duration_words",
     "explain_status",
     "family_word",
     "fix_row",
@@ -112,11 +115,15 @@ def attempt_spans(a: Attempt, *, brief: bool = False) -> tuple[Span, ...]:
         Span(a.address, family_tone(a.family), code=True),
         Span(f" {a.outcome.value}", tone),
     ]
+    if not ok and a.outcome is not AttemptOutcome.REFUSED and a.errno_name:
+        out.append(Span(f" {a.errno_name}", tone))
     if brief:
         return tuple(out)
     out.append(Span(f" {a.elapsed_ms:.1f} ms", Tone.DIM))
     if a.error and not ok:
         out += [Span(" ("), Span(a.error, Tone.DIM, code=True), Span(")")]
+    if a.cut_short:
+        out.append(Span(" cut short: too soon to tell silent from unreachable", Tone.WARN))
     return tuple(out)
 
 
@@ -197,6 +204,38 @@ class ClientRow(NamedTuple):
     confidence: str  # "" when checked against the real client
 
 
+_BASIS_WORDS = {
+    TimeBasis.SYN_RETRIES.value: "the kernel's SYN retries",
+    TimeBasis.ARP.value: "ARP gets no answer",
+    TimeBasis.ND.value: "neighbour discovery gets no answer",
+    TimeBasis.HAPPY_EYEBALLS.value: "its Happy Eyeballs delay",
+    TimeBasis.OPEN_TIMEOUT.value: "websockets' open_timeout",
+    TimeBasis.CONNECT_TIMEOUT.value: "its own connect timeout",
+    TimeBasis.MEASURED.value: "as measured",
+}
+_SHOWN_FROM = 0.1  # seconds: shorter outcomes read as "at once" and show no time
+
+
+def duration_words(seconds: float) -> str:
+    """``250 ms``, ``3 s``, ``2 min 11 s``."""
+    if seconds < 1:
+        return f"{round(seconds * 1000)} ms"
+    if seconds < 60:
+        return f"{seconds:.1f} s".replace(".0 s", " s")
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+
+
+def client_time(c: ClientPrediction) -> str | None:
+    """``fails after ~2 min 11 s (the kernel's SYN retries)``; ``None`` when the outcome
+    is unknown, its time is, or it happens at once."""
+    if c.time_s is None or c.time_s < _SHOWN_FROM or c.outcome is ClientOutcome.UNKNOWN:
+        return None
+    verb = "connects" if c.outcome is ClientOutcome.CONNECTS else "fails"
+    why = _BASIS_WORDS.get(c.time_basis or "", c.time_basis or "")
+    return f"{verb} after ~{duration_words(c.time_s)}" + (f" ({why})" if why else "")
+
+
 def client_row(c: ClientPrediction) -> ClientRow:
     result: tuple[Span, ...]
     if c.outcome is ClientOutcome.CONNECTS:
@@ -205,6 +244,9 @@ def client_row(c: ClientPrediction) -> ClientRow:
         result = span(c.error or "fails", Tone.BAD, code=bool(c.error))
     else:
         result = span("unknown", Tone.WARN)
+    when = client_time(c)
+    if when is not None:
+        result = (*result, Span(f" · {when}", Tone.DIM))
     conf = "" if c.confidence is Confidence.CHECKED else c.confidence.value
     return ClientRow(c.id, client_mark(c.outcome), c.name, result, conf)
 

@@ -1,4 +1,5 @@
-"""Machine facts that change what clients do: IPv6 on or off, configured families, bindv6only."""
+"""Machine facts that change what clients do: IPv6 on or off, configured families,
+bindv6only, and the kernel settings that time a silent or unreachable address."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 from ..model import SystemFacts
 
-__all__ = ["local_addresses", "system_facts"]
+__all__ = ["local_addresses", "neighbour_ms", "system_facts"]
 
 
 def _read(path: str) -> str | None:
@@ -16,6 +17,38 @@ def _read(path: str) -> str | None:
         return Path(path).read_text()
     except OSError:
         return None
+
+
+def _int(path: str) -> int | None:
+    text = _read(path)
+    return int(text.strip()) if text and text.strip().isdigit() else None
+
+
+def _neighbour_ms_of(base: str) -> int | None:
+    mcast = _int(base + "mcast_solicit")
+    retrans = _int(base + "retrans_time_ms")
+    if mcast is None or retrans is None:
+        return None
+    return (mcast + (_int(base + "app_solicit") or 0)) * retrans
+
+
+def neighbour_ms(version: int) -> int | None:
+    """How long the kernel resolves a neighbour (ARP for ``version`` 4, ND for 6) before
+    it reports the address unreachable: ``(mcast_solicit + app_solicit) x retrans_time_ms``
+    (Linux ``net/core/neighbour.c``: a new entry sends that many probes, one every
+    ``retrans_time``), from ``/proc/sys/net/ipv{4,6}/neigh/default``; a network namespace
+    other than the first has only per-interface entries, then the longest of those (``lo``
+    aside). ``None`` when unreadable."""
+    root = f"/proc/sys/net/ipv{version}/neigh/"
+    default = _neighbour_ms_of(root + "default/")
+    if default is not None:
+        return default
+    try:
+        names = [p.name for p in Path(root).iterdir() if p.name != "lo"]
+    except OSError:
+        return None
+    found = [ms for ms in (_neighbour_ms_of(f"{root}{n}/") for n in names) if ms is not None]
+    return max(found, default=None)
 
 
 def _fib_trie_local_ipv4(text: str) -> set[str]:
@@ -80,8 +113,16 @@ def system_facts(addresses: frozenset[str] | None = None) -> SystemFacts:
             has_ipv4 = True
         else:
             has_ipv6 = True
-    b = _read("/proc/sys/net/ipv6/bindv6only")
-    bindv6only = int(b.strip()) if b and b.strip().isdigit() else None
+    retries = _int("/proc/sys/net/ipv4/tcp_syn_retries")
+    linear = _int("/proc/sys/net/ipv4/tcp_syn_linear_timeouts")
     return SystemFacts(
-        ipv6_enabled=ipv6_enabled, has_ipv4=has_ipv4, has_ipv6=has_ipv6, bindv6only=bindv6only
+        ipv6_enabled=ipv6_enabled,
+        has_ipv4=has_ipv4,
+        has_ipv6=has_ipv6,
+        bindv6only=_int("/proc/sys/net/ipv6/bindv6only"),
+        tcp_syn_retries=retries,
+        # Absent before the sysctl existed: every SYN retransmission backs off then.
+        tcp_syn_linear_timeouts=linear if linear is not None or retries is None else 0,
+        neighbour_ipv4_ms=neighbour_ms(4),
+        neighbour_ipv6_ms=neighbour_ms(6),
     )

@@ -31,9 +31,11 @@ from ..model.options import select_family
 
 __all__ = [
     "MAX_MESSAGE",
+    "NEIGHBOUR_MARGIN",
     "attempt_budget",
     "connect_one",
     "handshake",
+    "neighbour_wait",
     "probe_addresses",
     "select_family",
     "sockaddr",
@@ -48,6 +50,13 @@ __all__ = [
 MAX_MESSAGE = 2**20
 _REFUSED = {errno.ECONNREFUSED}
 _UNREACHABLE = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT}
+_KERNEL_TIMEOUT = {errno.ETIMEDOUT}  # the kernel gave up after its SYN retries
+# How much longer than the kernel's neighbour resolution a silent address is given, so
+# that an address ARP / ND cannot resolve is reported unreachable (EHOSTUNREACH) rather
+# than cut short as a timeout; the Linux default resolution takes 3 s.
+NEIGHBOUR_MARGIN = 0.5
+_NEIGHBOUR_DEFAULT_MS = 3000
+_HANDSHAKE_RESERVE = 0.25
 
 
 def sockaddr(address: str, port: int) -> tuple[socket.AddressFamily, tuple[object, ...]]:
@@ -61,23 +70,43 @@ def sockaddr(address: str, port: int) -> tuple[socket.AddressFamily, tuple[objec
     return socket.AF_INET, (addr, port)
 
 
+def neighbour_wait(family: Family) -> float:
+    """Seconds the kernel spends resolving a neighbour of ``family`` before it reports
+    the address unreachable (``probes.system.neighbour_ms``; 3 s when unreadable)."""
+    from .system import neighbour_ms
+
+    ms = neighbour_ms(6 if family is Family.IPV6 else 4)
+    return (_NEIGHBOUR_DEFAULT_MS if ms is None else ms) / 1000
+
+
 def _classify(exc: BaseException) -> tuple[AttemptOutcome, str]:
-    if isinstance(exc, TimeoutError):
-        return AttemptOutcome.TIMEOUT, "timed out"
-    if isinstance(exc, OSError):
-        text = f"[Errno {exc.errno}] {exc.strerror}" if exc.errno else str(exc)
+    if isinstance(exc, OSError) and exc.errno:
+        # Before TimeoutError: the kernel's ETIMEDOUT is a TimeoutError too, but a
+        # measured one, which keeps its errno text.
+        text = f"[Errno {exc.errno}] {exc.strerror}"
+        if exc.errno in _KERNEL_TIMEOUT:
+            return AttemptOutcome.TIMEOUT, text
         if exc.errno in _REFUSED:
             return AttemptOutcome.REFUSED, text
         if exc.errno in _UNREACHABLE:
             return AttemptOutcome.UNREACHABLE, text
         return AttemptOutcome.ERROR, text
+    if isinstance(exc, TimeoutError):
+        return AttemptOutcome.TIMEOUT, "timed out"
+    if isinstance(exc, OSError):
+        return AttemptOutcome.ERROR, str(exc)
     return AttemptOutcome.ERROR, f"{type(exc).__name__}: {exc}"
 
 
 async def connect_one(
     address: str, port: int, timeout: float, t0: float | None = None
 ) -> tuple[Attempt, socket.socket | None]:
-    """Open one TCP connection; return the attempt and the connected socket (or ``None``)."""
+    """Open one TCP connection; return the attempt and the connected socket (or ``None``).
+
+    A connect still unanswered after ``timeout`` is a ``TIMEOUT``, marked ``cut_short``
+    when ``timeout`` was shorter than the kernel's neighbour resolution
+    (:func:`neighbour_wait`), so it may yet have become ``unreachable``.
+    """
     loop = asyncio.get_running_loop()
     base = time.perf_counter() if t0 is None else t0
     start = time.perf_counter()
@@ -94,12 +123,9 @@ async def connect_one(
             sock.close()
         outcome, text = _classify(exc)
         end = time.perf_counter()
-        return (
-            Attempt(
-                address, fam_enum, outcome, text, (end - start) * 1000, (start - base) * 1000, port
-            ),
-            None,
-        )
+        cut = text == "timed out" and timeout < neighbour_wait(fam_enum)
+        elapsed, started = (end - start) * 1000, (start - base) * 1000
+        return Attempt(address, fam_enum, outcome, text, elapsed, started, port, cut), None
     end = time.perf_counter()
     attempt = Attempt(
         address,
@@ -285,10 +311,20 @@ async def handshake(
 
 
 def attempt_budget(timeout: float, count: int) -> float:
-    """The most one connect of ``count`` may take out of ``timeout``: ``timeout / (count+1)``,
+    """The share of one connect of ``count`` out of ``timeout``: ``timeout / (count+1)``,
     at least 0.25 s, so one address that never answers leaves time for the others and for
-    the handshake."""
+    the handshake. :func:`trace` gives a connect more when the deadline allows
+    (:func:`_connect_budget`)."""
     return max(0.25, timeout / (count + 1))
+
+
+def _connect_budget(share: float, remaining: float, left: int, neighbour: float) -> float:
+    """How long one connect may wait: its ``share``, raised to the neighbour resolution
+    time plus :data:`NEIGHBOUR_MARGIN` when the ``remaining`` deadline still leaves 0.25 s
+    for each of the ``left`` addresses after it and for the handshake; never past the
+    deadline."""
+    spare = remaining - 0.25 * left - _HANDSHAKE_RESERVE
+    return min(remaining, max(share, min(neighbour + NEIGHBOUR_MARGIN, spare)))
 
 
 async def trace(
@@ -305,10 +341,13 @@ async def trace(
     """Try every address in order (all of them, to measure each); the WebSocket handshake
     runs on the first one that connects, as soon as it connects.
 
-    The whole trace ends within ``timeout`` seconds. One connect gets at most
-    ``timeout / (n + 1)`` (n addresses; at least 0.25 s), so an address that never answers
-    (a blackholed IPv6 route, a full backlog) is reported as a timeout and still leaves
-    time for the others and for the handshake.
+    The whole trace ends within ``timeout`` seconds. One connect gets
+    ``timeout / (n + 1)`` (n addresses; at least 0.25 s), raised to the kernel's
+    neighbour resolution time plus :data:`NEIGHBOUR_MARGIN` (about 3.5 s) when the
+    deadline allows, so an address ARP cannot resolve is measured ``unreachable`` with its
+    errno, and an address that never answers (a blackholed route, a full backlog) is a
+    timeout that still leaves time for the others and for the handshake; one given less
+    than that is marked ``cut_short``.
     """
     deadline = time.perf_counter() + timeout
     t0 = time.perf_counter()
@@ -316,7 +355,7 @@ async def trace(
     per_attempt = attempt_budget(timeout, len(selected))
     attempts: list[Attempt] = []
     hs: Handshake | None = None
-    for addr in selected:
+    for index, addr in enumerate(selected):
         remaining = deadline - time.perf_counter()
         if remaining <= 0:
             attempts.append(
@@ -328,10 +367,13 @@ async def trace(
                     0.0,
                     (time.perf_counter() - t0) * 1000,
                     url.port,
+                    cut_short=True,
                 )
             )
             continue
-        attempt, sock = await connect_one(addr.address, url.port, min(remaining, per_attempt), t0)
+        left = len(selected) - index - 1
+        budget = _connect_budget(per_attempt, remaining, left, neighbour_wait(addr.family))
+        attempt, sock = await connect_one(addr.address, url.port, budget, t0)
         attempts.append(attempt)
         if sock is None:
             continue

@@ -9,7 +9,9 @@ Facts (docs/clients.md#chrome):
 - Happy Eyeballs: the other family starts after 300 ms (``kIPv6FallbackTime``,
   net/socket/transport_connect_job.cc); a refused attempt moves on at once.
 - It cannot be told to use one family from the page, so the "force IPv4" fix leaves it.
-- Errors: ``net::ERR_CONNECTION_REFUSED``, ``net::ERR_NAME_NOT_RESOLVED``; a non-101
+- Errors: ``net::ERR_CONNECTION_REFUSED``, ``net::ERR_NAME_NOT_RESOLVED``; an
+  unreachable address by its errno (net/base/net_errors_posix.cc ``MapSystemError``):
+  ``EHOSTUNREACH`` / ``ENETUNREACH`` give ``net::ERR_ADDRESS_UNREACHABLE``; a non-101
   answer: ``Error during WebSocket handshake: Unexpected response code: 404``. A 3xx is
   not followed (the WHATWG WebSocket standard fails the connection on any status but
   101), so it reads the same.
@@ -20,6 +22,8 @@ Documented, not run here.
 
 from __future__ import annotations
 
+import errno
+
 from ...model import (
     AttemptOutcome,
     ClientOutcome,
@@ -29,14 +33,26 @@ from ...model import (
     WebSocketURL,
 )
 from ..strategy import Answer, ClientStrategy, Failure, Fallback, Stage
+from ..timing import errno_of
 
 __all__ = ["CHROME", "chrome_answer", "chrome_wording"]
 
 _NET_ERRORS = {
-    AttemptOutcome.REFUSED.value: "net::ERR_CONNECTION_REFUSED",
-    AttemptOutcome.TIMEOUT.value: "net::ERR_CONNECTION_TIMED_OUT",
-    # UNVERIFIED: ENETUNREACH maps to ERR_INTERNET_DISCONNECTED in net/base/net_errors_posix.cc
-    AttemptOutcome.UNREACHABLE.value: "net::ERR_INTERNET_DISCONNECTED",
+    AttemptOutcome.REFUSED: "net::ERR_CONNECTION_REFUSED",
+    AttemptOutcome.TIMEOUT: "net::ERR_CONNECTION_TIMED_OUT",
+    # net/base/net_errors_posix.cc MapSystemError: EHOSTUNREACH, EHOSTDOWN, ENETUNREACH
+    # and EAFNOSUPPORT are ERR_ADDRESS_UNREACHABLE (also for an unreachable address
+    # nothing measured: UNVERIFIED, EADDRNOTAVAIL would be ERR_ADDRESS_INVALID).
+    AttemptOutcome.UNREACHABLE: "net::ERR_ADDRESS_UNREACHABLE",
+}
+# The measured errno decides (MapSystemError, as above).
+_ERRNO_ERRORS = {
+    errno.EHOSTUNREACH: "net::ERR_ADDRESS_UNREACHABLE",
+    errno.EHOSTDOWN: "net::ERR_ADDRESS_UNREACHABLE",
+    errno.ENETUNREACH: "net::ERR_ADDRESS_UNREACHABLE",
+    errno.EAFNOSUPPORT: "net::ERR_ADDRESS_UNREACHABLE",
+    errno.EADDRNOTAVAIL: "net::ERR_ADDRESS_INVALID",
+    errno.ENETDOWN: "net::ERR_INTERNET_DISCONNECTED",
 }
 
 
@@ -63,6 +79,11 @@ def chrome_wording(failure: Failure) -> str:
             return "Connection closed before receiving a handshake response"
         return "Error during WebSocket handshake: Invalid status line"
     last = failure.tries[-1]
+    if failure.expired:
+        return _NET_ERRORS[AttemptOutcome.TIMEOUT]
+    measured = _ERRNO_ERRORS.get(errno_of(last.error) or 0)
+    if measured is not None and last.outcome is not AttemptOutcome.REFUSED:
+        return measured
     return _NET_ERRORS.get(last.outcome, "net::ERR_CONNECTION_FAILED")
 
 
@@ -106,6 +127,7 @@ CHROME = ClientStrategy(
     localhost=("::1", "127.0.0.1"),
     fallback=Fallback.HAPPY_EYEBALLS,
     happy_eyeballs_ms=300,
+    happy_eyeballs_per_family=True,
     force_ipv4=None,
     version="",
     on_answer=chrome_answer,

@@ -12,8 +12,14 @@ Facts (docs/clients.md#curl):
 - Other names: ``getaddrinfo`` (AF_UNSPEC, no ``AI_ADDRCONFIG``) in its order.
 - Happy Eyeballs, 200 ms (``--happy-eyeballs-timeout-ms``); ``-4`` forces IPv4.
 - Error wording ``curl: (7) Failed to connect to HOST port P after N ms: Couldn't connect
-  to server``, seen from the real curl 7.88.1 with nothing listening; N varies, so the
-  report shows ``after 0 ms``. Outcomes checked in tests/scenarios/test_matrix.py.
+  to server`` for a refused or unreachable address (EHOSTUNREACH after ARP's 3 s), and
+  ``curl: (28)`` with the same words when the kernel's SYN timeout ends the connect;
+  N is the predicted time in milliseconds (0 when immediate). Checked with curl 7.88.1:
+  tests/scenarios/test_unreachable.py (the text with N compared within the stated
+  tolerance); outcomes in tests/scenarios/test_matrix.py.
+- Happy Eyeballs per family: the second family starts after 200 ms; addresses of one
+  family are tried one after the other, each waiting for the kernel (lib/connect.c).
+  Its own connect timeout is 300 s (``DEFAULT_CONNECT_TIMEOUT``, lib/connect.h).
 - Without ``-L`` curl does not follow redirects: a 3xx is an answer like any other (exit 0).
   Checked with curl 7.88.1 against 301/302/307/308 (tests/scenarios).
 - Response header limits (curl 7.88.1, lib/http.c): one header line of 102400 bytes or
@@ -26,7 +32,14 @@ Facts (docs/clients.md#curl):
 
 from __future__ import annotations
 
-from ...model import AttemptOutcome, ClientOutcome, Confidence, Handshake, WebSocketURL
+from ...model import (
+    AttemptOutcome,
+    ClientOutcome,
+    Confidence,
+    Handshake,
+    TimeBasis,
+    WebSocketURL,
+)
 from ...model.names import NameHandling
 from ..strategy import Answer, ClientStrategy, Failure, Fallback, Stage
 
@@ -69,10 +82,14 @@ def curl_wording(failure: Failure) -> str:
         # Only a TLS failure stops curl's check (simulate.py); curl verifies like the
         # others: exit 60 for a certificate problem (curl's libcurl-errors.3).
         return f"curl: (60) SSL certificate problem: {hs.reason or 'unknown'}"
-    where = f"Failed to connect to {failure.host} port {failure.port} after 0 ms"
-    if failure.tries and failure.tries[-1].outcome == AttemptOutcome.TIMEOUT.value:
-        # UNVERIFIED: the exit-28 wording for a connect timeout.
+    ms = 0 if failure.time_s is None else round(failure.time_s * 1000)
+    where = f"Failed to connect to {failure.host} port {failure.port} after {ms} ms"
+    if failure.expired:
+        # UNVERIFIED: curl's own connect timeout (300 s) firing.
         return f"curl: (28) {where}: Timeout was reached"
+    if failure.tries and failure.tries[-1].outcome is AttemptOutcome.TIMEOUT:
+        # The kernel's ETIMEDOUT: exit 28, curl_easy_strerror of the connect failure.
+        return f"curl: (28) {where}: Couldn't connect to server"
     return f"curl: (7) {where}: Couldn't connect to server"
 
 
@@ -95,6 +112,8 @@ def curl_strategy(version: tuple[int, int, int] = DEFAULT_VERSION) -> ClientStra
         localhost=curl_localhost_order(version),
         fallback=Fallback.HAPPY_EYEBALLS,
         happy_eyeballs_ms=200,
+        happy_eyeballs_per_family=True,
+        connect_timeout=(300.0, TimeBasis.CONNECT_TIMEOUT),
         websocket=False,
         force_ipv4="curl -4",
         on_answer=curl_answer,

@@ -12,11 +12,13 @@ Facts (docs/clients.md#python-websockets):
   all failing with different messages: ``OSError("Multiple exceptions: ...")`` joining
   them with ", "; all with the same message: the first one (base_events.py). Checked
   (docs/clients.md#python-websockets).
-- ``open_timeout`` (10 s) covers the TCP connect and the handshake; when it expires
+- ``open_timeout`` (10 s) covers the TCP connects and the handshake; when it expires
   websockets raises ``TimeoutError("timed out during opening handshake")``
-  (src/websockets/asyncio/client.py). The kernel's SYN timeout is far longer, so a TCP
-  connect that times out ends the whole attempt with that message (UNVERIFIED for the
-  TCP case).
+  (src/websockets/asyncio/client.py). It raises the same when ``create_connection``
+  raises a ``TimeoutError``: the kernel's ``ETIMEDOUT`` for a lone silent address (an
+  ``OSError`` subclass, ``[Errno 110] Connect call failed (...)``). With several
+  addresses a kernel timeout is one more failed try and the next address is tried.
+  Checked: tests/scenarios/test_unreachable.py (SYN timeout shorter than open_timeout).
 - A non-101 answer: ``InvalidStatus``, ``server rejected WebSocket connection: HTTP 404``
   (src/websockets/exceptions.py).
 - Redirects (src/websockets/asyncio/client.py ``process_redirect``): 300, 301, 302, 303,
@@ -42,6 +44,7 @@ from ...model import (
     Family,
     Handshake,
     HandshakeOutcome,
+    TimeBasis,
     WebSocketURL,
 )
 from ...model.names import NameHandling
@@ -63,13 +66,16 @@ _TIMEOUT = "timed out during opening handshake"
 
 
 def python_connect_error(t: TryResult, port: int) -> str:
-    """One failed connect as asyncio words it."""
-    if t.outcome == AttemptOutcome.REFUSED.value:
-        sockaddr = (t.address, port, 0, 0) if t.family is Family.IPV6 else (t.address, port)
+    """One failed connect as asyncio words it (``_sock_connect_cb``: the errno and the
+    sockaddr; an error ``connect()`` raises at once, e.g. ``ENETUNREACH``, as it is)."""
+    sockaddr = (t.address, port, 0, 0) if t.family is Family.IPV6 else (t.address, port)
+    if t.outcome is AttemptOutcome.REFUSED:
         return f"[Errno 111] Connect call failed {sockaddr!r}"
+    if t.outcome is AttemptOutcome.TIMEOUT:
+        return f"[Errno 110] Connect call failed {sockaddr!r}"
     if t.error and t.error.startswith("[Errno"):
         return t.error
-    if t.outcome == AttemptOutcome.UNREACHABLE.value:
+    if t.outcome is AttemptOutcome.UNREACHABLE:
         # UNVERIFIED: EADDRNOTAVAIL (99) is also possible for ::1 with IPv6 disabled.
         return "[Errno 101] Network is unreachable"
     return f"Connect call failed ({t.address!r}, {port})"
@@ -106,11 +112,13 @@ def python_wording(failure: Failure) -> str:
         return "[Errno -2] Name or service not known"
     if failure.stage is Stage.HANDSHAKE:
         return _handshake_error(failure)
-    if any(t.outcome == AttemptOutcome.TIMEOUT.value for t in failure.tries):
+    if failure.expired:
         return _TIMEOUT
     errors = [python_connect_error(t, failure.port) for t in failure.tries]
     if len(errors) == 1 or all(e == errors[0] for e in errors):
-        return errors[0]
+        # asyncio re-raises the one error; websockets turns a TimeoutError into its own.
+        timeout = failure.tries[0].outcome is AttemptOutcome.TIMEOUT
+        return _TIMEOUT if timeout else errors[0]
     return "Multiple exceptions: " + ", ".join(errors)
 
 
@@ -227,7 +235,7 @@ PYTHON_WEBSOCKETS = ClientStrategy(
     wording=python_wording,
     addrconfig=False,
     fallback=Fallback.SEQUENTIAL,
-    timeout_ends=True,
+    connect_timeout=(10.0, TimeBasis.OPEN_TIMEOUT),
     force_ipv4="websockets.connect(url, family=socket.AF_INET)",
     on_answer=python_answer,
     version="14+",

@@ -1,0 +1,242 @@
+"""When a client's outcome happens: the kernel's waits and the clients' own timers.
+
+Facts (docs/clients.md#kernel-timing):
+
+- A SYN nobody answers: Linux retransmits it ``net.ipv4.tcp_syn_retries`` times and gives
+  up at the first retransmission timer at or after ``(2^(retries+1) - 1)`` seconds
+  (``tcp_model_timeout`` in Linux ``net/ipv4/tcp_timer.c``; steps over ``TCP_RTO_MAX``,
+  120 s, count 120 s). The timer starts at 1 s and doubles after each retransmission, but
+  stays at 1 s for the first ``tcp_syn_linear_timeouts + 1`` (a sysctl of recent kernels,
+  default 4). So 6 retries: 127 s without linear timeouts, 131 s with 4; 1 retry: 3 s;
+  2: 7 s; 3: 15 s or 19 s. Derived from and checked on Linux 6.18 (1, 2 and 3 retries,
+  the last with 0 and 4 linear timeouts; tests/scenarios/test_unreachable.py); how linear
+  resends count against the retries differs between kernel versions.
+- An address on the link that nobody owns: the SYN waits for ARP / neighbour discovery,
+  which gives up after ``(mcast_solicit + app_solicit) x retrans_time_ms`` (3 s by
+  default) and fails the connect with ``EHOSTUNREACH`` (when that is shorter than the
+  SYN timeout; else ``ETIMEDOUT`` wins).
+- Happy Eyeballs: Node 20+ abandons every attempt after ``autoSelectFamilyAttemptTimeout``
+  (250 ms); curl (200 ms) and Chrome (300 ms) start the other family after their delay
+  and try addresses of one family one after the other.
+- Python websockets' ``open_timeout`` (10 s) and curl's connect timeout (300 s) end the
+  whole connect.
+
+Pure: the kernel settings come from :class:`~wsexplorer.model.SystemFacts`.
+"""
+
+from __future__ import annotations
+
+import errno
+import re
+from dataclasses import dataclass, replace
+
+from ..model import AttemptOutcome, Family, Handshake, HandshakeOutcome, SystemFacts, TimeBasis
+from .strategy import ClientStrategy, Fallback, TryResult
+
+__all__ = [
+    "TCP_RTO_MAX",
+    "UNKNOWN_TIME",
+    "Step",
+    "Timeline",
+    "errno_of",
+    "neighbour_s",
+    "settle_try",
+    "syn_timeout_s",
+    "time_after_answer",
+    "timeline",
+    "try_step",
+]
+
+TCP_RTO_MAX = 120.0  # seconds (include/net/tcp.h)
+_INIT_RTO = 1.0  # TCP_TIMEOUT_INIT
+_BACKOFF_THRESH = 6  # ilog2(TCP_RTO_MAX / TCP_TIMEOUT_INIT)
+_ERRNO = re.compile(r"\[Errno (\d+)\]")
+_SLOW = 1.0  # a measured EHOSTUNREACH this slow waited for neighbour resolution
+_NOTICEABLE = 0.1  # shorter measured durations count as "at once"
+
+
+def errno_of(text: str | None) -> int | None:
+    """The errno in a measured error text (``[Errno 113] ...``), or ``None``."""
+    match = _ERRNO.search(text or "")
+    return int(match.group(1)) if match else None
+
+
+def syn_timeout_s(retries: int, linear: int = 0) -> float:
+    """When Linux gives up on a SYN nobody answers (see the module docstring)."""
+    if retries <= _BACKOFF_THRESH:
+        model = float((2 << retries) - 1)
+    else:
+        model = float((2 << _BACKOFF_THRESH) - 1) + (retries - _BACKOFF_THRESH) * TCP_RTO_MAX
+    at, interval, sent = 0.0, _INIT_RTO, 0
+    while at < model:
+        at += interval
+        sent += 1
+        if sent > linear:
+            interval = min(interval * 2, TCP_RTO_MAX)
+    return at
+
+
+def neighbour_s(facts: SystemFacts, family: Family) -> float | None:
+    """How long ARP (IPv4) or neighbour discovery (IPv6) asks before giving up."""
+    ms = facts.neighbour_ipv6_ms if family is Family.IPV6 else facts.neighbour_ipv4_ms
+    return None if ms is None else ms / 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """How long one try takes until it ends, and what sets that (``None``: unknown)."""
+
+    seconds: float | None
+    basis: TimeBasis | None
+
+
+def _kernel_syn(facts: SystemFacts) -> float | None:
+    if facts.tcp_syn_retries is None:
+        return None
+    return syn_timeout_s(facts.tcp_syn_retries, facts.tcp_syn_linear_timeouts or 0)
+
+
+def try_step(t: TryResult, facts: SystemFacts) -> Step:
+    """The time one try takes: refused and connected at once, a silent address the
+    kernel's SYN timeout (as measured when the kernel gave up while wsexplorer waited,
+    else computed), an address neighbour resolution fails on its ARP/ND time, other
+    measured errors their measured duration."""
+    if t.outcome is AttemptOutcome.CONNECTED:
+        return Step(0.0, TimeBasis.IMMEDIATE)
+    if t.outcome is AttemptOutcome.REFUSED:
+        return Step(0.0, TimeBasis.REFUSED)
+    took = None if t.elapsed_ms is None else t.elapsed_ms / 1000
+    if t.outcome is AttemptOutcome.TIMEOUT:
+        if errno_of(t.error) == errno.ETIMEDOUT and took is not None:
+            return Step(took, TimeBasis.SYN_RETRIES)  # the kernel's own give-up, measured
+        return Step(_kernel_syn(facts), TimeBasis.SYN_RETRIES)
+    if t.outcome not in (AttemptOutcome.UNREACHABLE, AttemptOutcome.ERROR):
+        return Step(None, None)
+    if errno_of(t.error) == errno.EHOSTUNREACH and took is not None and took >= _SLOW:
+        basis = TimeBasis.ND if t.family is Family.IPV6 else TimeBasis.ARP
+        wait = neighbour_s(facts, t.family)
+        return Step(took if wait is None else wait, basis)
+    if took is not None and took >= _NOTICEABLE:
+        return Step(took, TimeBasis.MEASURED)
+    return Step(0.0, TimeBasis.IMMEDIATE)
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """When a client's connect ends.
+
+    Attributes:
+        time_s: seconds from the start (``None``: unknown).
+        basis: what sets it: the longest wait, or how the last try ended when nothing
+            waited (``None``: unknown).
+        expired: the index of the try during which the client's own connect timeout
+            fired (the tries after it never happen), or ``None``.
+    """
+
+    time_s: float | None
+    basis: TimeBasis | None
+    expired: int | None = None
+
+
+UNKNOWN_TIME = Timeline(None, None)
+
+
+def _sequential(steps: list[Step], cap: tuple[float, TimeBasis] | None) -> Timeline:
+    at = 0.0
+    longest = Step(0.0, steps[-1].basis if steps else None)
+    for i, step in enumerate(steps):
+        if step.seconds is None:
+            if cap is not None and step.basis is TimeBasis.SYN_RETRIES:
+                # Kernel settings unknown: Linux's default SYN timeout (127 s or more)
+                # outlasts any client's own limit.
+                return Timeline(cap[0], cap[1], i)
+            return Timeline(None, None)
+        if cap is not None and at + step.seconds > cap[0]:
+            return Timeline(cap[0], cap[1], i)
+        at += step.seconds
+        if step.seconds > (longest.seconds or 0.0):
+            longest = step
+    return Timeline(at, longest.basis)
+
+
+def _abandoning(steps: list[Step], delay: float, cap: tuple[float, TimeBasis] | None) -> Timeline:
+    """Node: every attempt but the last is abandoned after ``delay``."""
+    waits = [
+        Step(delay, TimeBasis.HAPPY_EYEBALLS)
+        if i < len(steps) - 1 and (step.seconds is None or step.seconds > delay)
+        else step
+        for i, step in enumerate(steps)
+    ]
+    return _sequential(waits, cap)
+
+
+def _lanes(
+    tries: tuple[TryResult, ...],
+    steps: list[Step],
+    delay: float,
+    cap: tuple[float, TimeBasis] | None,
+) -> Timeline:
+    """curl, Chrome: one lane per family, the second starting after ``delay`` (or when the
+    first has failed, if sooner); the first lane to connect wins, else the last to fail."""
+    first = tries[0].family
+    ends: list[tuple[float, TimeBasis | None, bool]] = []
+    start = 0.0
+    start_basis: TimeBasis | None = TimeBasis.IMMEDIATE
+    for own in (True, False):
+        lane = [(t, st) for t, st in zip(tries, steps, strict=True) if (t.family is first) == own]
+        if not lane:
+            continue
+        line = _sequential([st for _, st in lane], None)
+        if line.time_s is None:
+            return Timeline(None, None)
+        basis = start_basis if start > line.time_s else line.basis
+        end = start + line.time_s
+        ends.append((end, basis, lane[-1][0].outcome is AttemptOutcome.CONNECTED))
+        start, start_basis = (delay, TimeBasis.HAPPY_EYEBALLS) if delay < end else (end, basis)
+    won = [e for e in ends if e[2]]
+    end, basis, _ = won[0] if won else max(ends, key=lambda e: e[0])
+    if cap is not None and end > cap[0]:
+        return Timeline(cap[0], cap[1], len(tries) - 1)
+    return Timeline(end, basis)
+
+
+def timeline(
+    tries: tuple[TryResult, ...], s: ClientStrategy, fallback: Fallback, facts: SystemFacts
+) -> Timeline:
+    """When ``s`` ends its connect over ``tries`` (in the order it makes them)."""
+    if not tries or tries[-1].outcome is AttemptOutcome.UNKNOWN:
+        return Timeline(None, None)
+    steps = [try_step(t, facts) for t in tries]
+    cap = s.connect_timeout
+    if fallback is not Fallback.HAPPY_EYEBALLS or s.happy_eyeballs_ms is None:
+        return _sequential(steps, cap)
+    delay = s.happy_eyeballs_ms / 1000
+    if s.happy_eyeballs_per_family:
+        return _lanes(tries, steps, delay, cap)
+    return _abandoning(steps, delay, cap)
+
+
+def settle_try(t: TryResult, s: ClientStrategy, fallback: Fallback, last: bool) -> TryResult:
+    """A timeout cut short (wsexplorer stopped waiting before ARP/ND could fail) is
+    unknown, unless Happy Eyeballs abandons the attempt before that moment anyway."""
+    if not t.cut_short or t.outcome is not AttemptOutcome.TIMEOUT:
+        return t
+    delay = s.happy_eyeballs_ms
+    if fallback is Fallback.HAPPY_EYEBALLS and delay and not last and (t.elapsed_ms or 0) >= delay:
+        return t
+    return replace(t, outcome=AttemptOutcome.UNKNOWN)
+
+
+def time_after_answer(conn: Timeline, hs: Handshake | None, s: ClientStrategy) -> Timeline:
+    """When a client that connected ends: at once, unless the server never answers (then
+    the client's own open timeout, if it has one, else unknown)."""
+    silent = hs is not None and (
+        hs.outcome is HandshakeOutcome.TIMEOUT
+        or (hs.head is not None and hs.head.peer_closed is False and hs.limit is not None)
+    )
+    if not silent:
+        return conn
+    cap = s.connect_timeout
+    if cap is None or cap[1] is not TimeBasis.OPEN_TIMEOUT:
+        return Timeline(None, None)
+    return Timeline(cap[0], cap[1])
