@@ -22,7 +22,7 @@ _DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXE
 
 
 class SocketOwners:
-    """The result of one walk (a plain class: ``dataclasses`` costs 5 ms to import).
+    """The result of one walk (a plain class: importing ``dataclasses`` would slow the lean start).
 
     Attributes:
         owners: inode -> (pid, process name or ``None``) for every wanted inode found.

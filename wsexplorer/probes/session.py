@@ -34,7 +34,7 @@ READ_CHUNK = 16 * 1024  # bytes per socket read while a session is open
 # connection for a protocol error), how long to wait for the server to close TCP. The
 # handshake's close_timeout is 1 s, but websockets 17 enforces it only when its keepalive
 # ping next runs, up to ping_interval (20 s) later, if the server never closes TCP
-# (measured in tests/hardening/test_hostile_peers.py; python-websockets/websockets#1651).
+# (measured here against a peer that never closes; python-websockets/websockets#1651).
 CLOSE_GRACE = 1.0
 
 
@@ -153,8 +153,8 @@ class LiveSession:
         transport = getattr(conn, "transport", None)
         if transport is not None and hasattr(transport, "max_size"):
             # asyncio reads up to 256 KiB per callback and websockets parses every frame in
-            # it at once: ~3,600 small messages, ~40 ms with the loop held. Smaller reads
-            # keep a flood from freezing the UI (benchmarks/bench_tui.py, part b).
+            # it at once: thousands of small messages with the loop held. Smaller reads
+            # keep a flood from freezing the UI (the TUI benchmark's flood measures it).
             transport.max_size = READ_CHUNK
         self._set_state(SessionState.OPEN)
         self._reader = asyncio.create_task(self._read())

@@ -103,7 +103,7 @@ def leave(code: int) -> NoReturn:
 
     The app has restored the terminal, closed the session and stopped the demo server
     (``action_quit`` / ``on_unmount``). Tearing down Textual's object graph at interpreter
-    exit takes ~200 ms and does nothing for the user, and waiting for a thread worker
+    exit takes a noticeable moment and does nothing for the user, and waiting for a thread worker
     stuck in ``getaddrinfo`` would take up to glibc's 10 s: flush and leave now.
     """
     sys.stdout.flush()

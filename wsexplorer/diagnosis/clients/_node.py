@@ -47,7 +47,7 @@ NODE_MAX_HEADERS_COUNT = 2000  # http.ClientRequest maxHeadersCount default
 
 _CODES = {
     AttemptOutcome.REFUSED: "ECONNREFUSED",
-    # The kernel's SYN timeout: checked, tests/scenarios/test_unreachable.py.
+    # The kernel's SYN timeout: checked against real Node (docs/clients.md#kernel-timing).
     AttemptOutcome.TIMEOUT: "ETIMEDOUT",
     # UNVERIFIED: an unreachable address nothing measured (IPv6 disabled, modelled).
     AttemptOutcome.UNREACHABLE: "ENETUNREACH",

@@ -106,8 +106,8 @@ def python_wording(failure: Failure) -> str:
             # The probe gave up on a getaddrinfo still waiting for a silent nameserver
             # (glibc: resolv.conf timeout x attempts, 10 s by default). open_timeout (10 s)
             # covers the lookup, so it ends the connect about when glibc would give up:
-            # UNVERIFIED which comes first at 10 s; checked with open_timeout=5 in
-            # tests/hardening/test_dns_faults.py.
+            # UNVERIFIED which comes first at 10 s; checked here with open_timeout=5
+            # against a silent nameserver.
             return _TIMEOUT
         return "[Errno -2] Name or service not known"
     if failure.stage is Stage.HANDSHAKE:

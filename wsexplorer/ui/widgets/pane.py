@@ -19,8 +19,8 @@ class Pane(Vertical):
 
     ``busy`` puts the pane in its loading state until the facts arrive: the title says
     "loading…". (Textual's animated ``loading`` overlay, or toggling a CSS class, restyles
-    the pane and cost ~60-120 ms of the first screen for four panes:
-    benchmarks/bench_tui.py.) ``fail`` shows the error in this pane and ends the loading.
+    the pane and made the first screen measurably slower.) ``fail`` shows the error in
+    this pane and ends the loading.
     """
 
     is_busy = False
