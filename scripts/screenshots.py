@@ -1,7 +1,7 @@
 """Regenerate the README's screenshots: ``python scripts/screenshots.py``.
 
-Runs the real app on the canned machine (``wsexplorer/ui/canned.py``: fixed clock, pids
-and timings) through each scene in ``wsexplorer/ui/scenes.py`` and writes one SVG per
+Runs the real app on the canned machine (``wsexplorer/testing/canned.py``: fixed clock, pids
+and timings) through each scene in ``wsexplorer/testing/scenes.py`` and writes one SVG per
 scene into ``screenshots/``. The same scenes are pinned by ``tests/ui/test_snapshots.py``.
 """
 
@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from wsexplorer.ui.scenes import SCENES, Scene  # noqa: E402
+from wsexplorer.testing.scenes import SCENES, Scene  # noqa: E402
 
 
 async def shoot(scene: Scene, out: Path) -> Path:

@@ -55,8 +55,8 @@ from wsexplorer.presentation import (
     process_spans,
 )
 from wsexplorer.report import Style, diagnosis_markdown, diagnosis_text, resolution_text
+from wsexplorer.testing.canned import CannedBackend, canned_config, frozen_clock, settle
 from wsexplorer.ui.app import WsxApp
-from wsexplorer.ui.canned import CannedBackend, canned_config, frozen_clock, settle
 from wsexplorer.ui.widgets.diagnosis import render_clients, render_fix_detail
 from wsexplorer.ui.widgets.resolution import render_resolution
 from wsexplorer.ui.widgets.session import render_handshake

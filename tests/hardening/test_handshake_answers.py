@@ -210,8 +210,8 @@ async def test_live_session_shows_the_answer_and_stops(
 async def test_tui_session_pane_shows_the_redirect_and_fails() -> None:
     """The issue's TUI symptom: the Session pane stayed "connecting…" for good."""
     from tests.ui.test_app_real import SIZE, _plain
+    from wsexplorer.testing.canned import settle
     from wsexplorer.ui.app import WsxApp
-    from wsexplorer.ui.canned import settle
     from wsexplorer.ui.config import AppConfig
 
     with hostile_peer(f"redirect:302:/login?access_token={SECRET}") as port:

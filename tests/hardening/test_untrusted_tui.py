@@ -39,8 +39,8 @@ from wsexplorer.model import (
     WebSocketURL,
 )
 from wsexplorer.model.options import ObserveOptions
+from wsexplorer.testing.canned import CannedBackend, canned_config, frozen_clock, settle
 from wsexplorer.ui.app import WsxApp
-from wsexplorer.ui.canned import CannedBackend, canned_config, frozen_clock, settle
 
 EVIL_PEER = Path(__file__).resolve().parent / "evil_text_peer.py"
 # What Textual itself writes: SGR colours and cursor positioning (CSI … m / H), plus the

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from wsexplorer.probes.server import DemoServer, ServerConfig
+from wsexplorer.testing.canned import CannedBackend, canned_config, frozen_clock
 from wsexplorer.ui.app import WsxApp
-from wsexplorer.ui.canned import CannedBackend, canned_config, frozen_clock
 from wsexplorer.ui.config import AppConfig
 
 

@@ -1,6 +1,6 @@
 """The TUI's behaviour on the canned machine: layout, keys, palette, help, staleness, errors.
 
-The canned backend answers from a fixed model (``wsexplorer/ui/canned.py``); the engine,
+The canned backend answers from a fixed model (``wsexplorer/testing/canned.py``); the engine,
 widgets and workers are the real ones.
 """
 
@@ -27,8 +27,8 @@ from wsexplorer.model import (
     WebSocketURL,
 )
 from wsexplorer.model.options import ObserveOptions
+from wsexplorer.testing.canned import CannedBackend, canned_config, frozen_clock, settle
 from wsexplorer.ui.app import WsxApp
-from wsexplorer.ui.canned import CannedBackend, canned_config, frozen_clock, settle
 from wsexplorer.ui.commands import COMMAND_LIST
 from wsexplorer.ui.messages import ObserveFinished, StageArrived
 from wsexplorer.ui.screens.help import HelpScreen

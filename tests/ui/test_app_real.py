@@ -16,8 +16,8 @@ from textual.widgets import Input, Select
 from tests.support import free_port
 from wsexplorer.model import ObserveOptions, SessionState, parse_url
 from wsexplorer.probes.server import DemoServer, ServerConfig
+from wsexplorer.testing.canned import FROZEN_NOW, frozen_clock, settle
 from wsexplorer.ui.app import WsxApp
-from wsexplorer.ui.canned import FROZEN_NOW, frozen_clock, settle
 from wsexplorer.ui.config import AppConfig, app_config, localhost_addresses
 from wsexplorer.ui.screens.main import MainScreen
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from wsexplorer.model import FamilyChoice, ObserveOptions, SessionEvent, SessionEventKind, parse_url
-from wsexplorer.ui.canned import CannedBackend, CannedSession
+from wsexplorer.testing.canned import CannedBackend, CannedSession
 
 
 async def test_open_session_reports_a_family_without_addresses_as_an_error_event() -> None:

@@ -7,7 +7,7 @@ from textual.widgets import Input
 
 from tests.test_cli_bad_input import CASES
 from tests.ui.conftest import canned_app
-from wsexplorer.ui.canned import settle
+from wsexplorer.testing.canned import settle
 
 URL_CASES = [
     (argv[1], fragment)

@@ -12,8 +12,8 @@ import pytest
 
 from tests.ui.conftest import canned_app
 from wsexplorer.model import LOOPBACK_BIND, FamilyChoice, FixChange
+from wsexplorer.testing.canned import settle
 from wsexplorer.ui.app import WsxApp
-from wsexplorer.ui.canned import settle
 from wsexplorer.ui.fixes import NOT_CURRENT
 from wsexplorer.ui.screens.main import MainScreen
 from wsexplorer.ui.state import LiveState

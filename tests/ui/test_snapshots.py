@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pytest
 
-from wsexplorer.ui.scenes import SCENES, Scene
+from wsexplorer.testing.scenes import SCENES, Scene
 
 
 @pytest.mark.parametrize("scene", SCENES, ids=[s.name for s in SCENES])

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from .app import WsxApp
+from ..ui.app import WsxApp
 from .canned import CannedBackend, canned_config, frozen_clock, settle
 
 __all__ = ["SCENES", "Scene"]

@@ -42,8 +42,8 @@ from ..model import (
     parse_url,
 )
 from ..model.options import LOOPBACK, BindMode, ObserveOptions, ServerConfig, select_family
-from .backend import ServerHandle, SessionHandle, open_session, write_new_file
-from .config import AppConfig
+from ..ui.backend import ServerHandle, SessionHandle, open_session, write_new_file
+from ..ui.config import AppConfig
 
 __all__ = [
     "FROZEN_NOW",
