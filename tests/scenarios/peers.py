@@ -206,7 +206,8 @@ def _http_url(url: str) -> str:
 def client_command(kind: str, url: str, family: int | None = None) -> list[str]:
     """The argv that runs one client kind against ``url``.
 
-    ``family`` (4 or 6) is passed to a Node client as ws's ``family`` option.
+    ``family`` (4 or 6) is passed to a Node client as ws's ``family`` option, to the
+    Python client as ``family=socket.AF_INET`` / ``AF_INET6``.
 
     Raises:
         PeerError: the kind is unknown or its runtime is not installed.
@@ -225,10 +226,11 @@ def client_command(kind: str, url: str, family: int | None = None) -> list[str]:
         if family is not None:
             argv += ["--family", str(family)]
         return argv
+    if kind == "python":
+        argv = [sys.executable, str(PEERS_DIR / "py_client.py"), url]
+        return argv if family is None else [*argv, "--family", str(family)]
     if family is not None:
         raise PeerError(f"client {kind} takes no family")
-    if kind == "python":
-        return [sys.executable, str(PEERS_DIR / "py_client.py"), url]
     if kind == "curl":
         curl = shutil.which("curl")
         if curl is None:
@@ -286,7 +288,7 @@ def run_client(
         kind: one of :data:`CLIENT_KINDS`.
         url: a ``ws://`` URL; curl gets the same URL with the ``http://`` scheme.
         env: more environment for the client (``WS_PEER_OPEN_TIMEOUT`` for Python).
-        family: 4 or 6: a Node client's ``family`` option (other kinds take none).
+        family: 4 or 6: the Node or Python client's ``family`` (curl takes none).
 
     Returns:
         ``{"outcome", "address", "error", "raw"}`` as described in the module docstring.

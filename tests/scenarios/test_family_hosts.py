@@ -6,8 +6,9 @@ glibc's files backend answers ``localhost`` per family: with only ``::1 localhos
 server on 127.0.0.1 although the both-families answer holds ``::1`` alone. With only
 ``127.0.0.1 localhost`` the ``AF_INET6`` lookup fails, and Node words that failure with
 the resolver's own code. In each namespace real Node 16, 18 and 20 ``ws`` clients with
-``{family: 4}`` and ``{family: 6}`` are compared with ``diagnose --family 4|6 --json`` and
-with the ``client-family-4`` fix's ``after`` predictions, on outcome, address and error.
+``{family: 4}`` and ``{family: 6}``, and Python websockets with ``family=AF_INET`` /
+``AF_INET6``, are compared with ``diagnose --family 4|6 --json`` and with the
+``client-family-4`` fix's ``after`` predictions, on outcome, address and error.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ URL = f"ws://localhost:{PORT}/subscribe"
 IPV6_ONLY_HOSTS = "::1\tlocalhost\n"
 # Real Node kind -> the catalogue id predicting it (Node 18 is a node-17-19 client).
 NODE_IDS = {"node16": "node-16", "node18": "node-17-19", "node20": "node-20"}
+CLIENT_IDS = {**NODE_IDS, "python": "python-websockets"}
 
 
 def _cell(c: dict[str, Any]) -> tuple[str, str | None, str | None]:
@@ -50,7 +52,7 @@ def _run(hosts: str, server: str, netns: Callable[..., Namespace]) -> dict[str, 
     with peers.start_server(ns, server, PORT):
         real = {
             (kind, family): _cell(peers.run_client(ns, kind, URL, family=family))
-            for kind in NODE_IDS
+            for kind in CLIENT_IDS
             for family in (4, 6)
         }
         predicted = {family: _diagnose(ns, "--family", str(family)) for family in (4, 6)}
@@ -62,14 +64,14 @@ def _mismatches(found: dict[str, Any]) -> list[object]:
     rows: list[object] = []
     for family, d in found["predicted"].items():
         clients = {c["id"]: c for c in d["clients"]}
-        for kind, client_id in NODE_IDS.items():
+        for kind, client_id in CLIENT_IDS.items():
             guess = _cell(clients[client_id])
             real = found["real"][(kind, family)]
             if guess != real:
                 rows.append((f"--family {family}", kind, real, guess))
     fix = next(f for f in found["plain"]["fixes"] if f["id"] == "client-family-4")
     after = {c["id"]: c for c in fix["after"]}
-    for kind, client_id in NODE_IDS.items():
+    for kind, client_id in CLIENT_IDS.items():
         guess = _cell(after[client_id])
         real = found["real"][(kind, 4)]
         if guess != real:
@@ -84,7 +86,7 @@ def test_ipv4_lookup_of_localhost_with_only_an_ipv6_hosts_line(
     resolution = found["plain"]["resolution"]["getaddrinfo"]
     assert [a["address"] for a in resolution["order"]] == ["::1"]
     assert [a["address"] for a in resolution["ipv4"]["order"]] == ["127.0.0.1"]
-    for kind in NODE_IDS:
+    for kind in CLIENT_IDS:
         assert found["real"][(kind, 4)] == ("connects", "127.0.0.1", None), kind
         assert found["real"][(kind, 6)][0] == "fails", kind
     assert _mismatches(found) == []
@@ -99,4 +101,5 @@ def test_ipv6_lookup_of_localhost_with_only_an_ipv4_hosts_line(
     for kind in NODE_IDS:
         outcome, _address, error = found["real"][(kind, 6)]
         assert outcome == "fails" and str(error).startswith("getaddrinfo E"), kind
+    assert found["real"][("python", 6)][0] == "fails"
     assert _mismatches(found) == []
