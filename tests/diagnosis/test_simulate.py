@@ -16,9 +16,18 @@ from wsexplorer.diagnosis.clients import (
     PYTHON_WEBSOCKETS,
 )
 from wsexplorer.diagnosis.simulate import simulate
-from wsexplorer.model import ClientOutcome, ClientPrediction, Family, FamilyChoice
+from wsexplorer.diagnosis.strategy import ClientStrategy
+from wsexplorer.model import (
+    ClientOutcome,
+    ClientPrediction,
+    Family,
+    FamilyChoice,
+    GaiResult,
+    Observation,
+)
+from wsexplorer.model.resolution import NameLookup
 
-from .builders import attempt, handshake, make_listener, seed_observation
+from .builders import attempt, gai, handshake, make_listener, seed_observation
 
 
 def addresses(p: ClientPrediction) -> list[str]:
@@ -202,3 +211,81 @@ def test_override_bypasses_addrconfig() -> None:
     p = predict(obs, NODE_17_19)
     assert p.error == "connect ECONNREFUSED ::1:8080"
     assert "AI_ADDRCONFIG" not in p.why
+
+
+# glibc's files backend answers localhost per family: with only ``::1 localhost`` the
+# AF_INET call still returns 127.0.0.1 (docs/clients.md#resolver-family).
+_EAI_AGAIN = "[Errno -3] Temporary failure in name resolution"
+
+
+def _v6_only_hosts(family: FamilyChoice = FamilyChoice.AUTO) -> Observation:
+    obs = seed_observation(hosts_order=("::1",), listen="127.0.0.1", family=family)
+    res = replace(obs.resolution, ipv4=gai(["127.0.0.1"]), ipv6=gai(["::1"]))
+    return replace(obs, resolution=res)
+
+
+@pytest.mark.parametrize("client", [NODE_16, NODE_17_19, NODE_20, PYTHON_WEBSOCKETS])
+def test_forced_family_uses_the_measured_per_family_answer(client: ClientStrategy) -> None:
+    by_fix = predict(_v6_only_hosts(), client, ctx=WhatIf(family=Family.IPV4))
+    by_user = predict(_v6_only_hosts(family=FamilyChoice.IPV4), client)
+    for p in (by_fix, by_user):
+        assert p.connects and p.address == "127.0.0.1" and addresses(p) == ["127.0.0.1"]
+    # Unforced, the both-families answer (::1 alone) is what the client tries.
+    assert addresses(predict(_v6_only_hosts(), client)) == ["::1"]
+
+
+@pytest.mark.parametrize(
+    ("client", "error"),
+    [
+        (NODE_16, "getaddrinfo EAI_AGAIN ipv4.test"),
+        (NODE_20, "getaddrinfo EAI_AGAIN ipv4.test"),
+        (PYTHON_WEBSOCKETS, _EAI_AGAIN),
+        (CURL, "curl: (6) Could not resolve host: ipv4.test"),
+    ],
+)
+def test_forced_family_fails_with_the_per_family_error(client: ClientStrategy, error: str) -> None:
+    obs = seed_observation(host="ipv4.test", hosts_order=("127.0.0.1",), family=FamilyChoice.IPV6)
+    obs = replace(obs, resolution=replace(obs.resolution, ipv6=gai([], error=_EAI_AGAIN)))
+    p = predict(obs, client)
+    assert p.outcome is ClientOutcome.FAILS and p.error == error
+    assert p.why == f"uses IPv6 only; ipv4.test has no IPv6 address ({_EAI_AGAIN})"
+
+
+def test_forced_family_filters_when_the_per_family_answer_was_not_measured() -> None:
+    obs = _v6_only_hosts(family=FamilyChoice.IPV4)
+    unmeasured = replace(obs, resolution=replace(obs.resolution, ipv4=GaiResult()))
+    pinned = seed_observation(
+        hosts_order=("::1",), override="localhost:8080:[::1]", family=FamilyChoice.IPV4
+    )
+    pinned = replace(pinned, resolution=replace(pinned.resolution, ipv4=gai(["127.0.0.1"])))
+    for o in (unmeasured, pinned):
+        p = predict(o, NODE_20)
+        assert p.error == "getaddrinfo ENOTFOUND localhost"
+        assert p.why == "uses IPv4 only; localhost has no IPv4 address"
+
+
+def test_forced_family_filters_for_a_name_looked_up_on_its_own() -> None:
+    # Only the URL's host is looked up per family; another spelling's answer is filtered.
+    obs = _v6_only_hosts(family=FamilyChoice.IPV4)
+    other = NameLookup("LOCALHOST.", gai(["::1"]), gai(["::1"], flags="AI_ADDRCONFIG"))
+    obs = replace(
+        obs,
+        url=replace(obs.url, host="localhost."),
+        resolution=replace(obs.resolution, other_names=(other,)),
+    )
+    assert predict(obs, PYTHON_WEBSOCKETS).error == "[Errno -2] Name or service not known"
+
+
+def test_examples_answer_an_ipv4_lookup_from_a_v6_hosts_line() -> None:
+    obs = seed_observation(hosts_order=("::1",), listen="127.0.0.1", family=FamilyChoice.IPV4)
+    assert [a.address for a in obs.resolution.ipv4.order] == ["127.0.0.1"]
+    assert predict(obs, NODE_20).address == "127.0.0.1"
+    literal = seed_observation(host="::1", hosts_order=("::1",))
+    assert literal.resolution.ipv4.order == ()
+
+
+def test_a_client_that_cannot_be_forced_keeps_the_filtered_answer() -> None:
+    obs = seed_observation(host="v6.test", hosts_order=("::1",), family=FamilyChoice.IPV4)
+    obs = replace(obs, resolution=replace(obs.resolution, ipv4=gai(["127.0.0.1"])))
+    assert predict(obs, CHROME).error == "net::ERR_NAME_NOT_RESOLVED"
+    assert predict(obs, PYTHON_WEBSOCKETS).address == "127.0.0.1"

@@ -1,8 +1,9 @@
 """WebSocket client on Python ``websockets``, a real peer for tests/scenarios.
 
-Usage: ``python py_client.py URL``. Calls ``websockets.asyncio.client.connect(URL,
-open_timeout=5)`` with no other option, as a user would (``WS_PEER_OPEN_TIMEOUT=10``
-sets websockets' own default instead), and prints exactly one JSON line::
+Usage: ``python py_client.py URL [--family 4|6]``. Calls
+``websockets.asyncio.client.connect(URL, open_timeout=5)`` with no other option, as a user
+would (``WS_PEER_OPEN_TIMEOUT=10`` sets websockets' own default instead; ``--family`` adds
+``family=socket.AF_INET`` or ``AF_INET6``), and prints exactly one JSON line::
 
     {"outcome": "connects", "address": "127.0.0.1"}
     {"outcome": "fails", "error": str(exc), "type": "OSError",
@@ -19,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import socket
 import sys
 import time
 from typing import Any
@@ -30,16 +32,21 @@ __all__ = ["main"]
 _MAPPED_PREFIX = "::ffff:"
 
 
-async def _run(url: str) -> dict[str, Any]:
+_FAMILIES = {"4": socket.AF_INET, "6": socket.AF_INET6}
+
+
+async def _run(url: str, family: str | None = None) -> dict[str, Any]:
     started = time.perf_counter()
-    result = await _connect(url, float(os.environ.get("WS_PEER_OPEN_TIMEOUT", "5")))
+    timeout = float(os.environ.get("WS_PEER_OPEN_TIMEOUT", "5"))
+    result = await _connect(url, timeout, None if family is None else _FAMILIES[family])
     result["elapsed_ms"] = (time.perf_counter() - started) * 1000
     return result
 
 
-async def _connect(url: str, open_timeout: float) -> dict[str, Any]:
+async def _connect(url: str, open_timeout: float, family: int | None) -> dict[str, Any]:
+    options: dict[str, Any] = {} if family is None else {"family": family}
     try:
-        async with connect(url, open_timeout=open_timeout) as connection:
+        async with connect(url, open_timeout=open_timeout, **options) as connection:
             address = str(connection.remote_address[0])
     except Exception as exc:  # every failure is a result to report, not a crash
         result: dict[str, Any] = {
@@ -58,10 +65,14 @@ async def _connect(url: str, open_timeout: float) -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     """Run one connection attempt; return the process exit status."""
-    if len(argv) != 1:
-        print("usage: py_client.py URL", file=sys.stderr)
+    if len(argv) == 3 and argv[1] == "--family" and argv[2] in _FAMILIES:
+        family: str | None = argv[2]
+    elif len(argv) == 1:
+        family = None
+    else:
+        print("usage: py_client.py URL [--family 4|6]", file=sys.stderr)
         return 2
-    print(json.dumps(asyncio.run(_run(argv[0]))), flush=True)
+    print(json.dumps(asyncio.run(_run(argv[0], family))), flush=True)
     return 0
 
 

@@ -203,8 +203,11 @@ def _http_url(url: str) -> str:
     return url
 
 
-def client_command(kind: str, url: str) -> list[str]:
+def client_command(kind: str, url: str, family: int | None = None) -> list[str]:
     """The argv that runs one client kind against ``url``.
+
+    ``family`` (4 or 6) is passed to a Node client as ws's ``family`` option, to the
+    Python client as ``family=socket.AF_INET`` / ``AF_INET6``.
 
     Raises:
         PeerError: the kind is unknown or its runtime is not installed.
@@ -220,9 +223,14 @@ def client_command(kind: str, url: str) -> list[str]:
             argv += ["--family", "4"]
         elif kind not in {"node20", "node16", "node18"}:
             raise PeerError(f"unknown client kind {kind!r}; known: {', '.join(CLIENT_KINDS)}")
+        if family is not None:
+            argv += ["--family", str(family)]
         return argv
     if kind == "python":
-        return [sys.executable, str(PEERS_DIR / "py_client.py"), url]
+        argv = [sys.executable, str(PEERS_DIR / "py_client.py"), url]
+        return argv if family is None else [*argv, "--family", str(family)]
+    if family is not None:
+        raise PeerError(f"client {kind} takes no family")
     if kind == "curl":
         curl = shutil.which("curl")
         if curl is None:
@@ -266,7 +274,12 @@ def _curl_result(done: subprocess.CompletedProcess[str]) -> dict[str, Any]:
 
 
 def run_client(
-    ns: Runner, kind: str, url: str, *, env: dict[str, str] | None = None
+    ns: Runner,
+    kind: str,
+    url: str,
+    *,
+    env: dict[str, str] | None = None,
+    family: int | None = None,
 ) -> dict[str, Any]:
     """Run one real client once inside ``ns`` and report what happened.
 
@@ -275,6 +288,7 @@ def run_client(
         kind: one of :data:`CLIENT_KINDS`.
         url: a ``ws://`` URL; curl gets the same URL with the ``http://`` scheme.
         env: more environment for the client (``WS_PEER_OPEN_TIMEOUT`` for Python).
+        family: 4 or 6: the Node or Python client's ``family`` (curl takes none).
 
     Returns:
         ``{"outcome", "address", "error", "raw"}`` as described in the module docstring.
@@ -282,7 +296,7 @@ def run_client(
     Raises:
         PeerError: the kind is unknown or not installed, or the peer printed garbage.
     """
-    argv = client_command(kind, url)
+    argv = client_command(kind, url, family)
     env = {"WS_PEER_MAX_SECONDS": str(_CLIENT_GUARD_SECONDS), **(env or {})}
     try:
         done = ns.run(_without_proxies(argv), timeout=_CLIENT_TIMEOUT, check=False, env=env)

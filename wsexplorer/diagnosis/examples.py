@@ -78,6 +78,15 @@ def _hosts(host: str, order: Sequence[str]) -> HostsFile:
     return parse_hosts("\n".join(lines) + "\n")
 
 
+def _one_family(order: Sequence[str], family: Family, literal: bool) -> list[str]:
+    """The per-family getaddrinfo answer: glibc's files backend answers an ``AF_INET``
+    lookup from a ``::1`` line with ``127.0.0.1`` (docs/clients.md#resolver-family)."""
+    kept = [a for a in order if family_of(a) is family]
+    if not kept and not literal and family is Family.IPV4 and "::1" in order:
+        kept = ["127.0.0.1"]
+    return kept
+
+
 def make_resolution(
     host: str = "localhost",
     port: int = 8080,
@@ -101,8 +110,8 @@ def make_resolution(
         port=port,
         getaddrinfo=gai(order, error=error),
         addrconfig=gai(kept, flags="AI_ADDRCONFIG", error=error if not order else None),
-        ipv4=gai([a for a in order if family_of(a) is Family.IPV4]),
-        ipv6=gai([a for a in order if family_of(a) is Family.IPV6]),
+        ipv4=gai(_one_family(order, Family.IPV4, literal), error=error),
+        ipv6=gai(_one_family(order, Family.IPV6, literal), error=error),
         hosts_file=HostsFile("/etc/hosts") if literal else _hosts(host, order),
         nsswitch=("files", "dns"),
         dns=DnsReport(note="answered locally (RFC 6761)" if local else None),

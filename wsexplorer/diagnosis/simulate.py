@@ -18,12 +18,14 @@ from ..model import (
     ClientTry,
     Confidence,
     Family,
+    GaiResult,
     HandshakeOutcome,
     Observation,
+    Resolution,
     Source,
     family_of,
 )
-from ..model.names import client_name
+from ..model.names import client_name, lookup_key
 from ..model.secrets import mask_text
 from .context import NO_CHANGE, WhatIf
 from .outcome import (
@@ -81,7 +83,32 @@ class _Candidates:
     error: str | None  # the resolver's measured error
 
 
-def _candidates(obs: Observation, s: ClientStrategy, host: str) -> _Candidates:
+def _family_answer(
+    res: Resolution, s: ClientStrategy, host: str, forced: Family | None
+) -> GaiResult | None:
+    """The measured ``getaddrinfo`` answer for ``forced`` alone, or ``None``.
+
+    A client forced to a family asks getaddrinfo for that family with flags 0 (Node's
+    ``net.connect`` drops ``AI_ADDRCONFIG`` when ``family`` is 4 or 6, nodejs/node
+    ``lib/net.js`` ``lookupAndConnect``; Python's ``family=socket.AF_INET``). glibc's
+    files backend answers that call per family: ``::1 localhost`` alone still gives
+    ``127.0.0.1`` for ``AF_INET`` (docs/clients.md#resolver-family). ``None`` when the
+    call was not measured for this name (a ``--resolve`` pin, another IDNA spelling), or
+    for a client that cannot be forced (Chrome): the both-families answer is filtered.
+    """
+    if forced is None or s.force_ipv4 is None or res.override is not None:
+        return None
+    if lookup_key(host) != lookup_key(res.host):
+        return None
+    answer = res.ipv4 if forced is Family.IPV4 else res.ipv6
+    if not answer.order and answer.error is None:
+        return None
+    return answer
+
+
+def _candidates(
+    obs: Observation, s: ClientStrategy, host: str, forced: Family | None = None
+) -> _Candidates:
     if family_of(host) is not None:
         return _Candidates((Address.of(host, Source.LITERAL),), False, (), None)
     answers_itself = s.localhost_dot or not host.endswith(".")
@@ -95,6 +122,9 @@ def _candidates(obs: Observation, s: ClientStrategy, host: str) -> _Candidates:
     res = obs.resolution
     if res.override is not None:
         return _Candidates(res.override.addresses, False, (), None)
+    per_family = _family_answer(res, s, host, forced)
+    if per_family is not None:
+        return _Candidates(per_family.order, False, (), per_family.error)
     plain, addrconfig = res.answers_for(host)
     if not s.addrconfig:
         return _Candidates(plain.order, False, (), plain.error)
@@ -174,7 +204,7 @@ def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE
     host = client_name(ctx.host or obs.url.host, s.names)
     port = obs.url.port
     forced = ctx.forced_family(s, obs.family.forced)
-    cands = _candidates(obs, s, host)
+    cands = _candidates(obs, s, host, forced)
     ordered = _order(cands.addresses, s.order)
     kept = tuple(a for a in ordered if forced is None or a.family is forced)
     fallback = s.fallback
@@ -190,10 +220,11 @@ def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE
 
     if not kept:
         failure = Failure(Stage.RESOLVE, host, port, (), 0, fallback, None, cands.error)
-        if cands.addresses:
-            story = f"{host} has no {family_label(forced or Family.IPV4)} address"
+        error = f" ({cands.error})" if cands.error and not cands.addresses else ""
+        if forced is not None:
+            story = f"{host} has no {family_label(forced)} address{error}"
         else:
-            story = f"{host} does not resolve" + (f" ({cands.error})" if cands.error else "")
+            story = f"{host} does not resolve{error}"
         pred = _prediction(s, ClientOutcome.FAILS, (), None, s.wording(failure), why(story))
         return run(Stage.RESOLVE, pred, ())
 
