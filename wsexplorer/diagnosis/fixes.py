@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from ..model import (
     LOOPBACK_BIND,
+    AttemptOutcome,
     ClientOutcome,
     ClientPrediction,
     Family,
@@ -32,7 +33,8 @@ from ..model import (
 )
 from .clients.node20 import NODE_20
 from .context import WhatIf
-from .outcome import listeners_on_port
+from .outcome import listeners_on_port, measured_attempt
+from .shadow import dead_clause
 from .simulate import Run, simulate
 from .strategy import AddressOrder, ClientStrategy, is_localhost_name
 from .verdict import describe_listener, join_names
@@ -85,23 +87,44 @@ def ipv4_target(obs: Observation) -> str | None:
     """The IPv4 literal to put in the URL, or ``None`` when there is none to use.
 
     ``127.0.0.1`` for ``localhost`` names; for another name, its own first IPv4 address
-    that is not loopback, else ``127.0.0.1`` when it resolves to loopback only (it names
-    this machine). Never ``127.0.0.1`` for a name that resolves to another machine: that
-    would be a different server. ``None`` when the host is already a literal and when no
-    IPv4 address is known.
+    that is not loopback and that connected (measured), else its first one nothing measured,
+    never one measured dead (refused, timed out, unreachable: a stale hosts-file line's);
+    else ``127.0.0.1`` when it resolves to loopback only (it names this machine). Never
+    ``127.0.0.1`` for a name that resolves to another machine: that would be a different
+    server. ``None`` when the host is already a literal and when no IPv4 address is known.
     """
+    return _ipv4_choice(obs)[0]
+
+
+def _ipv4_choice(obs: Observation) -> tuple[str | None, str]:
+    """:func:`ipv4_target` and, when it is ``None``, why (the fix's reason)."""
     host = obs.url.host
     if family_of(host) is not None:
-        return None
+        return None, f"the URL's host {host} is an address"
     if is_localhost_name(host):
-        return "127.0.0.1"
+        return "127.0.0.1", ""
     res = obs.resolution
     everything = (*res.addresses, *res.addrconfig_addresses, *res.ipv4.order)
-    own = (a.address for a in everything if a.family is Family.IPV4 and not is_loopback(a.address))
-    first = next(own, None)
-    if first is None and any(is_loopback(a.address) for a in everything):
-        return "127.0.0.1"
-    return first
+    own = list(
+        dict.fromkeys(
+            a.address for a in everything if a.family is Family.IPV4 and not is_loopback(a.address)
+        )
+    )
+    dead = [clause for a in own if (clause := dead_clause(obs, a)) is not None]
+    alive = [a for a in own if dead_clause(obs, a) is None]
+    connected = [a for a in alive if _connected(obs, a)]
+    if connected or alive:
+        return (connected or alive)[0], ""
+    if dead:
+        return None, f"every IPv4 address of {host} was measured dead: {join_names(dead)}"
+    if any(is_loopback(a.address) for a in everything):
+        return "127.0.0.1", ""
+    return None, f"no IPv4 address is known for {host}"
+
+
+def _connected(obs: Observation, address: str) -> bool:
+    measured = measured_attempt(obs, address)
+    return measured is not None and measured.outcome is AttemptOutcome.CONNECTED
 
 
 def _result(before: Sequence[Run], after: Sequence[Run]) -> str:
@@ -270,11 +293,9 @@ def _rebind(now: Sequence[Listener]) -> tuple[FixChange | None, str]:
 
 def _literal(obs: Observation, clients: Sequence[ClientStrategy], before: Sequence[Run]) -> Fix:
     host = obs.url.host
-    target = ipv4_target(obs)
+    target, why = _ipv4_choice(obs)
     if target is None:
-        if family_of(host) is not None:
-            return _not_applicable("ipv4-literal", f"the URL's host {host} is an address")
-        return _not_applicable("ipv4-literal", f"no IPv4 address is known for {host}")
+        return _not_applicable("ipv4-literal", why)
     url = obs.url.with_host(target).redacted()
     return _fix(
         "ipv4-literal",

@@ -18,6 +18,7 @@ from ..model import (
 )
 from ..model.names import client_name, lookup_key
 from .outcome import listeners_on_port, same_address
+from .shadow import hosts_dead, hosts_origin, hosts_shadow, no_a_record
 from .simulate import Run, family_label, handshake_clause
 from .strategy import Fallback, Stage, TryResult, is_localhost_name
 from .timing import syn_timeout_s
@@ -135,7 +136,11 @@ def _connect_summary(obs: Observation, runs: Sequence[Run], failing: Sequence[Ru
     if family_of(host) is not None:
         return f"the URL names {host}, but {cause}; {tail}"
     if any(same_address(first.address, a) for a in _first_addresses(obs)):
-        return f"{host} resolves to {first.address} first, but {cause}; {tail}"
+        six = no_a_record(obs)
+        if six is not None:
+            return f"{six}, but {cause}; {tail}"
+        origin = hosts_origin(obs, first.address)
+        return f"{host} resolves to {first.address} first{origin}, but {cause}; {tail}"
     names = [r.prediction.name for r in failing]
     if all(r.fallback is Fallback.FIRST_ONLY for r in failing):
         verbs = "tries {} first and doesn't" if len(names) == 1 else "try {} first and don't"
@@ -263,6 +268,10 @@ def build_notes(obs: Observation, runs: Sequence[Run]) -> tuple[str, ...]:
             f"{skipped.expanded} (search domain {skipped.domain}) resolves: write "
             f"{skipped.name} or {skipped.expanded} in the URL"
         )
+    notes += [n for n in (hosts_shadow(obs), hosts_dead(obs)) if n is not None]
+    six = no_a_record(obs)
+    if six is not None:
+        notes.append(f"{six}, so no client has an IPv4 address to fall back to")
     fam = obs.family.forced
     if fam is not None:
         notes.append(f"--family {obs.family}: every client uses {family_label(fam)} only")
