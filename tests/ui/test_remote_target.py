@@ -34,7 +34,7 @@ async def test_remote_target_listeners_say_the_target_is_elsewhere() -> None:
             assert screen.observation is not None and not screen.observation.local_target
             note = shown(screen, "#listeners-note")
             assert "nothing listens" not in note, size
-            assert "another machine" in note and "can't be seen from here" in note, size
+            assert "another machine" in note and "can't be seen here" in note, size
             assert "this machine's sockets" in str(screen.listeners_pane.border_subtitle)
             # This machine's sockets stay listed.
             assert "tcp/ipv4/0.0.0.0/22/612" in screen.listeners_pane.row_keys()

@@ -112,8 +112,8 @@ def listeners_note(port: int, found: bool | None, local: bool | None) -> tuple[S
     sockets cannot be seen from here. ``found`` / ``local`` ``None``: not known yet."""
     if local is False:
         return (
-            Span("the target is another machine: its sockets can't be seen from here", Tone.WARN),
-            Span("; the measured connects say what answers", Tone.DIM),
+            Span("target is another machine: its sockets can't be seen here", Tone.WARN),
+            Span("; measured connects say what answers", Tone.DIM),
         )
     if local and found is False:
         return span(f"nothing listens on port {port}", Tone.BAD)
