@@ -51,6 +51,8 @@ from wsexplorer.presentation import (
     explain_status,
     hosts_problem_rows,
     ignored_nameserver_rows,
+    listeners_note,
+    listeners_subtitle,
     plain,
     process_spans,
 )
@@ -350,3 +352,14 @@ def test_attempts_name_their_errno_and_a_cut_short_wait() -> None:
     assert plain(attempt_spans(cut)).endswith(
         "(timed out) cut short: too soon to tell silent from unreachable"
     )
+
+
+def test_listeners_note_follows_where_the_target_is() -> None:
+    assert plain(listeners_note(8080, False, True)) == "nothing listens on port 8080"
+    assert plain(listeners_note(8080, True, True)) == ""
+    # Not known yet (the observation is still running): nothing claimed.
+    assert plain(listeners_note(8080, False, None)) == ""
+    remote = plain(listeners_note(8080, False, False))
+    assert "nothing listens" not in remote and "another machine" in remote
+    assert listeners_subtitle(8080, True) == "port 8080 first"
+    assert "this machine" in listeners_subtitle(8080, False)

@@ -26,6 +26,8 @@ from .facts import (
     fix_status,
     handshake_view,
     listener_row,
+    listeners_note,
+    listeners_subtitle,
     process_spans,
     verdict_spans,
 )
@@ -65,6 +67,8 @@ __all__ = [
     "ignored_nameserver_rows",
     "join",
     "listener_row",
+    "listeners_note",
+    "listeners_subtitle",
     "note_rows",
     "plain",
     "process_spans",

@@ -44,6 +44,8 @@ __all__ = [
     "fix_status",
     "handshake_view",
     "listener_row",
+    "listeners_note",
+    "listeners_subtitle",
     "process_spans",
     "verdict_spans",
 ]
@@ -102,6 +104,25 @@ def listener_row(lis: Listener) -> ListenerRow:
         accepts_spans(lis),
         process_spans(lis),
     )
+
+
+def listeners_note(port: int, found: bool | None, local: bool | None) -> tuple[Span, ...]:
+    """The line above the listener table: ``nothing listens on port P`` for a target on
+    this machine whose scan found nothing; for a target on another machine, that its
+    sockets cannot be seen from here. ``found`` / ``local`` ``None``: not known yet."""
+    if local is False:
+        return (
+            Span("target is another machine: its sockets can't be seen here", Tone.WARN),
+            Span("; measured connects say what answers", Tone.DIM),
+        )
+    if local and found is False:
+        return span(f"nothing listens on port {port}", Tone.BAD)
+    return ()
+
+
+def listeners_subtitle(port: int, local: bool | None) -> str:
+    """What the listener table lists: this machine's sockets when the target is not here."""
+    return "this machine's sockets, not the target's" if local is False else f"port {port} first"
 
 
 # ---------------------------------------------------------------- attempts

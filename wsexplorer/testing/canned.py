@@ -268,6 +268,7 @@ class CannedBackend:
     Args:
         hosts_order: what the hosts file gives ``localhost``, in getaddrinfo order.
         listen: the server's bind when no embedded demo server runs.
+        remote: other machines' names and their addresses; each listens on 0.0.0.0.
     """
 
     def __init__(
@@ -275,8 +276,10 @@ class CannedBackend:
         *,
         hosts_order: Sequence[str] = ("::1", "127.0.0.1"),
         listen: Sequence[str] = ("0.0.0.0",),
+        remote: dict[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.hosts_order = tuple(hosts_order)
+        self.remote = dict(remote or {})
         self.listen = tuple(listen)
         self.server_listeners: tuple[Listener, ...] = ()
         self.server_started = False
@@ -293,9 +296,7 @@ class CannedBackend:
     def _order(self, host: str) -> tuple[str, ...]:
         if family_of(host) is not None:
             return (host,)
-        if host == "localhost":
-            return self.hosts_order
-        return ()
+        return self.hosts_order if host == "localhost" else self.remote.get(host, ())
 
     async def observe(
         self,
@@ -306,6 +307,8 @@ class CannedBackend:
         self.observed += 1
         override = options.override_for(url.host, url.port)
         on_port = tuple(lis for lis in self.listeners(url.port) if lis.port == url.port)
+        local = url.host not in self.remote
+        there = on_port if local else (make_listener("0.0.0.0", url.port),)
         obs = seed_observation(
             host=url.host,
             port=url.port,
@@ -314,6 +317,7 @@ class CannedBackend:
             hosts_order=self._order(url.host),
             override=None if override is None else override.spec(),
             family=options.family,
+            local_target=local,
         )
         obs = replace(obs, resolution=_sourced(obs.resolution))
         on_stage("resolution", obs.resolution)
@@ -321,11 +325,11 @@ class CannedBackend:
         on_stage("listeners", scan)
         on_stage("system", obs.system)
         tried = select_family(obs.resolution.addresses, options.family)
-        attempts = _attempts(tried, on_port, url.port)
+        attempts = _attempts(tried, there, url.port)
         hs = _handshake(attempts)
         on_stage("attempts", (attempts, hs))
         loopback = [Address.of("127.0.0.1"), Address.of("::1")]
-        probes = _attempts(loopback, on_port, url.port)
+        probes = _attempts(loopback, on_port, url.port) if local else ()
         on_stage("probes", probes)
         return replace(obs, attempts=attempts, handshake=hs, probes=probes)
 

@@ -1,4 +1,8 @@
-"""Command palette entries (``ctrl+p``): every action of the main screen, by name."""
+"""Command palette entries (``ctrl+p``): every action of the main screen, by name.
+
+A fix's entry is named as the shown diagnosis names its fix (``Fix: 192.0.2.10``); before
+the first diagnosis it keeps the words of :data:`COMMAND_LIST`.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,11 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-__all__ = ["COMMAND_LIST", "WsxCommands"]
+from ..model import Diagnosis
+from ..model.untrusted import clean
+from .fixes import key_label
+
+__all__ = ["COMMAND_LIST", "FIX_ACTIONS", "WsxCommands", "commands"]
 
 COMMAND_LIST: tuple[tuple[str, str, str], ...] = (
     ("Connect / reconnect", "open the live WebSocket session (c)", "connect"),
@@ -31,6 +39,19 @@ COMMAND_LIST: tuple[tuple[str, str, str], ...] = (
 )
 """(name, help, main-screen action) for each palette entry."""
 
+FIX_ACTIONS = {"fix_family": "f", "fix_literal": "l", "fix_dual_stack": "d"}
+"""The fix key each fix action tries."""
+
+
+def commands(d: Diagnosis | None) -> list[tuple[str, str, str]]:
+    """:data:`COMMAND_LIST` with each fix entry named by ``d``'s fix on its key."""
+    out = []
+    for name, help_text, action in COMMAND_LIST:
+        key = FIX_ACTIONS.get(action)
+        label = None if key is None else key_label(d, key)
+        out.append((clean(label) if label else name, help_text, action))
+    return out
+
 
 class WsxCommands(Provider):
     """Runs the main screen's actions from the command palette."""
@@ -39,14 +60,21 @@ class WsxCommands(Provider):
         main = self.app.get_screen("main")
         self.app.call_later(main.run_action, action)
 
+    def _commands(self) -> list[tuple[str, str, str]]:
+        diagnosis = getattr(self.app.get_screen("main"), "diagnosis", None)
+        return commands(diagnosis if isinstance(diagnosis, Diagnosis) else None)
+
     async def discover(self) -> Hits:
-        for name, help_text, action in COMMAND_LIST:
+        for name, help_text, action in self._commands():
             yield DiscoveryHit(name, partial(self._run, action), help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for name, help_text, action in COMMAND_LIST:
-            score = matcher.match(name)
+        for (name, help_text, action), (words, _, _) in zip(
+            self._commands(), COMMAND_LIST, strict=True
+        ):
+            # A fix's entry is also found by its usual words ("force IPv4").
+            score = max(matcher.match(name), matcher.match(words))
             if score > 0:
                 yield Hit(
                     score, matcher.highlight(name), partial(self._run, action), help=help_text

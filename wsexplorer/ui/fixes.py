@@ -13,7 +13,15 @@ from dataclasses import replace
 from ..model import Diagnosis, Fix, FixChange
 from .state import LiveState
 
-__all__ = ["NOT_CURRENT", "applied", "fix_for_id", "fix_for_key", "refusal"]
+__all__ = [
+    "KEY_WORDS",
+    "NOT_CURRENT",
+    "applied",
+    "fix_for_id",
+    "fix_for_key",
+    "key_label",
+    "refusal",
+]
 
 NOT_CURRENT = "the diagnosis of the current state is still running: try again when it is done"
 """Why a key does nothing while the shown diagnosis describes an earlier state."""
@@ -24,6 +32,19 @@ def fix_for_key(d: Diagnosis | None, key: str) -> Fix | None:
     if d is None:
         return None
     return next((f for f in d.fixes if f.key == key), None)
+
+
+KEY_WORDS = {"f": "family 4", "l": "127.0.0.1", "d": "listen ::"}
+"""What each fix key is called before the first diagnosis names its fix."""
+
+
+def key_label(d: Diagnosis | None, key: str) -> str | None:
+    """``Fix: <the engine's label>`` for the fix on ``key`` in ``d`` (``Fix: 192.0.2.10``);
+    ``None`` before a diagnosis has a fix on that key."""
+    fix = fix_for_key(d, key)
+    if fix is None or not fix.label:
+        return None
+    return f"Fix: {fix.label}"
 
 
 def fix_for_id(d: Diagnosis | None, fix_id: str) -> Fix | None:

@@ -9,6 +9,7 @@ the live session); the parts (``observing.py``, ``session_control.py``, ``fixing
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from ...model import ClientOutcome, Diagnosis, FamilyChoice, Observation
 from ...model.untrusted import clean
 from ..backend import Backend, ServerHandle, SessionHandle
 from ..config import AppConfig
+from ..fixes import KEY_WORDS, key_label
 from ..state import LiveState, MessageBatch, UndoStack, before_after, tally
 from ..widgets.diagnosis import DiagnosisPane
 from ..widgets.listeners import ListenersPane
@@ -131,6 +133,18 @@ class ScreenBase(Screen[None]):
 
     def _show_status(self) -> None:
         self.topbar.show_status(self.status_text())
+
+    def _label_fix_keys(self) -> None:
+        """The footer names each fix key's fix as the shown diagnosis does (``Fix:
+        192.0.2.10``); today's words until a diagnosis names it."""
+        bindings = self._bindings.key_to_bindings
+        for key, words in KEY_WORDS.items():
+            label = clean(key_label(self.diagnosis, key) or f"Fix: {words}")
+            bindings[key] = [
+                replace(b, description=label) if b.action.startswith("fix_") else b
+                for b in bindings.get(key, ())
+            ]
+        self.refresh_bindings()
 
     def _sync_inputs(self) -> None:
         """Show the live state in the URL field and the family selector, silently."""

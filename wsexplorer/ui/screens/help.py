@@ -25,7 +25,9 @@ and the client tried only the first address.
   line, DNS, `--resolve`), the `AI_ADDRCONFIG` order Node asks for, nsswitch, gai.conf
   and the DNS answers per nameserver. A *what-if* banner means `--resolve` pins the answer.
 - **Listeners**: every listening TCP socket, the URL's port first: its address, the
-  kernel's `v6only` flag, which families it really accepts, and the process.
+  kernel's `v6only` flag, which families it really accepts, and the process. For a
+  target on another machine the table is this machine's: the target's sockets can't be
+  seen from here, and the measured connects (Session, Diagnosis) say what answers.
 - **Session**: a live WebSocket connection. Each address tried (start offset, how it
   ended, how long), the handshake (401/403 explained), the messages with timestamps
   (→ sent, ← received), ping round trips and the close code. Type in the bottom line

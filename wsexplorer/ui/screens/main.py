@@ -20,7 +20,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Button, Footer, Input, Select
 
 from ...model import FamilyChoice, InvalidURL, parse_url, unredact
-from ..fixes import fix_for_id
+from ..fixes import KEY_WORDS, fix_for_id
 from ..widgets.diagnosis import DiagnosisPane
 from ..widgets.listeners import ListenersPane
 from ..widgets.resolution import ResolutionPane
@@ -42,9 +42,10 @@ class MainScreen(FixPart, ExportPart):
         Binding("c", "connect", "Connect"),
         Binding("x", "disconnect", "Close"),
         Binding("p", "ping", "Ping"),
-        Binding("f", "fix_family", "Fix: family 4"),
-        Binding("l", "fix_literal", "Fix: 127.0.0.1"),
-        Binding("d", "fix_dual_stack", "Fix: listen ::"),
+        # Until a diagnosis names each fix (then the footer shows the engine's label).
+        Binding("f", "fix_family", f"Fix: {KEY_WORDS['f']}"),
+        Binding("l", "fix_literal", f"Fix: {KEY_WORDS['l']}"),
+        Binding("d", "fix_dual_stack", f"Fix: {KEY_WORDS['d']}"),
         Binding("u", "undo", "Undo"),
         Binding("r", "refresh", "Refresh"),
         Binding("e", "export", "Export"),

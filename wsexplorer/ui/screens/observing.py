@@ -92,12 +92,14 @@ class ObservingPart(ScreenBase):
             res.show(obs.resolution)
         res.show_system(obs.system)
         self.listeners_pane.busy(False)
+        self.listeners_pane.show_target(obs.local_target)
         last = self.undo.last
         before = last.before_diagnosis if last is not None else None
         await self.diagnosis_pane.show(
             message.diagnosis, before, before_after(last, message.diagnosis)
         )
         self._show_status()
+        self._label_fix_keys()
         self.scan_all(message.gen)
 
     def on_observe_failed(self, message: ObserveFailed) -> None:

@@ -2,7 +2,8 @@
 
 A DataTable updated row by row (keyed by socket), the URL's port first. The sockets on
 the URL's port come from the observation; the rest from a full scan. The embedded demo
-server's bind, its wildcard warning and its bind errors are shown above the table.
+server's bind, its wildcard warning and its bind errors are shown above the table. For a
+target on another machine the table is this machine's sockets, and the note says so.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from textual.widgets import DataTable, Static
 
 from ...model import Listener, ListenerScan, is_wildcard
 from ...model.untrusted import clean
-from ...presentation import accepts_spans
+from ...presentation import accepts_spans, listeners_note, listeners_subtitle
 from ...presentation import listener_row as presented
 from ...presentation.style import to_text
 from .pane import Pane
@@ -60,6 +61,8 @@ class ListenersPane(Pane):
         self._other_rows: dict[str, Listener] = {}
         self._scan_notes: tuple[str, ...] = ()
         self._server_text: Text | None = None
+        self.local: bool | None = None
+        """Is the target this machine? ``None`` until the observation says."""
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="pane-error")
@@ -94,7 +97,8 @@ class ListenersPane(Pane):
         if port != self.port:
             self._port_rows = None
         self.port = port
-        self.border_subtitle = f"port {port} first"
+        self.local = None
+        self.border_subtitle = listeners_subtitle(port, None)
         self.fail("listeners", None)
         self.busy(self._port_rows is None)
 
@@ -122,6 +126,13 @@ class ListenersPane(Pane):
                 self._port_rows = {listener_key(lis): lis for lis in scan.on_port(self.port)}
                 self.busy(False)
             self._scan_notes = scan.notes
+        self._sync()
+
+    def show_target(self, local: bool) -> None:
+        """Whether the target is this machine: a remote target's sockets are not in this
+        table, so the pane says so instead of "nothing listens"."""
+        self.local = local
+        self.border_subtitle = listeners_subtitle(self.port, local)
         self._sync()
 
     def show_server(
@@ -182,10 +193,8 @@ class ListenersPane(Pane):
             ),
         )
         note = self.query_one("#listeners-note", Static)
-        if self._port_rows is not None and not self._port_rows:
-            lines = Text(f"nothing listens on port {port}", style="bold red")
-        else:
-            lines = Text()
+        found = None if self._port_rows is None else bool(self._port_rows)
+        lines = to_text(listeners_note(port, found, self.local))
         for n in self._scan_notes:
             if lines.plain:
                 lines.append("\n")
