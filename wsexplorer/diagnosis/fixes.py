@@ -55,7 +55,7 @@ class FixKind:
 
 FIXES: tuple[FixKind, ...] = (
     FixKind("client-family-4", "Force IPv4 in the client", "f", "family 4"),
-    FixKind("server-dual-stack", "Listen on :: (dual-stack)", "d", "listen on ::"),
+    FixKind("server-dual-stack", "Listen on :: (dual-stack)", "d", "listen ::"),
     FixKind("ipv4-literal", "Use an IPv4 address in the URL", "l", "IPv4 address"),
     FixKind("node-ipv4first", "Node: --dns-result-order=ipv4first"),
     FixKind("upgrade-node-20", "Upgrade the client to Node.js 20+"),
