@@ -36,6 +36,14 @@ EXIT_GUARD_S = 2.0
 START_GUARD_S = 30.0
 
 
+def _interrupt(proc: subprocess.Popen[str]) -> float:
+    """Send SIGINT; the seconds until the process exited (hang guard :data:`EXIT_GUARD_S`)."""
+    start = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=EXIT_GUARD_S)
+    return time.monotonic() - start
+
+
 def _await_query(server: subprocess.Popen[str]) -> None:
     """Return once the silent nameserver has swallowed a query: the client now waits."""
     assert server.stdout is not None
@@ -71,10 +79,7 @@ def test_ctrl_c_during_a_lookup_exits_at_once(
         _await_query(server)
         time.sleep(0.3)  # well inside the wait: glibc retries only after 5 s
         assert proc.poll() is None, "the command ended before it was interrupted"
-        start = time.monotonic()
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=EXIT_GUARD_S)
-        elapsed = time.monotonic() - start
+        elapsed = _interrupt(proc)
     finally:
         stop_process(proc, sig=signal.SIGKILL)
     stdout, stderr = proc.communicate()
@@ -111,10 +116,7 @@ def test_ctrl_c_during_the_handshake_wait_exits_at_once() -> None:
                 assert time.monotonic() < end and proc.poll() is None, "never connected"
                 time.sleep(0.02)
             time.sleep(0.3)
-            start = time.monotonic()
-            proc.send_signal(signal.SIGINT)
-            proc.wait(timeout=EXIT_GUARD_S)
-            elapsed = time.monotonic() - start
+            elapsed = _interrupt(proc)
         finally:
             stop_process(proc, sig=signal.SIGKILL)
         _, stderr = proc.communicate()
