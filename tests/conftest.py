@@ -1,8 +1,9 @@
 """Test-wide set-up: the scenario fixtures, and no silent skips in CI.
 
-A test that needs root, network namespaces, Node, dnsmasq, curl, tmux or the system's own
-Python carries a ``needs_*`` marker and skips where the thing is missing on a developer's laptop. With
-``CI=true`` such a skip is turned into a failure: CI must have everything.
+A test that needs root, network namespaces, Node, dnsmasq, curl, tmux, the system's own
+Python or Chromium carries a ``needs_*`` marker and skips where the thing is missing on a
+developer's laptop. With ``CI=true`` such a skip is turned into a failure: CI must have
+everything.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ NEEDS_MARKERS = (
     "needs_curl",
     "needs_tmux",
     "needs_system_python",
+    "needs_chromium",
 )
 
 

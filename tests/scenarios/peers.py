@@ -76,7 +76,8 @@ CLIENT_KINDS: tuple[str, ...] = (
     "python",
     "curl",
 )
-"""Every client kind :func:`run_client` knows; :func:`available_clients` filters them."""
+"""Every client kind :func:`run_client` knows; :func:`available_clients` filters them.
+Also accepted: ``chromium`` (Debian's, headless: tests/peers/chromium_client.py)."""
 
 NODE_PEERS_MISSING = "tests/peers/node_modules is missing: run `npm ci --prefix tests/peers`"
 
@@ -231,6 +232,8 @@ def client_command(kind: str, url: str, family: int | None = None) -> list[str]:
         return argv if family is None else [*argv, "--family", str(family)]
     if family is not None:
         raise PeerError(f"client {kind} takes no family")
+    if kind == "chromium":  # headless, addresses from its net log (chromium_client.py)
+        return [sys.executable, str(PEERS_DIR / "chromium_client.py"), url]
     if kind == "curl":
         curl = shutil.which("curl")
         if curl is None:
