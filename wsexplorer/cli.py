@@ -38,7 +38,7 @@ DEFAULT_URL = "ws://localhost:8080/"  # == wsexplorer.model.url.DEFAULT_URL (a t
 
 __all__ = ["main", "observe_options", "run_tui", "tui_config", "tui_config_from_argv"]
 
-COMMANDS = ("demo", "diagnose", "resolve", "listeners", "serve")
+COMMANDS = ("demo", "diagnose", "resolve", "listeners", "serve", "why")
 
 
 def _resolve_option(p: argparse.ArgumentParser) -> None:
@@ -102,6 +102,7 @@ def _tui_parser() -> _Parser:
             "  wsexplorer resolve HOST      how a name resolves, and why\n"
             "  wsexplorer listeners         listening sockets and the families they accept\n"
             "  wsexplorer serve             a safe echo server to test against\n"
+            "  wsexplorer why 'ERROR'       which clients print an error, and its story here\n"
             "run 'wsexplorer COMMAND --help' for a command's options"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -177,6 +178,12 @@ def _serve_parser() -> _Parser:
     from .cli_serve import serve_parser
 
     return serve_parser()
+
+
+def _why_parser() -> _Parser:
+    from .cli_why import why_parser
+
+    return why_parser()
 
 
 def _demo_parser() -> _Parser:
@@ -280,6 +287,12 @@ def cmd_tui(args: argparse.Namespace) -> int:
     return run_tui(tui_config(args))
 
 
+def cmd_why(args: argparse.Namespace) -> int:
+    from .cli_why import cmd_why as run
+
+    return run(args)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from .cli_serve import cmd_demo as run
 
@@ -292,6 +305,7 @@ PARSERS = {
     "listeners": (_listeners_parser, cmd_listeners),
     "serve": (_serve_parser, cmd_serve),
     "demo": (_demo_parser, cmd_demo),
+    "why": (_why_parser, cmd_why),
 }
 
 

@@ -15,7 +15,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console, RenderableType
 from rich.table import Table
@@ -40,6 +40,10 @@ from .presentation import (
     verdict_spans,
 )
 from .presentation.style import to_text
+from .presentation.why import why_rows
+
+if TYPE_CHECKING:
+    from .diagnosis.why import Clue, Target, WhyResult
 
 __all__ = [
     "Style",
@@ -50,6 +54,7 @@ __all__ = [
     "finish",
     "listeners_text",
     "resolution_text",
+    "why_text",
 ]
 
 _SGR = re.compile(r"\x1b\[[0-9;]*m")
@@ -190,6 +195,16 @@ def _listener_grid(listeners: Sequence[Listener], header: bool) -> Table:
         texts = [Text(clean(c)) for c in cells]
         grid.add_row(*pad, *texts, to_text(r.accepts), to_text(r.process))
     return grid
+
+
+# ---------------------------------------------------------------- why
+def why_text(
+    clue: Clue, target: Target, why: WhyResult, d: Diagnosis, st: Style | None = None
+) -> str:
+    """``wsexplorer why``: the reading of the pasted error, then the full diagnosis."""
+    st = st or Style()
+    head = st.render([_head("wsexplorer why"), _row_grid(why_rows(clue, target, why, d))])
+    return head + "\n" + diagnosis_text(d, st)
 
 
 # ---------------------------------------------------------------- resolution
