@@ -5,6 +5,7 @@ Runs the real console entry point in subprocesses (the same code path a user hit
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 
@@ -90,6 +91,7 @@ CASES: list[tuple[list[str], str]] = [
     (["--family", "7"], "family"),
     (["ws://localhost:8080/", "--resolve", "x:y"], "--resolve"),
     (["demo", "--port", "70000"], "port"),
+    (["serve", "--host", "192.0.2.1"], "192.0.2.1 is not an address of this machine"),
 ]
 
 
@@ -112,15 +114,22 @@ def test_bad_input_is_one_line_exit_2(argv: list[str], fragment: str) -> None:
     assert lines[0].startswith("wsexplorer")
 
 
-def test_port_in_use_is_one_line_exit_2() -> None:
+def _owner_of_this_process() -> str:
+    with open("/proc/self/comm", encoding="utf-8") as fh:
+        return f"{fh.read().strip()}[{os.getpid()}]"
+
+
+def test_port_in_use_is_one_line_naming_the_owner_exit_2() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         s.listen(1)
         port = s.getsockname()[1]
-        proc = run(["serve", "--port", str(port)])
+        proc, _ = run_wsx("serve", "--port", str(port))
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [
-        f"wsexplorer serve: cannot listen on 127.0.0.1:{port}: address already in use"
+        f"wsexplorer serve: cannot listen on 127.0.0.1:{port}: port {port} is in use by "
+        f"{_owner_of_this_process()}; choose another with --port P, or --port auto for a "
+        "free one"
     ]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .cli import _sub, run_tui
@@ -17,9 +18,18 @@ from .cli_types import _arg, _origin, _Parser, _port_or_zero, _timeout, parse_ur
 from .model.errors import WsxError
 
 if TYPE_CHECKING:
+    from .model.listener import Listener
     from .probes.server import ServerConfig
 
-__all__ = ["cmd_demo", "cmd_serve", "demo_parser", "serve_parser", "server_config"]
+__all__ = [
+    "cmd_demo",
+    "cmd_serve",
+    "demo_parser",
+    "demo_port",
+    "serve_parser",
+    "server_config",
+    "use_text",
+]
 
 
 def _count(text: str) -> int:
@@ -43,7 +53,10 @@ def serve_parser() -> _Parser:
         "'::' or 0.0.0.0 expose it to the network)",
     )
     p.add_argument(
-        "--port", type=_arg(_port_or_zero), default=8080, help="port (default 8080; 0: any)"
+        "--port",
+        type=_arg(_port_or_zero),
+        default=8080,
+        help="port (default 8080; 'auto': a free one; a port in use is an error naming its owner)",
     )
     p.add_argument(
         "--path",
@@ -137,7 +150,13 @@ def demo_parser() -> _Parser:
         "ws://localhost:PORT/subscribe, where IPv6-first clients fail. The server has "
         "serve's default limits.",
     )
-    p.add_argument("--port", type=_arg(_port_or_zero), default=8080, help="port (default 8080)")
+    p.add_argument(
+        "--port",
+        type=_arg(_port_or_zero),
+        default=8080,
+        help="port (default 8080; 'auto': a free one, shown on screen; a port in use is an "
+        "error naming its owner)",
+    )
     p.add_argument("--bind", default="0.0.0.0", help="demo server bind (default 0.0.0.0)")
     return p
 
@@ -220,14 +239,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     async def run() -> None:
         server = DemoServer(config, say)
         listeners = await server.start()
+        if config.port == 0:
+            print(f"--port auto: listening on port {server.port}", flush=True)
         for lis in listeners:
             v6 = "" if lis.v6only is None else f", v6only={int(lis.v6only)}"
-            url_host = f"[{lis.address}]" if ":" in lis.address else lis.address
             print(
-                f"listening on {lis.display_address()}  accepts {st.bold(accepts_text(lis))}"
-                f"{v6}  ws://{url_host}:{lis.port}{path or '/'}",
+                f"listening on {lis.display_address()}  accepts {st.bold(accepts_text(lis))}{v6}",
                 flush=True,
             )
+            print(f"  {use_text(lis, path or '/')}", flush=True)
         if server.wildcard:
             print(
                 err.warn(
@@ -248,28 +268,58 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def use_text(lis: Listener, path: str) -> str:
+    """What URL a user can type for one listening socket, and which clients it takes.
+
+    A wildcard is no address to connect to: from this machine it is reached through
+    ``localhost`` or a loopback address, and which of them works depends on the families
+    the socket accepts.
+    """
+    port = lis.port
+    if lis.address == "0.0.0.0":
+        return (
+            f"use ws://localhost:{port}{path} or ws://127.0.0.1:{port}{path} (IPv4 only: a "
+            f"client that tries ::1 for localhost and does not fall back is refused); "
+            f"from other machines, this machine's IPv4 address"
+        )
+    if lis.address == "::" and lis.dual_stack:
+        return (
+            f"use ws://localhost:{port}{path} (dual-stack: IPv4 and IPv6 clients connect, "
+            f"whichever address localhost gives first); from other machines, any of this "
+            f"machine's addresses"
+        )
+    if lis.address == "::":
+        return (
+            f"use ws://[::1]:{port}{path} (IPv6 only: ws://localhost:{port}{path} fails for a "
+            f"client that picks 127.0.0.1); from other machines, this machine's IPv6 address"
+        )
+    host = f"[{lis.address}]" if ":" in lis.address else lis.address
+    return f"use ws://{host}:{port}{path}"
+
+
+def demo_port(port: int, bind: str) -> tuple[int, str | None]:
+    """The demo server's port: ``port`` if the demo server can listen there (a port in
+    TIME_WAIT can: the server sets ``SO_REUSEADDR``), the kernel's choice for 0 (``--port
+    auto``) with a sentence to show on screen.
+
+    Raises:
+        WsxError: the port is in use (naming its owner) or ``bind`` is not usable.
+    """
+    from .probes.server import ServerConfig, probe_bind
+
+    chosen = probe_bind(ServerConfig(host=bind, port=port))
+    if port == 0:
+        return chosen, f"--port auto: the demo server took port {chosen}"
+    return chosen, None
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """The TUI with the embedded demo server (``ServerConfig``'s default limits)."""
-    import socket
-
-    port = args.port
-    if port == 0 or not _port_free(port):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
     from .ui.config import app_config
 
+    port, note = demo_port(args.port, args.bind)
     url = parse_url(f"ws://localhost:{port}/subscribe")
-    return run_tui(app_config(url, demo_server=args.bind, demo=True))
-
-
-def _port_free(port: int) -> bool:
-    import socket
-
-    for af, addr in ((socket.AF_INET, "0.0.0.0"), (socket.AF_INET, "127.0.0.1")):
-        with socket.socket(af) as s:
-            try:
-                s.bind((addr, port))
-            except OSError:
-                return False
-    return True
+    config = app_config(url, demo_server=args.bind, demo=True)
+    if note is not None:
+        config = replace(config, notes=(*config.notes, note))
+    return run_tui(config)

@@ -80,9 +80,10 @@ def _port(text: str) -> int:
 
 
 def _port_or_zero(text: str) -> int:
-    if text.strip() == "0":
+    """A port, or 0 for ``auto`` / ``0``: any free port, chosen by the kernel."""
+    if text.strip().lower() in ("0", "auto"):
         return 0
-    return parse_port(text, "port (or 0 for any free port)")
+    return parse_port(text, "port (or 'auto' for any free port)")
 
 
 def _timeout(text: str) -> float:

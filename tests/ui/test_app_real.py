@@ -279,7 +279,7 @@ async def test_demo_server_bind_error_is_shown_in_listeners_pane() -> None:
             screen = app.main
             assert screen.server is None
             text = _plain(screen, "#listeners-server")
-            assert "address already in use" in text
+            assert f"port {port} is in use by" in text
             # The app carries on: the diagnosis of what does listen (our socket) is there.
             assert screen.diagnosis is not None
 

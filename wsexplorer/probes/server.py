@@ -45,6 +45,8 @@ __all__ = [
     "InvalidServeOption",
     "ServerConfig",
     "ServerStats",
+    "peer_words",
+    "probe_bind",
 ]
 
 
@@ -121,18 +123,63 @@ def _make_socket(
     except OSError as exc:
         sock.close()
         shown = f"[{address}]:{port}" if af == socket.AF_INET6 else f"{address}:{port}"
-        if exc.errno == errno.EADDRINUSE:
-            raise InvalidServeOption(f"cannot listen on {shown}: address already in use") from None
-        if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT):
-            raise InvalidServeOption(
-                f"cannot listen on {shown}: no such local address (is IPv6 off?)"
-            ) from None
-        if exc.errno == errno.EACCES:
-            raise InvalidServeOption(
-                f"cannot listen on {shown}: permission denied (ports below 1024 need root)"
-            ) from None
-        raise InvalidServeOption(f"cannot listen on {shown}: {exc.strerror}") from None
+        why = _bind_error(exc, af, address, port)
+        raise InvalidServeOption(f"cannot listen on {shown}: {why}") from None
     return sock
+
+
+def peer_words(address: str | None) -> str:
+    """A peer's address and family: ``127.0.0.1 (IPv4)``, ``::1 (IPv6)``, and for an IPv4
+    client of a dual-stack socket ``127.0.0.1 (IPv4, seen as ::ffff:127.0.0.1 on the
+    dual-stack socket)``."""
+    if not address:
+        return "? (family unknown)"
+    if address.lower().startswith("::ffff:") and "." in address:
+        return f"{address[7:]} (IPv4, seen as {address} on the dual-stack socket)"
+    return f"{address} ({'IPv6' if ':' in address else 'IPv4'})"
+
+
+def _ipv6_on() -> bool:
+    """Does this machine have any IPv6 address (``/proc/net/if_inet6`` lists them)?"""
+    try:
+        with open("/proc/net/if_inet6", encoding="ascii") as fh:
+            return bool(fh.read().strip())
+    except OSError:
+        return socket.has_ipv6
+
+
+def _bind_error(exc: OSError, af: socket.AddressFamily, address: str, port: int) -> str:
+    """Why ``bind``/``listen`` failed, in words that say what to do."""
+    if exc.errno == errno.EADDRINUSE:
+        from .port_owner import in_use_text
+
+        return in_use_text(port)
+    if exc.errno == errno.EAFNOSUPPORT or (
+        exc.errno == errno.EADDRNOTAVAIL and af == socket.AF_INET6 and not _ipv6_on()
+    ):
+        return "IPv6 is off on this machine"
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"{address} is not an address of this machine"
+    if exc.errno == errno.EACCES:
+        return "permission denied (ports below 1024 need root)"
+    return str(exc.strerror)
+
+
+def probe_bind(config: ServerConfig) -> int:
+    """Bind ``config``'s sockets as :meth:`DemoServer.start` would, then close them.
+
+    Returns:
+        the port (the kernel's choice when ``config.port`` is 0).
+
+    Raises:
+        InvalidServeOption: the one-line reason (a port in use names its owner).
+    """
+    port = config.port
+    for af, address, v6only in _bind_targets(config):
+        sock = _make_socket(af, address, port, v6only)
+        port = int(sock.getsockname()[1])
+        sock.close()
+    return port
 
 
 class DemoServer:
@@ -283,8 +330,7 @@ class DemoServer:
         self.stats.active += 1
         self.stats.accepted += 1
         peer = getattr(ws, "remote_address", None)
-        peer_text = str(peer[0]) if peer else "?"
-        self._on_event(f"connection from {peer_text}")
+        self._on_event(f"connection from {peer_words(str(peer[0]) if peer else None)}")
         try:
             while True:
                 try:

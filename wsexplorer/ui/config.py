@@ -43,6 +43,7 @@ class AppConfig:
         demo: started by ``wsexplorer demo`` (the teaching scenario).
         pin_note: the banner sentence explaining a pin the app added itself (demo).
         export_dir: where ``e`` writes the Markdown report.
+        notes: sentences for the banner that the command line chose (``--port auto``).
         autoconnect: open the live session as soon as the app starts.
         cursor_blink: blink the input cursors (off for screenshots).
     """
@@ -52,6 +53,7 @@ class AppConfig:
     demo_server: str | None = None
     demo: bool = False
     pin_note: str | None = None
+    notes: tuple[str, ...] = ()
     export_dir: Path = field(default_factory=lambda: Path("."))
     autoconnect: bool = True
     cursor_blink: bool = True

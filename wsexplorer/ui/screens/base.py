@@ -87,7 +87,7 @@ class ScreenBase(Screen[None]):
     def banner_lines(self) -> list[str]:
         """What makes the screen differ from this machine's plain truth."""
         url = self.state.url
-        lines = []
+        lines = list(self.config.notes)
         for o in self.config.overrides:
             if o.applies(url.host, url.port):
                 if self.config.pin_note and o.host == "localhost":
