@@ -36,7 +36,14 @@ if TYPE_CHECKING:
 DEFAULT_URL = "ws://localhost:8080/"  # == wsexplorer.model.url.DEFAULT_URL (a test checks)
 
 
-__all__ = ["main", "observe_options", "run_tui", "tui_config", "tui_config_from_argv"]
+__all__ = [
+    "main",
+    "mistyped_command",
+    "observe_options",
+    "run_tui",
+    "tui_config",
+    "tui_config_from_argv",
+]
 
 COMMANDS = ("demo", "diagnose", "resolve", "listeners", "serve", "why")
 
@@ -278,6 +285,14 @@ def tui_config_from_argv(argv: Sequence[str]) -> AppConfig:
 
 
 def run_tui(config: AppConfig) -> int:
+    """Run the TUI; without a terminal (a script, a pipe, CI) refuse at once, exit 2."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        which = "stdin" if not sys.stdin.isatty() else "stdout"
+        sys.stderr.write(
+            f"wsexplorer: the terminal UI needs a terminal ({which} is not one); "
+            f"for a report in a script run 'wsexplorer diagnose {config.url.redacted()}'\n"
+        )
+        return 2
     from .ui.app import run_app
 
     return run_app(config)
@@ -309,9 +324,32 @@ PARSERS = {
 }
 
 
+def mistyped_command(word: str) -> str | None:
+    """The command a mistyped first word was meant to be, or ``None``.
+
+    The rule (README, "Commands"): a bare word, with no dot, colon, slash, ``@`` or ``[``
+    (so not a URL, an address, ``host:port`` or ``name.tld``), close to a command's name
+    is a typo of it, never a host to look up. A single-label host name close to a
+    command is still reachable with an explicit scheme: ``wsexplorer ws://listener/``.
+    """
+    import difflib
+
+    if not word or word.startswith("-") or any(c in word for c in ".:/@["):
+        return None
+    close = difflib.get_close_matches(word.lower(), list(PARSERS), n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    meant = mistyped_command(args_list[0]) if args_list else None
+    if meant is not None and args_list[0] not in PARSERS:
+        sys.stderr.write(
+            f"wsexplorer: unknown command {clean(args_list[0])!r} — did you mean {meant!r}? "
+            f"(for a host of that name: wsexplorer ws://{clean(args_list[0])}/)\n"
+        )
+        return 2
     if args_list and args_list[0] in PARSERS:
         make, run = PARSERS[args_list[0]]
         parser = make()
