@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wsexplorer.diagnosis import CATALOGUE, diagnose
+from wsexplorer.diagnosis.clients.node20 import NODE_20
 from wsexplorer.model import (
     ClientOutcome,
     ClientPrediction,
@@ -210,17 +211,26 @@ def test_forced_family_4() -> None:
     d = diagnose(seed_observation(family=FamilyChoice.IPV4))
     assert d.verdict.ok
     for c in d.clients:
-        assert [t.address for t in c.tries] == ["127.0.0.1"], c.id
-    assert "--family 4: every client uses IPv4 only" in d.notes
+        if c.id != "chrome":
+            assert [t.address for t in c.tries] == ["127.0.0.1"], c.id
+    assert [t.address for t in d.client("chrome").tries] == ["::1", "127.0.0.1"]
+    assert (
+        "--family 4: every client that can be forced uses IPv4 only; Chrome cannot be "
+        "forced and keeps both families"
+    ) in d.notes
 
 
 def test_forced_family_6_with_ipv4_listener() -> None:
     d = diagnose(seed_observation(family=FamilyChoice.IPV6))
     for c in d.clients:
-        assert [t.address for t in c.tries] == ["::1"], c.id
+        if c.id != "chrome":
+            assert [t.address for t in c.tries] == ["::1"], c.id
     # Node ignores autoSelectFamily when a family is forced: plain error.
     assert d.client("node-20").error == "connect ECONNREFUSED ::1:8080"
-    assert d.verdict.summary.endswith("every modelled client fails")
+    assert d.client("chrome").connects  # no flag reaches Chrome
+    assert d.verdict.summary.endswith(
+        "Node.js 16 ws, Node.js 17-19 ws, Node.js 20+ ws, Python websockets and curl fail"
+    )
 
 
 def test_forced_family_without_addresses_of_that_family() -> None:
@@ -229,7 +239,7 @@ def test_forced_family_without_addresses_of_that_family() -> None:
     assert n17.error == "getaddrinfo ENOTFOUND localhost"
     assert n17.why.endswith("localhost has no IPv6 address ([Errno -2] Name or service not known)")
     assert not d.client("curl").connects  # curl -6 still gets ::1 from its own answer
-    assert d.client("chrome").outcome is ClientOutcome.FAILS
+    assert d.client("chrome").outcome is ClientOutcome.CONNECTS
 
 
 def test_non_local_target_unknown() -> None:
@@ -466,6 +476,36 @@ def test_forced_family_leaves_no_address_for_anyone() -> None:
     d = diagnose(
         seed_observation(family=FamilyChoice.IPV6, hosts_order=("127.0.0.1",), system=system)
     )
-    assert all(c.tries == () and not c.connects for c in d.clients)
+    forced = [c for c in d.clients if c.id != "chrome"]
+    assert all(c.tries == () and not c.connects for c in forced)
     assert d.client("curl").error == "curl: (6) Could not resolve host: localhost"
     assert d.verdict.summary == ("localhost has no IPv6 address, and the family is forced to IPv6")
+
+
+def test_forced_family_verdict_names_every_failing_client() -> None:
+    # Issue 12: with --family 6 the verdict said "curl and Chrome fail" while the list
+    # showed all six failing. Clients that found no address are named too.
+    d = diagnose(
+        seed_observation(family=FamilyChoice.IPV6, hosts_order=("127.0.0.1",), listen="127.0.0.1")
+    )
+    failing = [c.name for c in d.clients if not c.connects]
+    assert set(failing) == {c.name for c in d.clients} - {"Chrome"}
+    for name in failing:
+        assert name in d.verdict.summary, name
+    assert "Chrome" not in d.verdict.summary
+    assert d.verdict.summary.endswith(
+        "and Node.js 16 ws, Node.js 17-19 ws, Node.js 20+ ws and Python websockets find no "
+        "IPv6 address for localhost (--family 6)"
+    )
+    # Without a forced family: the system resolver fails, curl and Chrome are refused.
+    mixed = diagnose(seed_observation(hosts_order=(), listen=()))
+    assert mixed.verdict.summary == (
+        "nothing listens on port 8080 on this machine, so every connect is refused, and "
+        "Node.js 16 ws, Node.js 17-19 ws, Node.js 20+ ws and Python websockets cannot "
+        "resolve localhost"
+    )
+
+
+def test_forced_family_note_when_every_client_can_be_forced() -> None:
+    d = diagnose(seed_observation(family=FamilyChoice.IPV6), [NODE_20])
+    assert "--family 6: every client uses IPv6 only" in d.notes

@@ -59,11 +59,12 @@ class WhatIf:
         return out
 
     def forced_family(self, strategy: ClientStrategy, user_family: Family | None) -> Family | None:
-        """The family ``strategy`` is limited to: this change's, if the client can be forced,
-        else the one the user chose for every client (``--family``), else ``None``."""
-        if self.family is not None and strategy.force_ipv4 is not None:
-            return self.family
-        return user_family
+        """The family ``strategy`` is limited to: this change's, else the one the user chose
+        (``--family``), else ``None``. A client that cannot be forced (``force_ipv4`` is
+        ``None``: Chrome) keeps both families whatever either says: no flag reaches it."""
+        if strategy.force_ipv4 is None:
+            return None
+        return self.family if self.family is not None else user_family
 
 
 NO_CHANGE = WhatIf()

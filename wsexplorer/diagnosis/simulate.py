@@ -83,9 +83,7 @@ class _Candidates:
     error: str | None  # the resolver's measured error
 
 
-def _family_answer(
-    res: Resolution, s: ClientStrategy, host: str, forced: Family | None
-) -> GaiResult | None:
+def _family_answer(res: Resolution, host: str, forced: Family | None) -> GaiResult | None:
     """The measured ``getaddrinfo`` answer for ``forced`` alone, or ``None``.
 
     A client forced to a family asks getaddrinfo for that family with flags 0 (Node's
@@ -93,10 +91,11 @@ def _family_answer(
     ``lib/net.js`` ``lookupAndConnect``; Python's ``family=socket.AF_INET``). glibc's
     files backend answers that call per family: ``::1 localhost`` alone still gives
     ``127.0.0.1`` for ``AF_INET`` (docs/clients.md#resolver-family). ``None`` when the
-    call was not measured for this name (a ``--resolve`` pin, another IDNA spelling), or
-    for a client that cannot be forced (Chrome): the both-families answer is filtered.
+    call was not measured for this name (a ``--resolve`` pin, another IDNA spelling): the
+    both-families answer is filtered. (A client that cannot be forced, Chrome, is never
+    given a family: :meth:`WhatIf.forced_family`.)
     """
-    if forced is None or s.force_ipv4 is None or res.override is not None:
+    if forced is None or res.override is not None:
         return None
     if lookup_key(host) != lookup_key(res.host):
         return None
@@ -122,7 +121,7 @@ def _candidates(
     res = obs.resolution
     if res.override is not None:
         return _Candidates(res.override.addresses, False, (), None)
-    per_family = _family_answer(res, s, host, forced)
+    per_family = _family_answer(res, host, forced)
     if per_family is not None:
         return _Candidates(per_family.order, False, (), per_family.error)
     plain, addrconfig = res.answers_for(host)

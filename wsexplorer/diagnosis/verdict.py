@@ -249,7 +249,23 @@ def build_verdict(obs: Observation, runs: Sequence[Run]) -> Verdict:
     if any(r.stage is Stage.HANDSHAKE for r in failing):
         return Verdict(False, _handshake_summary(obs, runs))
     connect = [r for r in failing if r.stage is Stage.CONNECT]
-    return Verdict(False, _connect_summary(obs, runs, connect))
+    summary = _connect_summary(obs, runs, connect)
+    unresolved = [r for r in failing if r.stage is Stage.RESOLVE]
+    if unresolved:
+        summary += f", and {_unresolved_clause(obs, unresolved)}"
+    return Verdict(False, summary)
+
+
+def _unresolved_clause(obs: Observation, unresolved: Sequence[Run]) -> str:
+    """``Node.js 16 ws and Python websockets find no IPv6 address for localhost`` (the
+    family forced) or ``... cannot resolve localhost``: the clients that failed before
+    connecting, named beside those that failed to connect, so the verdict names every
+    failing client the list shows."""
+    names = join_names([r.prediction.name for r in unresolved])
+    fam = obs.family.forced
+    if fam is not None:
+        return f"{names} find no {family_label(fam)} address for {obs.url.host} (--family {obs.family})"
+    return f"{names} cannot resolve {obs.url.host}"
 
 
 def build_notes(obs: Observation, runs: Sequence[Run]) -> tuple[str, ...]:
@@ -274,7 +290,13 @@ def build_notes(obs: Observation, runs: Sequence[Run]) -> tuple[str, ...]:
         notes.append(f"{six}, so no client has an IPv4 address to fall back to")
     fam = obs.family.forced
     if fam is not None:
-        notes.append(f"--family {obs.family}: every client uses {family_label(fam)} only")
+        free = [r.prediction.name for r in runs if r.strategy.force_ipv4 is None]
+        who = "every client that can be forced" if free else "every client"
+        note = f"--family {obs.family}: {who} uses {family_label(fam)} only"
+        if free:
+            keeps = "keeps" if len(free) == 1 else "keep"
+            note += f"; {join_names(free)} cannot be forced and {keeps} both families"
+        notes.append(note)
     if obs.local_target and not obs.listeners_known:
         notes.append("the listeners could not be read: only measured connects are known")
     hidden = [lis for lis in listeners_on_port(obs) if lis.pid is None]
