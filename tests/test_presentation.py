@@ -39,6 +39,7 @@ from wsexplorer.model import (
     Listener,
     Observation,
     Resolution,
+    ResponseHead,
     SystemFacts,
     WebSocketURL,
     parse_hosts,
@@ -46,6 +47,7 @@ from wsexplorer.model import (
 from wsexplorer.model.options import ObserveOptions
 from wsexplorer.presentation import (
     attempt_spans,
+    body_line,
     client_time,
     duration_words,
     explain_status,
@@ -55,6 +57,7 @@ from wsexplorer.presentation import (
     listeners_subtitle,
     plain,
     process_spans,
+    status_advice,
 )
 from wsexplorer.report import Style, diagnosis_markdown, diagnosis_text, resolution_text
 from wsexplorer.testing.canned import CannedBackend, canned_config, frozen_clock, settle
@@ -229,7 +232,7 @@ def test_http_status_advice_is_worded_once() -> None:
     d = _seed()
     for status in (401, 403, 404):
         hs = Handshake("127.0.0.1", HandshakeOutcome.HTTP_STATUS, status, "Nope")
-        advice = explain_status(status)
+        advice = status_advice(hs, d.observation.url.resource)
         assert advice is not None
         obs = replace(d.observation, handshake=hs)
         dd = replace(d, observation=obs)
@@ -237,8 +240,52 @@ def test_http_status_advice_is_worded_once() -> None:
         assert line == f"Handshake  127.0.0.1: HTTP {status} Nope ({advice})"
         md = _markdown_lines(diagnosis_markdown(dd))
         assert _has_line(md, f"Handshake: 127.0.0.1: HTTP {status} Nope — {advice}")
-        assert f"→ {advice}" in _rendered(render_handshake(hs))
+        assert f"→ {advice}" in _rendered(render_handshake(hs, d.observation.url))
     assert explain_status(200) is None and explain_status(None) is None
+
+
+def _shown(hs: Handshake) -> tuple[str, str, str]:
+    """The handshake as the text report, the Markdown export and the TUI show it."""
+    d = _seed()
+    dd = replace(d, observation=replace(d.observation, handshake=hs))
+    return (
+        diagnosis_text(dd, Style(color=False)),
+        diagnosis_markdown(dd),
+        _rendered(render_handshake(hs, d.observation.url)),
+    )
+
+
+def test_refusal_body_and_hints_everywhere() -> None:
+    # Issue 12: a 400 whose body says "missing subprotocol" showed only "HTTP 400".
+    body = "missing subprotocol\n\x1b[31mred\n"
+    hs = Handshake("127.0.0.1", HandshakeOutcome.HTTP_STATUS, 400, "Bad Request", body=body)
+    for shown in _shown(hs):
+        assert "missing subprotocol \\x1b[31mred" in shown, shown
+        assert "its body (below) says why" in shown
+        assert "\x1b" not in shown
+    assert "```text" in _shown(hs)[1]
+    # 404: the path asked for; 426: the version the server wants.
+    assert "no WebSocket endpoint at /subscribe" in _shown(replace(hs, status=404, body=None))[0]
+    want = replace(hs, status=426, headers=(("Sec-WebSocket-Version", "8"),))
+    assert "the server wants WebSocket version 8" in _shown(want)[0]
+    assert status_advice(replace(hs, status=426)) == explain_status(426)
+    # A plain HTTP/1.0 server (python -m http.server), named by its Server header.
+    head = ResponseHead(2, 60, 30, 40, True, False, True, "HTTP/1.0", 404)
+    plain_http = replace(hs, status=404, head=head, headers=(("Server", "SimpleHTTP/0.6"),))
+    for shown in _shown(plain_http):
+        assert "a plain HTTP/1.0 server (SimpleHTTP/0.6) answers on this port" in shown
+    assert "a plain HTTP/1.0 server answers" in (
+        status_advice(replace(plain_http, headers=())) or ""
+    )
+    assert body_line("  \n ") is None and body_line(None) is None
+
+
+def test_ws_url_on_a_tls_port_hint_everywhere() -> None:
+    # Issue 12: ws:// to a TLS port said "closes without answering" and nothing more.
+    hs = Handshake("127.0.0.1", HandshakeOutcome.CLOSED, error="closed", speaks_tls=True)
+    for shown in _shown(hs):
+        assert "this port speaks TLS: try wss://localhost:8080/subscribe" in shown, shown
+    assert "speaks TLS" not in _shown(replace(hs, speaks_tls=False))[0]
 
 
 # ------------------------------------------------------------------ colour and width

@@ -229,8 +229,8 @@ def listeners_text(scan: ListenerScan, st: Style | None = None) -> str:
 
 
 # ---------------------------------------------------------------- diagnosis
-def _handshake_line(d: Diagnosis) -> Text:
-    hs = handshake_view(d.observation.handshake)
+def _handshake_lines(d: Diagnosis) -> list[RenderableType]:
+    hs = handshake_view(d.observation.handshake, d.observation.url)
     out = Text("Handshake  ", style="bold")
     if hs.address is not None:
         out.append(f"{clean(hs.address)}: ")
@@ -239,7 +239,9 @@ def _handshake_line(d: Diagnosis) -> Text:
         out.append(f", subprotocol {clean(hs.subprotocol)}")
     if hs.advice:
         out.append(f" ({clean(hs.advice)})", style="yellow")
-    return out
+    if hs.body is None:
+        return [out]
+    return [out, _line("  body: ", span(hs.body, code=True))]
 
 
 def _listener_section(d: Diagnosis) -> list[RenderableType]:
@@ -268,7 +270,7 @@ def diagnosis_text(d: Diagnosis, st: Style | None = None) -> str:
     if not obs.attempts:
         out.append(Text("  (no address to try)"))
     out += [_line("  ", attempt_spans(a)) for a in obs.attempts]
-    out.append(_handshake_line(d))
+    out += _handshake_lines(d)
     out.append(_head("Clients"))
     clients = _grid(True, True, False, True)
     for c in client_rows(d):
@@ -350,11 +352,13 @@ def diagnosis_markdown(d: Diagnosis) -> str:
         md.append("_none_" if obs.local_target else "_target is not this machine_")
     md += ["", "### Attempts", ""]
     md += [f"- {_md(attempt_spans(a))}" for a in obs.attempts] or ["- none"]
-    hs = handshake_view(obs.handshake)
+    hs = handshake_view(obs.handshake, obs.url)
     where = f"{md_code(hs.address)}: " if hs.address else ""
     sub = f", subprotocol {md_code(hs.subprotocol)}" if hs.subprotocol else ""
     advice = f" — {md_text(hs.advice)}" if hs.advice else ""
     md += ["", f"Handshake: {where}{_md(hs.what)}{sub}{advice}", ""]
+    if hs.body is not None:
+        md += ["The answer's body (first KiB):", "", *md_fence([hs.body], "text"), ""]
     md += ["### Clients", "", "| client | result | confidence |", "|---|---|---|"]
     for c in client_rows(d):
         result = f"{md_text(c.mark.text)} {_md(c.result, in_table=True)}"

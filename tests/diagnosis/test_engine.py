@@ -10,6 +10,9 @@ from wsexplorer.model import (
     ClientTry,
     Confidence,
     FamilyChoice,
+    Handshake,
+    HandshakeOutcome,
+    ResponseHead,
     SystemFacts,
 )
 
@@ -509,3 +512,27 @@ def test_forced_family_verdict_names_every_failing_client() -> None:
 def test_forced_family_note_when_every_client_can_be_forced() -> None:
     d = diagnose(seed_observation(family=FamilyChoice.IPV6), [NODE_20])
     assert "--family 6: every client uses IPv6 only" in d.notes
+
+
+def test_plain_http_1_0_answer() -> None:
+    # Issue 12: python -m http.server answers HTTP/1.0 404. Node ws and Chrome read its
+    # status; websockets rejects the protocol (checked: tests/scenarios/test_refusals_real.py).
+    head = ResponseHead(5, 185, 39, 148, True, False, True, "HTTP/1.0", 404)
+    hs = Handshake("::1", HandshakeOutcome.HTTP_STATUS, 404, "File not found", head=head)
+    d = diagnose(seed_observation(listen="::", handshake=hs))
+    assert d.client("node-20").error == "Unexpected server response: 404"
+    assert (
+        d.client("chrome").error
+        == "Error during WebSocket handshake: Unexpected response code: 404"
+    )
+    py = d.client("python-websockets")
+    assert py.error == "did not receive a valid HTTP response"
+    assert "HTTP/1.0" in py.why
+    assert d.client("curl").connects
+
+
+def test_ws_url_on_a_tls_port() -> None:
+    hs = Handshake("::1", HandshakeOutcome.CLOSED, speaks_tls=True)
+    d = diagnose(seed_observation(listen="::", handshake=hs))
+    assert "speaks TLS (a wss:// server)" in d.verdict.summary
+    assert d.client("node-20").error == "socket hang up"

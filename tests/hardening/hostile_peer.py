@@ -5,8 +5,12 @@ Usage: ``python hostile_peer.py MODE [HOST]``. It listens on ``HOST`` (default
 
 ``silent``
     accept TCP and never answer (the upgrade request is read and ignored).
-``http:STATUS``
-    answer the upgrade with a plain HTTP/1.1 response of that status and close.
+``http:STATUS`` / ``http:STATUS:BODY``
+    answer the upgrade with a plain HTTP/1.1 response of that status and close; its body
+    is BODY when given (``missing subprotocol``), else a line naming the status.
+``tls``
+    a TLS server (the self-signed ``tests/data`` certificate) that completes the TLS
+    handshake and never speaks HTTP: what a ``ws://`` URL meets on a ``wss://`` port.
 ``bad-opcode``
     complete the handshake, then send a frame with the reserved opcode 0x3
     (RFC 6455 section 5.2: the client must fail the connection).
@@ -52,9 +56,11 @@ import asyncio
 import base64
 import hashlib
 import os
+import ssl
 import sys
 import zlib
 from http import HTTPStatus
+from pathlib import Path
 
 __all__ = ["accept_key", "deflate_bomb", "frame", "main"]
 
@@ -183,14 +189,19 @@ async def _flood(writer: asyncio.StreamWriter, count: int, size: int) -> None:
 
 async def _serve_one(mode: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     try:
+        if mode == "tls":
+            await asyncio.wait_for(reader.read(), timeout=30)
+            return
         if mode == "silent":
             await _read_request(reader)
             await asyncio.sleep(3600)
             return
         if mode.startswith("http:"):
             await _read_request(reader)
-            status = HTTPStatus(int(mode.split(":", 1)[1]))
-            body = f"{status.value} {status.phrase} from a hostile peer\n".encode()
+            _, code, *given = mode.split(":", 2)
+            status = HTTPStatus(int(code))
+            default = f"{status.value} {status.phrase} from a hostile peer\n"
+            body = (given[0] if given else default).encode()
             extra = 'WWW-Authenticate: Bearer realm="wsx"\r\n' if status == 401 else ""
             writer.write(
                 (
@@ -241,8 +252,16 @@ async def _serve_one(mode: str, reader: asyncio.StreamReader, writer: asyncio.St
         writer.close()
 
 
+def _tls_context() -> ssl.SSLContext:
+    data = Path(__file__).resolve().parents[1] / "data"
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(data / "selfsigned-cert.pem", data / "selfsigned-key.pem")
+    return ctx
+
+
 async def _main(mode: str, host: str) -> None:
-    server = await asyncio.start_server(lambda r, w: _serve_one(mode, r, w), host, 0)
+    tls = _tls_context() if mode == "tls" else None
+    server = await asyncio.start_server(lambda r, w: _serve_one(mode, r, w), host, 0, ssl=tls)
     print(server.sockets[0].getsockname()[1], flush=True)
     async with server:
         await asyncio.sleep(float(os.environ.get("WS_PEER_MAX_SECONDS", "120")))

@@ -10,7 +10,7 @@ from websockets.exceptions import (
 )
 
 from wsexplorer.model import ResponseHead
-from wsexplorer.probes._wsprobe import accept_for, head_of, limit_text
+from wsexplorer.probes._wsprobe import accept_for, answer_of, head_of, limit_text
 
 KEY = "dGhlIHNhbXBsZSBub25jZQ=="  # RFC 6455 section 1.3's example
 
@@ -44,6 +44,8 @@ def test_a_valid_upgrade_counted_as_node_counts_it() -> None:
         complete=True,
         upgrade_ok=True,
         peer_closed=True,
+        version="HTTP/1.1",
+        status=101,
     )
 
 
@@ -87,3 +89,20 @@ def test_limit_texts_name_websockets_limits() -> None:
         "status line too long (more than websockets' limit of 8192 bytes)"
     )
     assert limit_text(InvalidMessage("x"), None) is None
+
+
+def test_status_line_and_answer_read_as_a_lenient_http_parser() -> None:
+    # python -m http.server answers HTTP/1.0, which websockets refuses to parse (issue 12).
+    raw = _head("HTTP/1.0 404 File not found", "Server: SimpleHTTP/0.6", "Connection: close")
+    head = head_of(raw + b"<p>404</p>", KEY)
+    assert head is not None and (head.version, head.status) == ("HTTP/1.0", 404)
+    assert answer_of(raw + b"<p>404</p>") == (
+        "File not found",
+        (("Server", "SimpleHTTP/0.6"), ("Connection", "close")),
+        b"<p>404</p>",
+    )
+    assert answer_of(raw[:-4]) is None
+    assert answer_of(_head("HTTP/1.0 204")) == ("", (), b"")
+    for line in ("SSH-2.0-OpenSSH_9.2", "HTTP/2 404 x", "HTTP/1.1 4040 x", "HTTP/1.1 099 x"):
+        head = head_of(_head(line), KEY)
+        assert head is not None and (head.version, head.status) == (None, None), line

@@ -71,6 +71,8 @@ def handshake_clause(hs: Handshake) -> str:
         return f"answers the WebSocket upgrade with a response that breaks a limit: {hs.limit}"
     if hs.outcome is HandshakeOutcome.TIMEOUT:
         return "never answers the WebSocket upgrade"
+    if hs.speaks_tls:
+        return "speaks TLS (a wss:// server): it closes a plain ws:// upgrade unanswered"
     if hs.outcome is HandshakeOutcome.CLOSED:
         return "closes the connection without answering the WebSocket upgrade"
     if hs.outcome is HandshakeOutcome.TLS:

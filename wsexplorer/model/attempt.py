@@ -10,9 +10,26 @@ from enum import StrEnum
 from .address import Family
 from .secrets import mask_header, mask_headers, mask_subprotocol, mask_text
 
-__all__ = ["Attempt", "AttemptOutcome", "Handshake", "HandshakeOutcome", "ResponseHead"]
+__all__ = [
+    "BODY_CAP",
+    "Attempt",
+    "AttemptOutcome",
+    "Handshake",
+    "HandshakeOutcome",
+    "ResponseHead",
+    "body_text",
+]
 
 _ERRNO = re.compile(r"\[Errno (\d+)\]")
+
+BODY_CAP = 1024
+"""Bytes of a refusing answer's body kept (:attr:`Handshake.body`)."""
+
+
+def body_text(data: bytes | bytearray) -> str | None:
+    """The first :data:`BODY_CAP` bytes of a body as text (UTF-8, bad bytes replaced),
+    ``None`` when empty."""
+    return bytes(data[:BODY_CAP]).decode("utf-8", "replace") or None
 
 
 class AttemptOutcome(StrEnum):
@@ -102,6 +119,10 @@ class ResponseHead:
             not judged (incomplete).
         peer_closed: after the client gave up on the answer and half-closed, the server
             closed the connection too (``None``: not observed).
+        version: the status line's protocol (``HTTP/1.0``, ``HTTP/1.1``), ``None`` when
+            the status line is not ``HTTP/1.x NNN ...``.
+        status: the status line's code, read from the bytes (also when websockets
+            rejected the answer, e.g. an HTTP/1.0 one); ``None`` as for ``version``.
     """
 
     headers: int
@@ -111,6 +132,8 @@ class ResponseHead:
     complete: bool
     upgrade_ok: bool | None = None
     peer_closed: bool | None = None
+    version: str | None = None
+    status: int | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -121,6 +144,8 @@ class ResponseHead:
             "complete": self.complete,
             "upgrade_ok": self.upgrade_ok,
             "peer_closed": self.peer_closed,
+            "version": self.version,
+            "status": self.status,
         }
 
 
@@ -139,6 +164,13 @@ class Handshake:
     extra: dict[str, object] = field(default_factory=dict)
     head: ResponseHead | None = None
     limit: str | None = None  # the parser limit the answer broke, in words
+    body: str | None = None
+    """The first KiB (:data:`BODY_CAP` bytes) of a refusing answer's body, decoded as
+    UTF-8 (undecodable bytes replaced); raw: sanitise before showing. ``None``: none came."""
+    speaks_tls: bool | None = None
+    """A ``ws://`` URL whose port answered a TLS ClientHello: it wants ``wss://``.
+    ``None`` when not checked (only a ``ws://`` answer that closed or began with a TLS
+    record is)."""
 
     @property
     def ok(self) -> bool:
@@ -178,4 +210,6 @@ class Handshake:
             "locations": [_shown_location(v) for v in self.locations],
             "limit": self.limit,
             "head": None if self.head is None else self.head.to_json(),
+            "body": None if self.body is None else mask_text(self.body),
+            "speaks_tls": self.speaks_tls,
         }

@@ -15,6 +15,7 @@ from .facts import (
     ListenerRow,
     accepts_spans,
     attempt_spans,
+    body_line,
     client_mark,
     client_rows,
     client_time,
@@ -29,6 +30,8 @@ from .facts import (
     listeners_note,
     listeners_subtitle,
     process_spans,
+    status_advice,
+    tls_advice,
     verdict_spans,
 )
 from .resolution import (
@@ -53,6 +56,7 @@ __all__ = [
     "accepts_spans",
     "address_spans",
     "attempt_spans",
+    "body_line",
     "client_mark",
     "client_rows",
     "client_time",
@@ -74,7 +78,9 @@ __all__ = [
     "process_spans",
     "resolution_rows",
     "span",
+    "status_advice",
     "system_row",
+    "tls_advice",
     "verdict_spans",
 ]
 

@@ -34,7 +34,15 @@ from websockets.exceptions import (
 from ..model import ResponseHead
 from .flow import GuardedClientConnection
 
-__all__ = ["HEAD_CAP", "NoRedirectConnect", "ProbeConnection", "head_of", "limit_text"]
+__all__ = [
+    "HEAD_CAP",
+    "NoRedirectConnect",
+    "ProbeConnection",
+    "answer_of",
+    "head_of",
+    "limit_text",
+    "speaks_tls",
+]
 
 HEAD_CAP = 128 * 1024
 """Bytes of the response head kept: past Node's 16 KiB and curl's 100 KiB line limit."""
@@ -166,6 +174,7 @@ def head_of(
             and key is not None
             and headers.get("sec-websocket-accept") == [accept_for(key)]
         )
+    version, status = _status_of(parts)
     return ResponseHead(
         headers=count,
         size=end + 4 if complete else len(data),
@@ -174,7 +183,37 @@ def head_of(
         complete=complete,
         upgrade_ok=upgrade_ok,
         peer_closed=peer_closed,
+        version=version,
+        status=status,
     )
+
+
+def _status_of(parts: list[bytes]) -> tuple[str | None, int | None]:
+    """``("HTTP/1.0", 404)`` from a status line split in three, else ``(None, None)``."""
+    if len(parts) < 2 or parts[0] not in (b"HTTP/1.0", b"HTTP/1.1"):
+        return None, None
+    code = parts[1]
+    if len(code) != 3 or not code.isdigit() or not 100 <= int(code) < 600:
+        return None, None
+    return parts[0].decode("ascii"), int(code)
+
+
+def answer_of(raw: bytes | bytearray) -> tuple[str, tuple[tuple[str, str], ...], bytes] | None:
+    """The reason phrase, the header fields and the body bytes received of a complete
+    ``HTTP/1.x`` answer, read as a lenient HTTP/1.x parser (Node's) would: for answers
+    websockets refuses to parse (HTTP/1.0). ``None`` when the head is incomplete."""
+    data = bytes(raw)
+    end = data.find(b"\r\n\r\n")
+    if end == -1:
+        return None
+    lines = data[:end].split(b"\r\n")
+    parts = lines[0].split(b" ", 2)
+    reason = parts[2].decode("latin-1") if len(parts) == 3 else ""
+    fields = []
+    for line in lines[1:]:
+        name, _, value = line.partition(b":")
+        fields.append((name.strip().decode("latin-1"), value.strip(b" \t").decode("latin-1")))
+    return reason, tuple(fields), data[end + 4 :]
 
 
 def limit_text(exc: BaseException, head: ResponseHead | None) -> str | None:
@@ -199,3 +238,26 @@ def limit_text(exc: BaseException, head: ResponseHead | None) -> str | None:
             return f"header line too long ({head.longest_line} bytes > websockets' limit {limit})"
         return f"header line too long (more than websockets' limit of {limit} bytes)"
     return None
+
+
+async def speaks_tls(address: str, port: int, timeout: float) -> bool:
+    """Whether ``address:port`` completes a TLS handshake (no certificate check): a
+    ``ws://`` URL pointed at a ``wss://`` server. False for anything else (a plain server,
+    a refusal, no answer within ``timeout``)."""
+    import ssl
+
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    try:
+        async with asyncio.timeout(max(timeout, 0.05)):
+            _, writer = await asyncio.open_connection(address, port, ssl=ctx)
+    except (OSError, TimeoutError, EOFError):
+        return False
+    writer.close()
+    try:
+        async with asyncio.timeout(0.2):
+            await writer.wait_closed()
+    except (OSError, TimeoutError):
+        pass
+    return True

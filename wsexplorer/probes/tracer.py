@@ -26,6 +26,7 @@ from ..model import (
     WebSocketURL,
     split_zone,
 )
+from ..model.attempt import body_text
 from ..model.names import NameHandling, client_name
 from ..model.options import select_family
 
@@ -153,6 +154,33 @@ async def probe_addresses(
     return tuple(out)
 
 
+def _older_http(
+    address: str, head: ResponseHead | None, raw: bytes, error: str, elapsed_ms: float
+) -> Handshake | None:
+    """An ``HTTP/1.0`` answer websockets refused to parse (it wants HTTP/1.1), read as
+    the HTTP/1.x answer it is: Node's parser and Chrome read its status
+    (docs/clients.md#plain-http). ``None`` for anything else."""
+    from ._wsprobe import answer_of
+
+    parsed = answer_of(raw)
+    if head is None or head.version != "HTTP/1.0" or head.status is None or parsed is None:
+        return None
+    reason, fields, body = parsed
+    redirect = 300 <= head.status < 400
+    return Handshake(
+        address,
+        HandshakeOutcome.REDIRECT if redirect else HandshakeOutcome.HTTP_STATUS,
+        head.status,
+        reason,
+        fields,
+        None,
+        error,
+        elapsed_ms,
+        head=head,
+        body=body_text(body),
+    )
+
+
 async def handshake(
     url: WebSocketURL,
     sock: socket.socket,
@@ -181,7 +209,7 @@ async def handshake(
     """
     from websockets.exceptions import InvalidHandshake, InvalidMessage, InvalidStatus
 
-    from ._wsprobe import NoRedirectConnect, ProbeConnection, head_of, limit_text
+    from ._wsprobe import NoRedirectConnect, ProbeConnection, head_of, limit_text, speaks_tls
     from .flow import WRITE_TIMEOUT
 
     start = time.perf_counter()
@@ -235,7 +263,16 @@ async def handshake(
             outcome = HandshakeOutcome.HTTP_STATUS
             error = f"server rejected WebSocket connection: HTTP {status}"
         return Handshake(
-            address, outcome, status, answer.reason_phrase, raw, None, error, took(), head=head()
+            address,
+            outcome,
+            status,
+            answer.reason_phrase,
+            raw,
+            None,
+            error,
+            took(),
+            head=head(),
+            body=body_text(answer.body),
         ), None
     except TimeoutError:
         return Handshake(
@@ -270,8 +307,22 @@ async def handshake(
         text = f"{exc}" + (f": {cause}" if cause and not closed else "")
         if outcome is HandshakeOutcome.ERROR:
             text = f"{type(exc).__name__}: {exc}"
+        raw_answer = bytes(probes[-1].raw) if probes else b""
+        if outcome is HandshakeOutcome.INVALID and limit is None:
+            older = _older_http(address, hs_head, raw_answer, text, took())
+            if older is not None:
+                return older, None
+        tls = None
+        if not url.secure and (closed or raw_answer[:1] in (b"\x15", b"\x16")):
+            tls = await speaks_tls(address, url.port, min(timeout, 2.0))
         return Handshake(
-            address, outcome, error=text, elapsed_ms=took(), head=hs_head, limit=limit
+            address,
+            outcome,
+            error=text,
+            elapsed_ms=took(),
+            head=hs_head,
+            limit=limit,
+            speaks_tls=tls,
         ), None
     except (OSError, EOFError) as exc:
         return Handshake(

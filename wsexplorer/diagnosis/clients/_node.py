@@ -12,7 +12,11 @@ Sources:
 - ``Unexpected server response: 404``: ws lib/websocket.js ``req.on('response')``; the
   same for every 3xx, since ``followRedirects`` is ``false`` by default (ws 8.23.0
   lib/websocket.js ``initAsClient``). Checked with Node 16.20.2, 18.20.8 and 20.20.2 for
-  301/302/307/308, a relative, a malformed, two and no ``Location`` (tests/scenarios).
+  301/302/307/308, a relative, a malformed, two and no ``Location`` (tests/scenarios), and
+  for an HTTP/1.0 answer (``python -m http.server``), a 400 and a 426
+  (docs/clients.md#plain-http).
+- ``socket hang up``: a ``ws://`` URL on a TLS port, which closes unanswered; checked
+  with the same three versions (docs/clients.md#plain-http).
 - ``Parse Error: Header overflow`` (code ``HPE_HEADER_OVERFLOW``): Node's HTTP parser
   counts the reason phrase plus every header name and value (whitespace around values
   excluded) and fails when that reaches ``--max-http-header-size``, 16384 bytes by default
@@ -94,9 +98,9 @@ def _handshake_error(failure: Failure) -> str:
         return f"Unexpected server response: {hs.status}"
     # ws has no handshake timeout unless ``handshakeTimeout`` is set (then "Opening
     # handshake has timed out"): checked with Node 20.20.2 + ws 8.23.0 against a server that
-    # accepts TCP and never answers (tests/hardening), the client just waits. UNVERIFIED: a
-    # peer that closes gives Node's "socket hang up"; anything else is reported as an
-    # invalid upgrade response.
+    # accepts TCP and never answers (tests/hardening), the client just waits. A peer that
+    # closes gives Node's "socket hang up" (checked: a TLS port); anything else is reported
+    # as an invalid upgrade response (UNVERIFIED).
     if hs.outcome is HandshakeOutcome.TLS:
         # Node's TLS errors carry OpenSSL's verify message ("self-signed certificate",
         # code DEPTH_ZERO_SELF_SIGNED_CERT); UNVERIFIED for other TLS failures.

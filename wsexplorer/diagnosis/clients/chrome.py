@@ -12,7 +12,9 @@ Facts (docs/clients.md#chrome):
 - Errors: ``net::ERR_CONNECTION_REFUSED``, ``net::ERR_NAME_NOT_RESOLVED``; an
   unreachable address by its errno (net/base/net_errors_posix.cc ``MapSystemError``):
   ``EHOSTUNREACH`` / ``ENETUNREACH`` give ``net::ERR_ADDRESS_UNREACHABLE``; a non-101
-  answer: ``Error during WebSocket handshake: Unexpected response code: 404``. A 3xx is
+  answer of any HTTP version but 0.9 (HTTP/1.0 included):
+  ``Error during WebSocket handshake: Unexpected response code: 404``
+  (net/websockets/websocket_basic_handshake_stream.cc ``ValidateResponse``). A 3xx is
   not followed (the WHATWG WebSocket standard fails the connection on any status but
   101), so it reads the same.
 - Header limits differ from websockets' (net/http/http_stream_parser.cc); an answer that

@@ -200,7 +200,20 @@ def python_redirect(hs: Handshake, url: WebSocketURL) -> Answer:
 
 
 def python_answer(hs: Handshake, url: WebSocketURL) -> Answer | None:
-    """Redirects (:func:`python_redirect`) and broken parser limits; else the default."""
+    """An HTTP/1.0 answer, redirects (:func:`python_redirect`) and broken parser limits;
+    else the default.
+
+    websockets parses only ``HTTP/1.1`` answers (``Response.parse`` in
+    src/websockets/http11.py: "unsupported protocol; expected HTTP/1.1"), so an HTTP/1.0
+    one (``python -m http.server``) fails before its status counts. Checked with
+    websockets 17.4 against ``python -m http.server`` (docs/clients.md#plain-http).
+    """
+    if hs.head is not None and hs.head.version == "HTTP/1.0":
+        return _fails(
+            "did not receive a valid HTTP response",
+            f"but the server answers in HTTP/1.0 ({hs.head.status}), and websockets reads "
+            "only HTTP/1.1 answers",
+        )
     if hs.outcome is HandshakeOutcome.REDIRECT:
         return python_redirect(hs, url)
     if hs.outcome is not HandshakeOutcome.INVALID or not hs.limit or hs.head is None:

@@ -48,7 +48,7 @@ class SessionPart(ScreenBase):
         state = self.state
         pane = self.session_pane
         fam = "" if state.family is FamilyChoice.AUTO else f", IPv{state.family} only"
-        pane.reset(f"{state.url.redacted()}{fam}")
+        pane.reset(f"{state.url.redacted()}{fam}", state.url)
 
         def emit(event: SessionEvent) -> None:
             # Runs in the app's loop (the session is driven by this async worker).

@@ -26,6 +26,7 @@ from ...model import (
     SessionEvent,
     SessionEventKind,
     SessionState,
+    WebSocketURL,
 )
 from ...model.secrets import mask_header
 from ...model.untrusted import clean
@@ -84,13 +85,14 @@ def render_tries(tries: list[Attempt], note: str | None = None) -> RenderableTyp
     return grid
 
 
-def render_handshake(hs: Handshake | None) -> RenderableType:
-    """Status, subprotocol, the interesting headers; 401/403 explained."""
+def render_handshake(hs: Handshake | None, url: WebSocketURL | None = None) -> RenderableType:
+    """Status, subprotocol, the interesting headers, the refusing answer's body; what to
+    try (``url``, the URL asked for, makes it concrete: a 404's path, ``wss://``)."""
     if hs is None:
         return Text("handshake: not yet", style="dim")
     if hs.outcome is HandshakeOutcome.NOT_ATTEMPTED:
         return Text("handshake: not attempted (no address connected)", style="red")
-    view = handshake_view(hs)
+    view = handshake_view(hs, url)
     line = Text.assemble(("handshake: ", "bold"), to_text(view.what, style="bold"))
     if view.ok:
         line.append(f" via {clean(view.address)}")
@@ -102,6 +104,8 @@ def render_handshake(hs: Handshake | None) -> RenderableType:
     parts: list[RenderableType] = [line]
     if view.advice:
         parts.append(Text(f"  → {clean(view.advice)}", style="yellow"))
+    if view.body is not None:
+        parts.append(Text.assemble("  body: ", (clean(view.body), "bold")))
     shown = [(k, v) for k, v in hs.headers if k.lower() in _SHOWN_HEADERS]
     if shown:
         parts.append(
@@ -124,6 +128,7 @@ class SessionPane(Pane):
         self.state = SessionState.IDLE
         self.tries: list[Attempt] = []
         self.handshake: Handshake | None = None
+        self.url: WebSocketURL | None = None
         self.rtt_ms: float | None = None
         self.close_info: tuple[int, str] | None = None
         self.note: str | None = None
@@ -156,8 +161,9 @@ class SessionPane(Pane):
     def log_widget(self) -> RichLog:
         return self.query_one("#session-log", RichLog)
 
-    def reset(self, target: str) -> None:
-        """A new connect began: clear the timeline (the message log is kept)."""
+    def reset(self, target: str, url: WebSocketURL | None = None) -> None:
+        """A new connect began (to ``url``): clear the timeline (the message log is kept)."""
+        self.url = url
         self.state = SessionState.CONNECTING
         self.tries = []
         self.handshake = None
@@ -269,7 +275,9 @@ class SessionPane(Pane):
         status.append(f"  ↑{self.sent} ↓{self.received}", style="dim")
         self.query_one("#session-state", Static).update(status)
         self.query_one("#session-tries", Static).update(render_tries(self.tries, self.note))
-        self.query_one("#session-handshake", Static).update(render_handshake(self.handshake))
+        self.query_one("#session-handshake", Static).update(
+            render_handshake(self.handshake, self.url)
+        )
         self.query_one("#session-disconnect", Button).disabled = self.state not in (
             SessionState.OPEN,
             SessionState.CONNECTING,
