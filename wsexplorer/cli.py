@@ -129,6 +129,12 @@ def _tui_parser() -> _Parser:
         metavar="BIND",
         help="run the embedded echo server on BIND (e.g. 0.0.0.0, ::) at the URL's port",
     )
+    p.add_argument(
+        "--reconnect",
+        action="store_true",
+        help="reopen the live session with backoff (0.5 s doubling to 30 s) when it closes "
+        "or fails; the 'a' key toggles it",
+    )
     return p
 
 
@@ -273,10 +279,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def tui_config(args: argparse.Namespace) -> AppConfig:
     """The TUI's typed config for a parsed ``wsexplorer [URL]`` command line."""
+    from dataclasses import replace
+
     from .ui.config import app_config
 
     url: WebSocketURL = args.url
-    return app_config(url, observe_options(args), demo_server=args.demo_server)
+    config = app_config(url, observe_options(args), demo_server=args.demo_server)
+    return replace(config, auto_reconnect=args.reconnect)
 
 
 def tui_config_from_argv(argv: Sequence[str]) -> AppConfig:

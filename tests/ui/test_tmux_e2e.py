@@ -21,9 +21,8 @@ pytestmark = pytest.mark.needs_tmux
 DEADLINE = 60.0  # hang guard only; every wait below returns as soon as its text shows
 
 
-@pytest.fixture
-def serve() -> Iterator[int]:
-    """``wsexplorer serve --port 0`` on 127.0.0.1; yields the port it printed."""
+def _start_serve() -> tuple[subprocess.Popen[str], int]:
+    """``wsexplorer serve --port 0`` on 127.0.0.1: the process and the port it printed."""
     proc = subprocess.Popen(
         wsx_argv("serve", "--port", "0"),
         stdout=subprocess.PIPE,
@@ -31,16 +30,30 @@ def serve() -> Iterator[int]:
         text=True,
         env=wsx_env(),
     )
-    try:
-        assert proc.stdout is not None
+    assert proc.stdout is not None
+    for _ in range(3):  # '--port auto: ...' comes first
         line = proc.stdout.readline()
         match = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
-        assert match, f"unexpected serve output: {line!r}"
-        yield int(match.group(1))
+        if match:
+            return proc, int(match.group(1))
+    stop_process(proc)
+    raise AssertionError(f"unexpected serve output: {line!r}")
+
+
+def _stop_serve(proc: subprocess.Popen[str]) -> None:
+    stop_process(proc)
+    if proc.stdout is not None:
+        proc.stdout.close()
+
+
+@pytest.fixture
+def serve() -> Iterator[int]:
+    """``wsexplorer serve --port 0`` on 127.0.0.1; yields the port it printed."""
+    proc, port = _start_serve()
+    try:
+        yield port
     finally:
-        stop_process(proc)
-        if proc.stdout is not None:
-            proc.stdout.close()
+        _stop_serve(proc)
 
 
 SOCKET = f"wsx-e2e-{uuid.uuid4().hex[:8]}"  # a private tmux server, not the user's
@@ -106,5 +119,39 @@ def test_type_a_message_and_read_the_echo(serve: int, tmp_path: Path) -> None:
         else:
             raise AssertionError("wsexplorer did not quit on ctrl+q")
     finally:
+        _tmux("kill-session", "-t", session, check=False)
+        _tmux("kill-server", check=False)
+
+
+def test_killing_the_server_updates_the_screen_without_r(tmp_path: Path) -> None:
+    """The real app in a real terminal: the server dies, and without a key pressed the
+    session, the verdict and the Listeners pane say so (the watch, every 2 s)."""
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    session = "wsx-watch"
+    proc, port = _start_serve()
+    try:
+        command = wsx_shell(f"ws://127.0.0.1:{port}/subscribe")
+        _tmux(
+            "new-session",
+            "-d",
+            "-s",
+            session,
+            "-x",
+            "120",
+            "-y",
+            "40",
+            "-c",
+            str(tmp_path),
+            command,
+        )
+        screen = _wait_for(session, r"✓ all \d+ clients connect")
+        assert f"nothing listens on port {port}" not in screen
+        _stop_serve(proc)
+        screen = _wait_for(session, r"✗ \d+ of \d+ clients fail")
+        screen = _wait_for(session, f"nothing listens on port {port}")  # Listeners
+        assert "✓ all" not in screen
+    finally:
+        _stop_serve(proc)
         _tmux("kill-session", "-t", session, check=False)
         _tmux("kill-server", check=False)

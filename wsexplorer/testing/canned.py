@@ -91,6 +91,7 @@ def canned_config(
         demo_server=demo_server,
         cursor_blink=False,
         export_dir=export_dir or Path("."),
+        watch_seconds=0,  # deterministic screens: a test turns the watch on itself
     )
     # Changes to an option (family, timeout, ...) go to the config's ObserveOptions.
     option_names = ObserveOptions.__dataclass_fields__
@@ -284,6 +285,7 @@ class CannedBackend:
         self.server_listeners: tuple[Listener, ...] = ()
         self.server_started = False
         self.observed = 0
+        self.scans = 0
 
     def listeners(self, port: int | None = None) -> tuple[Listener, ...]:
         """Every socket listening on the canned machine."""
@@ -346,6 +348,7 @@ class CannedBackend:
         return tuple(Address.of(a, source) for a in order), None
 
     def scan_listeners(self) -> ListenerScan:
+        self.scans += 1
         return ListenerScan(listeners=self.listeners(), method="canned")
 
     def session(

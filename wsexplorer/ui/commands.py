@@ -29,6 +29,11 @@ COMMAND_LIST: tuple[tuple[str, str, str], ...] = (
     ),
     ("Undo the last fix", "restore URL, family and server bind (u)", "undo"),
     ("Refresh", "observe again: resolution, listeners, trace (r)", "refresh"),
+    (
+        "Auto-reconnect on/off",
+        "reopen the session with backoff when it drops (a)",
+        "toggle_reconnect",
+    ),
     ("Export the report as Markdown", "write wsexplorer-report-*.md here (e)", "export"),
     ("Family: auto", "try every address", "set_family('auto')"),
     ("Family: IPv4 only", "try only IPv4 addresses", "set_family('4')"),

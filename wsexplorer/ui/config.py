@@ -45,6 +45,10 @@ class AppConfig:
         export_dir: where ``e`` writes the Markdown report.
         notes: sentences for the banner that the command line chose (``--port auto``).
         autoconnect: open the live session as soon as the app starts.
+        auto_reconnect: reopen the live session with backoff when it closes or fails
+            while wanted (``--reconnect``; the ``a`` key toggles it).
+        watch_seconds: how often the listeners are scanned to notice a server that
+            stopped, started or moved (0: never; see ``screens/watching.py``).
         cursor_blink: blink the input cursors (off for screenshots).
     """
 
@@ -56,6 +60,8 @@ class AppConfig:
     notes: tuple[str, ...] = ()
     export_dir: Path = field(default_factory=lambda: Path("."))
     autoconnect: bool = True
+    auto_reconnect: bool = False
+    watch_seconds: float = 2.0
     cursor_blink: bool = True
 
     @property

@@ -18,6 +18,7 @@ from ..model import Diagnosis, Listener, ListenerScan, Observation, SessionEvent
 __all__ = [
     "ExportDone",
     "ListenersScanned",
+    "ListenersWatched",
     "ObserveFailed",
     "ObserveFinished",
     "ServerChanged",
@@ -58,6 +59,15 @@ class ListenersScanned(Message):
 
     gen: int
     scan: ListenerScan
+
+
+@dataclass
+class ListenersWatched(Message):
+    """The watch's scan of every listener (a thread worker), with what it cost."""
+
+    gen: int
+    scan: ListenerScan
+    seconds: float
 
 
 @dataclass

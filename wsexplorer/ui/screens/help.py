@@ -47,7 +47,8 @@ and the client tried only the first address.
 | `l` | fix: use the name's IPv4 address (`127.0.0.1` for `localhost`) instead of the name |
 | `d` | fix: listen on `::` dual-stack (rebinds the embedded demo server; otherwise shows the change to make) |
 | `u` | undo the last fix |
-| `r` | refresh: observe again |
+| `r` | refresh now (the screen also watches: a socket change on the URL's port, or a session the server closed, re-runs the diagnosis) |
+| `a` | auto-reconnect on/off: backoff 0.5 s doubling to 30 s (off by default; `--reconnect`) |
 | `e` | export the report as Markdown to the current directory |
 | `/` | edit the URL (Enter applies; a bad URL changes nothing) |
 | `m` | type a message |

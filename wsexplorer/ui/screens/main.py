@@ -28,11 +28,12 @@ from ..widgets.session import SessionPane
 from ..widgets.topbar import TopBar
 from .exporting import ExportPart, report_filename
 from .fixing import FixPart
+from .watching import WatchPart
 
 __all__ = ["MainScreen", "report_filename"]
 
 
-class MainScreen(FixPart, ExportPart):
+class MainScreen(WatchPart, FixPart, ExportPart):
     """Resolution, Listeners, Session and Diagnosis, fed by workers."""
 
     AUTO_FOCUS = ""
@@ -52,6 +53,7 @@ class MainScreen(FixPart, ExportPart):
         Binding("q", "app.quit", "Quit"),
         Binding("slash", "focus_url", "Edit URL", show=False),
         Binding("m", "focus_send", "Message", show=False),
+        Binding("a", "toggle_reconnect", "Auto-reconnect", show=False),
         Binding("escape", "blur", "Leave field", show=False),
     ]
 
@@ -89,6 +91,7 @@ class MainScreen(FixPart, ExportPart):
         self._arrange()
         self._show_banner()
         self._show_status()
+        self.start_watch()
         if self.config.demo_server is not None:
             self.listeners_pane.show_server((), None, self.config.demo_server)
             self.start_server()
@@ -179,6 +182,7 @@ class MainScreen(FixPart, ExportPart):
 
     def action_disconnect(self) -> None:
         self.session_wanted = False
+        self._cancel_reconnect()
         self.disconnect_session()
 
     def action_ping(self) -> None:

@@ -134,6 +134,8 @@ class SessionPane(Pane):
         self.note: str | None = None
         self.received = 0
         self.sent = 0
+        self.reconnect: str | None = None
+        """Auto-reconnect's state (``None``: off)."""
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="pane-error")
@@ -244,6 +246,12 @@ class SessionPane(Pane):
             )
         )
 
+    def show_reconnect(self, text: str | None) -> None:
+        """Show auto-reconnect's state in the status line (``None``: it is off)."""
+        self.reconnect = text
+        if self.is_mounted:
+            self._render_status()
+
     def log_close(self, event: SessionEvent, stamp: str) -> None:
         """Write a close (code and reason) to the log."""
         reason = f" {clean(event.text)}" if event.text else ""
@@ -273,6 +281,8 @@ class SessionPane(Pane):
             shown = f"  close {code}" + (f" {clean(reason)}" if reason else "")
             status.append(shown, style="yellow")
         status.append(f"  ↑{self.sent} ↓{self.received}", style="dim")
+        if self.reconnect is not None:
+            status.append(f"  ⟳ {self.reconnect}", style="magenta")
         self.query_one("#session-state", Static).update(status)
         self.query_one("#session-tries", Static).update(render_tries(self.tries, self.note))
         self.query_one("#session-handshake", Static).update(
