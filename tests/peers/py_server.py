@@ -7,7 +7,9 @@ Prints exactly one JSON line on stdout once listening::
 
     {"listening": [[address, port, "IPv4" | "IPv6", v6only | null], ...]}
 
-or ``{"error": "...", "type": "..."}`` and exit status 1 when it cannot listen. Runs until
+or ``{"error": "...", "type": "..."}`` and exit status 1 when it cannot listen. Then one
+line per accepted WebSocket, ``{"peer": [address, port], "path": "/subscribe?..."}``: the
+server's view of the client's address (clients whose API hides it are learnt here). Runs until
 killed, or until the hang guard fires (``WS_PEER_MAX_SECONDS``, default 600 s).
 """
 
@@ -25,6 +27,9 @@ __all__ = ["main"]
 
 
 async def _echo(connection: ServerConnection) -> None:
+    peer = list(connection.remote_address[:2])
+    path = connection.request.path if connection.request else None
+    print(json.dumps({"peer": peer, "path": path}), flush=True)
     async for message in connection:
         await connection.send(message)
 

@@ -6,6 +6,8 @@
 // Prints exactly one JSON line on stdout once listening:
 //   {"listening": [address, port, family]}
 // or, if listening fails: {"error": "<message>", "code": "<code>"} and exits 1.
+// Then one line per accepted WebSocket: {"peer": [address, port], "path": "/subscribe?..."}
+// (the server's view of the client's address: clients whose API hides it are learnt here).
 // Runs until killed, or until a hang guard fires (WS_PEER_MAX_SECONDS, default 600 s).
 const { WebSocketServer } = require('ws');
 
@@ -28,7 +30,9 @@ function main(argv) {
     process.stdout.write(JSON.stringify({ error: err.message, code: err.code || null }) + '\n');
     process.exit(1);
   });
-  wss.on('connection', (socket) => {
+  wss.on('connection', (socket, req) => {
+    const peer = [req.socket.remoteAddress, req.socket.remotePort];
+    process.stdout.write(JSON.stringify({ peer, path: req.url }) + '\n');
     socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
     socket.on('error', () => {});
   });

@@ -13,6 +13,10 @@ Contract:
       ``outcome`` (``"connects"``, ``"fails"`` or ``"timeout"``), ``address`` (the peer
       address, ``::ffff:`` stripped, or ``None``), ``error`` (the text the client shows its
       user, or ``None``) and ``raw`` (everything the peer reported).
+    * The WHATWG ``WebSocket`` clients (``node22-builtin``, ``node24-builtin``, ``bun``,
+      ``deno``: ``tests/peers/web_client.js``) expose no peer address: given the server,
+      :func:`run_client` learns it from the server's log of the peer that used the URL it
+      tagged (``raw["address_from"] == "server log"``).
     * Clients run with proxy variables removed from the environment: the scenarios are
       about address families, not proxies.
 """
@@ -22,12 +26,14 @@ from __future__ import annotations
 import json
 import os
 import queue
+import secrets
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -39,6 +45,7 @@ __all__ = [
     "NODE_PEERS_MISSING",
     "PEERS_DIR",
     "SERVER_KINDS",
+    "WEB_CLIENTS",
     "PeerError",
     "PeerServer",
     "Runner",
@@ -47,7 +54,9 @@ __all__ = [
     "node_binary",
     "node_peers_installed",
     "run_client",
+    "runtime_binary",
     "start_server",
+    "tagged_url",
 ]
 
 PEERS_DIR = Path(__file__).resolve().parents[1] / "peers"
@@ -75,9 +84,24 @@ CLIENT_KINDS: tuple[str, ...] = (
     "node18",
     "python",
     "curl",
+    "node22",
+    "node24",
+    "node22-builtin",
+    "node24-builtin",
+    "bun",
+    "deno",
 )
 """Every client kind :func:`run_client` knows; :func:`available_clients` filters them.
 Also accepted: ``chromium`` (Debian's, headless: tests/peers/chromium_client.py)."""
+
+WEB_CLIENTS = frozenset({"node22-builtin", "node24-builtin", "bun", "deno"})
+"""Client kinds running ``web_client.js`` on the runtime's global ``WebSocket``."""
+_RUNTIME_PATHS = {
+    "bun": ("@oven", "bun-linux-x64", "bin", "bun"),
+    "deno": ("@deno", "linux-x64-glibc", "deno"),
+}
+_TAG = "wsx-peer"
+_PEER_LOG_WAIT = 3.0
 
 NODE_PEERS_MISSING = "tests/peers/node_modules is missing: run `npm ci --prefix tests/peers`"
 
@@ -126,6 +150,24 @@ class PeerServer:
     listening: Any
     process: subprocess.Popen[str] = field(repr=False)
     stderr: IO[str] = field(repr=False)
+    peer_log: queue.Queue[dict[str, Any]] = field(default_factory=queue.Queue, repr=False)
+    _seen: list[dict[str, Any]] = field(default_factory=list, repr=False)
+
+    def peer_address(self, path: str, wait: float = _PEER_LOG_WAIT) -> str | None:
+        """The client address the server logged for a WebSocket on ``path`` (``::ffff:``
+        stripped), waiting up to ``wait`` seconds for the line; None when none came."""
+        deadline = time.monotonic() + wait
+        while True:
+            for line in self._seen:
+                if line.get("path") == path:
+                    return _strip_mapped(line["peer"][0])
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            try:
+                self._seen.append(self.peer_log.get(timeout=remaining))
+            except queue.Empty:
+                return None
 
     def stop(self) -> None:
         """Stop the server and wait for it (idempotent)."""
@@ -154,15 +196,26 @@ def node_binary(kind: str) -> Path | None:
     """Path of the Node binary behind a client kind, or None when it is not installed.
 
     Every major comes from a registry package installed under ``tests/peers/node_modules``
-    by an npm alias (see package.json): ``node20*`` -> Node 20.20.2, ``node16``, ``node18``.
+    by an npm alias (see package.json): ``node20*`` -> Node 20.20.2, ``node16``, ``node18``,
+    ``node22*`` -> 22.23.5, ``node24*`` -> 24.22.3.
     The matrix therefore never depends on which ``node`` a machine has on PATH (Debian's
     own package is Node 18, whose ``autoSelectFamily`` is off).
     """
-    name = "node20" if kind.startswith("node20") else kind
-    if name in {"node16", "node18", "node20"}:
+    name = kind.split("-")[0]
+    if name in {"node16", "node18", "node20", "node22", "node24"}:
         path = PEERS_DIR / "node_modules" / name / "bin" / "node"
         return path if path.is_file() and os.access(path, os.X_OK) else None
     return None
+
+
+def runtime_binary(kind: str) -> Path | None:
+    """Path of the Bun or Deno binary (registry packages under tests/peers/node_modules),
+    or None when it is not installed or the kind is neither."""
+    parts = _RUNTIME_PATHS.get(kind)
+    if parts is None:
+        return None
+    path = PEERS_DIR.joinpath("node_modules", *parts)
+    return path if path.is_file() and os.access(path, os.X_OK) else None
 
 
 def node_peers_installed() -> bool:
@@ -176,6 +229,9 @@ def available_clients() -> list[str]:
     for kind in CLIENT_KINDS:
         if kind.startswith("node"):
             if node_peers_installed() and node_binary(kind) is not None:
+                present.append(kind)
+        elif kind in _RUNTIME_PATHS:
+            if runtime_binary(kind) is not None:
                 present.append(kind)
         elif kind == "curl":
             if shutil.which("curl"):
@@ -213,6 +269,8 @@ def client_command(kind: str, url: str, family: int | None = None) -> list[str]:
     Raises:
         PeerError: the kind is unknown or its runtime is not installed.
     """
+    if kind in WEB_CLIENTS:
+        return _web_client_command(kind, url, family)
     if kind.startswith("node"):
         binary = node_binary(kind)
         if binary is None or not node_peers_installed():
@@ -222,7 +280,7 @@ def client_command(kind: str, url: str, family: int | None = None) -> list[str]:
             argv += ["--auto-select-family", "false"]
         elif kind == "node20-family4":
             argv += ["--family", "4"]
-        elif kind not in {"node20", "node16", "node18"}:
+        elif kind not in {"node20", "node16", "node18", "node22", "node24"}:
             raise PeerError(f"unknown client kind {kind!r}; known: {', '.join(CLIENT_KINDS)}")
         if family is not None:
             argv += ["--family", str(family)]
@@ -241,6 +299,34 @@ def client_command(kind: str, url: str, family: int | None = None) -> list[str]:
         return [curl, "-sS", "--max-time", "5", "-o", "/dev/null", "-w", "%{remote_ip}",
                 _http_url(url)]  # fmt: skip
     raise PeerError(f"unknown client kind {kind!r}; known: {', '.join(CLIENT_KINDS)}")
+
+
+def _web_client_command(kind: str, url: str, family: int | None) -> list[str]:
+    if family is not None:
+        raise PeerError(f"client {kind} takes no family (the WHATWG WebSocket has none)")
+    script = str(PEERS_DIR / "web_client.js")
+    if kind == "deno":
+        binary = runtime_binary(kind)
+        prefix = [str(binary), "run", "--allow-net", "--allow-env"] if binary else None
+    else:
+        binary = node_binary(kind) if kind.startswith("node") else runtime_binary(kind)
+        prefix = [str(binary)] if binary else None
+    if prefix is None:
+        raise PeerError(f"client {kind} is not installed ({NODE_PEERS_MISSING})")
+    return [*prefix, script, url]
+
+
+def tagged_url(url: str, kind: str) -> str:
+    """``url`` with a query naming this run (``?wsx-peer=bun-1f2e``), so the server's log
+    tells which client a logged peer address belongs to."""
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}{_TAG}={kind}-{secrets.token_hex(4)}"
+
+
+def _url_path(url: str) -> str:
+    rest = url.split("://", 1)[-1]
+    slash = rest.find("/")
+    return rest[slash:] if slash >= 0 else "/"
 
 
 def _strip_mapped(address: str | None) -> str | None:
@@ -283,6 +369,7 @@ def run_client(
     *,
     env: dict[str, str] | None = None,
     family: int | None = None,
+    server: PeerServer | None = None,
 ) -> dict[str, Any]:
     """Run one real client once inside ``ns`` and report what happened.
 
@@ -292,6 +379,8 @@ def run_client(
         url: a ``ws://`` URL; curl gets the same URL with the ``http://`` scheme.
         env: more environment for the client (``WS_PEER_OPEN_TIMEOUT`` for Python).
         family: 4 or 6: the Node or Python client's ``family`` (curl takes none).
+        server: the server it connects to; a client that exposes no address (the WHATWG
+            ``WebSocket`` ones) gets the address from this server's log of the peer.
 
     Returns:
         ``{"outcome", "address", "error", "raw"}`` as described in the module docstring.
@@ -299,6 +388,9 @@ def run_client(
     Raises:
         PeerError: the kind is unknown or not installed, or the peer printed garbage.
     """
+    given = url
+    if kind in WEB_CLIENTS and server is not None:
+        url = tagged_url(url, kind)
     argv = client_command(kind, url, family)
     env = {"WS_PEER_MAX_SECONDS": str(_CLIENT_GUARD_SECONDS), **(env or {})}
     try:
@@ -313,10 +405,17 @@ def run_client(
     raw = _parse_json_line(done.stdout, kind)
     if raw.get("outcome") not in {"connects", "fails", "timeout"}:
         raise PeerError(f"{kind} reported an unknown outcome: {raw!r}")
+    address = _strip_mapped(raw.get("address"))
+    if address is None and raw["outcome"] == "connects" and server is not None:
+        address = server.peer_address(_url_path(url))
+        raw["address_from"] = "server log"
+    error = raw.get("error")
+    if isinstance(error, str):
+        error = error.replace(url, given)  # Bun names the URL: the one the user gave
     return {
         "outcome": raw["outcome"],
-        "address": _strip_mapped(raw.get("address")),
-        "error": raw.get("error"),
+        "address": address,
+        "error": error,
         "raw": raw,
     }
 
@@ -399,4 +498,17 @@ def start_server(ns: Runner, kind: str, port: int) -> PeerServer:
         handle.stop()
         raise PeerError(f"server {kind} could not listen on port {port}: {report!r}")
     handle.listening = report["listening"]
+    threading.Thread(target=_read_peer_log, args=(handle,), daemon=True).start()
     return handle
+
+
+def _read_peer_log(server: PeerServer) -> None:
+    """Queue every ``{"peer": ...}`` line the server prints after it listens."""
+    stdout = server.process.stdout
+    assert stdout is not None
+    try:
+        for line in stdout:
+            if line.startswith('{"peer"'):
+                server.peer_log.put(json.loads(line))
+    except (ValueError, OSError):  # closed by stop()
+        return
