@@ -45,7 +45,7 @@ __all__ = [
     "tui_config_from_argv",
 ]
 
-COMMANDS = ("demo", "diagnose", "resolve", "listeners", "serve", "why")
+COMMANDS = ("demo", "diagnose", "lesson", "resolve", "listeners", "serve", "why")
 
 
 def _resolve_option(p: argparse.ArgumentParser) -> None:
@@ -105,6 +105,7 @@ def _tui_parser() -> _Parser:
             "commands:\n"
             "  wsexplorer [URL]             the terminal UI (default " + DEFAULT_URL + ")\n"
             "  wsexplorer demo              the teaching scenario (ECONNREFUSED ::1)\n"
+            "  wsexplorer lesson            the teaching scenario as guided steps\n"
             "  wsexplorer diagnose URL      the report, for people (text) or scripts (--json)\n"
             "  wsexplorer resolve HOST      how a name resolves, and why\n"
             "  wsexplorer listeners         listening sockets and the families they accept\n"
@@ -191,6 +192,12 @@ def _serve_parser() -> _Parser:
     from .cli_serve import serve_parser
 
     return serve_parser()
+
+
+def _lesson_parser() -> _Parser:
+    from .cli_serve import lesson_parser
+
+    return lesson_parser()
 
 
 def _why_parser() -> _Parser:
@@ -330,6 +337,7 @@ PARSERS = {
     "serve": (_serve_parser, cmd_serve),
     "demo": (_demo_parser, cmd_demo),
     "why": (_why_parser, cmd_why),
+    "lesson": (_lesson_parser, cmd_demo),
 }
 
 

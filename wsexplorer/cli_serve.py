@@ -161,6 +161,19 @@ def demo_parser() -> _Parser:
     return p
 
 
+def lesson_parser() -> _Parser:
+    """``lesson``: the demo with the guided steps (the demo's options)."""
+    p = demo_parser()
+    p.prog = "wsexplorer lesson"
+    p.description = (
+        "The demo as a guided lesson: the failing client, how localhost resolves, what "
+        "listens, why clients differ, each fix tried live, the pitfalls. n/space next, "
+        "b back, g leaves the lesson for the full app and comes back, q quits."
+    )
+    p.set_defaults(lesson=True)
+    return p
+
+
 def server_config(args: argparse.Namespace) -> ServerConfig:
     """The :class:`ServerConfig` for parsed ``serve`` options.
 
@@ -319,7 +332,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     port, note = demo_port(args.port, args.bind)
     url = parse_url(f"ws://localhost:{port}/subscribe")
-    config = app_config(url, demo_server=args.bind, demo=True)
+    config = app_config(
+        url, demo_server=args.bind, demo=True, lesson=bool(getattr(args, "lesson", False))
+    )
     if note is not None:
         config = replace(config, notes=(*config.notes, note))
     return run_tui(config)

@@ -50,6 +50,7 @@ __all__ = [
     "listeners_subtitle",
     "process_spans",
     "status_advice",
+    "tally",
     "tls_advice",
     "verdict_spans",
 ]
@@ -362,3 +363,16 @@ def fix_row(f: Fix) -> FixRow:
 
 def fix_rows(d: Diagnosis) -> list[FixRow]:
     return [fix_row(f) for f in d.fixes]
+
+
+def tally(d: Diagnosis) -> str:
+    """A short count of the diagnosis: ``✓ all 6 clients connect`` / ``✗ 1 of 6 clients fails``."""
+    total = len(d.clients)
+    fails = sum(1 for c in d.clients if c.outcome is ClientOutcome.FAILS)
+    unknown = sum(1 for c in d.clients if c.outcome is ClientOutcome.UNKNOWN)
+    if fails:
+        verb = "fails" if fails == 1 else "fail"
+        return f"✗ {fails} of {total} clients {verb}"
+    if unknown:
+        return f"? {unknown} of {total} unknown"
+    return f"✓ all {total} clients connect"

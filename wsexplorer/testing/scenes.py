@@ -27,10 +27,12 @@ class Scene:
     keys: tuple[str, ...] = ()
     messages: tuple[str, ...] = ()
     after: tuple[str, ...] = ()
+    lesson: bool = False
 
     def app(self) -> WsxApp:
-        """A fresh canned app for this scene."""
-        return WsxApp(canned_config(), CannedBackend(), clock=frozen_clock)
+        """A fresh canned app for this scene (``wsexplorer lesson``'s when ``lesson``)."""
+        config = canned_config(demo=True, lesson=True) if self.lesson else canned_config()
+        return WsxApp(config, CannedBackend(), clock=frozen_clock)
 
     async def play(self, pilot: Pilot[object]) -> None:
         """Drive the app to this scene's state and let everything settle."""
@@ -66,4 +68,24 @@ SCENES: tuple[Scene, ...] = (
         after=("escape", "p"),
     ),
     Scene("small-80x24", "the same screen at 80x24: panes stacked, scrolling", size=(80, 24)),
+    Scene(
+        "lesson-step-1",
+        "wsexplorer lesson at 100x30, step 1: the failing client",
+        size=(100, 30),
+        lesson=True,
+    ),
+    Scene(
+        "lesson-step-5",
+        "the lesson's step 5 after f: before -> now",
+        size=(100, 30),
+        keys=("n", "n", "n", "n", "f"),
+        lesson=True,
+    ),
+    Scene(
+        "lesson-step-8-80x24",
+        "the lesson's pitfalls at 80x24",
+        size=(80, 24),
+        keys=("n",) * 7,
+        lesson=True,
+    ),
 )

@@ -41,6 +41,7 @@ class AppConfig:
             observation and one live connect, and whether to query nameservers directly.
         demo_server: bind address of the embedded echo server, or ``None`` for none.
         demo: started by ``wsexplorer demo`` (the teaching scenario).
+        lesson: started by ``wsexplorer lesson``: the demo with the guided steps.
         pin_note: the banner sentence explaining a pin the app added itself (demo).
         export_dir: where ``e`` writes the Markdown report.
         notes: sentences for the banner that the command line chose (``--port auto``).
@@ -56,6 +57,7 @@ class AppConfig:
     options: ObserveOptions = field(default_factory=ObserveOptions)
     demo_server: str | None = None
     demo: bool = False
+    lesson: bool = False
     pin_note: str | None = None
     notes: tuple[str, ...] = ()
     export_dir: Path = field(default_factory=lambda: Path("."))
@@ -141,6 +143,7 @@ def app_config(
     *,
     demo_server: str | None = None,
     demo: bool = False,
+    lesson: bool = False,
     resolver: Callable[[int], Sequence[str]] = localhost_addresses,
     export_dir: Path | None = None,
 ) -> AppConfig:
@@ -152,7 +155,11 @@ def app_config(
     banner.
     """
     config = AppConfig(
-        url=url, demo_server=demo_server, demo=demo, export_dir=export_dir or Path(".")
+        url=url,
+        demo_server=demo_server,
+        demo=demo or lesson,
+        lesson=lesson,
+        export_dir=export_dir or Path("."),
     )
     if options is not None:
         config = replace(config, options=options)

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 
 from ..model import (
     BindMode,
-    ClientOutcome,
     Diagnosis,
     Direction,
     FamilyChoice,
     SessionEvent,
     WebSocketURL,
 )
+from ..presentation.facts import tally
 
 __all__ = [
     "FixRecord",
@@ -72,19 +72,6 @@ class UndoStack:
 
     def __len__(self) -> int:
         return len(self.records)
-
-
-def tally(d: Diagnosis) -> str:
-    """A short count of the diagnosis: ``✓ all 6 clients connect`` / ``✗ 1 of 6 clients fails``."""
-    total = len(d.clients)
-    fails = sum(1 for c in d.clients if c.outcome is ClientOutcome.FAILS)
-    unknown = sum(1 for c in d.clients if c.outcome is ClientOutcome.UNKNOWN)
-    if fails:
-        verb = "fails" if fails == 1 else "fail"
-        return f"✗ {fails} of {total} clients {verb}"
-    if unknown:
-        return f"? {unknown} of {total} unknown"
-    return f"✓ all {total} clients connect"
 
 
 def before_after(record: FixRecord | None, now: Diagnosis | None) -> str | None:

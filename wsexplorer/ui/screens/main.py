@@ -22,18 +22,19 @@ from textual.widgets import Button, Footer, Input, Select
 from ...model import FamilyChoice, InvalidURL, parse_url, unredact
 from ..fixes import KEY_WORDS, fix_for_id
 from ..widgets.diagnosis import DiagnosisPane
+from ..widgets.lesson import LessonPanel
 from ..widgets.listeners import ListenersPane
 from ..widgets.resolution import ResolutionPane
 from ..widgets.session import SessionPane
 from ..widgets.topbar import TopBar
 from .exporting import ExportPart, report_filename
-from .fixing import FixPart
+from .lesson import LessonPart
 from .watching import WatchPart
 
 __all__ = ["MainScreen", "report_filename"]
 
 
-class MainScreen(WatchPart, FixPart, ExportPart):
+class MainScreen(LessonPart, WatchPart, ExportPart):
     """Resolution, Listeners, Session and Diagnosis, fed by workers."""
 
     AUTO_FOCUS = ""
@@ -70,6 +71,8 @@ class MainScreen(WatchPart, FixPart, ExportPart):
             yield ListenersPane(id="listeners", classes="pane")
             yield SessionPane(id="session", classes="pane", cursor_blink=self.config.cursor_blink)
             yield DiagnosisPane(id="diagnosis", classes="pane")
+        if self.config.lesson:
+            yield LessonPanel(id="lesson")
         yield Footer()
 
     def on_resize(self) -> None:
@@ -89,6 +92,7 @@ class MainScreen(WatchPart, FixPart, ExportPart):
 
     def on_mount(self) -> None:
         self._arrange()
+        self.show_lesson()
         self._show_banner()
         self._show_status()
         self.start_watch()
