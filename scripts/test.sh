@@ -6,10 +6,11 @@ cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else "$@"; fi; }
 
-# Debian packages: ip (iproute2), dnsmasq, tmux, curl, node + npm, chromium (headless).
+# Debian packages: ip (iproute2), dnsmasq, nft (nftables), tmux, curl, node + npm, chromium (headless).
 missing=()
 command -v ip >/dev/null || missing+=(iproute2)
 command -v dnsmasq >/dev/null || missing+=(dnsmasq-base)
+command -v nft >/dev/null || missing+=(nftables)
 command -v tmux >/dev/null || missing+=(tmux)
 command -v curl >/dev/null || missing+=(curl)
 command -v node >/dev/null || missing+=(nodejs)

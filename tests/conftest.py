@@ -27,6 +27,7 @@ NEEDS_MARKERS = (
     "needs_node",
     "needs_dnsmasq",
     "needs_curl",
+    "needs_nft",
     "needs_tmux",
     "needs_system_python",
     "needs_chromium",

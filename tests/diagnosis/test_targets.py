@@ -32,3 +32,15 @@ def test_local_target_is_loopback_or_this_machines_own_addresses() -> None:
     assert is_local_target([Address.of("192.0.2.7"), Address.of("fe80::1%eth0")], own)
     assert not is_local_target([Address.of("127.0.0.1"), Address.of("198.51.100.1")], own)
     assert not is_local_target([], own)
+
+
+def test_dns_answers_the_resolver_did_not_return_are_probed_too() -> None:
+    from .builders import hosts_and_dns
+
+    obs = seed_observation(host="stale.test", hosts_order=("192.0.2.4",))
+    obs = hosts_and_dns(obs, ["192.0.2.4 stale.test"], {"A": ["192.0.2.200"], "AAAA": []})
+    wanted = probe_targets(obs.resolution, obs.url, SystemFacts(), local=False)
+    assert wanted == ["192.0.2.4", "192.0.2.200"]
+    pinned = seed_observation(host="stale.test", override="stale.test:8080:192.0.2.9")
+    pinned = hosts_and_dns(pinned, [], {"A": ["192.0.2.200"]})
+    assert "192.0.2.200" not in probe_targets(pinned.resolution, pinned.url, SystemFacts(), False)

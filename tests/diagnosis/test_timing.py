@@ -141,9 +141,10 @@ def test_timeline_policies() -> None:
 def test_lanes() -> None:
     silent4, ok4 = tr("192.0.2.3", "timeout"), tr("192.0.2.2", "connected")
     refused6 = tr("2001:db8::2", "refused")
-    # One family: curl waits the whole SYN timeout before the next address.
+    # One family: curl waits the whole SYN timeout before the next address, then its idle
+    # poll (1 s).
     same = timeline((silent4, ok4), CURL, Fallback.HAPPY_EYEBALLS, KERNEL)
-    assert (same.time_s, same.basis) == (131.0, TimeBasis.SYN_RETRIES)
+    assert (same.time_s, same.basis) == (132.0, TimeBasis.SYN_RETRIES)
     # A refusal starts the other family at once.
     quick = timeline((refused6, ok4), CURL, Fallback.HAPPY_EYEBALLS, KERNEL)
     assert (quick.time_s, quick.basis) == (0.0, TimeBasis.IMMEDIATE)

@@ -3,7 +3,9 @@
 Usage: ``python py_client.py URL [--family 4|6]``. Calls
 ``websockets.asyncio.client.connect(URL, open_timeout=5)`` with no other option, as a user
 would (``WS_PEER_OPEN_TIMEOUT=10`` sets websockets' own default instead; ``--family`` adds
-``family=socket.AF_INET`` or ``AF_INET6``), and prints exactly one JSON line::
+``family=socket.AF_INET`` or ``AF_INET6``; ``WS_PEER_HAPPY_EYEBALLS_DELAY=0.25`` adds
+``happy_eyeballs_delay=0.25``, which websockets passes to ``loop.create_connection``), and
+prints exactly one JSON line::
 
     {"outcome": "connects", "address": "127.0.0.1"}
     {"outcome": "fails", "error": str(exc), "type": "OSError",
@@ -45,6 +47,9 @@ async def _run(url: str, family: str | None = None) -> dict[str, Any]:
 
 async def _connect(url: str, open_timeout: float, family: int | None) -> dict[str, Any]:
     options: dict[str, Any] = {} if family is None else {"family": family}
+    delay = os.environ.get("WS_PEER_HAPPY_EYEBALLS_DELAY")
+    if delay:
+        options["happy_eyeballs_delay"] = float(delay)
     try:
         async with connect(url, open_timeout=open_timeout, **options) as connection:
             address = str(connection.remote_address[0])

@@ -2,6 +2,8 @@
 // WebSocket client built on the `ws` package (pinned in package.json), used as a real peer
 // by tests/scenarios. Must run unchanged under Node 16, 18 and 20 (ws 8 needs Node >= 10).
 // Usage: node ws_client.js URL [--family 4|6] [--auto-select-family true|false]
+// WS_PEER_ATTEMPT_TIMEOUT=N adds { autoSelectFamily: true, autoSelectFamilyAttemptTimeout: N }
+// (Node 18.13+; ws passes its options on to net.connect).
 // Prints exactly one JSON line on stdout, then exits:
 //   {"outcome": "connects", "address": "127.0.0.1", "tried": [...]}
 //   {"outcome": "fails", "error": "...", "code": "...", ...details}
@@ -33,6 +35,11 @@ function parseArgs(argv) {
     }
   }
   if (args.url === null) usage('missing URL');
+  const attemptTimeout = Number(process.env.WS_PEER_ATTEMPT_TIMEOUT || 0);
+  if (attemptTimeout > 0) {
+    args.options.autoSelectFamily = true;
+    args.options.autoSelectFamilyAttemptTimeout = attemptTimeout;
+  }
   return args;
 }
 

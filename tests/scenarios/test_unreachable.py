@@ -29,19 +29,17 @@ within 0.3 s + 10 % of the predicted ``time_s``.
 
 from __future__ import annotations
 
-import json
-import re
 import shutil
-import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
 
 from tests.scenarios import peers
 from tests.scenarios.netns import Namespace
-from tests.support import free_port, wsx_argv, wsx_env
+from tests.scenarios.timed import CLIENTS, diagnose_json, mismatches, run_timed
+from tests.scenarios.veth import ip, join
+from tests.support import free_port
 
 __all__: list[str] = []
 
@@ -64,16 +62,6 @@ HOSTS = "".join(
     )
 )
 NOBODY_MAC = "02:00:00:00:00:99"
-CLIENTS: dict[str, str] = {  # real client kind -> catalogue id
-    "node16": "node-16",
-    "node18": "node-17-19",
-    "node20": "node-20",
-    "python": "python-websockets",
-    "curl": "curl",
-}
-TOLERANCE_S = 0.3
-TOLERANCE_RATIO = 0.10
-_CURL_AFTER = re.compile(r" after (\d+) ms: ")
 
 
 @dataclass(frozen=True)
@@ -106,10 +94,6 @@ CASES = (
 )
 
 
-def _ip(*args: str) -> None:
-    subprocess.run(["ip", *args], check=True, capture_output=True, text=True, timeout=30)
-
-
 @pytest.fixture(scope="module")
 def link() -> Iterator[tuple[Namespace, Namespace]]:
     """The client and server namespaces joined by a veth pair (module scope: one set-up)."""
@@ -123,79 +107,16 @@ def link() -> Iterator[tuple[Namespace, Namespace]]:
     client = Namespace.create(hosts=HOSTS)
     server = Namespace.create()
     try:
-        c_if, s_if = f"u{client.name[-8:]}", f"u{server.name[-8:]}"
-        _ip("link", "add", c_if, "netns", client.name, "type", "veth",
-            "peer", "name", s_if, "netns", server.name)  # fmt: skip
-        for ns, dev, v4, v6 in (
-            (client, c_if, "192.0.2.1/24", "2001:db8::1/64"),
-            (server, s_if, "192.0.2.2/24", "2001:db8::2/64"),
-        ):
-            _ip("-n", ns.name, "link", "set", dev, "addrgenmode", "none")
-            _ip("-n", ns.name, "addr", "add", v4, "dev", dev)
-            _ip("-n", ns.name, "addr", "add", v6, "dev", dev, "nodad")
-            _ip("-n", ns.name, "link", "set", dev, "up")
+        c_if, _ = join(
+            client, server, ("192.0.2.1/24", "2001:db8::1/64"), ("192.0.2.2/24", "2001:db8::2/64")
+        )
         for silent in ("192.0.2.3", "2001:db8::10"):
-            _ip("-n", client.name, "neigh", "add", silent, "lladdr", NOBODY_MAC,
-                "dev", c_if, "nud", "permanent")  # fmt: skip
+            ip("-n", client.name, "neigh", "add", silent, "lladdr", NOBODY_MAC,
+               "dev", c_if, "nud", "permanent")  # fmt: skip
         yield client, server
     finally:
         client.delete()
         server.delete()
-
-
-def _within(real_s: float, predicted_s: float) -> bool:
-    return abs(real_s - predicted_s) <= TOLERANCE_S + TOLERANCE_RATIO * predicted_s
-
-
-def _curl(ns: Namespace, url: str) -> dict[str, Any]:
-    """curl as users run it (no --max-time): connects or fails, and when."""
-    http = url.replace("ws://", "http://", 1)
-    argv = ["curl", "-sS", "-o", "/dev/null", "-w", "%{remote_ip} %{time_connect}", http]
-    done = ns.run(argv, timeout=60)
-    if done.returncode in {0, 52, 56}:  # an HTTP answer, or one after the connect
-        address, seconds = done.stdout.split()
-        return {"outcome": "connects", "address": address, "error": None,
-                "seconds": float(seconds)}  # fmt: skip
-    error = done.stderr.strip().splitlines()[0]
-    after = _CURL_AFTER.search(error)
-    seconds = int(after.group(1)) / 1000 if after else None
-    return {"outcome": "fails", "address": None, "error": error, "seconds": seconds}
-
-
-def _client(ns: Namespace, kind: str, url: str) -> dict[str, Any]:
-    if kind == "curl":
-        return _curl(ns, url)
-    # websockets' own open_timeout (10 s), the value the model assumes.
-    real = peers.run_client(ns, kind, url, env={"WS_PEER_OPEN_TIMEOUT": "10"})
-    return {**real, "seconds": real["raw"]["elapsed_ms"] / 1000}
-
-
-def _diagnose(ns: Namespace, url: str, timeout: str) -> dict[str, Any]:
-    argv = wsx_argv("diagnose", url, "--json", "--no-dns", "--timeout", timeout)
-    done = ns.run(argv, timeout=60, env=wsx_env())
-    assert done.returncode in (0, 1), done.stderr
-    document: dict[str, Any] = json.loads(done.stdout)
-    return document
-
-
-def _mismatches(real: dict[str, Any], predicted: dict[str, Any]) -> list[str]:
-    found = []
-    if real["outcome"] != predicted["outcome"]:
-        return ["outcome"]
-    if real["outcome"] == "connects" and real["address"] != predicted["address"]:
-        found.append("address")
-    mask: Callable[[str | None], str | None] = lambda e: (  # noqa: E731
-        None if e is None else _CURL_AFTER.sub(" after N ms: ", e)
-    )
-    if real["outcome"] == "fails" and mask(real["error"]) != mask(predicted["error"]):
-        found.append("error")
-    if predicted["time_s"] is None or real["seconds"] is None:
-        found.append("time unknown")
-    elif not _within(real["seconds"], predicted["time_s"]):
-        found.append("time")
-    if predicted["confidence"] != "checked":
-        found.append("confidence")
-    return found
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name.split(":")[0])
@@ -207,15 +128,15 @@ def test_real_clients_agree_with_the_prediction(
     port = free_port()
     url = f"ws://{case.host}:{port}/"
     with peers.start_server(server, "node:0.0.0.0", port):
-        document = _diagnose(client, url, case.timeout)
+        document = diagnose_json(client, url, case.timeout)
         assert document["system"]["tcp_syn_retries"] == case.syn_retries
         predictions = {c["id"]: c for c in document["clients"]}
         rows, bad = [], []
         for kind in case.kinds:
             cid = CLIENTS[kind]
-            real = _client(client, kind, url)
+            real = run_timed(client, kind, url)
             predicted = predictions[cid]
-            problems = _mismatches(real, predicted)
+            problems = mismatches(real, predicted)
             rows.append(
                 f"{kind:7} real {real['outcome']} {real['address'] or real['error']!r} "
                 f"{real['seconds']} s | predicted {predicted['outcome']} "

@@ -8,10 +8,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ..model import Family, Listener
-from .strategy import AddressOrder, ClientStrategy
+from ..model import Address, Family, Listener
+from .strategy import AddressOrder, ClientStrategy, Fallback
 
-__all__ = ["NO_CHANGE", "WhatIf"]
+__all__ = ["NO_CHANGE", "Knob", "WhatIf"]
+
+
+@dataclass(frozen=True, slots=True)
+class Knob:
+    """A Happy Eyeballs setting given to some clients in code.
+
+    Attributes:
+        ids: the catalogue ids of the clients that take it.
+        delay_ms: the attempt delay (asyncio's ``happy_eyeballs_delay``) or attempt
+            timeout (Node's ``autoSelectFamilyAttemptTimeout``), in milliseconds.
+        staggered: earlier attempts keep running (asyncio); ``False``: each attempt but
+            the last is abandoned after the delay (Node).
+    """
+
+    ids: frozenset[str]
+    delay_ms: int
+    staggered: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +43,10 @@ class WhatIf:
         listeners: the server's listening sockets on the port are replaced by these;
             measured connects no longer describe the server, so they are ignored.
         host: the URL's host is replaced by this IP literal.
+        resolved: the name resolves to these addresses instead (a DNS record or a
+            hosts-file line changed); ``AI_ADDRCONFIG`` still drops the families it
+            dropped from the measured answer.
+        knob: clients with these ids use this Happy Eyeballs setting.
     """
 
     family: Family | None = None
@@ -33,10 +54,14 @@ class WhatIf:
     upgrade_to: ClientStrategy | None = None
     listeners: tuple[Listener, ...] | None = None
     host: str | None = None
+    resolved: tuple[Address, ...] | None = None
+    knob: Knob | None = None
 
     def affects(self, strategy: ClientStrategy) -> bool:
         """True if this change alters what ``strategy``'s client does or reaches."""
-        if self.listeners is not None or self.host is not None:
+        if self.listeners is not None or self.host is not None or self.resolved is not None:
+            return True
+        if self.knob is not None and strategy.id in self.knob.ids:
             return True
         if self.family is not None and strategy.force_ipv4 is not None:
             return True
@@ -56,6 +81,15 @@ class WhatIf:
             out = replace(self.upgrade_to, id=strategy.id, name=strategy.name)
         if self.runtime_order is not None and self.runtime_order[0] == out.runtime:
             out = replace(out, order=self.runtime_order[1])
+        knob = self.knob
+        if knob is not None and strategy.id in knob.ids:
+            out = replace(
+                out,
+                fallback=Fallback.HAPPY_EYEBALLS,
+                happy_eyeballs_ms=knob.delay_ms,
+                happy_eyeballs_per_family=False,
+                staggered=knob.staggered,
+            )
         return out
 
     def forced_family(self, strategy: ClientStrategy, user_family: Family | None) -> Family | None:

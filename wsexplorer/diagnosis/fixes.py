@@ -34,23 +34,42 @@ from ..model import (
 from .clients.node20 import NODE_20
 from .context import WhatIf
 from .outcome import listeners_on_port, measured_attempt
+from .paths import (
+    Plan,
+    hosts_line,
+    node_attempt_timeout,
+    python_happy_eyeballs,
+    remote_bind_unrelated,
+    remove_aaaa,
+    remove_dead_a,
+)
 from .shadow import dead_clause
 from .simulate import Run, simulate
 from .strategy import AddressOrder, ClientStrategy, is_localhost_name
 from .verdict import describe_listener, join_names
 
-__all__ = ["FIXES", "FIX_IDS", "FixKind", "build_fixes", "dual_stack_python", "ipv4_target"]
+__all__ = [
+    "ALWAYS_LISTED",
+    "FIXES",
+    "FIX_IDS",
+    "FixKind",
+    "build_fixes",
+    "dual_stack_python",
+    "ipv4_target",
+]
 
 
 @dataclass(frozen=True, slots=True)
 class FixKind:
     """A fix's fixed facts: its JSON id, its title, the key that tries it live (``None``:
-    a change in code only) and the short label on its button."""
+    a change in code only), the short label on its button, and whether a diagnosis lists
+    it only where it applies (``conditional``)."""
 
     id: str
     title: str
     key: str | None = None
     label: str = ""
+    conditional: bool = False
 
 
 FIXES: tuple[FixKind, ...] = (
@@ -59,10 +78,25 @@ FIXES: tuple[FixKind, ...] = (
     FixKind("ipv4-literal", "Use an IPv4 address in the URL", "l", "IPv4 address"),
     FixKind("node-ipv4first", "Node: --dns-result-order=ipv4first"),
     FixKind("upgrade-node-20", "Upgrade the client to Node.js 20+"),
+    FixKind("dns-remove-aaaa", "Repair the IPv6 path or remove the AAAA record", conditional=True),
+    FixKind("dns-remove-dead-a", "Remove the dead A record", conditional=True),
+    FixKind("hosts-line", "Fix the hosts-file line", conditional=True),
+    FixKind(
+        "python-happy-eyeballs",
+        "Python: websockets.connect(..., happy_eyeballs_delay=0.25)",
+        conditional=True,
+    ),
+    FixKind(
+        "node-attempt-timeout", "Node: a longer autoSelectFamilyAttemptTimeout", conditional=True
+    ),
 )
-"""Every fix, in display order: the one table of ids, keys, titles and labels."""
+"""Every fix, in display order: the one table of ids, keys, titles and labels. The path
+fixes and client knobs after ``upgrade-node-20`` (:mod:`~wsexplorer.diagnosis.paths`)
+are listed only where they apply, and none can be tried live."""
 
 FIX_IDS = tuple(kind.id for kind in FIXES)
+ALWAYS_LISTED = tuple(kind.id for kind in FIXES if not kind.conditional)
+"""The fixes every diagnosis lists (applicable or not), in order."""
 _KINDS = {kind.id: kind for kind in FIXES}
 
 
@@ -177,6 +211,7 @@ def _fix(
     after = [simulate(obs, s, ctx) for s in clients]
     predictions: tuple[ClientPrediction, ...] = tuple(r.prediction for r in after)
     kind = _KINDS[fix_id]
+    changed = tuple(s.id for s in clients if ctx.affects(s))
     return Fix(
         id=fix_id,
         title=title,
@@ -191,6 +226,7 @@ def _fix(
         label=label or kind.label,
         reason=reason,
         change=live,
+        clients=changed,
     )
 
 
@@ -239,6 +275,9 @@ def _family_4(obs: Observation, clients: Sequence[ClientStrategy], before: Seque
 
 
 def _dual_stack(obs: Observation, clients: Sequence[ClientStrategy], before: Sequence[Run]) -> Fix:
+    unrelated = remote_bind_unrelated(obs)
+    if unrelated is not None:
+        return _not_applicable("server-dual-stack", unrelated)
     port = obs.url.port
     now = listeners_on_port(obs)
     current = sorted({describe_listener(lis) for lis in now})
@@ -343,9 +382,38 @@ def _upgrade(obs: Observation, clients: Sequence[ClientStrategy], before: Sequen
     )
 
 
+def _planned(
+    plan: Plan | None, obs: Observation, clients: Sequence[ClientStrategy], before: Sequence[Run]
+) -> Fix | None:
+    if plan is None:
+        return None
+    return _fix(
+        plan.fix_id,
+        plan.title or _KINDS[plan.fix_id].title,
+        obs,
+        clients,
+        before,
+        plan.ctx,
+        plan.change,
+        node=plan.node,
+        python=plan.python,
+        reason=plan.reason,
+    )
+
+
 def build_fixes(
     obs: Observation, clients: Sequence[ClientStrategy], before: Sequence[Run]
 ) -> tuple[Fix, ...]:
-    """Every fix in :data:`FIX_IDS` order; ``before`` are the unchanged runs of ``clients``."""
+    """Every fix in :data:`FIX_IDS` order; ``before`` are the unchanged runs of ``clients``.
+    The path fixes and client knobs are left out where they do not apply."""
     builders = (_family_4, _dual_stack, _literal, _node_order, _upgrade)
-    return tuple(build(obs, clients, before) for build in builders)
+    fixes = [build(obs, clients, before) for build in builders]
+    plans = (
+        remove_aaaa(obs),
+        remove_dead_a(obs),
+        hosts_line(obs),
+        python_happy_eyeballs(obs, clients, before),
+        node_attempt_timeout(obs, clients, before),
+    )
+    planned = (_planned(plan, obs, clients, before) for plan in plans)
+    return (*fixes, *(f for f in planned if f is not None))

@@ -13,7 +13,15 @@ from collections.abc import Sequence
 from ..model import Address, AttemptOutcome, DnsOutcome, Family, Observation, Resolution, Source
 from .outcome import measured_attempt, same_address
 
-__all__ = ["DEAD", "dead_clause", "hosts_dead", "hosts_origin", "hosts_shadow", "no_a_record"]
+__all__ = [
+    "DEAD",
+    "dead_clause",
+    "hosts_dead",
+    "hosts_origin",
+    "hosts_shadow",
+    "hosts_shadowing",
+    "no_a_record",
+]
 
 DEAD = {
     AttemptOutcome.REFUSED: "refuses connections",
@@ -56,6 +64,12 @@ def _shadowing(res: Resolution) -> tuple[list[tuple[Address, int]], list[str]]:
     if not lined or not hidden:
         return [], []
     return lined, hidden
+
+
+def hosts_shadowing(res: Resolution) -> tuple[list[tuple[Address, int]], list[str]]:
+    """The getaddrinfo addresses that came from a hosts-file line (with its number), and
+    DNS's answers that getaddrinfo did not return; both empty when there is no shadow."""
+    return _shadowing(res)
 
 
 def _lines(lined: Sequence[tuple[Address, int]]) -> str:

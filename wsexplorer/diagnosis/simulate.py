@@ -105,8 +105,26 @@ def _family_answer(res: Resolution, host: str, forced: Family | None) -> GaiResu
     return answer
 
 
+def _resolved_instead(
+    obs: Observation, s: ClientStrategy, host: str, resolved: tuple[Address, ...]
+) -> _Candidates:
+    """The what-if's answer for the name; ``AI_ADDRCONFIG`` drops the families it dropped
+    from the measured answer."""
+    plain, addrconfig = obs.resolution.answers_for(host)
+    if not s.addrconfig:
+        return _Candidates(resolved, False, (), None)
+    gone = {a.family for a in plain.order} - {a.family for a in addrconfig.order}
+    kept = tuple(a for a in resolved if a.family not in gone)
+    dropped = tuple(a.address for a in resolved if a.family in gone)
+    return _Candidates(kept, False, dropped, None)
+
+
 def _candidates(
-    obs: Observation, s: ClientStrategy, host: str, forced: Family | None = None
+    obs: Observation,
+    s: ClientStrategy,
+    host: str,
+    forced: Family | None = None,
+    ctx: WhatIf = NO_CHANGE,
 ) -> _Candidates:
     if family_of(host) is not None:
         return _Candidates((Address.of(host, Source.LITERAL),), False, (), None)
@@ -119,6 +137,8 @@ def _candidates(
         )
         return _Candidates(own, True, (), None)
     res = obs.resolution
+    if ctx.resolved is not None:
+        return _resolved_instead(obs, s, host, ctx.resolved)
     if res.override is not None:
         return _Candidates(res.override.addresses, False, (), None)
     per_family = _family_answer(res, host, forced)
@@ -203,7 +223,7 @@ def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE
     host = client_name(ctx.host or obs.url.host, s.names)
     port = obs.url.port
     forced = ctx.forced_family(s, obs.family.forced)
-    cands = _candidates(obs, s, host, forced)
+    cands = _candidates(obs, s, host, forced, ctx)
     ordered = _order(cands.addresses, s.order)
     kept = tuple(a for a in ordered if forced is None or a.family is forced)
     fallback = s.fallback

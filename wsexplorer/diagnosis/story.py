@@ -60,6 +60,17 @@ _SHORT = {
 }
 
 
+def _short(t: TryResult, s: ClientStrategy) -> str:
+    """What became of one failed try, in a few words ("is refused")."""
+    if t.abandoned:
+        took = (t.elapsed_ms or 0.0) / 1000
+        return (
+            f"is abandoned after {s.happy_eyeballs_ms} ms (the attempt timeout), though it "
+            f"connects after {took:.1f} s (measured)"
+        )
+    return _SHORT[t.outcome]
+
+
 def handshake_clause(hs: Handshake) -> str:
     """How the server answered the upgrade ("answers the WebSocket upgrade with HTTP 404")."""
     if hs.outcome is HandshakeOutcome.HTTP_STATUS:
@@ -96,7 +107,7 @@ def story(
             return f"{head}, which connects"
         return f"{head}, and {reason(last, obs, port, ctx)}"
     failed = [t for t in tries if t.outcome in _SHORT]
-    fails = ", ".join(f"{t.address} {_SHORT[t.outcome]}" for t in failed)
+    fails = ", ".join(f"{t.address} {_short(t, s)}" for t in failed)
     if last.outcome is AttemptOutcome.CONNECTED:
         if not failed:
             return f"tries {last.address} first, which connects"

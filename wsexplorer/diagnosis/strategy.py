@@ -69,6 +69,9 @@ class TryResult:
     ``error`` is the measured error text when the outcome was measured, ``elapsed_ms``
     how long that measured connect took, and ``cut_short`` that wsexplorer stopped
     waiting before the kernel could have reported the address unreachable.
+    ``abandoned``: the address was measured to connect, but more slowly than the client's
+    Happy Eyeballs attempt timeout, which gives up on it first (Node 20+): the client
+    sees a timeout (``outcome`` is ``TIMEOUT``).
     """
 
     address: str
@@ -78,6 +81,7 @@ class TryResult:
     error: str | None = None
     elapsed_ms: float | None = None
     cut_short: bool = False
+    abandoned: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +164,14 @@ class ClientStrategy:
         happy_eyeballs_ms: the delay before the next attempt (Happy Eyeballs only).
         happy_eyeballs_per_family: the delay only starts the other family; addresses of
             one family are tried one after the other, each waiting for the kernel (curl,
-            Chrome). ``False``: every attempt is abandoned after the delay (Node).
+            Chrome). ``False``: every attempt is abandoned after the delay (Node), unless
+            ``staggered``.
+        staggered: with Happy Eyeballs, no attempt is abandoned: the next address starts
+            after the delay (or when the one before fails) while the earlier ones keep
+            trying, and the first to connect wins (asyncio's ``happy_eyeballs_delay``,
+            CPython Lib/asyncio/staggered.py).
+        pause_after_timeout_s: after an attempt the kernel's SYN timeout ended, the next
+            address of the same family starts this much later (curl: its idle poll).
         forced_family_fallback: the fallback used when a family is forced (Node ignores
             ``autoSelectFamily`` when ``family`` is set); ``None``: unchanged.
         connect_timeout: the client's own limit on the whole connect, in seconds, and
@@ -193,6 +204,8 @@ class ClientStrategy:
     fallback: Fallback = Fallback.SEQUENTIAL
     happy_eyeballs_ms: int | None = None
     happy_eyeballs_per_family: bool = False
+    staggered: bool = False
+    pause_after_timeout_s: float = 0.0
     forced_family_fallback: Fallback | None = None
     connect_timeout: tuple[float, TimeBasis] | None = None
     websocket: bool = True

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..model import Address, Resolution, SystemFacts, WebSocketURL, is_loopback
+from ..model import Address, DnsOutcome, Resolution, SystemFacts, WebSocketURL, is_loopback
 
 __all__ = ["is_local_target", "probe_targets"]
 
@@ -24,8 +24,9 @@ def probe_targets(
     resolution: Resolution, url: WebSocketURL, facts: SystemFacts, local: bool
 ) -> list[str]:
     """Extra addresses worth a measured connect: loopback of both families for a local target
-    (what the ``ipv4-literal`` fix and dual-stack reasoning need), and the name's IPv4
-    addresses (the ``client-family-4`` fix)."""
+    (what the ``ipv4-literal`` fix and dual-stack reasoning need), the name's IPv4
+    addresses (the ``client-family-4`` fix), and the addresses DNS answered that the
+    resolver did not return, hidden by a hosts-file line (the ``hosts-line`` fix)."""
     wanted: list[str] = []
     if local:
         wanted.append("127.0.0.1")
@@ -34,4 +35,8 @@ def probe_targets(
     for a in (*resolution.addresses, *resolution.ipv4.order, *resolution.addrconfig.order):
         if a.address not in wanted:
             wanted.append(a.address)
+    if resolution.override is None:
+        for answer in resolution.dns.answers:
+            if answer.outcome is DnsOutcome.ANSWER:
+                wanted += [a for a in answer.addresses if a not in wanted]
     return wanted

@@ -15,9 +15,14 @@ Facts (docs/clients.md#kernel-timing):
   which gives up after ``(mcast_solicit + app_solicit) x retrans_time_ms`` (3 s by
   default) and fails the connect with ``EHOSTUNREACH`` (when that is shorter than the
   SYN timeout; else ``ETIMEDOUT`` wins).
-- Happy Eyeballs: Node 20+ abandons every attempt after ``autoSelectFamilyAttemptTimeout``
-  (250 ms); curl (200 ms) and Chrome (300 ms) start the other family after their delay
-  and try addresses of one family one after the other.
+- Happy Eyeballs: Node 20+ abandons every attempt but the last after
+  ``autoSelectFamilyAttemptTimeout`` (250 ms), even one that would have connected a little
+  later (a slow path: its measured connect time decides); curl (200 ms) and Chrome
+  (300 ms) start the other family after their delay and try addresses of one family one
+  after the other; asyncio with ``happy_eyeballs_delay`` starts each next address after
+  the delay and keeps the earlier attempts running (a staggered race).
+- A connect that succeeds takes the time the tracer measured for it (a path whose first
+  SYN is lost connects after the kernel's 1 s retransmission).
 - Python websockets' ``open_timeout`` (10 s) and curl's connect timeout (300 s) end the
   whole connect.
 
@@ -100,12 +105,15 @@ def try_step(t: TryResult, facts: SystemFacts) -> Step:
     """The time one try takes: refused and connected at once, a silent address the
     kernel's SYN timeout (as measured when the kernel gave up while wsexplorer waited,
     else computed), an address neighbour resolution fails on its ARP/ND time, other
-    measured errors their measured duration."""
-    if t.outcome is AttemptOutcome.CONNECTED:
+    measured errors their measured duration; a connect (or one a client abandoned) as
+    long as it was measured to take, when that is noticeable."""
+    took = None if t.elapsed_ms is None else t.elapsed_ms / 1000
+    if t.outcome is AttemptOutcome.CONNECTED or t.abandoned:
+        if took is not None and took >= _NOTICEABLE:
+            return Step(took, TimeBasis.MEASURED)
         return Step(0.0, TimeBasis.IMMEDIATE)
     if t.outcome is AttemptOutcome.REFUSED:
         return Step(0.0, TimeBasis.REFUSED)
-    took = None if t.elapsed_ms is None else t.elapsed_ms / 1000
     if t.outcome is AttemptOutcome.TIMEOUT:
         if errno_of(t.error) == errno.ETIMEDOUT and took is not None:
             return Step(took, TimeBasis.SYN_RETRIES)  # the kernel's own give-up, measured
@@ -170,14 +178,28 @@ def _abandoning(steps: list[Step], delay: float, cap: tuple[float, TimeBasis] | 
     return _sequential(waits, cap)
 
 
+def _paused(tries: list[TryResult], steps: list[Step], pause: float) -> list[Step]:
+    """``steps`` with ``pause`` added to each SYN timeout that another try follows."""
+    if not pause:
+        return steps
+    return [
+        Step(st.seconds + pause, st.basis)
+        if i < len(steps) - 1 and st.seconds is not None and t.outcome is AttemptOutcome.TIMEOUT
+        else st
+        for i, (t, st) in enumerate(zip(tries, steps, strict=True))
+    ]
+
+
 def _lanes(
     tries: tuple[TryResult, ...],
     steps: list[Step],
     delay: float,
     cap: tuple[float, TimeBasis] | None,
+    pause: float = 0.0,
 ) -> Timeline:
     """curl, Chrome: one lane per family, the second starting after ``delay`` (or when the
-    first has failed, if sooner); the first lane to connect wins, else the last to fail."""
+    first has failed, if sooner); the first lane to connect wins, else the last to fail.
+    Within a lane the next address starts ``pause`` after a SYN timeout (curl)."""
     first = tries[0].family
     ends: list[tuple[float, TimeBasis | None, bool]] = []
     start = 0.0
@@ -186,7 +208,7 @@ def _lanes(
         lane = [(t, st) for t, st in zip(tries, steps, strict=True) if (t.family is first) == own]
         if not lane:
             continue
-        line = _sequential([st for _, st in lane], None)
+        line = _sequential(_paused([t for t, _ in lane], [st for _, st in lane], pause), None)
         if line.time_s is None:
             return Timeline(None, None)
         basis = start_basis if start > line.time_s else line.basis
@@ -195,6 +217,34 @@ def _lanes(
         start, start_basis = (delay, TimeBasis.HAPPY_EYEBALLS) if delay < end else (end, basis)
     won = [e for e in ends if e[2]]
     end, basis, _ = won[0] if won else max(ends, key=lambda e: e[0])
+    if cap is not None and end > cap[0]:
+        return Timeline(cap[0], cap[1], len(tries) - 1)
+    return Timeline(end, basis)
+
+
+def _staggered(
+    tries: tuple[TryResult, ...],
+    steps: list[Step],
+    delay: float,
+    cap: tuple[float, TimeBasis] | None,
+) -> Timeline:
+    """asyncio's staggered race: each address starts ``delay`` after the one before (or
+    when that one fails, if sooner) and none is abandoned; the first to connect wins
+    (the simulation stops at it), else the connect ends when the last attempt fails."""
+    start = 0.0
+    start_basis: TimeBasis | None = TimeBasis.IMMEDIATE
+    ends: list[tuple[float, TimeBasis | None]] = []
+    for step in steps:
+        if step.seconds is None:
+            return Timeline(None, None)
+        end = start + step.seconds
+        ends.append((end, start_basis if start > step.seconds else step.basis))
+        if start + delay < end:
+            start, start_basis = start + delay, TimeBasis.HAPPY_EYEBALLS
+        else:
+            start, start_basis = end, step.basis
+    connected = tries[-1].outcome is AttemptOutcome.CONNECTED
+    end, basis = ends[-1] if connected else max(ends, key=lambda e: e[0])
     if cap is not None and end > cap[0]:
         return Timeline(cap[0], cap[1], len(tries) - 1)
     return Timeline(end, basis)
@@ -212,17 +262,38 @@ def timeline(
         return _sequential(steps, cap)
     delay = s.happy_eyeballs_ms / 1000
     if s.happy_eyeballs_per_family:
-        return _lanes(tries, steps, delay, cap)
+        return _lanes(tries, steps, delay, cap, s.pause_after_timeout_s)
+    if s.staggered:
+        return _staggered(tries, steps, delay, cap)
     return _abandoning(steps, delay, cap)
 
 
+def _abandons(s: ClientStrategy, fallback: Fallback, last: bool) -> int | None:
+    """The attempt timeout (ms) after which ``s`` gives up on a try that is not its last,
+    or ``None`` (Node's Happy Eyeballs only)."""
+    if fallback is not Fallback.HAPPY_EYEBALLS or last:
+        return None
+    if s.happy_eyeballs_per_family or s.staggered:
+        return None
+    return s.happy_eyeballs_ms
+
+
 def settle_try(t: TryResult, s: ClientStrategy, fallback: Fallback, last: bool) -> TryResult:
-    """A timeout cut short (wsexplorer stopped waiting before ARP/ND could fail) is
-    unknown, unless Happy Eyeballs abandons the attempt before that moment anyway."""
+    """The try as the client sees it.
+
+    A connect measured slower than the attempt timeout of a client that abandons
+    attempts (Node 20+) is abandoned: a timeout for that client. A timeout cut short
+    (wsexplorer stopped waiting before ARP/ND could fail) is unknown, unless the client
+    abandons the attempt before that moment anyway.
+    """
+    limit = _abandons(s, fallback, last)
+    took = t.elapsed_ms or 0
+    if t.outcome is AttemptOutcome.CONNECTED and t.measured and limit and took > limit:
+        return replace(t, outcome=AttemptOutcome.TIMEOUT, abandoned=True)
     if not t.cut_short or t.outcome is not AttemptOutcome.TIMEOUT:
         return t
     delay = s.happy_eyeballs_ms
-    if fallback is Fallback.HAPPY_EYEBALLS and delay and not last and (t.elapsed_ms or 0) >= delay:
+    if fallback is Fallback.HAPPY_EYEBALLS and delay and not last and took >= delay:
         return t
     return replace(t, outcome=AttemptOutcome.UNKNOWN)
 

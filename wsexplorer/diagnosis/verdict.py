@@ -113,6 +113,12 @@ def _cause(obs: Observation, t: TryResult) -> str:
         return listener_phrase(listeners_on_port(obs), port)
     if t.outcome is AttemptOutcome.REFUSED:
         return f"{t.address}:{port} refuses connections (measured)"
+    if t.abandoned:
+        took = (t.elapsed_ms or 0.0) / 1000
+        return (
+            f"{t.address}:{port} connects only after {took:.1f} s (measured), slower than "
+            "a Happy Eyeballs attempt timeout"
+        )
     if t.outcome is AttemptOutcome.TIMEOUT:
         return f"connects to {t.address}:{port} time out"
     return f"connects to {t.address}:{port} fail"

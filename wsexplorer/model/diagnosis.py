@@ -205,7 +205,9 @@ class Fix:
     ``key`` is the key that tries it live (``f``, ``l``, ``d``; ``None`` for fixes made in
     code), ``label`` the short name on its button. ``change`` is what trying it live
     changes; it is ``None`` when there is nothing to change from here, and then ``reason``
-    says why (not applicable, or already in effect).
+    says why (not applicable, already in effect, or a change made elsewhere: a DNS zone, a
+    hosts file, client code). ``clients`` are the ids of the clients the change alters
+    (each one's result is in ``after``).
     """
 
     id: str
@@ -221,6 +223,7 @@ class Fix:
     label: str = ""
     reason: str = ""
     change: FixChange | None = None
+    clients: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -233,12 +236,20 @@ class Fix:
             "python": self.python,
             "applicable": self.applicable,
             "after": [
-                {"id": c.id, "outcome": c.outcome.value, "address": c.address, "error": c.error}
+                {
+                    "id": c.id,
+                    "outcome": c.outcome.value,
+                    "address": c.address,
+                    "error": c.error,
+                    "time_s": None if c.time_s is None else round(c.time_s, 3),
+                    "confidence": c.confidence.value,
+                }
                 for c in self.after
             ],
             "key": self.key,
             "reason": self.reason,
             "change": None if self.change is None else self.change.to_json(),
+            "clients": list(self.clients),
         }
 
 

@@ -41,6 +41,7 @@ __all__ = [
     "duration_words",
     "explain_status",
     "family_word",
+    "fix_live_note",
     "fix_row",
     "fix_rows",
     "fix_status",
@@ -347,6 +348,14 @@ def fix_status(fix: Fix) -> Span:
     if fix.works:
         return Span("✓ works", Tone.OK)
     return Span("✗ not enough", Tone.BAD)
+
+
+def fix_live_note(fix: Fix) -> Span | None:
+    """``not tried live here: …`` for an applicable fix no key can try (a DNS record, a
+    hosts-file line, client code), or ``None``."""
+    if fix.key is not None or not fix.applicable or not fix.reason:
+        return None
+    return Span(f"not tried live here: {fix.reason}", Tone.DIM)
 
 
 class FixRow(NamedTuple):

@@ -28,6 +28,7 @@ from ...presentation import (
     attempt_spans,
     client_mark,
     client_rows,
+    fix_live_note,
     fix_row,
     fix_rows,
     span,
@@ -120,6 +121,9 @@ def render_fix_detail(fix: Fix) -> RenderableType:
         parts.append(Text.assemble(("Python: ", "bold"), (python, "cyan")))
     if fix.after:
         parts.append(Text.assemble(("after:  ", "bold"), render_after(fix.after)))
+    note = fix_live_note(fix)
+    if note is not None:
+        parts.append(to_text((note,)))
     return Group(*parts)
 
 
