@@ -254,3 +254,16 @@ def test_the_verdict_says_the_path_is_slow_not_dead() -> None:
         "slow.test resolves to 192.0.2.201 first, but 192.0.2.201:8080 connects only after "
         "1.0 s (measured), slower than a Happy Eyeballs attempt timeout; Node.js 20+ ws fails"
     )
+
+
+def test_curl_moves_on_at_once_after_an_early_refusal() -> None:
+    obs = remote(
+        "ra.test",
+        ("192.0.2.4", "192.0.2.200"),
+        (measured("192.0.2.4", "refused"), measured("192.0.2.200", "connected")),
+    )
+    curl = diagnose(obs).client("curl")
+    assert (curl.address, curl.time_s, curl.time_basis) == ("192.0.2.200", 0.0, "immediate")
+    late = _try("192.0.2.3", "error", 500.0)
+    line = timeline((late, _try("192.0.2.2", "connected")), CURL, CURL.fallback, SYSTEM)
+    assert line.time_s == pytest.approx(1.5)  # failed after the timer: its 1 s poll

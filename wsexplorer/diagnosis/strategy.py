@@ -170,8 +170,9 @@ class ClientStrategy:
             after the delay (or when the one before fails) while the earlier ones keep
             trying, and the first to connect wins (asyncio's ``happy_eyeballs_delay``,
             CPython Lib/asyncio/staggered.py).
-        pause_after_timeout_s: after an attempt the kernel's SYN timeout ended, the next
-            address of the same family starts this much later (curl: its idle poll).
+        idle_poll_s: with per-family Happy Eyeballs, after a failed attempt that another
+            address of the same family follows and that ends once the delay has passed,
+            the next starts this much later (curl's idle poll); 0: at once.
         forced_family_fallback: the fallback used when a family is forced (Node ignores
             ``autoSelectFamily`` when ``family`` is set); ``None``: unchanged.
         connect_timeout: the client's own limit on the whole connect, in seconds, and
@@ -205,7 +206,7 @@ class ClientStrategy:
     happy_eyeballs_ms: int | None = None
     happy_eyeballs_per_family: bool = False
     staggered: bool = False
-    pause_after_timeout_s: float = 0.0
+    idle_poll_s: float = 0.0
     forced_family_fallback: Fallback | None = None
     connect_timeout: tuple[float, TimeBasis] | None = None
     websocket: bool = True

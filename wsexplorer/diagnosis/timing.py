@@ -178,16 +178,23 @@ def _abandoning(steps: list[Step], delay: float, cap: tuple[float, TimeBasis] | 
     return _sequential(waits, cap)
 
 
-def _paused(tries: list[TryResult], steps: list[Step], pause: float) -> list[Step]:
-    """``steps`` with ``pause`` added to each SYN timeout that another try follows."""
-    if not pause:
+def _paused(steps: list[Step], start: float, delay: float, poll: float) -> list[Step]:
+    """``steps`` of one lane that starts at ``start``, each failure another try follows
+    lengthened by ``poll`` (curl's idle poll) when it comes after the Happy Eyeballs timer
+    (``delay``) has fired; an earlier failure moves on at once. No change when ``poll`` is 0."""
+    if not poll:
         return steps
-    return [
-        Step(st.seconds + pause, st.basis)
-        if i < len(steps) - 1 and st.seconds is not None and t.outcome is AttemptOutcome.TIMEOUT
-        else st
-        for i, (t, st) in enumerate(zip(tries, steps, strict=True))
-    ]
+    out: list[Step] = []
+    at = start
+    for i, st in enumerate(steps):
+        if st.seconds is None or i == len(steps) - 1:
+            out.append(st)
+            continue
+        at += st.seconds
+        wait = 0.0 if at < delay else poll
+        at += wait
+        out.append(Step(st.seconds + wait, st.basis))
+    return out
 
 
 def _lanes(
@@ -195,11 +202,12 @@ def _lanes(
     steps: list[Step],
     delay: float,
     cap: tuple[float, TimeBasis] | None,
-    pause: float = 0.0,
+    poll: float = 0.0,
 ) -> Timeline:
     """curl, Chrome: one lane per family, the second starting after ``delay`` (or when the
     first has failed, if sooner); the first lane to connect wins, else the last to fail.
-    Within a lane the next address starts ``pause`` after a SYN timeout (curl)."""
+    Within a lane the next address starts ``poll`` after a failure that comes after the
+    delay (curl), else at once."""
     first = tries[0].family
     ends: list[tuple[float, TimeBasis | None, bool]] = []
     start = 0.0
@@ -208,7 +216,7 @@ def _lanes(
         lane = [(t, st) for t, st in zip(tries, steps, strict=True) if (t.family is first) == own]
         if not lane:
             continue
-        line = _sequential(_paused([t for t, _ in lane], [st for _, st in lane], pause), None)
+        line = _sequential(_paused([st for _, st in lane], start, delay, poll), None)
         if line.time_s is None:
             return Timeline(None, None)
         basis = start_basis if start > line.time_s else line.basis
@@ -262,7 +270,7 @@ def timeline(
         return _sequential(steps, cap)
     delay = s.happy_eyeballs_ms / 1000
     if s.happy_eyeballs_per_family:
-        return _lanes(tries, steps, delay, cap, s.pause_after_timeout_s)
+        return _lanes(tries, steps, delay, cap, s.idle_poll_s)
     if s.staggered:
         return _staggered(tries, steps, delay, cap)
     return _abandoning(steps, delay, cap)
