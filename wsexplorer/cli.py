@@ -7,6 +7,7 @@ be valid, exit 2. Commands that do not draw the TUI never import Textual.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -200,6 +201,18 @@ def _lesson_parser() -> _Parser:
     return lesson_parser()
 
 
+def _web_parser() -> _Parser:
+    from .cli_web import web_parser
+
+    return web_parser()
+
+
+def cmd_web(args: argparse.Namespace) -> int:
+    from .cli_web import cmd_web as run
+
+    return run(args)
+
+
 def _why_parser() -> _Parser:
     from .cli_why import why_parser
 
@@ -302,7 +315,8 @@ def tui_config_from_argv(argv: Sequence[str]) -> AppConfig:
 
 def run_tui(config: AppConfig) -> int:
     """Run the TUI; without a terminal (a script, a pipe, CI) refuse at once, exit 2."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    # A driver named in the environment (textual-serve's web driver) needs no terminal.
+    if not os.environ.get("TEXTUAL_DRIVER") and not (sys.stdin.isatty() and sys.stdout.isatty()):
         which = "stdin" if not sys.stdin.isatty() else "stdout"
         sys.stderr.write(
             f"wsexplorer: the terminal UI needs a terminal ({which} is not one); "
@@ -337,6 +351,7 @@ PARSERS = {
     "serve": (_serve_parser, cmd_serve),
     "demo": (_demo_parser, cmd_demo),
     "why": (_why_parser, cmd_why),
+    "web": (_web_parser, cmd_web),
     "lesson": (_lesson_parser, cmd_demo),
 }
 

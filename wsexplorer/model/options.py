@@ -16,6 +16,7 @@ from .override import ResolveOverride, find_override
 
 __all__ = [
     "LOOPBACK",
+    "SERVED_FROM_ENV",
     "BindMode",
     "ObserveOptions",
     "ServerConfig",
@@ -91,3 +92,7 @@ class ServerConfig:
     write_timeout: float = 10.0
     keepalive: float = 20.0
     max_queue: int = 0
+
+
+SERVED_FROM_ENV = "WSEXPLORER_SERVED_FROM"
+"""Set by ``wsexplorer web`` for the apps it serves: where they run (the banner says so)."""

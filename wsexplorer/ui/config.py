@@ -7,6 +7,7 @@ separately so fixes can change and undo it.
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -20,6 +21,8 @@ from ..model import (
     find_override,
     parse_resolve,
 )
+from ..model.options import SERVED_FROM_ENV
+from ..model.untrusted import clean
 
 __all__ = [
     "AppConfig",
@@ -146,14 +149,18 @@ def app_config(
     lesson: bool = False,
     resolver: Callable[[int], Sequence[str]] = localhost_addresses,
     export_dir: Path | None = None,
+    served_from: str | None = None,
 ) -> AppConfig:
     """Build the :class:`AppConfig` from the parsed command line (see ``cli.py``).
 
     ``options`` are the command line's (``None``: the defaults, as ``demo`` has no such
     options). With ``demo`` and a ``localhost`` URL, ``resolver(port)`` tells whether
     this machine already puts ``::1`` first; if not, :func:`demo_pin` adds the pin and its
-    banner.
+    banner. ``served_from`` (``wsexplorer web`` sets it in the environment) adds a banner
+    saying that every probe runs on the serving machine.
     """
+    if served_from is None:
+        served_from = os.environ.get(SERVED_FROM_ENV) or None
     config = AppConfig(
         url=url,
         demo_server=demo_server,
@@ -161,6 +168,12 @@ def app_config(
         lesson=lesson,
         export_dir=export_dir or Path("."),
     )
+    if served_from:
+        where = (
+            f"served to your browser from {clean(served_from)}: every probe (names, "
+            "listeners, connections) runs on that machine, not on yours"
+        )
+        config = replace(config, notes=(where,))
     if options is not None:
         config = replace(config, options=options)
     overrides = config.overrides
