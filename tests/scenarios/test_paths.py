@@ -18,7 +18,8 @@ connect fails at once with ``ENETUNREACH``; glibc sorts it after the IPv4 addres
 RFC 6724 rule 1).
 
 Each cell names a host; ``wsexplorer diagnose --json`` runs in the client namespace,
-then each real client once. Outcome, address, the error text verbatim and the time
+then each real client once: Node 16, 18, 20, 22 and 24 with ``ws`` (22 and 24 against the
+``node-20`` prediction), Python websockets and curl. Outcome, address, the error text verbatim and the time
 (tolerance: tests/scenarios/timed.py) must agree with the prediction, the fix the cell
 is about must be listed and work, and where the fix is a client knob, the real client
 run with that knob must agree with the fix's prediction for it.
@@ -46,6 +47,7 @@ __all__: list[str] = []
 NEEDS = ("root", "netns", "node", "curl", "dnsmasq", "nft")
 pytestmark = [getattr(pytest.mark, f"needs_{need}") for need in NEEDS]
 
+PATH_CLIENTS = {**CLIENTS, "node22": "node-20", "node24": "node-20"}  # Node 22/24 ws: node-20
 SERVER = "192.0.2.200"
 SLOW = "192.0.2.201"
 REFUSING_V4 = "192.0.2.4"
@@ -63,7 +65,10 @@ RECORDS = {
 HOSTS = f"127.0.0.1\tlocalhost\n{REFUSING_V4}\tstale.test\n"
 KNOB_ENV = {  # fix id -> the peer variable that turns the knob on, per client kind
     "python-happy-eyeballs": ("WS_PEER_HAPPY_EYEBALLS_DELAY", {"python": "0.25"}),
-    "node-attempt-timeout": ("WS_PEER_ATTEMPT_TIMEOUT", {"node18": "", "node20": ""}),
+    "node-attempt-timeout": (
+        "WS_PEER_ATTEMPT_TIMEOUT",
+        {"node18": "", "node20": "", "node22": "", "node24": ""},
+    ),
 }
 
 
@@ -122,6 +127,9 @@ def paths() -> Iterator[tuple[Namespace, int]]:
     require_dnsmasq()
     if not peers.node_peers_installed():
         pytest.skip(peers.NODE_PEERS_MISSING)
+    missing = [k for k in PATH_CLIENTS if k.startswith("node") and peers.node_binary(k) is None]
+    if missing:
+        pytest.skip(f"Node peers not installed: {', '.join(missing)} ({peers.NODE_PEERS_MISSING})")
     for tool in ("curl", "nft"):
         if shutil.which(tool) is None:
             pytest.skip(f"needs {tool}")
@@ -170,7 +178,7 @@ def _knob_rows(ns: Namespace, url: str, fix: dict[str, Any]) -> tuple[list[str],
         if value == "":  # Node's attempt timeout: the value the fix names
             value = fix["node"].split("autoSelectFamilyAttemptTimeout: ")[1].split(" ")[0]
         real = run_timed(ns, kind, url, env={variable: value})
-        predicted = after[CLIENTS[kind]]
+        predicted = after[PATH_CLIENTS[kind]]
         problems = mismatches(real, predicted)
         rows.append(f"  {fix['id']}={value} " + _row(kind, real, predicted, problems))
         bad += problems
@@ -186,7 +194,7 @@ def test_real_clients_and_fixes_agree(paths: tuple[Namespace, int], cell: Cell) 
     assert order == cell.order, f"{cell.name}: the resolver gave {order}"
     predictions = {c["id"]: c for c in document["clients"]}
     rows, bad = [], []
-    for kind, cid in CLIENTS.items():
+    for kind, cid in PATH_CLIENTS.items():
         real = run_timed(ns, kind, url)
         problems = mismatches(real, predictions[cid])
         rows.append(_row(kind, real, predictions[cid], problems))
