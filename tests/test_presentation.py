@@ -410,3 +410,18 @@ def test_listeners_note_follows_where_the_target_is() -> None:
     assert "nothing listens" not in remote and "another machine" in remote
     assert listeners_subtitle(8080, True) == "port 8080 first"
     assert "this machine" in listeners_subtitle(8080, False)
+
+
+def test_a_path_fix_says_it_cannot_be_tried_live_and_renders_everywhere() -> None:
+    from tests.diagnosis.test_paths import SLOW
+
+    d = diagnose(SLOW)
+    fix = d.fix("dns-remove-aaaa")
+    detail = _rendered(render_fix_detail(fix))
+    assert "not tried live here: a change to the DNS zone" in detail
+    assert "not tried live" not in _rendered(render_fix_detail(d.fix("client-family-4")))
+    text = diagnosis_text(d, Style(color=False))
+    md = diagnosis_markdown(d)
+    for fix_id in ("dns-remove-aaaa", "node-attempt-timeout"):
+        assert fix_id in text and fix_id in md
+    assert "autoSelectFamilyAttemptTimeout: 2000" in text  # "How to apply"
