@@ -13,7 +13,8 @@ after 3 s). The server side holds:
 - ``192.0.2.4`` and ``2001:db8::2``: nothing listens there, so a connect is refused.
 
 ``192.0.2.3`` has a permanent neighbour entry pointing at a MAC address nobody has (the
-SYN leaves and nothing answers: silent), and ``2001:db8:1::10`` has no route (the
+SYN leaves and nothing answers: silent), nobody owns ``192.0.2.98`` (ARP, asking every
+0.5 s here, gives up after 1.5 s: ``EHOSTUNREACH``), and ``2001:db8:1::10`` has no route (the
 connect fails at once with ``ENETUNREACH``; glibc sorts it after the IPv4 address,
 RFC 6724 rule 1).
 
@@ -53,6 +54,7 @@ SLOW = "192.0.2.201"
 REFUSING_V4 = "192.0.2.4"
 REFUSING_V6 = "2001:db8::2"
 SILENT_V4 = "192.0.2.3"
+NOBODY_V4 = "192.0.2.98"  # on the link, owned by nobody: ARP fails
 NO_ROUTE_V6 = "2001:db8:1::10"
 NOBODY_MAC = "02:00:00:00:00:99"
 RECORDS = {
@@ -61,8 +63,9 @@ RECORDS = {
     "r6.test": [REFUSING_V6, SERVER],
     "slow.test": [SLOW, NO_ROUTE_V6],
     "stale.test": [SERVER],
+    "arp.test": [SERVER],
 }
-HOSTS = f"127.0.0.1\tlocalhost\n{REFUSING_V4}\tstale.test\n"
+HOSTS = f"127.0.0.1\tlocalhost\n{REFUSING_V4}\tstale.test\n{NOBODY_V4}\tarp.test\n"
 KNOB_ENV = {  # fix id -> the peer variable that turns the knob on, per client kind
     "python-happy-eyeballs": ("WS_PEER_HAPPY_EYEBALLS_DELAY", {"python": "0.25"}),
     "node-attempt-timeout": (
@@ -102,6 +105,12 @@ CELLS = (
         "d: stale hosts line (refused) hides DNS's working A",
         "stale.test",
         (REFUSING_V4,),
+        ("hosts-line",),
+    ),
+    Cell(
+        "e: stale hosts line (nobody answers ARP) hides DNS's working A",
+        "arp.test",
+        (NOBODY_V4,),
         ("hosts-line",),
     ),
 )
@@ -147,6 +156,8 @@ def paths() -> Iterator[tuple[Namespace, int]]:
         ip("-n", client.name, "neigh", "add", SILENT_V4, "lladdr", NOBODY_MAC,
            "dev", c_if, "nud", "permanent")  # fmt: skip
         client.run(["sysctl", "-q", "-w", "net.ipv4.tcp_syn_retries=1"], check=True)
+        for dev in ("lo", c_if):  # ARP gives up after 3 x 0.5 s, before the 3 s SYN timeout
+            client.run(["sysctl", "-q", "-w", f"net.ipv4.neigh.{dev}.retrans_time_ms=500"])
         port = free_port()
         server.run(["nft", "-f", "-"], input=_slow_rules(port), check=True)
         with (
