@@ -207,7 +207,7 @@ def test_arp_failure_every_client() -> None:
         "python-websockets": NO_ROUTE,
         "curl": "curl: (7) Failed to connect to svc.test port 8080 after 3000 ms: "
         "Couldn't connect to server",
-        "chrome": "net::ERR_ADDRESS_UNREACHABLE",
+        "chrome": "Error in connection establishment: net::ERR_ADDRESS_UNREACHABLE",
     }
     for strategy in (NODE_16, NODE_17_19, NODE_20, PYTHON_WEBSOCKETS, CURL, CHROME):
         p = predict(obs, strategy)

@@ -29,7 +29,7 @@ def test_self_signed_certificate() -> None:
         "node-20": "self-signed certificate",
         "python-websockets": PY,
         "curl": "curl: (60) SSL certificate problem: self-signed certificate",
-        "chrome": "net::ERR_CERT_AUTHORITY_INVALID",
+        "chrome": "Error in connection establishment: net::ERR_CERT_AUTHORITY_INVALID",
     }
     assert "fails the TLS handshake (self-signed certificate)" in d.verdict.summary
     assert not any(f.works for f in d.fixes)
@@ -44,7 +44,7 @@ def test_self_signed_certificate() -> None:
             "unsupported protocol",
             "[SSL: UNSUPPORTED_PROTOCOL] unsupported protocol (_ssl.c:1006)",
             "curl: (60) SSL certificate problem: unsupported protocol",
-            "net::ERR_SSL_PROTOCOL_ERROR",
+            "Error in connection establishment: net::ERR_SSL_PROTOCOL_ERROR",
         ),
         (
             None,
@@ -52,7 +52,7 @@ def test_self_signed_certificate() -> None:
             "TLS handshake failed",
             "did not receive a valid HTTP response",
             "curl: (60) SSL certificate problem: unknown",
-            "net::ERR_SSL_PROTOCOL_ERROR",
+            "Error in connection establishment: net::ERR_SSL_PROTOCOL_ERROR",
         ),
     ],
 )

@@ -130,10 +130,12 @@ def _candidates(
         return _Candidates((Address.of(host, Source.LITERAL),), False, (), None)
     answers_itself = s.localhost_dot or not host.endswith(".")
     if s.localhost is not None and answers_itself and is_localhost_name(host):
+        # Chrome keeps ::1 with IPv6 off (checked: tests/scenarios/test_chromium.py).
+        keep_v6 = obs.system.ipv6_enabled or s.localhost_ipv6_always
         own = tuple(
             Address.of(a, Source.BUILTIN)
             for a in s.localhost
-            if family_of(a) is Family.IPV4 or obs.system.ipv6_enabled
+            if family_of(a) is Family.IPV4 or keep_v6
         )
         return _Candidates(own, True, (), None)
     res = obs.resolution

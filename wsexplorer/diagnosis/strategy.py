@@ -158,8 +158,10 @@ class ClientStrategy:
         order: how it orders the resolver's addresses.
         addrconfig: it resolves with ``AI_ADDRCONFIG`` (Node's ``net.connect``).
         localhost: its own answer for ``localhost`` and ``*.localhost`` (curl, Chrome), in
-            order; IPv6 addresses in it are offered only when IPv6 is enabled. ``None``: it
-            asks the resolver like any other name.
+            order; IPv6 addresses in it are offered only when IPv6 is enabled (unless
+            ``localhost_ipv6_always``). ``None``: it asks the resolver like any other name.
+        localhost_ipv6_always: its own ``localhost`` answer keeps its IPv6 addresses when
+            IPv6 is disabled, and the connect to them fails at once (Chrome, checked).
         fallback: what it does after an address fails.
         happy_eyeballs_ms: the delay before the next attempt (Happy Eyeballs only).
         happy_eyeballs_per_family: the delay only starts the other family; addresses of
@@ -202,6 +204,7 @@ class ClientStrategy:
     order: AddressOrder = AddressOrder.VERBATIM
     addrconfig: bool = False
     localhost: tuple[str, ...] | None = None
+    localhost_ipv6_always: bool = False
     fallback: Fallback = Fallback.SEQUENTIAL
     happy_eyeballs_ms: int | None = None
     happy_eyeballs_per_family: bool = False

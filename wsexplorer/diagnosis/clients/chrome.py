@@ -58,8 +58,21 @@ _ERRNO_ERRORS = {
 }
 
 
+# The console line is "WebSocket connection to 'URL' failed: " and then this; a net error
+# before the upgrade's answer comes with this prefix (Chromium
+# net/websockets/websocket_stream.cc, ReportFailure; checked with real Chromium).
+_ESTABLISHMENT = "Error in connection establishment: "
+
+
 def chrome_wording(failure: Failure) -> str:
-    """Chrome's error (the last attempt's net error when every attempt failed)."""
+    """The text after ``failed: `` in Chrome's console line for the failed WebSocket: a net
+    error (the last attempt's when every attempt failed) after "Error in connection
+    establishment: ", or the handshake's own words."""
+    text = _chrome_error(failure)
+    return _ESTABLISHMENT + text if text.startswith("net::") else text
+
+
+def _chrome_error(failure: Failure) -> str:
     if failure.stage is Stage.RESOLVE:
         return "net::ERR_NAME_NOT_RESOLVED"
     if failure.stage is Stage.HANDSHAKE:
@@ -115,7 +128,7 @@ def chrome_answer(hs: Handshake, url: WebSocketURL) -> Answer | None:
 CHROME = ClientStrategy(
     id="chrome",
     name="Chrome",
-    confidence=Confidence.DOCUMENTED,
+    confidence=Confidence.CHECKED,
     source=(
         "localhost answered internally, ::1 then 127.0.0.1 (Chromium "
         "net/dns/host_resolver_manager.cc ResolveLocalHostname); Happy Eyeballs 300 ms "
@@ -127,6 +140,7 @@ CHROME = ClientStrategy(
     wording=chrome_wording,
     addrconfig=True,
     localhost=("::1", "127.0.0.1"),
+    localhost_ipv6_always=True,
     fallback=Fallback.HAPPY_EYEBALLS,
     happy_eyeballs_ms=300,
     happy_eyeballs_per_family=True,
