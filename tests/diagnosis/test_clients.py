@@ -202,14 +202,32 @@ def test_chrome_connect_wording_uses_last_try() -> None:
     assert CHROME.wording(connect(t("::1", "refused"), t("127.0.0.1", "timeout"))) == (
         "Error in connection establishment: net::ERR_CONNECTION_TIMED_OUT"
     )
-    assert CHROME.wording(connect(t("::1", "unreachable"))) == "Error in connection establishment: net::ERR_ADDRESS_UNREACHABLE"
+    assert (
+        CHROME.wording(connect(t("::1", "unreachable")))
+        == "Error in connection establishment: net::ERR_ADDRESS_UNREACHABLE"
+    )
     no_route = t("192.0.2.98", "unreachable", "[Errno 113] Connect call failed")
-    assert CHROME.wording(connect(no_route)) == "Error in connection establishment: net::ERR_ADDRESS_UNREACHABLE"
+    assert (
+        CHROME.wording(connect(no_route))
+        == "Error in connection establishment: net::ERR_ADDRESS_UNREACHABLE"
+    )
     no_address = t("::1", "unreachable", "[Errno 99] Cannot assign requested address")
-    assert CHROME.wording(connect(no_address)) == "Error in connection establishment: net::ERR_ADDRESS_INVALID"
+    assert (
+        CHROME.wording(connect(no_address))
+        == "Error in connection establishment: net::ERR_ADDRESS_INVALID"
+    )
     down = t("10.0.0.1", "error", "[Errno 100] Network is down")
-    assert CHROME.wording(connect(down)) == "Error in connection establishment: net::ERR_INTERNET_DISCONNECTED"
+    assert (
+        CHROME.wording(connect(down))
+        == "Error in connection establishment: net::ERR_INTERNET_DISCONNECTED"
+    )
     refused = t("10.0.0.1", "refused", "[Errno 111] Connect call failed")
-    assert CHROME.wording(connect(refused)) == "Error in connection establishment: net::ERR_CONNECTION_REFUSED"
+    assert (
+        CHROME.wording(connect(refused))
+        == "Error in connection establishment: net::ERR_CONNECTION_REFUSED"
+    )
     expired = replace(connect(t("10.0.0.1", "timeout")), expired=True)
-    assert CHROME.wording(expired) == "Error in connection establishment: net::ERR_CONNECTION_TIMED_OUT"
+    assert (
+        CHROME.wording(expired)
+        == "Error in connection establishment: net::ERR_CONNECTION_TIMED_OUT"
+    )

@@ -137,7 +137,9 @@ def test_nothing_listening() -> None:
     assert d.client("curl").error == (
         "curl: (7) Failed to connect to localhost port 8080 after 0 ms: Couldn't connect to server"
     )
-    assert d.client("chrome").error == "Error in connection establishment: net::ERR_CONNECTION_REFUSED"
+    assert (
+        d.client("chrome").error == "Error in connection establishment: net::ERR_CONNECTION_REFUSED"
+    )
     assert d.verdict.summary == (
         "nothing listens on port 8080 on this machine, so every connect is refused"
     )
@@ -158,7 +160,9 @@ def test_name_does_not_resolve() -> None:
     assert d.client("node-17-19").error == "getaddrinfo ENOTFOUND nosuch.invalid"
     assert d.client("python-websockets").error == "[Errno -2] Name or service not known"
     assert d.client("curl").error == "curl: (6) Could not resolve host: nosuch.invalid"
-    assert d.client("chrome").error == "Error in connection establishment: net::ERR_NAME_NOT_RESOLVED"
+    assert (
+        d.client("chrome").error == "Error in connection establishment: net::ERR_NAME_NOT_RESOLVED"
+    )
     assert all(c.tries == () for c in d.clients)
     assert d.verdict.summary == (
         "nosuch.invalid does not resolve ([Errno -2] Name or service not known); clients "
@@ -419,7 +423,10 @@ def test_error_outcome_summary_and_generic_tail() -> None:
     assert d.client("node-17-19").error == "connect EHOSTUNREACH 192.0.2.10:8080"
     assert d.client("python-websockets").error == "[Errno 113] No route to host"
     # Chromium's MapSystemError: EHOSTUNREACH is ERR_ADDRESS_UNREACHABLE.
-    assert d.client("chrome").error == "Error in connection establishment: net::ERR_ADDRESS_UNREACHABLE"
+    assert (
+        d.client("chrome").error
+        == "Error in connection establishment: net::ERR_ADDRESS_UNREACHABLE"
+    )
     assert d.verdict.summary == (
         "ws.example.com resolves to 192.0.2.10 first, but connects to 192.0.2.10:8080 fail; "
         "every modelled client fails"

@@ -24,6 +24,7 @@ from wsexplorer.model import (
     FamilyChoice,
     GaiResult,
     Observation,
+    SystemFacts,
 )
 from wsexplorer.model.resolution import NameLookup
 
@@ -291,3 +292,25 @@ def test_a_client_that_cannot_be_forced_keeps_the_both_families_answer() -> None
     obs = replace(obs, resolution=replace(obs.resolution, ipv4=gai(["127.0.0.1"])))
     assert addresses(predict(obs, CHROME)) == ["::1"]
     assert predict(obs, PYTHON_WEBSOCKETS).address == "127.0.0.1"
+
+
+def test_chrome_without_a_route_to_global_ipv6_asks_for_ipv4_only() -> None:
+    # Chrome's IPv6 reachability check (docs/clients.md#chrome; checked in
+    # tests/scenarios/test_chromium.py): no route, no AAAA asked for.
+    both = ("2001:db8::10", "192.0.2.2")
+    routed = SystemFacts(has_ipv4=True, has_ipv6=True, ipv6_routable=True)
+    unrouted = replace(routed, ipv6_routable=False)
+    obs = seed_observation(host="both.test", hosts_order=both, system=routed, listen="0.0.0.0")
+    assert addresses(predict(obs, CHROME)) == ["2001:db8::10", "192.0.2.2"]
+    chrome = predict(replace(obs, system=unrouted), CHROME)
+    assert addresses(chrome) == ["192.0.2.2"]
+    assert "no route to global IPv6 here, so it asks for IPv4 only and skips 2001:db8::10" in (
+        chrome.why
+    )
+    # Other clients do not check: Node 20 still tries the AAAA first.
+    assert addresses(predict(replace(obs, system=unrouted), NODE_20))[0] == "2001:db8::10"
+    # A name with only an AAAA record does not resolve for Chrome then.
+    only_v6 = seed_observation(host="v6.test", hosts_order=("2001:db8::10",), system=unrouted)
+    assert predict(only_v6, CHROME).error == (
+        "Error in connection establishment: net::ERR_NAME_NOT_RESOLVED"
+    )

@@ -4,8 +4,8 @@
 terms (the net log's per-attempt net errors as attempt outcomes, its time in seconds);
 :func:`mismatches` says where a prediction differs. The time compared is when the connect
 decided the outcome, read from the net log (the end of the attempt that connected, or of
-the last one that failed, after the WebSocket's URL request began; the opening handshake
-is not included), within :data:`TOLERANCE_S` + :data:`TOLERANCE_RATIO` of ``time_s``.
+the last one that failed, after the first attempt began: neither the name lookup nor the
+opening handshake is included), within :data:`TOLERANCE_S` + :data:`TOLERANCE_RATIO` of ``time_s``.
 """
 
 from __future__ import annotations
@@ -50,13 +50,16 @@ def result(run: dict[str, Any]) -> dict[str, Any]:
 
 
 def _seconds(outcome: str, raw: dict[str, Any]) -> float | None:
-    """When the connect decided the outcome, from the net log: the winning attempt's end,
-    or the last failed attempt's; the page's own time when nothing was tried."""
-    ends = [t for t in raw.get("tried", []) if t["end_ms"] is not None]
+    """When the connect decided the outcome, from the net log: the end of the winning
+    attempt, or of the last failed one, after the first attempt began (the name lookup
+    before it is not modelled); the page's own time when nothing was tried."""
+    tried = raw.get("tried", [])
+    ends = [t for t in tried if t["end_ms"] is not None]
     if outcome == "connects":
         ends = [t for t in ends if t["net_error"] is None]
     if ends:
-        return float(max(t["end_ms"] for t in ends)) / 1000
+        first = min(float(t["start_ms"]) for t in tried)
+        return (max(float(t["end_ms"]) for t in ends) - first) / 1000
     elapsed = raw.get("elapsed_ms")
     return None if elapsed is None else float(elapsed) / 1000
 

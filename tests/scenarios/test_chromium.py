@@ -148,3 +148,31 @@ def test_localhost_matrix_real_chromium_agrees_with_chrome(
     assert off.real["tries"] == [("::1", "unreachable"), ("127.0.0.1", "connected")], off.real
     bad = [c for c in cells if chromium.mismatches(c.real, c.predicted)]
     assert not bad, f"{len(bad)} of {len(cells)} cells disagree:\n{table}"
+
+
+ROUTE_HOSTS = "127.0.0.1\tlocalhost\n2001:db8::10\tboth.test\n192.0.2.10\tboth.test\n"
+
+
+@pytest.mark.parametrize("routed", [False, True], ids=["no-ipv6-route", "ipv6-route"])
+def test_chromium_asks_for_aaaa_only_with_a_route_to_global_ipv6(
+    netns: Callable[..., Namespace], routed: bool
+) -> None:
+    """``both.test`` has an AAAA (a local address nothing listens on over IPv6) and an A
+    record; the server is IPv4-only. Without an IPv6 route Chromium never tries the AAAA;
+    with one it is refused there and moves on. ``diagnose`` reads the route
+    (``system.ipv6_routable``) and predicts both."""
+    ns = netns(hosts=ROUTE_HOSTS, ipv4_addr="192.0.2.10/24", ipv6_addr="2001:db8::10/64")
+    if routed:
+        ns.run(["ip", "-6", "route", "add", "default", "dev", "wsx0"], check=True)
+    url = f"ws://both.test:{PORT}/"
+    with peers.start_server(ns, "node:0.0.0.0", PORT):
+        real = chromium.result(peers.run_client(ns, "chromium", url))
+        done = ns.run(wsx_argv("diagnose", url, "--json", "--no-dns"), timeout=60, env=wsx_env())
+    assert done.returncode in (0, 1), done.stderr
+    data = json.loads(done.stdout)
+    assert data["system"]["ipv6_routable"] is routed
+    predicted = next(c for c in data["clients"] if c["id"] == "chrome")
+    expected = [("2001:db8::10", "refused")] if routed else []
+    assert real["tries"] == [*expected, ("192.0.2.10", "connected")], real
+    problems = chromium.mismatches(real, predicted)
+    assert not problems, (problems, chromium.describe(real), chromium.describe(predicted))

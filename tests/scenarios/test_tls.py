@@ -4,6 +4,7 @@ prediction names the error each prints (Node 16 says it with OpenSSL 1.1.1's wor
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -40,6 +41,8 @@ SERVER = textwrap.dedent(
 )
 CLIENT_IDS = {"node20": "node-20", "node16": "node-16", "node18": "node-17-19",
               "python": "python-websockets", "curl": "curl"}  # fmt: skip
+if shutil.which("chromium"):  # required by tests/scenarios/test_chromium.py
+    CLIENT_IDS["chromium"] = "chrome"
 
 
 @pytest.fixture

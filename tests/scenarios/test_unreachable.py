@@ -14,6 +14,10 @@ namespace:
   ``192.0.2.2``; case c: ``silent.test`` to the silent ``192.0.2.3`` alone; case d:
   ``none.test`` to both silent addresses.
 
+The client namespace has a default IPv6 route, so headless Chromium (which asks for AAAA
+records only when IPv6 is routable) runs its Happy Eyeballs here too; it is compared on its
+tries as well, with its time from the net log (tests/scenarios/chromium.py).
+
 ``net.ipv4.tcp_syn_retries`` is lowered in the client namespace so a silent path ends in
 seconds: 1 (3 s) for cases b and c; 2 (7 s) for case a, so that ARP's 3 s decides rather
 than racing a 3 s SYN timeout. Cases b2 and b3 repeat b with 7 s and 19 s SYN timeouts
@@ -35,7 +39,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.scenarios import peers
+from tests.scenarios import chromium, peers
 from tests.scenarios.netns import Namespace
 from tests.scenarios.timed import CLIENTS, diagnose_json, mismatches, run_timed
 from tests.scenarios.veth import ip, join
@@ -69,7 +73,7 @@ class Case:
     name: str
     host: str
     syn_retries: int
-    kinds: tuple[str, ...] = tuple(CLIENTS)
+    kinds: tuple[str, ...] = (*CLIENTS, "chromium")
     timeout: str = "5"  # diagnose --timeout (5: the default)
 
 
@@ -86,7 +90,7 @@ CASES = (
         "b3: case b with a 19 s SYN timeout, open_timeout first",
         "both.test",
         3,
-        ("node16", "node20", "python", "curl"),
+        ("node16", "node20", "python", "curl", "chromium"),
     ),
     # Both addresses silent: every client fails, each after its own sequence of waits.
     # Two silent addresses need more than the default deadline to be measured in full.
@@ -110,6 +114,9 @@ def link() -> Iterator[tuple[Namespace, Namespace]]:
         c_if, _ = join(
             client, server, ("192.0.2.1/24", "2001:db8::1/64"), ("192.0.2.2/24", "2001:db8::2/64")
         )
+        # A default IPv6 route: Chrome asks for AAAA records only when one exists (its
+        # IPv6 reachability check; docs/clients.md#chrome), the other clients never look.
+        ip("-n", client.name, "-6", "route", "add", "default", "via", "2001:db8::2", "dev", c_if)
         for silent in ("192.0.2.3", "2001:db8::10"):
             ip("-n", client.name, "neigh", "add", silent, "lladdr", NOBODY_MAC,
                "dev", c_if, "nud", "permanent")  # fmt: skip
@@ -133,10 +140,17 @@ def test_real_clients_agree_with_the_prediction(
         predictions = {c["id"]: c for c in document["clients"]}
         rows, bad = [], []
         for kind in case.kinds:
-            cid = CLIENTS[kind]
-            real = run_timed(client, kind, url)
-            predicted = predictions[cid]
-            problems = mismatches(real, predicted)
+            if kind == "chromium":  # where installed (test_chromium.py requires it)
+                if shutil.which("chromium") is None:
+                    continue
+                # Its net log gives the tries and the time (tests/scenarios/chromium.py).
+                real = chromium.result(peers.run_client(client, kind, url))
+                predicted = predictions["chrome"]
+                problems = chromium.mismatches(real, predicted)
+            else:
+                real = run_timed(client, kind, url)
+                predicted = predictions[CLIENTS[kind]]
+                problems = mismatches(real, predicted)
             rows.append(
                 f"{kind:7} real {real['outcome']} {real['address'] or real['error']!r} "
                 f"{real['seconds']} s | predicted {predicted['outcome']} "
@@ -144,4 +158,5 @@ def test_real_clients_agree_with_the_prediction(
                 f"({predicted['time_basis']}) | {', '.join(problems) or 'ok'}"
             )
             bad += problems
+    print(f"\n{case.name}\n" + "\n".join(rows))
     assert not bad, f"{case.name}\n" + "\n".join(rows) + f"\nattempts: {document['attempts']}"

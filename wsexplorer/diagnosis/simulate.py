@@ -81,6 +81,7 @@ class _Candidates:
     own: bool  # the client answered localhost itself
     dropped: tuple[str, ...]  # removed by AI_ADDRCONFIG
     error: str | None  # the resolver's measured error
+    unrouted: tuple[str, ...] = ()  # IPv6 addresses never asked for (no IPv6 route)
 
 
 def _family_answer(res: Resolution, host: str, forced: Family | None) -> GaiResult | None:
@@ -154,6 +155,11 @@ def _candidates(
         for a in plain.order
         if not any(same_address(a.address, k.address) for k in addrconfig.order)
     )
+    if s.ipv6_route_check and obs.system.ipv6_routable is False:
+        # Chrome asks for A records only without a route to global IPv6 (checked).
+        v4 = tuple(a for a in addrconfig.order if a.family is Family.IPV4)
+        unrouted = tuple(a.address for a in addrconfig.order if a.family is Family.IPV6)
+        return _Candidates(v4, False, dropped, addrconfig.error, unrouted)
     return _Candidates(addrconfig.order, False, dropped, addrconfig.error)
 
 

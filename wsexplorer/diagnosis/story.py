@@ -135,6 +135,11 @@ def prefix(
         parts.append(f"resolves {host} itself ({', '.join(a.address for a in cands.addresses)})")
     if cands.dropped:
         parts.append(f"AI_ADDRCONFIG drops {', '.join(cands.dropped)}")
+    if cands.unrouted:
+        parts.append(
+            f"no route to global IPv6 here, so it asks for IPv4 only and skips "
+            f"{', '.join(cands.unrouted)}"
+        )
     if ordered_changed:
         parts.append("puts IPv4 first")
     if forced is not None:

@@ -162,6 +162,8 @@ class ClientStrategy:
             ``localhost_ipv6_always``). ``None``: it asks the resolver like any other name.
         localhost_ipv6_always: its own ``localhost`` answer keeps its IPv6 addresses when
             IPv6 is disabled, and the connect to them fails at once (Chrome, checked).
+        ipv6_route_check: for other names it asks for IPv6 addresses only when a route to
+            global IPv6 exists (``SystemFacts.ipv6_routable``; Chrome, checked).
         fallback: what it does after an address fails.
         happy_eyeballs_ms: the delay before the next attempt (Happy Eyeballs only).
         happy_eyeballs_per_family: the delay only starts the other family; addresses of
@@ -205,6 +207,7 @@ class ClientStrategy:
     addrconfig: bool = False
     localhost: tuple[str, ...] | None = None
     localhost_ipv6_always: bool = False
+    ipv6_route_check: bool = False
     fallback: Fallback = Fallback.SEQUENTIAL
     happy_eyeballs_ms: int | None = None
     happy_eyeballs_per_family: bool = False

@@ -65,7 +65,10 @@ class SystemFacts:
 
     ``has_ipv4`` / ``has_ipv6``: a non-loopback address of that family is configured (what
     ``AI_ADDRCONFIG`` looks at). ``ipv6_enabled``: the kernel has IPv6 at all
-    (``::1`` exists). ``bindv6only``: ``net.ipv6.bindv6only``.
+    (``::1`` exists). ``bindv6only``: ``net.ipv6.bindv6only``. ``ipv6_routable``: a
+    route to a global IPv6 address exists (a UDP connect to ``2001:4860:4860::8888``
+    succeeds: Chrome's IPv6 reachability check, docs/clients.md#chrome); ``None``: not
+    checked.
 
     The kernel settings that decide how long a silent or unreachable address takes
     (``None``: not read; docs/clients.md#kernel-timing): ``tcp_syn_retries`` and
@@ -83,6 +86,7 @@ class SystemFacts:
     tcp_syn_linear_timeouts: int | None = None
     neighbour_ipv4_ms: int | None = None
     neighbour_ipv6_ms: int | None = None
+    ipv6_routable: bool | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -94,6 +98,7 @@ class SystemFacts:
             "tcp_syn_linear_timeouts": self.tcp_syn_linear_timeouts,
             "neighbour_ipv4_ms": self.neighbour_ipv4_ms,
             "neighbour_ipv6_ms": self.neighbour_ipv6_ms,
+            "ipv6_routable": self.ipv6_routable,
         }
 
 

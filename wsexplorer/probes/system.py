@@ -9,7 +9,10 @@ from pathlib import Path
 
 from ..model import SystemFacts
 
-__all__ = ["local_addresses", "neighbour_ms", "system_facts"]
+__all__ = ["IPV6_PROBE_ADDRESS", "ipv6_routable", "local_addresses", "neighbour_ms", "system_facts"]
+
+IPV6_PROBE_ADDRESS = "2001:4860:4860::8888"
+"""The global address Chrome's IPv6 reachability check routes to (docs/clients.md#chrome)."""
 
 
 def _read(path: str) -> str | None:
@@ -92,6 +95,19 @@ def local_addresses() -> frozenset[str]:
     return frozenset(out)
 
 
+def ipv6_routable() -> bool:
+    """True when a route to a global IPv6 address exists: a UDP socket can ``connect`` to
+    :data:`IPV6_PROBE_ADDRESS` (no packet is sent), as Chrome checks before asking for
+    AAAA records (Chromium ``net/dns/host_resolver_manager.cc``, net log event
+    ``HOST_RESOLVER_MANAGER_IPV6_REACHABILITY_CHECK``)."""
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as sock:
+            sock.connect((IPV6_PROBE_ADDRESS, 443))
+    except OSError:
+        return False
+    return True
+
+
 def system_facts(addresses: frozenset[str] | None = None) -> SystemFacts:
     """Read IPv6 state, the families ``AI_ADDRCONFIG`` counts, and ``net.ipv6.bindv6only``.
 
@@ -125,4 +141,5 @@ def system_facts(addresses: frozenset[str] | None = None) -> SystemFacts:
         tcp_syn_linear_timeouts=linear if linear is not None or retries is None else 0,
         neighbour_ipv4_ms=neighbour_ms(4),
         neighbour_ipv6_ms=neighbour_ms(6),
+        ipv6_routable=ipv6_routable(),
     )

@@ -141,6 +141,7 @@ CHROME = ClientStrategy(
     addrconfig=True,
     localhost=("::1", "127.0.0.1"),
     localhost_ipv6_always=True,
+    ipv6_route_check=True,
     fallback=Fallback.HAPPY_EYEBALLS,
     happy_eyeballs_ms=300,
     happy_eyeballs_per_family=True,
