@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .cli_types import (
     _arg,
+    _cacert,
     _header,
     _host,
     _origin,
@@ -85,6 +86,19 @@ def _connection_options(p: argparse.ArgumentParser, timeout: bool = True) -> Non
         help="offer a subprotocol (repeatable)",
     )
     p.add_argument("--origin", type=_origin, help="Origin header, e.g. http://localhost:3000")
+    p.add_argument(
+        "-k",
+        "--insecure",
+        action="store_true",
+        help="wss://: let wsexplorer's own handshake skip the certificate check (clients still "
+        "check theirs: the report says which refuse and the flag each needs)",
+    )
+    p.add_argument(
+        "--cacert",
+        type=_cacert,
+        metavar="FILE",
+        help="wss://: verify the server with the CA certificates in FILE (PEM) only",
+    )
     if timeout:
         p.add_argument(
             "--timeout",
@@ -230,6 +244,7 @@ def observe_options(args: argparse.Namespace, *, dns: bool = True) -> ObserveOpt
     """The :class:`ObserveOptions` of a parsed command line with the connection options
     (``diagnose`` and the TUI): the one place they are built."""
     from .model.options import ObserveOptions
+    from .model.trust import TlsOptions
 
     return ObserveOptions(
         overrides=tuple(args.resolve),
@@ -239,6 +254,7 @@ def observe_options(args: argparse.Namespace, *, dns: bool = True) -> ObserveOpt
         subprotocols=tuple(args.subprotocol),
         origin=args.origin,
         dns=dns,
+        tls=TlsOptions(insecure=args.insecure, cacert=args.cacert),
     )
 
 

@@ -126,6 +126,25 @@ def _origin(text: str) -> str:
     )
 
 
+def _cacert(text: str) -> str:
+    """``--cacert FILE``: a readable file of PEM certificates (what ``ssl`` can load)."""
+    import ssl
+
+    shown = repr(text[:80])
+    try:
+        with open(text, "rb") as handle:
+            head = handle.read(1 << 20)
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"cannot read {shown}: {exc.strerror}") from None
+    if b"-----BEGIN CERTIFICATE-----" not in head:
+        raise argparse.ArgumentTypeError(f"{shown} holds no PEM certificate (BEGIN CERTIFICATE)")
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(cafile=text)
+    except (ssl.SSLError, ValueError) as exc:
+        raise argparse.ArgumentTypeError(f"{shown} is not a usable CA file: {exc}") from None
+    return text
+
+
 def _host(text: str) -> str:
     stripped = text.strip()
     if not stripped:

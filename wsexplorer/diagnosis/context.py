@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..model import Address, Family, Listener
+from ..model.trust import TrustStore
 from .strategy import AddressOrder, ClientStrategy, Fallback
 
 __all__ = ["NO_CHANGE", "Knob", "WhatIf"]
@@ -47,6 +48,8 @@ class WhatIf:
             hosts-file line changed); ``AI_ADDRCONFIG`` still drops the families it
             dropped from the measured answer.
         knob: clients with these ids use this Happy Eyeballs setting.
+        trust: every client is given this store (the ``--cacert`` file) to trust.
+        insecure: every client skips certificate checks.
     """
 
     family: Family | None = None
@@ -56,12 +59,16 @@ class WhatIf:
     host: str | None = None
     resolved: tuple[Address, ...] | None = None
     knob: Knob | None = None
+    trust: TrustStore | None = None
+    insecure: bool = False
 
     def affects(self, strategy: ClientStrategy) -> bool:
         """True if this change alters what ``strategy``'s client does or reaches."""
         if self.listeners is not None or self.host is not None or self.resolved is not None:
             return True
         if self.knob is not None and strategy.id in self.knob.ids:
+            return True
+        if self.trust is not None or self.insecure:
             return True
         if self.family is not None and strategy.force_ipv4 is not None:
             return True

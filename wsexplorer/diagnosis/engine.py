@@ -9,6 +9,7 @@ from .clients import CATALOGUE
 from .fixes import build_fixes
 from .simulate import simulate
 from .strategy import ClientStrategy
+from .trustfix import trust_fixes
 from .verdict import build_notes, build_verdict
 
 __all__ = ["diagnose"]
@@ -32,6 +33,6 @@ def diagnose(obs: Observation, clients: Sequence[ClientStrategy] | None = None) 
         observation=obs,
         clients=tuple(r.prediction for r in runs),
         verdict=build_verdict(obs, runs),
-        fixes=build_fixes(obs, strategies, runs),
+        fixes=build_fixes(obs, strategies, runs) + trust_fixes(obs, strategies, runs),
         notes=build_notes(obs, runs),
     )

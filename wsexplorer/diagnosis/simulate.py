@@ -48,6 +48,7 @@ from .strategy import (
 )
 from .timing import UNKNOWN_TIME, Timeline, settle_try, time_after_answer, timeline
 from .tlsname import unmeasured_name_check
+from .trust import client_trust
 
 __all__ = ["Run", "family_label", "handshake_clause", "predict", "simulate"]
 
@@ -282,9 +283,39 @@ def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE
         return run(Stage.CONNECT, pred, done)
 
     measured = measured_handshake(obs, last.address, ctx)
+    trust = None if obs.trust is None else client_trust(obs.trust, s, ctx.host or obs.url.host, ctx)
+    if trust is not None and trust.outcome is not ClientOutcome.CONNECTS:
+        if trust.handshake is None:
+            pred = _prediction(
+                s, ClientOutcome.UNKNOWN, done, None, None, why(f"{story}; {trust.why}")
+            )
+            return run(None, pred, done)
+        failure = Failure(
+            Stage.HANDSHAKE,
+            host,
+            port,
+            done,
+            len(kept),
+            fallback,
+            trust.handshake,
+            None,
+            clock.time_s,
+        )
+        error = s.wording(failure)
+        story = f"{story}, but {trust.why}"
+        ended = time_after_answer(clock, trust.handshake, s)
+        pred = _prediction(s, ClientOutcome.FAILS, done, None, error, why(story), None, ended)
+        return run(Stage.HANDSHAKE, pred, done)
+    if trust is not None and measured is not None and measured.outcome is HandshakeOutcome.TLS:
+        story = (
+            f"{story}; {trust.why}, but the upgrade was not measured (the probe's own check "
+            f"failed: {measured.reason}; --cacert FILE or -k lets it through)"
+        )
+        pred = _prediction(s, ClientOutcome.UNKNOWN, done, None, None, why(story))
+        return run(None, pred, done)
     other = (
         None
-        if measured is None
+        if measured is None or trust is not None
         else unmeasured_name_check(obs, s, ctx.host or obs.url.host, measured)
     )
     if other is not None:

@@ -196,6 +196,31 @@ def _spelling_summary(obs: Observation, runs: Sequence[Run], failing: Sequence[R
     )
 
 
+def trust_summary(obs: Observation, runs: Sequence[Run]) -> str | None:
+    """Who refuses the certificate and who trusts it, when the clients' stores disagree
+    or wsexplorer was told to accept it (``-k``, ``--cacert``); else ``None``."""
+    check = obs.trust
+    hs = obs.handshake
+    if check is None or check.error is not None or hs is None:
+        return None
+    if hs.outcome not in (HandshakeOutcome.OK, HandshakeOutcome.TLS):
+        return None
+    refusing = [r.prediction.name for r in runs if r.stage is Stage.HANDSHAKE]
+    trusting = [r.prediction.name for r in runs if r.prediction.connects]
+    if hs.outcome is HandshakeOutcome.TLS and not (trusting or check.insecure or check.cacert):
+        return None
+    verb = "refuses" if len(refusing) == 1 else "refuse"
+    text = f"{join_names(refusing)} {verb} the certificate of {obs.url.host}:{obs.url.port}"
+    if trusting:
+        text += f", while {join_names(trusting)} {'trusts' if len(trusting) == 1 else 'trust'} it"
+    if check.cacert or check.insecure:
+        flag = f"--cacert {check.cacert}" if check.cacert else "-k"
+        text += f" (wsexplorer's own check used {flag}: each client needs its own flag, see Fixes)"
+    else:
+        text += " (each client reads its own certificate store)"
+    return text
+
+
 def _handshake_summary(obs: Observation, runs: Sequence[Run]) -> str:
     hs = obs.handshake
     assert hs is not None
@@ -253,7 +278,7 @@ def build_verdict(obs: Observation, runs: Sequence[Run]) -> Verdict:
         spelling = _spelling_summary(obs, runs, failing)
         return Verdict(False, spelling or _resolve_summary(obs, failing))
     if any(r.stage is Stage.HANDSHAKE for r in failing):
-        return Verdict(False, _handshake_summary(obs, runs))
+        return Verdict(False, trust_summary(obs, runs) or _handshake_summary(obs, runs))
     connect = [r for r in failing if r.stage is Stage.CONNECT]
     summary = _connect_summary(obs, runs, connect)
     unresolved = [r for r in failing if r.stage is Stage.RESOLVE]

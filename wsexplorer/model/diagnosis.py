@@ -9,6 +9,7 @@ from .address import FamilyChoice
 from .attempt import Attempt, AttemptOutcome, Handshake
 from .listener import Listener
 from .resolution import Resolution
+from .trust import TrustCheck
 from .url import WebSocketURL
 
 __all__ = [
@@ -122,6 +123,7 @@ class Observation:
     probes: tuple[Attempt, ...] = ()
     system: SystemFacts = field(default_factory=SystemFacts)
     family: FamilyChoice = FamilyChoice.AUTO
+    trust: TrustCheck | None = None  # wss:// only: the chain against each client's store
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,6 +306,7 @@ class Diagnosis:
             "attempts": [a.to_json() for a in obs.attempts],
             "probes": [a.to_json() for a in obs.probes],
             "handshake": None if obs.handshake is None else obs.handshake.to_json(),
+            "tls": None if obs.trust is None else obs.trust.to_json(),
             "clients": [c.to_json() for c in self.clients],
             "verdict": self.verdict.to_json(),
             "fixes": [f.to_json() for f in self.fixes],

@@ -13,6 +13,7 @@ from enum import StrEnum
 from .address import Address, FamilyChoice
 from .diagnosis import LOOPBACK_BIND
 from .override import ResolveOverride, find_override
+from .trust import TlsOptions
 
 __all__ = [
     "LOOPBACK",
@@ -41,6 +42,7 @@ class ObserveOptions:
     dns: bool = True
     dns_timeout: float = 2.0
     resolve_kwargs: dict[str, object] = field(default_factory=dict)
+    tls: TlsOptions = field(default_factory=TlsOptions)
 
     def override_for(self, host: str, port: int) -> ResolveOverride | None:
         return find_override(self.overrides, host, port)

@@ -81,6 +81,7 @@ async def observe(
         subprotocols=opts.subprotocols,
         origin=opts.origin,
         do_handshake=handshake,
+        tls=opts.tls,
     )
     stage("attempts", (attempts, hs))
     tried = {a.address for a in attempts}
@@ -89,6 +90,12 @@ async def observe(
         extra = [a for a in extra if ":" not in a]
     probes = await probe_addresses(extra, url.port, timeout=min(1.0, remaining)) if extra else ()
     stage("probes", probes)
+    trust = None
+    if url.secure and handshake and hs.address is not None:
+        from .trust import check_trust
+
+        left = max(opts.timeout - (time.perf_counter() - start), 1.0)
+        trust = await to_daemon_thread(check_trust, url, hs.address, opts.tls, timeout=left)
     return Observation(
         url=url,
         resolution=resolution,
@@ -100,6 +107,7 @@ async def observe(
         probes=probes,
         system=facts,
         family=opts.family,
+        trust=trust,
     )
 
 

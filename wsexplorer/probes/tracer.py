@@ -30,6 +30,8 @@ from ..model import (
 from ..model.attempt import body_text
 from ..model.names import NameHandling, client_name
 from ..model.options import select_family
+from ..model.trust import VERIFY, TlsOptions
+from .trust import client_context
 
 __all__ = [
     "MAX_MESSAGE",
@@ -197,6 +199,7 @@ async def handshake(
     origin: str | None = None,
     keep_open: bool = False,
     write_timeout: float | None = None,
+    tls: TlsOptions = VERIFY,
 ) -> tuple[Handshake, object | None]:
     """Run the WebSocket opening handshake over a connected socket.
 
@@ -230,7 +233,7 @@ async def handshake(
         key = probe.request.headers.get("Sec-WebSocket-Key") if probe.request else None
         return head_of(probe.raw, key, probe.peer_closed)
 
-    ssl_ctx: ssl.SSLContext | None = ssl.create_default_context() if url.secure else None
+    ssl_ctx: ssl.SSLContext | None = client_context(tls) if url.secure else None
     kwargs: dict[str, object] = {
         "sock": sock,
         "open_timeout": max(timeout, 0.01),
@@ -405,6 +408,7 @@ async def trace(
     subprotocols: Sequence[str] = (),
     origin: str | None = None,
     do_handshake: bool = True,
+    tls: TlsOptions = VERIFY,
 ) -> tuple[tuple[Attempt, ...], Handshake]:
     """Try every address in order (all of them, to measure each); the WebSocket handshake
     runs on the first one that connects, as soon as it connects.
@@ -459,5 +463,6 @@ async def trace(
             headers=headers,
             subprotocols=subprotocols,
             origin=origin,
+            tls=tls,
         )
     return tuple(attempts), hs or Handshake(None, HandshakeOutcome.NOT_ATTEMPTED)

@@ -30,15 +30,25 @@ from __future__ import annotations
 import errno
 from collections.abc import Sequence
 
-from ...model import AttemptOutcome, ClientOutcome, Handshake, HandshakeOutcome, WebSocketURL
+from ...model import (
+    AttemptOutcome,
+    ClientOutcome,
+    Handshake,
+    HandshakeOutcome,
+    WebSocketURL,
+    family_of,
+)
+from ...model.trust import CertNames
 from ..strategy import Answer, Failure, Fallback, Stage, TryResult
 from ..timing import errno_of
+from ..trust import is_mismatch, mismatch_names
 
 __all__ = [
     "NODE_FORCE_IPV4",
     "NODE_MAX_HEADERS_COUNT",
     "NODE_MAX_HEADER_SIZE",
     "node_aggregate_error",
+    "node_altname_error",
     "node_answer",
     "node_connect_error",
     "node_error_code",
@@ -104,12 +114,29 @@ def _handshake_error(failure: Failure) -> str:
     if hs.outcome is HandshakeOutcome.TLS:
         # Node's TLS errors carry OpenSSL's verify message ("self-signed certificate",
         # code DEPTH_ZERO_SELF_SIGNED_CERT); UNVERIFIED for other TLS failures.
+        names = mismatch_names(hs)
+        if names is not None and is_mismatch(hs.reason):
+            return node_altname_error(failure.host.removesuffix("."), names)
         return hs.reason or "TLS handshake failed"
     if hs.outcome is HandshakeOutcome.TIMEOUT:
         return "no error: waits forever for the upgrade (ws sets no handshakeTimeout)"
     if hs.outcome is HandshakeOutcome.CLOSED:
         return "socket hang up"
     return "Invalid WebSocket upgrade response"
+
+
+def node_altname_error(host: str, names: CertNames) -> str:
+    """``tls.checkServerIdentity``'s error (lib/tls.js, ERR_TLS_CERT_ALTNAME_INVALID):
+    ``Hostname/IP does not match certificate's altnames: Host: H. is not in the cert's
+    altnames: DNS:a``; for an IP literal ``IP: X is not in the cert's list: <IPs>``."""
+    if family_of(host.strip("[]")) is not None:
+        reason = f"IP: {host.strip('[]')} is not in the cert's list: {', '.join(names.ips)}"
+    elif names.dns:
+        reason = f"Host: {host}. is not in the cert's altnames: {names.node_altnames}"
+    else:
+        # UNVERIFIED: no DNS name in the certificate (Node then compares the subject's CN).
+        reason = f"Host: {host}. is not cert's CN: {names.common_name}"
+    return f"Hostname/IP does not match certificate's altnames: {reason}"
 
 
 def node_wording(failure: Failure) -> str:

@@ -36,6 +36,7 @@ from ...model import (
 )
 from ..strategy import Answer, ClientStrategy, Failure, Fallback, Stage
 from ..timing import errno_of
+from ..trust import is_mismatch
 
 __all__ = ["CHROME", "chrome_answer", "chrome_wording"]
 
@@ -64,6 +65,20 @@ _ERRNO_ERRORS = {
 _ESTABLISHMENT = "Error in connection establishment: "
 
 
+def chrome_tls_error(reason: str | None) -> str:
+    """Chrome's net error for a certificate problem (//net/base/net_error_list.h): a wrong
+    name ERR_CERT_COMMON_NAME_INVALID, a date ERR_CERT_DATE_INVALID, an untrusted issuer
+    ERR_CERT_AUTHORITY_INVALID; other TLS failures ERR_SSL_PROTOCOL_ERROR."""
+    text = (reason or "").lower()
+    if is_mismatch(reason):
+        return "net::ERR_CERT_COMMON_NAME_INVALID"
+    if "expired" in text or "not yet valid" in text:
+        return "net::ERR_CERT_DATE_INVALID"
+    if any(word in text for word in ("self-signed", "issuer", "first certificate")):
+        return "net::ERR_CERT_AUTHORITY_INVALID"
+    return "net::ERR_SSL_PROTOCOL_ERROR"
+
+
 def chrome_wording(failure: Failure) -> str:
     """The text after ``failed: `` in Chrome's console line for the failed WebSocket: a net
     error (the last attempt's when every attempt failed) after "Error in connection
@@ -86,10 +101,7 @@ def _chrome_error(failure: Failure) -> str:
         if hs.outcome is HandshakeOutcome.TLS:
             # //net/base/net_error_list.h: an untrusted issuer (self-signed) is
             # ERR_CERT_AUTHORITY_INVALID; other TLS failures ERR_SSL_PROTOCOL_ERROR.
-            reason = (hs.reason or "").lower()
-            if "self-signed" in reason or "issuer" in reason:
-                return "net::ERR_CERT_AUTHORITY_INVALID"
-            return "net::ERR_SSL_PROTOCOL_ERROR"
+            return chrome_tls_error(hs.reason)
         if hs.outcome is HandshakeOutcome.CLOSED:
             return "Connection closed before receiving a handshake response"
         return "Error during WebSocket handshake: Invalid status line"

@@ -48,6 +48,7 @@ from ...model import (
 )
 from ...model.names import NameHandling
 from ..strategy import Answer, ClientStrategy, Failure, Fallback, Stage
+from ..trust import is_mismatch
 
 __all__ = ["CURL", "curl_answer", "curl_localhost_order", "curl_strategy", "curl_wording"]
 
@@ -87,6 +88,13 @@ def curl_wording(failure: Failure) -> str:
     if failure.stage is Stage.HANDSHAKE and hs is not None:
         # Only a TLS failure stops curl's check (simulate.py); curl verifies like the
         # others: exit 60 for a certificate problem (curl's libcurl-errors.3).
+        if is_mismatch(hs.reason):
+            # curl's own name check after the handshake (lib/vtls/openssl.c verifyhost).
+            name = failure.host.removesuffix(".")
+            return (
+                "curl: (60) SSL: no alternative certificate subject name matches "
+                f"target host name '{name}'"
+            )
         return f"curl: (60) SSL certificate problem: {hs.reason or 'unknown'}"
     ms = 0 if failure.time_s is None else round(failure.time_s * 1000)
     where = f"Failed to connect to {failure.host} port {failure.port} after {ms} ms"

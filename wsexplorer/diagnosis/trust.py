@@ -1,0 +1,195 @@
+"""Which certificate store each client reads, and what it makes of the server's chain.
+
+Facts (docs/clients.md#trust):
+- Node (``ws`` and the built-in WebSocket) verifies against the roots compiled into the
+  binary plus ``NODE_EXTRA_CA_CERTS``; ``--use-openssl-ca`` (in ``NODE_OPTIONS``) swaps
+  them for OpenSSL's default paths; ``--use-system-ca`` exists only from Node 23.9 /
+  22.15 on Linux (nodejs/node#57009), so for the modelled versions it is unknown.
+  Node checks the chain in OpenSSL, then the name in JavaScript
+  (``tls.checkServerIdentity``), so an expired certificate is reported before a wrong name.
+- Python's ``ssl.create_default_context()`` (websockets) reads OpenSSL's default paths,
+  where ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` apply; OpenSSL checks the name (``check_id``)
+  after building the chain and before the validity dates.
+- The curl tool reads ``CURL_CA_BUNDLE`` if set, else ``SSL_CERT_DIR`` / ``SSL_CERT_FILE``,
+  else its built-in bundle (Debian: ``/etc/ssl/certs/ca-certificates.crt``, the system
+  store; curl/curl#11325); it checks the name after the chain.
+- Chromium reads its NSS database (``~/.pki/nssdb``) and its built-in roots, never
+  ``/etc/ssl``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import ClientOutcome, Handshake, HandshakeOutcome, family_of
+from ..model.trust import CertNames, StoreCheck, TrustCheck, TrustStore, name_matches
+from .context import WhatIf
+from .strategy import ClientStrategy
+from .tlsname import checked_name
+
+__all__ = [
+    "MISMATCH_KEY",
+    "TRUST_FLAGS",
+    "TrustVerdict",
+    "client_store",
+    "client_trust",
+    "is_mismatch",
+    "mismatch_names",
+]
+
+MISMATCH_KEY = "cert_names"
+"""The key in a synthetic :class:`Handshake`'s ``extra`` holding the certificate's
+:class:`CertNames`, for the clients that quote them (Node)."""
+
+_NO_ISSUER = "unable to get local issuer certificate"
+_DATES = ("certificate has expired", "certificate is not yet valid")
+_SSL_LINE = re.compile(r" \(_ssl\.c:\d+\)$")
+_VERIFY = "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
+
+
+TRUST_FLAGS: dict[str, tuple[str, str]] = {
+    "node": ("NODE_EXTRA_CA_CERTS={file}", "new WebSocket(url, { rejectUnauthorized: false })"),
+    "python": (
+        'ssl=ssl.create_default_context(cafile="{file}")',
+        "ssl=ctx where ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE",
+    ),
+    "curl": ("curl --cacert {file}", "curl -k"),
+    "browser": (
+        "certutil -d sql:$HOME/.pki/nssdb -A -t C,, -n CA -i {file}",
+        "chromium --ignore-certificate-errors",
+    ),
+}
+"""Per runtime: how to make it trust a CA file, and how to make it skip the check."""
+
+
+@dataclass(frozen=True, slots=True)
+class TrustVerdict:
+    """One client's certificate check.
+
+    Attributes:
+        outcome: ``CONNECTS`` (its store accepts chain and name), ``FAILS`` or ``UNKNOWN``.
+        handshake: for ``FAILS``, the TLS failure to word (``reason``: the verify message
+            or ``Hostname mismatch``; ``error``: Python's text).
+        why: the clause for the prediction's story.
+    """
+
+    outcome: ClientOutcome
+    handshake: Handshake | None = None
+    why: str = ""
+
+
+def client_store(check: TrustCheck, s: ClientStrategy) -> tuple[StoreCheck | None, str]:
+    """The store ``s``'s client reads given the environment, and a label for the story;
+    ``None`` with the reason when it is not known."""
+    env = check.env
+    if s.runtime == "node":
+        if "--use-system-ca" in env.node_options:
+            return None, "NODE_OPTIONS has --use-system-ca, which the modelled Node versions lack"
+        if "--use-openssl-ca" in env.node_options:
+            return check.store(TrustStore.SYSTEM), "OpenSSL's store (--use-openssl-ca)"
+        extra = " plus NODE_EXTRA_CA_CERTS" if env.node_extra_ca_certs else ""
+        return check.store(TrustStore.NODE), f"Node's bundled roots{extra}"
+    if s.runtime == "python":
+        return check.store(TrustStore.SYSTEM), "the system store"
+    if s.runtime == "curl":
+        bundle = env.curl_ca_bundle
+        if bundle and bundle != (env.ssl_cert_file or "/etc/ssl/certs/ca-certificates.crt"):
+            return None, f"CURL_CA_BUNDLE={bundle}, a file not checked here"
+        return check.store(TrustStore.SYSTEM), "the system store"
+    if s.runtime == "browser":
+        return check.store(TrustStore.NSS), "its NSS database"
+    return None, f"which certificates {s.name} trusts is not modelled"
+
+
+def is_mismatch(reason: str | None) -> bool:
+    """True for a name-mismatch reason (Python's words, also used for synthetic ones)."""
+    return (reason or "").startswith(("Hostname mismatch", "IP address mismatch"))
+
+
+def mismatch_names(hs: Handshake) -> CertNames | None:
+    """The certificate's names carried by a synthetic mismatch, if any."""
+    names = hs.extra.get(MISMATCH_KEY)
+    return names if isinstance(names, CertNames) else None
+
+
+def _python_text(check: TrustCheck, reason: str) -> str:
+    """Python's ``str(SSLCertVerificationError)`` for ``reason``, with the measured
+    ``(_ssl.c:N)`` suffix of this Python build when one was seen."""
+    measured = check.python_error or ""
+    suffix = _SSL_LINE.search(measured)
+    return f"{_VERIFY}{reason}{suffix.group(0) if suffix else ''}"
+
+
+def _mismatch_reason(name: str) -> str:
+    kind = "Hostname" if family_of(name.strip("[]")) is None else "IP address"
+    return f"{kind} mismatch, certificate is not valid for '{name}'."
+
+
+def _hint(check: TrustCheck, s: ClientStrategy) -> str:
+    """What this client needs to accept what wsexplorer was told to accept."""
+    flags = TRUST_FLAGS.get(s.runtime)
+    if flags is None or not (check.cacert or check.insecure):
+        return ""
+    if check.cacert and (cacert := check.store(TrustStore.CACERT)) is not None and cacert.ok:
+        return f"; to trust {check.cacert} it needs {flags[0].format(file=check.cacert)}"
+    return f"; to skip the check it needs {flags[1]}"
+
+
+def _fails(check: TrustCheck, reason: str, why: str, names: bool = False) -> TrustVerdict:
+    extra: dict[str, object] = {MISMATCH_KEY: check.names} if names else {}
+    hs = Handshake(
+        check.address,
+        HandshakeOutcome.TLS,
+        reason=reason,
+        error=_python_text(check, reason),
+        extra=extra,
+    )
+    return TrustVerdict(ClientOutcome.FAILS, hs, why)
+
+
+def client_trust(
+    check: TrustCheck, s: ClientStrategy, host: str, ctx: WhatIf
+) -> TrustVerdict | None:
+    """What ``s``'s client makes of the chain in ``check`` for ``host``.
+
+    ``None`` when the chain could not be fetched (the measured handshake decides alone).
+    Under a what-if that hands every client the ``--cacert`` file (``ctx.trust``) the
+    file's check stands for each store; under ``ctx.insecure`` nothing is verified.
+    """
+    if check.error is not None:
+        return None
+    if ctx.insecure:
+        return TrustVerdict(ClientOutcome.CONNECTS, why="it skips certificate checks")
+    if ctx.trust is not None:
+        store, label = check.store(ctx.trust), "the --cacert file"
+    else:
+        store, label = client_store(check, s)
+    if store is None or not store.known:
+        detail = store.detail if store is not None else label
+        return TrustVerdict(
+            ClientOutcome.UNKNOWN, why=f"whether it trusts the certificate is unknown ({detail})"
+        )
+    name = checked_name(host, s)
+    name_ok = name_matches(check.names, name)
+    if s.runtime == "python" and ctx.trust is None and check.python_error and ctx.host is None:
+        # Measured with Python's own ssl and websockets' spelling: its text is the client's.
+        reason = check.python_error.removeprefix(_VERIFY)
+        reason = _SSL_LINE.sub("", reason)
+        hs = Handshake(check.address, HandshakeOutcome.TLS, reason=reason, error=check.python_error)
+        return TrustVerdict(
+            ClientOutcome.FAILS, hs, f"{label} refuses it ({reason}){_hint(check, s)}"
+        )
+    verify = store.verify
+    if s.runtime == "node" and verify == _NO_ISSUER and check.chain_length == 1:
+        # Node's verify callback lets OpenSSL go on; its last error for a lone leaf whose
+        # issuer is unknown is UNABLE_TO_VERIFY_LEAF_SIGNATURE (docs/clients.md#trust).
+        verify = "unable to verify the first certificate"
+    openssl_name_first = s.runtime == "python"
+    if verify is not None and not (openssl_name_first and verify in _DATES and not name_ok):
+        why = f"{label} refuses the certificate ({verify}){_hint(check, s)}"
+        return _fails(check, verify, why)
+    if not name_ok:
+        reason = _mismatch_reason(name)
+        return _fails(check, reason, f"the certificate is not valid for {name}", names=True)
+    return TrustVerdict(ClientOutcome.CONNECTS, why=f"{label} trusts the certificate")
