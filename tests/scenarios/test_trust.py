@@ -1,0 +1,283 @@
+"""Whose certificate store trusts a wss:// server, against the real clients.
+
+One namespace whose ``/etc/ssl`` is its own (``ip netns exec`` bind-mounts
+``/etc/netns/NAME/ssl`` over ``/etc/ssl``): the machine's store with a private CA added
+to ``certs/ca-certificates.crt``, as ``update-ca-certificates`` does. The test
+environment's CA variables (``NODE_EXTRA_CA_CERTS``, ``SSL_CERT_FILE``...) are removed,
+and ``HOME`` is an empty directory (no NSS database). A Python websockets TLS server on
+``127.0.0.1:8443`` serves, per cell, a certificate signed by that CA for ``localhost``,
+one for another name, an expired one, or a self-signed one (not in the store).
+
+For every cell each real client runs once (Node 16, 18 and 20 with ``ws``, Python
+websockets, curl, and headless Chromium when installed) and must agree with
+``wsexplorer diagnose --json`` run in the same namespace and environment: outcome and
+error text verbatim.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.scenarios import peers
+from tests.scenarios.fixtures import require_netns
+from tests.scenarios.netns import IPV4_ONLY_HOSTS, Namespace
+from tests.support import stop_process, wsx_argv, wsx_env
+
+pytestmark = [
+    pytest.mark.needs_root,
+    pytest.mark.needs_netns,
+    pytest.mark.needs_node,
+    pytest.mark.needs_curl,
+]
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+URL = "wss://localhost:8443/"
+CA_VARIABLES = (
+    "NODE_EXTRA_CA_CERTS",
+    "NODE_OPTIONS",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "CURL_CA_BUNDLE",
+    "REQUESTS_CA_BUNDLE",
+)
+CLIENT_IDS = {"node16": "node-16", "node18": "node-17-19", "node20": "node-20",
+              "python": "python-websockets", "curl": "curl", "chromium": "chrome"}  # fmt: skip
+SERVER = textwrap.dedent(
+    """
+    import asyncio, ssl, sys
+    from websockets.asyncio.server import serve
+
+    async def main():
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(sys.argv[1], sys.argv[2])
+        async with serve(lambda ws: ws.wait_closed(), "127.0.0.1", 8443, ssl=ctx):
+            print("listening", flush=True)
+            await asyncio.sleep(300)
+
+    asyncio.run(main())
+    """
+)
+
+
+def _openssl(*args: str, cwd: Path) -> None:
+    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True, timeout=60)
+
+
+@dataclass(frozen=True)
+class Certs:
+    """The private CA and the server certificates of the cells (``name``: cert, key)."""
+
+    ca: Path
+    pairs: dict[str, tuple[Path, Path]]
+
+
+def _make_certs(work: Path) -> Certs:
+    _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-keyout",
+             "ca.key", "-out", "ca.pem", "-subj", "/CN=wsexplorer trust test CA",
+             "-addext", "basicConstraints=critical,CA:TRUE",
+             "-addext", "keyUsage=critical,keyCertSign", cwd=work)  # fmt: skip
+    pairs: dict[str, tuple[Path, Path]] = {}
+    for name, san, days in (
+        ("good", "DNS:localhost,IP:127.0.0.1", "2"),
+        ("other", "DNS:other.test", "2"),
+        ("expired", "DNS:localhost,IP:127.0.0.1", "-1"),
+    ):
+        _openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key",
+                 "-out", f"{name}.csr", "-subj", f"/CN={name}", cwd=work)  # fmt: skip
+        (work / f"{name}.ext").write_text(f"subjectAltName={san}\n")
+        _openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                 "-CAcreateserial", "-out", f"{name}.pem", "-days", days,
+                 "-extfile", f"{name}.ext", cwd=work)  # fmt: skip
+        pairs[name] = (work / f"{name}.pem", work / f"{name}.key")
+    pairs["selfsigned"] = (DATA / "selfsigned-cert.pem", DATA / "selfsigned-key.pem")
+    return Certs(work / "ca.pem", pairs)
+
+
+class CleanEnv:
+    """A :class:`~tests.scenarios.netns.Namespace` whose commands run without the
+    test environment's CA variables and with ``HOME`` set to an empty directory."""
+
+    def __init__(self, ns: Namespace, home: Path) -> None:
+        self.ns = ns
+        self.home = home
+
+    def _argv(self, argv: list[str], env: dict[str, str] | None) -> list[str]:
+        unset = [a for v in CA_VARIABLES if v not in (env or {}) for a in ("-u", v)]
+        return ["env", *unset, f"HOME={self.home}", *argv]
+
+    def run(self, argv: list[str], **kw: Any) -> subprocess.CompletedProcess[str]:
+        return self.ns.run(self._argv(argv, kw.get("env")), **kw)
+
+    def popen(self, argv: list[str], **kw: Any) -> subprocess.Popen[str]:
+        return self.ns.popen(self._argv(argv, kw.get("env")), **kw)
+
+
+@pytest.fixture(scope="module")
+def certs(tmp_path_factory: pytest.TempPathFactory) -> Certs:
+    return _make_certs(tmp_path_factory.mktemp("trust"))
+
+
+def _nss_home(home: Path, ca: Path) -> None:
+    """``HOME/.pki/nssdb`` trusting ``ca`` for TLS servers, as a user's ``certutil -A``."""
+    certutil = shutil.which("certutil")
+    if certutil is None:
+        pytest.skip("certutil is missing (Debian libnss3-tools; scripts/test.sh installs it)")
+    db = home / ".pki" / "nssdb"
+    db.mkdir(parents=True)
+    for argv in (["-N", "--empty-password"], ["-A", "-t", "C,,", "-n", "test CA", "-i", str(ca)]):
+        subprocess.run([certutil, *argv, "-d", f"sql:{db}"], check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def trust_ns(certs: Certs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Namespace]:
+    require_netns()
+    if not peers.node_peers_installed():
+        pytest.skip(peers.NODE_PEERS_MISSING)
+    ns = Namespace.create(hosts=IPV4_ONLY_HOSTS)
+    try:
+        ssl_dir = ns.etc_dir / "ssl"
+        shutil.copytree("/etc/ssl", ssl_dir, symlinks=True)
+        bundle = ssl_dir / "certs" / "ca-certificates.crt"
+        system = Path("/etc/ssl/certs/ca-certificates.crt").read_text()
+        bundle.unlink()
+        bundle.write_text(system + certs.ca.read_text())
+        yield ns
+    finally:
+        ns.delete()
+
+
+@pytest.fixture(scope="module")
+def plain(trust_ns: Namespace, tmp_path_factory: pytest.TempPathFactory) -> CleanEnv:
+    """The namespace with an empty ``HOME``: no NSS database."""
+    return CleanEnv(trust_ns, tmp_path_factory.mktemp("home"))
+
+
+@pytest.fixture(scope="module")
+def nss(trust_ns: Namespace, certs: Certs, tmp_path_factory: pytest.TempPathFactory) -> CleanEnv:
+    """The namespace with a ``HOME`` whose NSS database trusts the private CA."""
+    home = tmp_path_factory.mktemp("nsshome")
+    _nss_home(home, certs.ca)
+    return CleanEnv(trust_ns, home)
+
+
+def _serve(env: CleanEnv, cert: tuple[Path, Path]) -> subprocess.Popen[str]:
+    proc = env.popen([sys.executable, "-c", SERVER, str(cert[0]), str(cert[1])],
+                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)  # fmt: skip
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "listening"
+    return proc
+
+
+KINDS = ["node16", "node18", "node20", "python", "curl"]
+
+
+def _diagnose(env: CleanEnv, extra: dict[str, str], *args: str) -> dict[str, Any]:
+    mine = {k: v for k, v in wsx_env().items() if k in ("PYTHONPATH", "NO_COLOR")}
+    done = env.run(wsx_argv("diagnose", URL, "--json", *args),
+                   env={**mine, **extra}, timeout=90)  # fmt: skip
+    assert done.returncode in (0, 1), done.stderr
+    value: dict[str, Any] = json.loads(done.stdout)
+    return value
+
+
+def _real_error(kind: str, real: dict[str, Any]) -> Any:
+    # Chromium's console line says "Error in connection establishment: net::…"; the
+    # prediction is the net error (tests/peers/chromium_client.py).
+    return real["raw"].get("net_error") if kind == "chromium" else real["error"]
+
+
+def _compare(env: CleanEnv, cert: str, certs: Certs, extra: dict[str, str], *args: str,
+             kinds: list[str] = KINDS) -> tuple[dict[str, Any], list[tuple[str, ...]]]:  # fmt: skip
+    server = _serve(env, certs.pairs[cert])
+    try:
+        d = _diagnose(env, extra, *args)
+        predicted = {c["id"]: c for c in d["clients"]}
+        rows = []
+        for kind in kinds:
+            real = peers.run_client(env, kind, URL, env=dict(extra))
+            p = predicted[CLIENT_IDS[kind]]
+            rows.append((kind, real["outcome"], _real_error(kind, real), p["outcome"], p["error"]))
+    finally:
+        stop_process(server)
+        if server.stdout is not None:
+            server.stdout.close()
+    return d, rows
+
+
+def _agree(rows: list[tuple[str, ...]]) -> None:
+    for r in rows:  # shown with -s: the cells, real | predicted
+        print(" | ".join(map(str, r)))
+    bad = [r for r in rows if (r[1], r[2]) != (r[3], r[4])]
+    assert not bad, "\n".join(" | ".join(map(str, r)) for r in rows)
+
+
+CELLS = {
+    # cell: (certificate, environment for clients and diagnose, diagnose flags)
+    "system-store-only": ("good", {}, ()),
+    "node-extra-ca-certs": ("good", {"NODE_EXTRA_CA_CERTS": "CA"}, ()),
+    "name-mismatch": ("other", {"NODE_EXTRA_CA_CERTS": "CA"}, ()),
+    "expired": ("expired", {"NODE_EXTRA_CA_CERTS": "CA"}, ()),
+    "self-signed": ("selfsigned", {}, ()),
+}
+
+
+@pytest.mark.parametrize("cell", list(CELLS))
+def test_trust_cell_real_vs_predicted(cell: str, plain: CleanEnv, certs: Certs) -> None:
+    cert, extra, args = CELLS[cell]
+    extra = {k: str(certs.ca) if v == "CA" else v for k, v in extra.items()}
+    d, rows = _compare(plain, cert, certs, extra, *args)
+    _agree(rows)
+    assert d["tls"] is not None and d["tls"]["error"] is None
+    if cell == "system-store-only":
+        outcomes = {r[0]: r[1] for r in rows}
+        assert outcomes["python"] == outcomes["curl"] == "connects"
+        assert {outcomes[k] for k in ("node16", "node18", "node20")} == {"fails"}
+
+
+@pytest.mark.needs_chromium
+@pytest.mark.parametrize("store", ["no-nssdb", "nssdb"])
+@pytest.mark.parametrize("cert", ["good", "other", "expired", "selfsigned"])
+def test_trust_chromium(
+    store: str, cert: str, request: pytest.FixtureRequest, certs: Certs
+) -> None:
+    """Chromium reads its NSS database, not /etc/ssl: without one every private
+    certificate is ERR_CERT_AUTHORITY_INVALID; with the CA in it, the name and the date
+    are checked (ERR_CERT_COMMON_NAME_INVALID, ERR_CERT_DATE_INVALID)."""
+    if shutil.which("chromium") is None:
+        pytest.skip("chromium is not installed (scripts/test.sh installs it)")
+    env: CleanEnv = request.getfixturevalue("plain" if store == "no-nssdb" else "nss")
+    _, rows = _compare(env, cert, certs, {}, kinds=["chromium"])
+    _agree(rows)
+
+
+def test_cacert_predicts_who_still_refuses(plain: CleanEnv, certs: Certs) -> None:
+    """The CA only in a file (not in the namespace's store: the self-signed leaf is its
+    own CA): with --cacert FILE wsexplorer's handshake goes through, every client still
+    refuses, and the trust-cacert fix's per-client flags make Node and curl connect."""
+    cert = certs.pairs["selfsigned"][0]
+    d, rows = _compare(plain, "selfsigned", certs, {}, "--cacert", str(cert))
+    _agree(rows)
+    assert d["handshake"]["outcome"] == "ok"
+    fix = next(f for f in d["fixes"] if f["id"] == "trust-cacert")
+    after = {c["id"]: c["outcome"] for c in fix["after"]}
+    server = _serve(plain, certs.pairs["selfsigned"])
+    try:
+        node = peers.run_client(plain, "node20", URL, env={"NODE_EXTRA_CA_CERTS": str(cert)})
+        curl = plain.run(["curl", "-sS", "-o", "/dev/null", "--cacert", str(cert),
+                             "https://localhost:8443/"], timeout=30)  # fmt: skip
+    finally:
+        stop_process(server)
+        if server.stdout is not None:
+            server.stdout.close()
+    assert (node["outcome"], node["error"]) == (after["node-20"], None)
+    assert (curl.returncode == 0) == (after["curl"] == "connects"), curl.stderr
+    assert fix["node"] == f"NODE_EXTRA_CA_CERTS={cert}"
