@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -55,6 +56,11 @@ CASES: list[tuple[list[str], str]] = [
     (["diagnose", U, "-H", ": value"], "header"),
     (["diagnose", U, "--subprotocol", "a b"], "subprotocol"),
     (["diagnose", U, "--origin", "not a url"], "origin"),
+    (["diagnose", U, "--cacert", "/nonexistent/ca.pem"], "--cacert"),
+    (["diagnose", U, "--cacert", "/"], "cannot read '/'"),
+    (["diagnose", U, "--cacert", "/etc/passwd"], "no PEM certificate"),
+    (["why", "unable to verify the first certificate", "--cacert", "/nonexistent"], "--cacert"),
+    (["wss://localhost:8443/", "--cacert", "/nonexistent"], "cannot read"),
     (["diagnose"], "URL"),
     (["diagnose", U, U], "unrecognized"),
     (["diagnose", U, "--bogus"], "unrecognized"),
@@ -112,6 +118,15 @@ def test_bad_input_is_one_line_exit_2(argv: list[str], fragment: str) -> None:
     assert "Traceback" not in proc.stderr
     assert fragment.lower() in lines[0].lower(), lines[0]
     assert lines[0].startswith("wsexplorer")
+
+
+def test_cacert_that_openssl_cannot_load_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.pem"
+    bad.write_text("-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n")
+    proc = run(["diagnose", U, "--cacert", str(bad)])
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "is not a usable CA file" in lines[0], proc.stderr
 
 
 def _owner_of_this_process() -> str:

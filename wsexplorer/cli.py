@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .cli_types import (
     _arg,
-    _cacert,
     _header,
     _host,
     _origin,
@@ -23,6 +22,7 @@ from .cli_types import (
     _port,
     _subprotocol,
     _timeout,
+    add_tls_options,
     parse_resolve,
     parse_url,
 )
@@ -86,19 +86,7 @@ def _connection_options(p: argparse.ArgumentParser, timeout: bool = True) -> Non
         help="offer a subprotocol (repeatable)",
     )
     p.add_argument("--origin", type=_origin, help="Origin header, e.g. http://localhost:3000")
-    p.add_argument(
-        "-k",
-        "--insecure",
-        action="store_true",
-        help="wss://: let wsexplorer's own handshake skip the certificate check (clients still "
-        "check theirs: the report says which refuse and the flag each needs)",
-    )
-    p.add_argument(
-        "--cacert",
-        type=_cacert,
-        metavar="FILE",
-        help="wss://: verify the server with the CA certificates in FILE (PEM) only",
-    )
+    add_tls_options(p)
     if timeout:
         p.add_argument(
             "--timeout",

@@ -145,6 +145,23 @@ def _cacert(text: str) -> str:
     return text
 
 
+def add_tls_options(p: argparse.ArgumentParser) -> None:
+    """``-k/--insecure`` and ``--cacert FILE`` (``diagnose``, ``why`` and the TUI)."""
+    p.add_argument(
+        "-k",
+        "--insecure",
+        action="store_true",
+        help="wss://: let wsexplorer's own handshake skip the certificate check (clients "
+        "still check theirs: the report says which refuse and the flag each needs)",
+    )
+    p.add_argument(
+        "--cacert",
+        type=_cacert,
+        metavar="FILE",
+        help="wss://: verify the server with the CA certificates in FILE (PEM) only",
+    )
+
+
 def _host(text: str) -> str:
     stripped = text.strip()
     if not stripped:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .cli_types import _arg, _Parser, _timeout, parse_url
+from .cli_types import _arg, _Parser, _timeout, add_tls_options, parse_url
 from .model.errors import WsxError
 
 __all__ = ["cmd_why", "why_parser"]
@@ -34,6 +34,7 @@ def why_parser() -> _Parser:
         metavar="S",
         help="deadline for the diagnosis in seconds (default 5)",
     )
+    add_tls_options(p)
     return p
 
 
@@ -51,6 +52,7 @@ def cmd_why(args: argparse.Namespace) -> int:
     from .diagnosis import diagnose
     from .diagnosis.why import explain, implied_target, read_error, why_json
     from .model.options import ObserveOptions
+    from .model.trust import TlsOptions
     from .probes.observe import observe_sync
     from .probes.reverse import names_first
     from .report import Style, dump_json, why_text
@@ -73,7 +75,9 @@ def cmd_why(args: argparse.Namespace) -> int:
             "add --url ws://HOST:PORT/PATH"
         )
     url = parse_url(target.url)
-    result = diagnose(observe_sync(url, ObserveOptions(timeout=args.timeout, dns=not args.no_dns)))
+    tls = TlsOptions(insecure=args.insecure, cacert=args.cacert)
+    options = ObserveOptions(timeout=args.timeout, dns=not args.no_dns, tls=tls)
+    result = diagnose(observe_sync(url, options))
     why = explain(clue, target, result)
     if args.json:
         print(dump_json(why_json(clue, target, why, result)))

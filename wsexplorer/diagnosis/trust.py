@@ -128,12 +128,14 @@ def _mismatch_reason(name: str) -> str:
 
 def _hint(check: TrustCheck, s: ClientStrategy) -> str:
     """What this client needs to accept what wsexplorer was told to accept."""
-    flags = TRUST_FLAGS.get(s.runtime)
-    if flags is None or not (check.cacert or check.insecure):
-        return ""
-    if check.cacert and (cacert := check.store(TrustStore.CACERT)) is not None and cacert.ok:
-        return f"; to trust {check.cacert} it needs {flags[0].format(file=check.cacert)}"
-    return f"; to skip the check it needs {flags[1]}"
+    flags = TRUST_FLAGS[s.runtime]  # a client whose store is known is modelled here
+    cacert = check.store(TrustStore.CACERT)
+    if check.cacert and cacert is not None and cacert.ok:
+        flag = flags[0].replace("{file}", check.cacert)
+        return f"; to trust {check.cacert} it needs {flag}"
+    if check.insecure:
+        return f"; to skip the check it needs {flags[1]}"
+    return ""
 
 
 def _fails(check: TrustCheck, reason: str, why: str, names: bool = False) -> TrustVerdict:
@@ -159,6 +161,10 @@ def client_trust(
     """
     if check.error is not None:
         return None
+    if (ctx.insecure or ctx.trust is not None) and s.runtime not in TRUST_FLAGS:
+        return TrustVerdict(
+            ClientOutcome.UNKNOWN, why=f"{s.name}'s certificate options are not modelled"
+        )
     if ctx.insecure:
         return TrustVerdict(ClientOutcome.CONNECTS, why="it skips certificate checks")
     if ctx.trust is not None:

@@ -28,7 +28,7 @@ def _flags(clients: Sequence[ClientStrategy], which: int, file: str) -> list[str
     groups: dict[str, list[str]] = {}
     for s in clients:
         flags = TRUST_FLAGS.get(s.runtime)
-        text = "not modelled" if flags is None else flags[which].format(file=file)
+        text = "not modelled" if flags is None else flags[which].replace("{file}", file)
         groups.setdefault(text, []).append(s.name)
     return [f"{text} ({join_names(names)})" for text, names in groups.items()]
 
@@ -55,8 +55,8 @@ def _build(
         works=all(r.prediction.connects for r in after),
         how=_how(ctx, after, clients),
         detail=f"{change} ({'; '.join(flags)}): {_result(before, after)}",
-        node=node.format(file=file),
-        python=python.format(file=file),
+        node=node.replace("{file}", file),
+        python=python.replace("{file}", file),
         after=tuple(r.prediction for r in after),
         reason="a change in each client's code or command line",
     )

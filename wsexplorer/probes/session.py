@@ -23,6 +23,7 @@ from ..model import (
     WebSocketURL,
 )
 from ..model.options import select_family
+from ..model.trust import VERIFY, TlsOptions
 from .tracer import attempt_budget, connect_one, handshake
 
 __all__ = ["MAX_TEXT", "LiveSession", "select_family"]
@@ -68,6 +69,7 @@ class LiveSession:
         subprotocols: Sequence[str] = (),
         origin: str | None = None,
         write_timeout: float | None = None,
+        tls: TlsOptions = VERIFY,
     ) -> None:
         self.url = url
         self.write_timeout = write_timeout
@@ -76,6 +78,7 @@ class LiveSession:
         self.headers = tuple(headers)
         self.subprotocols = tuple(subprotocols)
         self.origin = origin
+        self.tls = tls
         self._emit = on_event
         self._t0 = time.perf_counter()
         self._conn: object | None = None
@@ -139,6 +142,7 @@ class LiveSession:
             origin=self.origin,
             keep_open=True,
             write_timeout=self.write_timeout,
+            tls=self.tls,
         )
         self.handshake = hs
         self._event(

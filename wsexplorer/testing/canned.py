@@ -42,6 +42,7 @@ from ..model import (
     parse_url,
 )
 from ..model.options import LOOPBACK, BindMode, ObserveOptions, ServerConfig, select_family
+from ..model.trust import VERIFY, TlsOptions
 from ..ui.backend import ServerHandle, SessionHandle, open_session, write_new_file
 from ..ui.config import AppConfig
 
@@ -361,7 +362,9 @@ class CannedBackend:
         headers: Sequence[tuple[str, str]],
         subprotocols: Sequence[str],
         origin: str | None,
+        tls: TlsOptions = VERIFY,
     ) -> SessionHandle:
+        del tls  # the canned session has no certificate to check
         return CannedSession(self, url, addresses, on_event)
 
     def server(self, config: ServerConfig, on_event: Callable[[str], None]) -> ServerHandle:

@@ -26,6 +26,7 @@ from ..model import (
     select_family,
 )
 from ..model.options import ObserveOptions, ServerConfig
+from ..model.trust import VERIFY, TlsOptions
 
 __all__ = [
     "Backend",
@@ -99,6 +100,7 @@ class Backend(Protocol):
         headers: Sequence[tuple[str, str]],
         subprotocols: Sequence[str],
         origin: str | None,
+        tls: TlsOptions = VERIFY,
     ) -> SessionHandle:
         """A new, unconnected live session."""
         ...
@@ -159,6 +161,7 @@ async def open_session(
         headers=options.headers,
         subprotocols=options.subprotocols,
         origin=options.origin,
+        tls=options.tls,
     )
 
 
@@ -218,6 +221,7 @@ class RealBackend:
         headers: Sequence[tuple[str, str]],
         subprotocols: Sequence[str],
         origin: str | None,
+        tls: TlsOptions = VERIFY,
     ) -> SessionHandle:
         from ..probes.session import LiveSession
 
@@ -229,6 +233,7 @@ class RealBackend:
             headers=headers,
             subprotocols=subprotocols,
             origin=origin,
+            tls=tls,
         )
 
     def server(self, config: ServerConfig, on_event: Callable[[str], None]) -> ServerHandle:
