@@ -178,7 +178,8 @@ def test_expired_and_misnamed_python_names_the_name_first() -> None:
     ],
 )
 def test_node_options_change_nodes_store(env: TrustEnv, expected: str) -> None:
-    check = _check(stores=_stores(node=NO_ISSUER), env=env)
+    openssl = StoreCheck(TrustStore.NODE_OPENSSL, True, None, "/etc/ssl/cert.pem")
+    check = _check(stores=_stores(node=NO_ISSUER, openssl=openssl), env=env)
     run = client_trust(check, CATALOGUE[2], "localhost", WhatIf())
     assert run is not None and run.outcome.value == expected
     if env.node_extra_ca_certs:

@@ -101,6 +101,9 @@ def test_cacert_and_node_extra_ca_certs(
     assert cacert is not None and cacert.ok
     system = check.store(TrustStore.SYSTEM)
     assert system is not None and system.verify == "unable to get local issuer certificate"
+    openssl = check.store(TrustStore.NODE_OPENSSL)
+    assert openssl is not None and openssl.verify == "unable to get local issuer certificate"
+    assert openssl.detail == "/etc/ssl/cert.pem and /etc/ssl/certs"
     node = check.store(TrustStore.NODE)
     if shutil.which("node"):
         assert node is not None and node.ok and "NODE_EXTRA_CA_CERTS" in node.detail

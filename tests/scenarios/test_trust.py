@@ -151,6 +151,12 @@ def trust_ns(certs: Certs, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         system = Path("/etc/ssl/certs/ca-certificates.crt").read_text()
         bundle.unlink()
         bundle.write_text(system + certs.ca.read_text())
+        # update-ca-certificates also links the CA by its subject hash in certs/: what
+        # readers of the directory (Node's --use-openssl-ca) find.
+        (ssl_dir / "certs" / "wsx-test-ca.pem").write_text(certs.ca.read_text())
+        digest = subprocess.run(["openssl", "x509", "-hash", "-noout", "-in", str(certs.ca)],
+                                capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+        (ssl_dir / "certs" / f"{digest}.0").symlink_to("wsx-test-ca.pem")
         yield ns
     finally:
         ns.delete()
@@ -227,6 +233,7 @@ CELLS = {
     "name-mismatch": ("other", {"NODE_EXTRA_CA_CERTS": "CA"}, ()),
     "expired": ("expired", {"NODE_EXTRA_CA_CERTS": "CA"}, ()),
     "self-signed": ("selfsigned", {}, ()),
+    "node-use-openssl-ca": ("good", {"NODE_OPTIONS": "--use-openssl-ca"}, ()),
 }
 
 

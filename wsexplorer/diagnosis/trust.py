@@ -85,9 +85,12 @@ def client_store(check: TrustCheck, s: ClientStrategy) -> tuple[StoreCheck | Non
     env = check.env
     if s.runtime == "node":
         if "--use-system-ca" in env.node_options:
-            return None, "NODE_OPTIONS has --use-system-ca, which the modelled Node versions lack"
+            return None, (
+                "NODE_OPTIONS has --use-system-ca: Node 16 to 20 refuse to start with it, "
+                "Node 22.15+ and 24 read the system store"
+            )
         if "--use-openssl-ca" in env.node_options:
-            return check.store(TrustStore.SYSTEM), "OpenSSL's store (--use-openssl-ca)"
+            return check.store(TrustStore.NODE_OPENSSL), "Node's OpenSSL store (--use-openssl-ca)"
         extra = " plus NODE_EXTRA_CA_CERTS" if env.node_extra_ca_certs else ""
         return check.store(TrustStore.NODE), f"Node's bundled roots{extra}"
     if s.runtime == "python":

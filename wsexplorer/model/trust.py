@@ -30,6 +30,7 @@ class TrustStore(StrEnum):
 
     SYSTEM = "system"  # OpenSSL's default paths (SSL_CERT_FILE / SSL_CERT_DIR honoured)
     NODE = "node"  # the roots built into the Node binary, plus NODE_EXTRA_CA_CERTS
+    NODE_OPENSSL = "node-openssl"  # Node's --use-openssl-ca: its OPENSSLDIR, /etc/ssl
     NSS = "nss"  # Chromium's NSS database (~/.pki/nssdb)
     CACERT = "cacert"  # the file given with --cacert
 

@@ -44,6 +44,7 @@ _ERROR = re.compile(r"^error \d+ at \d+ depth lookup: (.+)$", re.MULTILINE)
 _NODE_ROOTS: dict[tuple[str, int, int], tuple[str, str]] = {}
 _NODE_FLAGS = ("--use-openssl-ca", "--use-system-ca", "--use-bundled-ca")
 _DEBIAN_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
+_NODE_OPENSSLDIR = "/etc/ssl"  # OPENSSLDIR of nodejs.org's binaries (16.20.2, 20.20.2)
 _PEM = 1  # _ssl.ENCODING_PEM (Certificate.public_bytes; public from Python 3.13)
 
 
@@ -127,11 +128,18 @@ def _names(leaf: Path) -> CertNames:
     )
 
 
-def _verify(work: Path, cafile: Path | None, timeout: float) -> str | None:
-    """``None`` when the chain verifies, else OpenSSL's first verify message."""
+def _verify(
+    work: Path, cafile: Path | None, timeout: float, capath: str | None = None
+) -> str | None:
+    """``None`` when the chain verifies, else OpenSSL's first verify message. Without
+    ``cafile`` and ``capath``: OpenSSL's default paths (``SSL_CERT_FILE`` / ``_DIR``)."""
     argv = ["openssl", "verify", "-purpose", "sslserver"]
+    if cafile is not None or capath is not None:
+        argv += ["-no-CAfile", "-no-CApath", "-no-CAstore"]
     if cafile is not None:
-        argv += ["-no-CAfile", "-no-CApath", "-no-CAstore", "-CAfile", str(cafile)]
+        argv += ["-CAfile", str(cafile)]
+    if capath is not None:
+        argv += ["-CApath", capath]
     if (work / "rest.pem").stat().st_size:
         argv += ["-untrusted", str(work / "rest.pem")]
     done = subprocess.run(
@@ -198,6 +206,18 @@ def _nss_certs(timeout: float) -> tuple[str | None, str]:
     return "\n".join(pems), f"~/.pki/nssdb ({len(pems)} trusted CAs) and the built-in roots"
 
 
+def _node_openssl(work: Path, env: TrustEnv, timeout: float) -> StoreCheck:
+    """Node's ``--use-openssl-ca``: OpenSSL's default paths as built into Node. The
+    official binaries' OPENSSLDIR is ``/etc/ssl`` (``/etc/ssl/cert.pem``, the hashed
+    ``/etc/ssl/certs``), not Debian's ``/usr/lib/ssl``; ``SSL_CERT_FILE`` /
+    ``SSL_CERT_DIR`` replace them (docs/clients.md#trust)."""
+    cafile = env.ssl_cert_file or _NODE_OPENSSLDIR + "/cert.pem"
+    capath = env.ssl_cert_dir or _NODE_OPENSSLDIR + "/certs"
+    path = Path(cafile)
+    verify = _verify(work, path if path.is_file() else None, timeout, capath=capath)
+    return StoreCheck(TrustStore.NODE_OPENSSL, True, verify, f"{cafile} and {capath}")
+
+
 def _store(work: Path, which: TrustStore, pem: str, detail: str, timeout: float) -> StoreCheck:
     path = work / f"{which.value}.pem"
     path.write_text(pem)
@@ -218,6 +238,8 @@ def _stores(work: Path, env: TrustEnv, tls: TlsOptions, timeout: float) -> list[
             f" + NODE_EXTRA_CA_CERTS={env.node_extra_ca_certs}" if env.node_extra_ca_certs else ""
         )
         out.append(_store(work, TrustStore.NODE, f"{pem}\n{extra}", detail, timeout))
+    if "--use-openssl-ca" in env.node_options:
+        out.append(_node_openssl(work, env, timeout))
     nss, why = _nss_certs(timeout)
     if nss is None or roots is None:
         reason = why if nss is None else "node is not installed here (built-in roots unknown)"
