@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import ClientOutcome, Handshake, HandshakeOutcome, family_of
+from ..model.names import NameHandling, client_name
 from ..model.trust import CertNames, StoreCheck, TrustCheck, TrustStore, name_matches
 from .context import WhatIf
 from .strategy import ClientStrategy
@@ -181,8 +182,11 @@ def client_trust(
         )
     name = checked_name(host, s)
     name_ok = name_matches(check.names, name)
-    if s.runtime == "python" and ctx.trust is None and check.python_error and ctx.host is None:
-        # Measured with Python's own ssl and websockets' spelling: its text is the client's.
+    measured = ctx.trust is None and ctx.host is None and check.python_error is not None
+    if s.runtime == "python" and measured and name == client_name(host, NameHandling.IDNA2003):
+        # Measured with Python's own ssl and this spelling of the host: its text is the
+        # client's (a client that spells the host otherwise gets the text worded).
+        assert check.python_error is not None
         reason = check.python_error.removeprefix(_VERIFY)
         reason = _SSL_LINE.sub("", reason)
         hs = Handshake(check.address, HandshakeOutcome.TLS, reason=reason, error=check.python_error)

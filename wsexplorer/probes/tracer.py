@@ -320,9 +320,9 @@ async def handshake(
             older = _older_http(address, hs_head, raw_answer, text, took())
             if older is not None:
                 return older, None
-        tls = None
+        is_tls = None
         if not url.secure and (closed or raw_answer[:1] in (b"\x15", b"\x16")):
-            tls = await speaks_tls(address, url.port, min(timeout, 2.0))
+            is_tls = await speaks_tls(address, url.port, min(timeout, 2.0))
         return Handshake(
             address,
             outcome,
@@ -330,7 +330,7 @@ async def handshake(
             elapsed_ms=took(),
             head=hs_head,
             limit=limit,
-            speaks_tls=tls,
+            speaks_tls=is_tls,
         ), None
     except (OSError, EOFError) as exc:
         return Handshake(
