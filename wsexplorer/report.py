@@ -40,6 +40,7 @@ from .presentation import (
     verdict_spans,
 )
 from .presentation.style import to_text
+from .presentation.trust import trust_rows
 from .presentation.why import why_rows
 
 if TYPE_CHECKING:
@@ -271,6 +272,9 @@ def diagnosis_text(d: Diagnosis, st: Style | None = None) -> str:
         out.append(Text("  (no address to try)"))
     out += [_line("  ", attempt_spans(a)) for a in obs.attempts]
     out += _handshake_lines(d)
+    cert = trust_rows(obs.trust)
+    if cert:
+        out += [_head("Certificate"), _row_grid(cert)]
     out.append(_head("Clients"))
     clients = _grid(True, True, False, True)
     for c in client_rows(d):
@@ -359,6 +363,9 @@ def diagnosis_markdown(d: Diagnosis) -> str:
     md += ["", f"Handshake: {where}{_md(hs.what)}{sub}{advice}", ""]
     if hs.body is not None:
         md += ["The answer's body (first KiB):", "", *md_fence([hs.body], "text"), ""]
+    cert = trust_rows(obs.trust)
+    if cert:
+        md += ["### Certificate", "", *(f"- {md_text(r.label)}: {_md(r.spans)}" for r in cert), ""]
     md += ["### Clients", "", "| client | result | confidence |", "|---|---|---|"]
     for c in client_rows(d):
         result = f"{md_text(c.mark.text)} {_md(c.result, in_table=True)}"
