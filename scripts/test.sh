@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else "$@"; fi; }
 
-# Debian packages: ip (iproute2), dnsmasq, nft (nftables), tmux, curl, node + npm, chromium (headless).
+# Debian packages: ip (iproute2), dnsmasq, nft (nftables), tmux, curl, node + npm, chromium
+# (headless), openssl and certutil (libnss3-tools: the certificate checks and Chromium's NSS
+# database).
 missing=()
 command -v ip >/dev/null || missing+=(iproute2)
 command -v dnsmasq >/dev/null || missing+=(dnsmasq-base)
@@ -16,6 +18,8 @@ command -v curl >/dev/null || missing+=(curl)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 command -v chromium >/dev/null || missing+=(chromium)
+command -v openssl >/dev/null || missing+=(openssl)
+command -v certutil >/dev/null || missing+=(libnss3-tools)
 if [ ${#missing[@]} -gt 0 ] && command -v apt-get >/dev/null; then
   echo "== installing Debian packages: ${missing[*]}"
   as_root apt-get update -qq

@@ -55,3 +55,15 @@ def test_text_and_markdown_show_the_section() -> None:
     assert "### Certificate" in md and "- Node's roots: ✗ `unable to get local issuer" in md
     plain = diagnosis_text(diagnose(seed_observation()))
     assert "Certificate" not in plain
+
+
+def test_brief_line_for_the_tui() -> None:
+    from wsexplorer.presentation.rows import plain
+    from wsexplorer.presentation.trust import trust_brief
+
+    assert trust_brief(None) == ()
+    assert plain(trust_brief(CHECK)) == (
+        "certificate: system store ✓ · Node's roots ✗ · NSS (Chrome) ?"
+    )
+    assert "not fetched" in plain(trust_brief(TrustCheck(None, error="refused")))
+    assert "-k" in plain(trust_brief(replace(CHECK, insecure=True)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..model.trust import StoreCheck, TrustCheck, TrustStore
 from .rows import Row, Span, Tone, span
 
-__all__ = ["STORE_LABELS", "trust_rows"]
+__all__ = ["STORE_LABELS", "trust_brief", "trust_rows"]
 
 STORE_LABELS = {
     TrustStore.SYSTEM: "system store",
@@ -48,3 +48,18 @@ def trust_rows(check: TrustCheck | None) -> list[Row]:
         rows.append(Row("-k", span("wsexplorer's own handshake did not verify it", Tone.WARN)))
     rows += [Row(STORE_LABELS[s.store], _store_spans(s)) for s in check.stores]
     return rows
+
+
+def trust_brief(check: TrustCheck | None) -> tuple[Span, ...]:
+    """One line for a narrow pane: ``certificate: system store ✓ · Node's roots ✗ ...``."""
+    if check is None:
+        return ()
+    if check.error is not None:
+        return span(f"certificate not fetched: {check.error}", Tone.WARN)
+    out: list[Span] = [Span("certificate: ", Tone.STRONG)]
+    for i, s in enumerate(check.stores):
+        mark = ("?", Tone.WARN) if not s.known else ("✓", Tone.OK) if s.ok else ("✗", Tone.BAD)
+        out += [Span(" · " if i else ""), Span(f"{STORE_LABELS[s.store]} {mark[0]}", mark[1])]
+    if check.insecure:
+        out.append(Span("  (-k: not verified by wsexplorer)", Tone.WARN))
+    return tuple(out)

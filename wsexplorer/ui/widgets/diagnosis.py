@@ -36,6 +36,7 @@ from ...presentation import (
 )
 from ...presentation import Tone as T
 from ...presentation.style import to_text
+from ...presentation.trust import trust_brief
 from .pane import Pane
 
 __all__ = ["DiagnosisPane", "render_after", "render_clients", "render_measured"]
@@ -62,6 +63,10 @@ def render_measured(d: Diagnosis) -> Text:
         out.append(f" · handshake {hs.outcome.value}", style="red")
     if obs.family is not FamilyChoice.AUTO:
         out.append(f"  (family {obs.family} only)", style="yellow")
+    cert = trust_brief(obs.trust)
+    if cert:
+        out.append("\n")
+        out.append_text(to_text(cert))
     return out
 
 
