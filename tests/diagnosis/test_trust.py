@@ -214,7 +214,7 @@ def test_trusted_by_the_client_but_the_probe_refused_the_upgrade_is_unknown() ->
     d = diagnose(_obs(check, hs))
     node = d.client("node-20")
     assert node.outcome.value == "unknown"
-    assert "the upgrade was not measured" in node.why
+    assert "the upgrade behind it was not measured" in node.why
     assert d.client("python-websockets").outcome.value == "fails"
     assert "fails the TLS handshake" in d.verdict.summary
 

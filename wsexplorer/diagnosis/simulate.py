@@ -308,8 +308,8 @@ def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE
         return run(Stage.HANDSHAKE, pred, done)
     if trust is not None and measured is not None and measured.outcome is HandshakeOutcome.TLS:
         story = (
-            f"{story}; {trust.why}, but the upgrade was not measured (the probe's own check "
-            f"failed: {measured.reason}; --cacert FILE or -k lets it through)"
+            f"{story}; {trust.why}, but the upgrade behind it was not measured (wsexplorer's "
+            f"own check failed: {measured.reason}; --cacert FILE or -k lets it through)"
         )
         pred = _prediction(s, ClientOutcome.UNKNOWN, done, None, None, why(story))
         return run(None, pred, done)

@@ -205,4 +205,4 @@ def client_trust(
     if not name_ok:
         reason = _mismatch_reason(name)
         return _fails(check, reason, f"the certificate is not valid for {name}", names=True)
-    return TrustVerdict(ClientOutcome.CONNECTS, why=f"{label} trusts the certificate")
+    return TrustVerdict(ClientOutcome.CONNECTS, why=f"{label} trusts the certificate for {name}")
