@@ -64,7 +64,7 @@ def test_private_ca_in_the_system_store_only() -> None:
         "node-20": node,
         "python-websockets": ("connects", None),
         "curl": ("connects", None),
-        "chrome": ("fails", "net::ERR_CERT_AUTHORITY_INVALID"),
+        "chrome": ("fails", "Error in connection establishment: net::ERR_CERT_AUTHORITY_INVALID"),
     }
     assert d.verdict.summary == (
         "Node.js 16 ws, Node.js 17-19 ws, Node.js 20+ ws and Chrome refuse the certificate "
@@ -112,7 +112,10 @@ def test_name_mismatch_words() -> None:
         "curl: (60) SSL: no alternative certificate subject name matches target host name "
         "'localhost'",
     )
-    assert errors["chrome"] == ("fails", "net::ERR_CERT_COMMON_NAME_INVALID")
+    assert errors["chrome"] == (
+        "fails",
+        "Error in connection establishment: net::ERR_CERT_COMMON_NAME_INVALID",
+    )
 
 
 def test_wildcard_names_match_one_label() -> None:
@@ -165,7 +168,10 @@ def test_expired_and_misnamed_python_names_the_name_first() -> None:
     )
     errors = _errors(_obs(check))
     assert errors["node-20"] == ("fails", expired)
-    assert errors["chrome"] == ("fails", "net::ERR_CERT_DATE_INVALID")
+    assert errors["chrome"] == (
+        "fails",
+        "Error in connection establishment: net::ERR_CERT_DATE_INVALID",
+    )
     assert errors["curl"] == ("fails", f"curl: (60) SSL certificate problem: {expired}")
 
 

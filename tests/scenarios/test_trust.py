@@ -195,12 +195,6 @@ def _diagnose(env: CleanEnv, extra: dict[str, str], *args: str) -> dict[str, Any
     return value
 
 
-def _real_error(kind: str, real: dict[str, Any]) -> Any:
-    # Chromium's console line says "Error in connection establishment: net::…"; the
-    # prediction is the net error (tests/peers/chromium_client.py).
-    return real["raw"].get("net_error") if kind == "chromium" else real["error"]
-
-
 def _compare(env: CleanEnv, cert: str, certs: Certs, extra: dict[str, str], *args: str,
              kinds: list[str] = KINDS) -> tuple[dict[str, Any], list[tuple[str, ...]]]:  # fmt: skip
     server = _serve(env, certs.pairs[cert])
@@ -211,7 +205,7 @@ def _compare(env: CleanEnv, cert: str, certs: Certs, extra: dict[str, str], *arg
         for kind in kinds:
             real = peers.run_client(env, kind, URL, env=dict(extra))
             p = predicted[CLIENT_IDS[kind]]
-            rows.append((kind, real["outcome"], _real_error(kind, real), p["outcome"], p["error"]))
+            rows.append((kind, real["outcome"], real["error"], p["outcome"], p["error"]))
     finally:
         stop_process(server)
         if server.stdout is not None:
