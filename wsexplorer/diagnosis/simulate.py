@@ -34,6 +34,8 @@ from .outcome import (
     same_address,
     try_address,
 )
+from .proxied import exempt_clause, proxied
+from .proxy import ProxyChoice, choose_proxy, ignored_clause
 from .story import family_label, handshake_clause, prefix
 from .story import story as tell
 from .strategy import (
@@ -205,6 +207,7 @@ def _prediction(
     why: str,
     confidence: Confidence | None = None,
     time: Timeline = UNKNOWN_TIME,
+    proxy: ProxyChoice | None = None,
 ) -> ClientPrediction:
     if confidence is None:
         confidence = Confidence.UNVERIFIED if outcome is ClientOutcome.UNKNOWN else s.confidence
@@ -223,6 +226,8 @@ def _prediction(
         time_basis=None
         if outcome is ClientOutcome.UNKNOWN or time.basis is None
         else time.basis.value,
+        proxy=None if proxy is None else proxy.url,
+        proxy_variable=None if proxy is None else proxy.variable,
     )
 
 
@@ -239,6 +244,17 @@ def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE
     if forced is not None and s.forced_family_fallback is not None:
         fallback = s.forced_family_fallback
     parts = prefix(s, host, cands, ordered != cands.addresses, forced)
+    choice = choose_proxy(obs.proxy_env, s.proxy, host, port, obs.url.secure)
+    if s.proxy is not None and choice.url and choice.exempt is None:
+        via = proxied(obs, s, s.proxy, choice, host, ctx.host is not None)
+        pred = _prediction(
+            s, via.outcome, via.tries, via.address, via.error, via.why, None, via.time, choice
+        )
+        return Run(pred, s, via.stage, via.tries, (), (), Fallback.SEQUENTIAL)
+    if choice.exempt is not None:
+        parts.insert(0, exempt_clause(choice, host))
+    elif s.proxy is None and ignored_clause(obs.proxy_env):
+        parts.insert(0, ignored_clause(obs.proxy_env))
 
     def run(stage: Stage | None, pred: ClientPrediction, tries: tuple[TryResult, ...]) -> Run:
         return Run(pred, s, stage, tries, kept, cands.addresses, fallback)

@@ -22,6 +22,7 @@ from ..model import (
     WebSocketURL,
 )
 from ..model.names import NameHandling
+from .proxy import ProxyPolicy
 
 __all__ = [
     "AddressOrder",
@@ -195,6 +196,8 @@ class ClientStrategy:
             ``False``: a trailing dot sends the name to the resolver (curl).
         tls_strips_dot: it checks the certificate against the name without its trailing
             dot (Node, curl, Chrome); ``False``: with it (Python's ``ssl``, websockets).
+        proxy: how it takes a proxy from the environment (docs/clients.md#proxies);
+            ``None``: it ignores the proxy variables (Node's ``ws``).
     """
 
     id: str
@@ -222,6 +225,7 @@ class ClientStrategy:
     names: NameHandling = NameHandling.WHATWG
     localhost_dot: bool = True
     tls_strips_dot: bool = True
+    proxy: ProxyPolicy | None = None
 
 
 def is_localhost_name(host: str) -> bool:

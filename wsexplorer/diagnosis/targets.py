@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..model import Address, DnsOutcome, Resolution, SystemFacts, WebSocketURL, is_loopback
+from ..model.names import client_name
+from ..model.proxy import ProxyEnvironment
 
-__all__ = ["is_local_target", "probe_targets"]
+__all__ = ["is_local_target", "probe_targets", "proxy_targets"]
 
 
 def is_local_target(addresses: Sequence[Address], local: frozenset[str]) -> bool:
@@ -40,3 +42,20 @@ def probe_targets(
             if answer.outcome is DnsOutcome.ANSWER:
                 wanted += [a for a in answer.addresses if a not in wanted]
     return wanted
+
+
+def proxy_targets(env: ProxyEnvironment, url: WebSocketURL) -> tuple[tuple[str, int], ...]:
+    """The ``(host, port)`` of every http:// proxy some catalogue client would use for
+    ``url`` (docs/clients.md#proxies), each once, in catalogue order."""
+    from .clients import CATALOGUE
+    from .proxy import choose_proxy
+
+    found: list[tuple[str, int]] = []
+    for s in CATALOGUE:
+        host = client_name(url.host, s.names)
+        ep = choose_proxy(env, s.proxy, host, url.port, url.secure).endpoint
+        if ep is None or ep.port is None or ep.scheme != "http":
+            continue
+        if (ep.host, ep.port) not in found:
+            found.append((ep.host, ep.port))
+    return tuple(found)

@@ -8,6 +8,7 @@ from enum import StrEnum
 from .address import FamilyChoice
 from .attempt import Attempt, AttemptOutcome, Handshake
 from .listener import Listener
+from .proxy import ProxyCheck, ProxyEnvironment
 from .resolution import Resolution
 from .trust import TrustCheck
 from .url import WebSocketURL
@@ -110,7 +111,9 @@ class Observation:
     ``listeners`` are the sockets on the URL's port (meaningful when the target is this
     machine: ``local_target``). ``attempts`` are the tracer's per-address connects in
     resolution order; ``probes`` are extra measured connects (``127.0.0.1``, ``::1``, the
-    name's IPv4 addresses) used to mark a fix as measured.
+    name's IPv4 addresses) used to mark a fix as measured. ``proxy_env`` are the proxy
+    variables wsexplorer ran with; ``proxies`` what it measured at the proxies that apply
+    to some client (docs/clients.md#proxies).
     """
 
     url: WebSocketURL
@@ -124,6 +127,8 @@ class Observation:
     system: SystemFacts = field(default_factory=SystemFacts)
     family: FamilyChoice = FamilyChoice.AUTO
     trust: TrustCheck | None = None  # wss:// only: the chain against each client's store
+    proxy_env: ProxyEnvironment = field(default_factory=ProxyEnvironment)
+    proxies: tuple[ProxyCheck, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +157,8 @@ class ClientPrediction:
     why: str = ""
     time_s: float | None = None  # when the outcome happens, from the start; None: unknown
     time_basis: str | None = None  # what sets it (a TimeBasis value); None: unknown
+    proxy: str | None = None  # the proxy URL it goes through (masked); None: direct
+    proxy_variable: str | None = None  # the variable that proxy came from
 
     @property
     def connects(self) -> bool:
@@ -170,6 +177,9 @@ class ClientPrediction:
             "why": self.why,
             "time_s": None if self.time_s is None else round(self.time_s, 3),
             "time_basis": self.time_basis,
+            "proxy": None
+            if self.proxy is None
+            else {"url": self.proxy, "variable": self.proxy_variable},
         }
 
 
@@ -303,6 +313,8 @@ class Diagnosis:
             "listeners_known": obs.listeners_known,
             "local_target": obs.local_target,
             "system": obs.system.to_json(),
+            "proxy_environment": obs.proxy_env.to_json(),
+            "proxies": [p.to_json() for p in obs.proxies],
             "attempts": [a.to_json() for a in obs.attempts],
             "probes": [a.to_json() for a in obs.probes],
             "handshake": None if obs.handshake is None else obs.handshake.to_json(),

@@ -10,13 +10,15 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from ..diagnosis.targets import is_local_target, probe_targets
+from ..diagnosis.targets import is_local_target, probe_targets, proxy_targets
 from ..model import ListenerScan, Observation, WebSocketURL
 from ..model.options import ObserveOptions
 from ._threads import to_daemon_thread
 from .system import local_addresses, system_facts
 
 T = TypeVar("T")
+
+_PROXY_TIMEOUT = 3.0  # seconds for each proxy: connect, CONNECT and the upgrade through it
 
 __all__ = ["ObserveOptions", "is_local_target", "observe", "observe_sync", "probe_targets"]
 
@@ -36,6 +38,7 @@ async def observe(
     ``("probes", probes)``. Blocking probes run in threads; the loop never blocks.
     """
     from .listeners import scan_listeners
+    from .proxy import check_proxies, read_environment
     from .resolution import resolve
     from .tracer import probe_addresses, trace
 
@@ -72,16 +75,21 @@ async def observe(
     addresses = resolution.every_address
     local = is_local_target(addresses, local_addrs) if addresses else url.host == "localhost"
     remaining = max(opts.timeout - (time.perf_counter() - start), 0.2)
-    attempts, hs = await trace(
-        url,
-        addresses,
-        family=opts.family,
-        timeout=remaining,
-        headers=opts.headers,
-        subprotocols=opts.subprotocols,
-        origin=opts.origin,
-        do_handshake=handshake,
-        tls=opts.tls,
+    proxy_env = read_environment()
+    endpoints = proxy_targets(proxy_env, url)
+    (attempts, hs), proxies = await asyncio.gather(
+        trace(
+            url,
+            addresses,
+            family=opts.family,
+            timeout=remaining,
+            headers=opts.headers,
+            subprotocols=opts.subprotocols,
+            origin=opts.origin,
+            do_handshake=handshake,
+            tls=opts.tls,
+        ),
+        check_proxies(endpoints, url, min(remaining, _PROXY_TIMEOUT)),
     )
     stage("attempts", (attempts, hs))
     tried = {a.address for a in attempts}
@@ -108,6 +116,8 @@ async def observe(
         system=facts,
         family=opts.family,
         trust=trust,
+        proxy_env=proxy_env,
+        proxies=proxies,
     )
 
 

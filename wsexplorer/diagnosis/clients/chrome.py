@@ -19,6 +19,14 @@ Facts (docs/clients.md#chrome):
   101), so it reads the same.
 - Header limits differ from websockets' (net/http/http_stream_parser.cc); an answer that
   breaks only websockets' limits is "unknown" for Chrome: not checked here.
+- Proxies (docs/clients.md#proxies): on Linux without a desktop environment Chromium
+  reads the environment (net/proxy_resolution/proxy_config_service_linux.cc
+  ``GetConfigFromEnv``): ``all_proxy`` for every URL, else ``http_proxy`` for ``ws://``
+  and ``https_proxy`` for ``wss://``, each in lower or upper case; ``no_proxy`` with
+  suffix matching (net/proxy_resolution/proxy_bypass_rules.cc); localhost, loopback and
+  link-local hosts never use a proxy. WebSockets always tunnel through an HTTP proxy with
+  ``CONNECT``. A dead proxy: ``net::ERR_PROXY_CONNECTION_FAILED``; a refused ``CONNECT``:
+  ``net::ERR_TUNNEL_CONNECTION_FAILED``.
 Documented, not run here.
 """
 
@@ -34,11 +42,12 @@ from ...model import (
     HandshakeOutcome,
     WebSocketURL,
 )
+from ..proxy import NoProxyRules, ProxyPolicy
 from ..strategy import Answer, ClientStrategy, Failure, Fallback, Stage
 from ..timing import errno_of
 from ..trust import is_mismatch
 
-__all__ = ["CHROME", "chrome_answer", "chrome_wording"]
+__all__ = ["CHROME", "CHROME_PROXY", "chrome_answer", "chrome_wording"]
 
 _NET_ERRORS = {
     AttemptOutcome.REFUSED: "net::ERR_CONNECTION_REFUSED",
@@ -137,6 +146,17 @@ def chrome_answer(hs: Handshake, url: WebSocketURL) -> Answer | None:
     return None
 
 
+CHROME_PROXY = ProxyPolicy(
+    ws=(("all_proxy", "ALL_PROXY"), ("http_proxy", "HTTP_PROXY")),
+    wss=(("all_proxy", "ALL_PROXY"), ("https_proxy", "HTTPS_PROXY")),
+    no_proxy=("no_proxy", "NO_PROXY"),
+    rules=NoProxyRules.CHROMIUM,
+    bypass_local=True,
+    refused="net::ERR_PROXY_CONNECTION_FAILED",
+    rejected="net::ERR_TUNNEL_CONNECTION_FAILED",
+)
+"""Chromium's environment proxy rules on Linux (see the module docstring)."""
+
 CHROME = ClientStrategy(
     id="chrome",
     name="Chrome",
@@ -160,4 +180,5 @@ CHROME = ClientStrategy(
     force_ipv4=None,
     version="",
     on_answer=chrome_answer,
+    proxy=CHROME_PROXY,
 )

@@ -34,6 +34,14 @@ Facts (docs/clients.md#curl):
   the connect: still "connects" for a reachability check). Checked at the exact boundary
   (102399 bytes pass, 102400 fail) against a server that answers curl's plain GET with the
   headers it puts on its 101.
+- Proxies (docs/clients.md#proxies; lib/url.c ``detect_proxy``, lib/noproxy.c): for
+  ``http://`` only ``http_proxy`` in lower case (``HTTP_PROXY`` is ignored), for
+  ``https://`` ``https_proxy`` or ``HTTPS_PROXY``, then ``all_proxy`` / ``ALL_PROXY``; an
+  empty value counts as unset; a proxy without a port is on 1080. A plain ``http://``
+  request goes to the proxy as it is (no ``CONNECT``), so any answer of the proxy is an
+  answer; ``https://`` is tunnelled with ``CONNECT``. A refused proxy: ``curl: (7) Failed
+  to connect to PROXY port P after N ms: Couldn't connect to server``. Checked with curl
+  7.88.1: tests/scenarios/test_proxies.py.
 """
 
 from __future__ import annotations
@@ -47,10 +55,18 @@ from ...model import (
     WebSocketURL,
 )
 from ...model.names import NameHandling
+from ..proxy import NoProxyRules, ProxyPolicy
 from ..strategy import Answer, ClientStrategy, Failure, Fallback, Stage
 from ..trust import is_mismatch
 
-__all__ = ["CURL", "curl_answer", "curl_localhost_order", "curl_strategy", "curl_wording"]
+__all__ = [
+    "CURL",
+    "CURL_PROXY",
+    "curl_answer",
+    "curl_localhost_order",
+    "curl_strategy",
+    "curl_wording",
+]
 
 DEFAULT_VERSION = (7, 88, 1)  # Debian 12
 CURL_MAX_HTTP_HEADER = 102400  # one header line, CRLF included (lib/urldata.h)
@@ -107,6 +123,19 @@ def curl_wording(failure: Failure) -> str:
     return f"curl: (7) {where}: Couldn't connect to server"
 
 
+CURL_PROXY = ProxyPolicy(
+    ws=(("http_proxy",), ("all_proxy", "ALL_PROXY")),
+    wss=(("https_proxy", "HTTPS_PROXY"), ("all_proxy", "ALL_PROXY")),
+    no_proxy=("no_proxy", "NO_PROXY"),
+    rules=NoProxyRules.CURL,
+    default_port=1080,
+    tunnels_plain=False,
+    # UNVERIFIED: the wording of a rejected CONNECT (lib/http_proxy.c) is not run here.
+    rejected="curl: (56) CONNECT tunnel failed, response {status}",
+)
+"""curl's proxy variables for the ``http://`` / ``https://`` request it makes."""
+
+
 def curl_strategy(version: tuple[int, int, int] = DEFAULT_VERSION) -> ClientStrategy:
     """The curl strategy for ``version`` (the catalogue models 7.88.1, Debian 12)."""
     return ClientStrategy(
@@ -135,6 +164,7 @@ def curl_strategy(version: tuple[int, int, int] = DEFAULT_VERSION) -> ClientStra
         version=".".join(str(p) for p in version),
         names=NameHandling.CURL,
         localhost_dot=False,
+        proxy=CURL_PROXY,
     )
 
 

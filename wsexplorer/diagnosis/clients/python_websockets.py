@@ -30,7 +30,14 @@ Facts (docs/clients.md#python-websockets):
   ``InvalidMessage("did not receive a valid HTTP response")``; a server that keeps the
   connection open makes it wait for ``open_timeout``. The probe is websockets itself and
   records which (``head.peer_closed``).
-- Not modelled: ``proxy=True`` by default since 15.0 (environment proxies are used).
+- Proxies (docs/clients.md#proxies): ``proxy=True`` by default since 15.0, so
+  ``get_proxy`` (src/websockets/proxy.py) takes ``ws_proxy`` / ``wss_proxy``, then
+  ``socks_proxy``, then ``https_proxy``, then (``ws://`` only) ``http_proxy`` from
+  ``urllib.request.getproxies()``, unless ``urllib.request.proxy_bypass("host:port")``
+  (``no_proxy``). A refused proxy: the connect error names the proxy's address; a
+  ``CONNECT`` answered with a non-2xx: ``proxy rejected connection: HTTP 403``
+  (src/websockets/exceptions.py ``InvalidProxyStatus``). Checked:
+  tests/scenarios/test_proxies.py.
 """
 
 from __future__ import annotations
@@ -49,9 +56,11 @@ from ...model import (
 )
 from ...model.names import NameHandling
 from ...model.secrets import mask_text
+from ..proxy import NoProxyRules, ProxyPolicy
 from ..strategy import Answer, ClientStrategy, Failure, Fallback, Stage, TryResult
 
 __all__ = [
+    "PYTHON_PROXY",
     "PYTHON_WEBSOCKETS",
     "python_answer",
     "python_connect_error",
@@ -232,6 +241,26 @@ def python_answer(hs: Handshake, url: WebSocketURL) -> Answer | None:
     )
 
 
+PYTHON_PROXY = ProxyPolicy(
+    ws=(
+        ("ws_proxy", "WS_PROXY"),
+        ("socks_proxy", "SOCKS_PROXY"),
+        ("https_proxy", "HTTPS_PROXY"),
+        ("http_proxy", "HTTP_PROXY"),
+    ),
+    wss=(
+        ("wss_proxy", "WSS_PROXY"),
+        ("socks_proxy", "SOCKS_PROXY"),
+        ("https_proxy", "HTTPS_PROXY"),
+    ),
+    no_proxy=("no_proxy", "NO_PROXY"),
+    rules=NoProxyRules.URLLIB,
+    empty_hides=True,
+    default_port=80,
+    rejected="proxy rejected connection: HTTP {status}",
+)
+"""websockets' ``get_proxy`` over urllib's environment rules (see the module docstring)."""
+
 PYTHON_WEBSOCKETS = ClientStrategy(
     id="python-websockets",
     name="Python websockets",
@@ -254,4 +283,5 @@ PYTHON_WEBSOCKETS = ClientStrategy(
     version="14+",
     names=NameHandling.IDNA2003,
     tls_strips_dot=False,
+    proxy=PYTHON_PROXY,
 )
