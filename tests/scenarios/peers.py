@@ -17,8 +17,10 @@ Contract:
       ``deno``: ``tests/peers/web_client.js``) expose no peer address: given the server,
       :func:`run_client` learns it from the server's log of the peer that used the URL it
       tagged (``raw["address_from"] == "server log"``).
-    * Clients run with proxy variables removed from the environment: the scenarios are
-      about address families, not proxies.
+    * Clients run with proxy variables removed from the environment (the scenarios are
+      about address families), unless :func:`run_client` is given ``proxies``: then
+      exactly those (tests/scenarios/test_proxies.py). :func:`proxy_argv` does the same
+      for any command (``wsexplorer diagnose``).
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ __all__ = [
     "client_command",
     "node_binary",
     "node_peers_installed",
+    "proxy_argv",
     "run_client",
     "runtime_binary",
     "start_server",
@@ -111,7 +114,7 @@ _PEER_LOG_WAIT = 3.0
 NODE_PEERS_MISSING = "tests/peers/node_modules is missing: run `npm ci --prefix tests/peers`"
 
 _PROXY_VARIABLES = frozenset(
-    {"http_proxy", "https_proxy", "all_proxy", "no_proxy", "ws_proxy", "wss_proxy"}
+    {"http_proxy", "https_proxy", "all_proxy", "no_proxy", "ws_proxy", "wss_proxy", "socks_proxy"}
 )
 _MAPPED_PREFIX = "::ffff:"
 _CLIENT_GUARD_SECONDS = 15
@@ -246,16 +249,19 @@ def available_clients() -> list[str]:
     return present
 
 
-def _without_proxies(argv: list[str]) -> list[str]:
-    """Prefix ``argv`` with ``env -u VAR`` for each proxy variable set here.
+def proxy_argv(argv: list[str], proxies: dict[str, str] | None = None) -> list[str]:
+    """Prefix ``argv`` with ``env -u VAR`` for each proxy variable set here, then
+    ``NAME=VALUE`` for each of ``proxies``: the command sees exactly ``proxies``.
 
     ``Namespace.run`` adds its ``env`` to this process's environment, so variables can only
     be removed by the command itself.
     """
-    unset = [name for name in os.environ if name.lower() in _PROXY_VARIABLES]
-    if not unset:
+    keep = proxies or {}
+    unset = [n for n in os.environ if n.lower() in _PROXY_VARIABLES and n not in keep]
+    if not unset and not keep:
         return argv
-    return ["env", *(arg for name in unset for arg in ("-u", name)), *argv]
+    removed = (arg for name in unset for arg in ("-u", name))
+    return ["env", *removed, *(f"{n}={v}" for n, v in keep.items()), *argv]
 
 
 def _http_url(url: str) -> str:
@@ -375,6 +381,7 @@ def run_client(
     env: dict[str, str] | None = None,
     family: int | None = None,
     server: PeerServer | None = None,
+    proxies: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Run one real client once inside ``ns`` and report what happened.
 
@@ -386,6 +393,8 @@ def run_client(
         family: 4 or 6: the Node or Python client's ``family`` (curl takes none).
         server: the server it connects to; a client that exposes no address (the WHATWG
             ``WebSocket`` ones) gets the address from this server's log of the peer.
+        proxies: the proxy variables the client runs with (``{"http_proxy": ...}``);
+            every other proxy variable is removed (:func:`proxy_argv`).
 
     Returns:
         ``{"outcome", "address", "error", "raw"}`` as described in the module docstring.
@@ -399,7 +408,7 @@ def run_client(
     argv = client_command(kind, url, family)
     env = {"WS_PEER_MAX_SECONDS": str(_CLIENT_GUARD_SECONDS), **(env or {})}
     try:
-        done = ns.run(_without_proxies(argv), timeout=_CLIENT_TIMEOUT, check=False, env=env)
+        done = ns.run(proxy_argv(argv, proxies), timeout=_CLIENT_TIMEOUT, check=False, env=env)
     except subprocess.TimeoutExpired:
         return {"outcome": "timeout", "address": None,
                 "error": f"no answer in {_CLIENT_TIMEOUT} s", "raw": {"argv": argv}}  # fmt: skip

@@ -16,8 +16,9 @@ sources: docs/clients.md#proxies.
   for names, exact or CIDR match for address literals, no ports.
 - Chromium on Linux without a desktop environment (net/proxy_resolution/
   proxy_config_service_linux.cc ``GetConfigFromEnv``): ``all_proxy`` for every URL when
-  set, else ``http_proxy`` (``ws://``) / ``https_proxy`` (``wss://``), each name in lower
-  then upper case; ``no_proxy`` with suffix matching (net/proxy_resolution/
+  set, else ``https_proxy`` then ``http_proxy`` for ``ws://`` and ``wss://`` alike
+  (net/proxy_resolution/proxy_config.cc ``GetProxyListForWebSocketScheme``), each name in
+  lower then upper case; ``no_proxy`` with suffix matching (net/proxy_resolution/
   proxy_bypass_rules.cc); localhost, loopback and link-local are always bypassed.
 """
 

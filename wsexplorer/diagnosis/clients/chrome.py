@@ -21,8 +21,10 @@ Facts (docs/clients.md#chrome):
   breaks only websockets' limits is "unknown" for Chrome: not checked here.
 - Proxies (docs/clients.md#proxies): on Linux without a desktop environment Chromium
   reads the environment (net/proxy_resolution/proxy_config_service_linux.cc
-  ``GetConfigFromEnv``): ``all_proxy`` for every URL, else ``http_proxy`` for ``ws://``
-  and ``https_proxy`` for ``wss://``, each in lower or upper case; ``no_proxy`` with
+  ``GetConfigFromEnv``): ``all_proxy`` for every URL, else, for ``ws://`` and ``wss://``
+  alike, ``https_proxy`` then ``http_proxy`` (net/proxy_resolution/proxy_config.cc
+  ``GetProxyListForWebSocketScheme``, after RFC 6455 section 4.1), each name in lower or
+  upper case; ``no_proxy`` with
   suffix matching (net/proxy_resolution/proxy_bypass_rules.cc); localhost, loopback and
   link-local hosts never use a proxy. WebSockets always tunnel through an HTTP proxy with
   ``CONNECT``. A dead proxy: ``net::ERR_PROXY_CONNECTION_FAILED``; a refused ``CONNECT``:
@@ -146,9 +148,16 @@ def chrome_answer(hs: Handshake, url: WebSocketURL) -> Answer | None:
     return None
 
 
+# GetConfigFromEnv: all_proxy alone, else per scheme; ProxyRules::
+# GetProxyListForWebSocketScheme: ws:// and wss:// take the https proxy, else the http one.
+_WEBSOCKET_PROXIES = (
+    ("all_proxy", "ALL_PROXY"),
+    ("https_proxy", "HTTPS_PROXY"),
+    ("http_proxy", "HTTP_PROXY"),
+)
 CHROME_PROXY = ProxyPolicy(
-    ws=(("all_proxy", "ALL_PROXY"), ("http_proxy", "HTTP_PROXY")),
-    wss=(("all_proxy", "ALL_PROXY"), ("https_proxy", "HTTPS_PROXY")),
+    ws=_WEBSOCKET_PROXIES,
+    wss=_WEBSOCKET_PROXIES,
     no_proxy=("no_proxy", "NO_PROXY"),
     rules=NoProxyRules.CHROMIUM,
     bypass_local=True,
