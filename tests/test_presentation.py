@@ -425,3 +425,57 @@ def test_a_path_fix_says_it_cannot_be_tried_live_and_renders_everywhere() -> Non
     for fix_id in ("dns-remove-aaaa", "node-attempt-timeout"):
         assert fix_id in text and fix_id in md
     assert "autoSelectFamilyAttemptTimeout: 2000" in text  # "How to apply"
+
+
+def test_proxies_read_the_same_in_text_markdown_and_the_tui() -> None:
+    from wsexplorer.model.proxy import ProxyCheck, read_proxy_environment
+    from wsexplorer.presentation import proxy_check_spans, proxy_rows
+
+    obs = seed_observation(
+        host="app.test", hosts_order=("192.0.2.10",), listen=(), local_target=False
+    )
+    dead = Attempt("127.0.0.1", Family.IPV4, AttemptOutcome.REFUSED, "[Errno 111] x", 0.3, 0.0, 9)
+    obs = replace(
+        obs,
+        attempts=(Attempt("192.0.2.10", Family.IPV4, AttemptOutcome.CONNECTED, port=8080),),
+        proxy_env=read_proxy_environment({"https_proxy": "http://me:pw@127.0.0.1:9"}),
+        proxies=(ProxyCheck("127.0.0.1", 9, "app.test:8080", dead),),
+    )
+    d = diagnose(obs)
+    rows = [(r.label, plain(r.spans)) for r in proxy_rows(obs)]
+    assert rows == [
+        ("proxy env", "https_proxy=http://***:***@127.0.0.1:9"),
+        ("proxy", "127.0.0.1:9 ✗ refused ([Errno 111] x)"),
+    ]
+    text = diagnosis_text(d, Style(color=False, width=300))
+    md = diagnosis_markdown(d)
+    res = d.observation.resolution
+    tui = _rendered(render_resolution(res, None, tuple(proxy_rows(obs))))
+    clients = _rendered(render_clients(d))
+    for lines in (text, md, tui):
+        assert "https_proxy=http://***:***@127.0.0.1:9" in lines
+        assert "pw@" not in lines
+    for lines in (text, md, clients):
+        assert "through the proxy from https" in lines
+    ok = Attempt("127.0.0.1", Family.IPV4, AttemptOutcome.CONNECTED, None, 0.3, 0.0, 3128)
+    shown = [
+        plain(proxy_check_spans(c))
+        for c in (
+            ProxyCheck("p", 1, "t:2", resolve_error="no such name"),
+            ProxyCheck("p", 1, "t:2", ok, error="no HTTP answer"),
+            ProxyCheck("p", 1, "t:2", ok, status=200, upgrade_status=101),
+            ProxyCheck("p", 1, "t:2", ok, status=200, error="timed out"),
+            ProxyCheck("p", 1, "t:2", ok, status=403),
+            ProxyCheck("p", 1, "t:2", replace(dead, error=None)),
+            ProxyCheck("p", 1, "t:2", ok),
+        )
+    ]
+    assert shown == [
+        "p:1 ✗ does not resolve (no such name)",
+        "p:1 ✓ connects, then no HTTP answer",
+        "p:1 ✓ CONNECT t:2 → 200 · upgrade → 101",
+        "p:1 ✓ CONNECT t:2 → 200 · timed out",
+        "p:1 ✗ CONNECT t:2 → 403",
+        "p:1 ✗ refused",
+        "p:1 ✓ connects, then no answer",
+    ]

@@ -34,6 +34,7 @@ from .presentation import (
     handshake_view,
     listener_row,
     plain,
+    proxy_rows,
     resolution_rows,
     span,
     system_row,
@@ -265,6 +266,7 @@ def diagnosis_text(d: Diagnosis, st: Style | None = None) -> str:
     res_rows = resolution_rows(obs.resolution)
     if not obs.system.ipv6_enabled:
         res_rows.append(system_row(obs.system))
+    res_rows += proxy_rows(obs)
     out += [_head("Resolution"), _row_grid(res_rows)]
     out += [_head(f"Listeners on port {obs.url.port}"), *_listener_section(d)]
     out.append(_head("Attempts"))
@@ -339,6 +341,7 @@ def diagnosis_markdown(d: Diagnosis) -> str:
     res_rows = resolution_rows(obs.resolution)
     if not obs.system.ipv6_enabled:
         res_rows.append(system_row(obs.system))
+    res_rows += proxy_rows(obs)
     md += ["### Resolution", "", *md_fence(_plain_rows(res_rows)), ""]
     md += [f"### Listeners on port {obs.url.port}", ""]
     if obs.listeners:

@@ -352,3 +352,42 @@ def test_every_catalogue_client_with_a_policy_is_in_the_catalogue() -> None:
     with_policy = {s.id for s in CATALOGUE if s.proxy is not None}
     assert {"python-websockets", "curl", "chrome"} <= with_policy
     assert all(s.proxy is None for s in CATALOGUE if s.runtime == "node")
+
+
+# --- the verdict -----------------------------------------------------------------------
+
+
+def test_the_verdict_names_the_proxy_not_the_targets_addresses() -> None:
+    from wsexplorer.diagnosis import diagnose
+
+    dead = diagnose(remote({"http_proxy": DEAD}, (refused(),)))
+    assert not dead.verdict.ok
+    # curl, Chrome and websockets fail through the proxy, the Node clients connect.
+    assert dead.verdict.summary.startswith(
+        "Python websockets, curl and Chrome go through the proxy"
+    )
+    assert "not straight to app.test, so its addresses and families do not matter" in (
+        dead.verdict.summary
+    )
+    one = diagnose(remote({"https_proxy": DEAD}, (refused(),)))
+    assert "Python websockets and Chrome go through" in one.verdict.summary
+    mixed = remote({"HTTP_PROXY": DEAD}, (refused(),))
+    mixed = replace(mixed, attempts=(attempt("192.0.2.10", "refused"),))
+    summary = diagnose(mixed).verdict.summary
+    assert "; Python websockets and Chrome go through the proxy" in summary
+    assert summary.index("curl") < summary.index("; Python websockets")
+
+
+def test_the_ok_verdict_says_who_goes_through_the_proxy() -> None:
+    from wsexplorer.diagnosis import diagnose
+
+    ok = diagnose(remote({"http_proxy": LIVE}, (live(),)))
+    assert ok.verdict.ok
+    assert "connects to 192.0.2.10:8080 succeeded (measured); Python websockets through" in (
+        ok.verdict.summary
+    )
+    only = [s for s in CATALOGUE if s.proxy is not None]
+    from wsexplorer.diagnosis.engine import diagnose as run
+
+    every = run(remote({"http_proxy": LIVE}, (live(),)), only)
+    assert every.verdict.summary.startswith("every modelled client connects: Python websockets")

@@ -240,12 +240,16 @@ def _ok_summary(obs: Observation, runs: Sequence[Run]) -> str:
     if obs.local_target and obs.listeners_known and listeners:
         return f"every modelled client connects: {listener_phrase(listeners, port)}"
     addresses: list[str] = []
+    proxied: list[str] = []
     for r in runs:
-        address = r.prediction.address
-        if address is not None and address not in addresses:
-            addresses.append(address)
+        p = r.prediction
+        if p.proxy is not None:
+            proxied.append(f"{p.name} through the proxy {p.proxy}")
+        elif p.address is not None and p.address not in addresses:
+            addresses.append(p.address)
     where = join_names([f"{a}:{port}" for a in addresses])
-    return f"every modelled client connects: connects to {where} succeeded (measured)"
+    direct = f"connects to {where} succeeded (measured)" if addresses else ""
+    return "every modelled client connects: " + "; ".join(x for x in (direct, *proxied) if x)
 
 
 def _unknown_summary(obs: Observation) -> str:
@@ -267,6 +271,40 @@ def _unknown_summary(obs: Observation) -> str:
     )
 
 
+def _proxy_clause(obs: Observation, failing: Sequence[Run]) -> str | None:
+    """For clients that fail through a proxy: which proxy, and that the target's own
+    addresses do not matter for them (docs/clients.md#proxies); ``None``: none does."""
+    groups: dict[tuple[str, str], list[Run]] = {}
+    for r in failing:
+        p = r.prediction
+        if p.proxy is not None:
+            groups.setdefault((p.proxy, p.proxy_variable or ""), []).append(r)
+    parts = []
+    for (url, variable), group in groups.items():
+        one = len(group) == 1
+        names = join_names([r.prediction.name for r in group])
+        parts.append(
+            f"{names} {'goes' if one else 'go'} through the proxy {url} from {variable}, not "
+            f"straight to {obs.url.host}, so its addresses and families do not matter for "
+            f"{'it' if one else 'them'}: {group[0].prediction.error}"
+        )
+    return "; ".join(parts) or None
+
+
+def _direct_summary(obs: Observation, runs: Sequence[Run], failing: Sequence[Run]) -> str:
+    if all(r.stage is Stage.RESOLVE for r in failing):
+        spelling = _spelling_summary(obs, runs, failing)
+        return spelling or _resolve_summary(obs, failing)
+    if any(r.stage is Stage.HANDSHAKE for r in failing):
+        return trust_summary(obs, runs) or _handshake_summary(obs, runs)
+    connect = [r for r in failing if r.stage is Stage.CONNECT]
+    summary = _connect_summary(obs, runs, connect)
+    unresolved = [r for r in failing if r.stage is Stage.RESOLVE]
+    if unresolved:
+        summary += f", and {_unresolved_clause(obs, unresolved)}"
+    return summary
+
+
 def build_verdict(obs: Observation, runs: Sequence[Run]) -> Verdict:
     """``ok`` iff every client connects; the summary names the cause in one sentence."""
     if all(r.prediction.outcome is ClientOutcome.CONNECTS for r in runs):
@@ -274,17 +312,12 @@ def build_verdict(obs: Observation, runs: Sequence[Run]) -> Verdict:
     failing = [r for r in runs if r.prediction.outcome is ClientOutcome.FAILS]
     if not failing:
         return Verdict(False, _unknown_summary(obs))
-    if all(r.stage is Stage.RESOLVE for r in failing):
-        spelling = _spelling_summary(obs, runs, failing)
-        return Verdict(False, spelling or _resolve_summary(obs, failing))
-    if any(r.stage is Stage.HANDSHAKE for r in failing):
-        return Verdict(False, trust_summary(obs, runs) or _handshake_summary(obs, runs))
-    connect = [r for r in failing if r.stage is Stage.CONNECT]
-    summary = _connect_summary(obs, runs, connect)
-    unresolved = [r for r in failing if r.stage is Stage.RESOLVE]
-    if unresolved:
-        summary += f", and {_unresolved_clause(obs, unresolved)}"
-    return Verdict(False, summary)
+    proxied = _proxy_clause(obs, failing)
+    direct = [r for r in failing if r.prediction.proxy is None]
+    if not direct:
+        return Verdict(False, proxied or "")
+    summary = _direct_summary(obs, runs, direct)
+    return Verdict(False, summary if proxied is None else f"{summary}; {proxied}")
 
 
 def _unresolved_clause(obs: Observation, unresolved: Sequence[Run]) -> str:

@@ -35,6 +35,7 @@ from .facts import (
     tls_advice,
     verdict_spans,
 )
+from .proxies import proxy_check_spans, proxy_rows
 from .resolution import (
     SOURCE_WORDS,
     address_spans,
@@ -78,6 +79,8 @@ __all__ = [
     "note_rows",
     "plain",
     "process_spans",
+    "proxy_check_spans",
+    "proxy_rows",
     "resolution_rows",
     "span",
     "status_advice",

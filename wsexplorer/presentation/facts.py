@@ -327,6 +327,8 @@ def client_row(c: ClientPrediction) -> ClientRow:
     when = client_time(c)
     if when is not None:
         result = (*result, Span(f" · {when}", Tone.DIM))
+    if c.proxy is not None:
+        result = (*result, Span(f" · through the proxy from {c.proxy_variable}", Tone.DIM))
     conf = "" if c.confidence is Confidence.CHECKED else c.confidence.value
     return ClientRow(c.id, client_mark(c.outcome), c.name, result, conf)
 

@@ -91,6 +91,7 @@ class ObservingPart(ScreenBase):
         if res.resolution is None:
             res.show(obs.resolution)
         res.show_system(obs.system)
+        res.show_proxies(obs)
         self.listeners_pane.busy(False)
         self.listeners_pane.show_target(obs.local_target)
         last = self.undo.last

@@ -14,22 +14,25 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ...model import Resolution, SystemFacts
+from ...model import Observation, Resolution, SystemFacts
 from ...model.untrusted import clean
-from ...presentation import resolution_rows
+from ...presentation import Row, proxy_rows, resolution_rows
 from ...presentation.style import to_text
 from .pane import Pane
 
 __all__ = ["ResolutionPane", "render_resolution"]
 
 
-def render_resolution(res: Resolution, facts: SystemFacts | None = None) -> RenderableType:
-    """The pane's body for one :class:`Resolution` (and the machine facts, once known):
-    the presentation model's rows, label and value."""
+def render_resolution(
+    res: Resolution, facts: SystemFacts | None = None, extra: tuple[Row, ...] = ()
+) -> RenderableType:
+    """The pane's body for one :class:`Resolution` (and the machine facts, once known;
+    ``extra``: the proxy rows, once the observation is complete): the presentation
+    model's rows, label and value."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(ratio=1, overflow="fold")
-    for row in resolution_rows(res, facts):
+    for row in (*resolution_rows(res, facts), *extra):
         grid.add_row(Text(clean(row.label)), to_text(row.spans))
     return grid
 
@@ -43,6 +46,7 @@ class ResolutionPane(Pane):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.resolution: Resolution | None = None
         self.facts: SystemFacts | None = None
+        self.extra: tuple[Row, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="pane-error")
@@ -55,6 +59,7 @@ class ResolutionPane(Pane):
     def start(self, host: str, port: int) -> None:
         """A new lookup began: loading state until :meth:`show` is called."""
         self.resolution = None
+        self.extra = ()
         self.border_subtitle = Text(f"{clean(host)} port {port}")
         self.fail("resolution", None)
         self.query_one("#resolution-body", Static).update(
@@ -72,8 +77,14 @@ class ResolutionPane(Pane):
         if self.resolution is not None:
             self._refresh_body()
 
+    def show_proxies(self, obs: Observation) -> None:
+        """The proxy variables and what the proxies answered (docs/clients.md#proxies)."""
+        self.extra = tuple(proxy_rows(obs))
+        if self.resolution is not None:
+            self._refresh_body()
+
     def _refresh_body(self) -> None:
         if self.resolution is not None:
             self.query_one("#resolution-body", Static).update(
-                render_resolution(self.resolution, self.facts)
+                render_resolution(self.resolution, self.facts, self.extra)
             )
