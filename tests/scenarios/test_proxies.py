@@ -11,7 +11,7 @@ Python websockets, curl and headless Chromium.
 Per client: outcome, address (the proxy's for a client that goes through it), the error
 text verbatim (curl's ``after N ms`` compared as a time; Chromium's ``net::`` name, which
 its console line prefixes with ``Error in connection establishment:``), the time within
-0.3 s + 10 % (not for Chromium through the live proxy, see ``_mismatches``), and whether it went through the proxy (the proxy's log of requests
+0.3 s + 10 % (Chromium through a proxy: 0.7 s more, see ``_mismatches``), and whether it went through the proxy (the proxy's log of requests
 against the prediction's ``proxy``).
 """
 
@@ -55,6 +55,7 @@ CLIENTS: dict[str, str] = {  # real client kind -> catalogue id
 }
 TOLERANCE_S = 0.3
 TOLERANCE_RATIO = 0.10
+CHROMIUM_SLACK_S = 0.7
 _CURL_AFTER = re.compile(r" after (\d+) ms: ")
 
 
@@ -123,7 +124,7 @@ def setup() -> Iterator[Setup]:
 
 
 def _within(real_s: float, predicted_s: float) -> bool:
-    return abs(real_s - predicted_s) <= TOLERANCE_S + TOLERANCE_RATIO * predicted_s
+    return abs(max(real_s, 0.0) - predicted_s) <= TOLERANCE_S + TOLERANCE_RATIO * predicted_s
 
 
 def _proxied(s: Setup) -> list[dict[str, str]]:
@@ -163,13 +164,11 @@ def _mismatches(kind: str, real: dict[str, Any], predicted: dict[str, Any], live
     mask = lambda e: None if e is None else _CURL_AFTER.sub(" after N ms: ", e)  # noqa: E731
     if real["outcome"] == "fails" and mask(real["error"]) != mask(predicted["error"]):
         found.append("error")
-    # Chromium's own time to open through a live proxy varied from 0.06 to 0.52 s here
-    # (a loaded machine, page clock): not compared; its failures are.
-    timed = not (kind == "chromium" and real["via"])
-    if (
-        timed
-        and real["seconds"] is not None
-        and (predicted["time_s"] is None or not _within(real["seconds"], predicted["time_s"]))
+    # Chromium's page clock through a proxy read 0.01 to 0.63 s for outcomes predicted at
+    # once (a loaded machine): it gets CHROMIUM_SLACK_S more.
+    slack = CHROMIUM_SLACK_S if kind == "chromium" and predicted["proxy"] else 0.0
+    if real["seconds"] is not None and (
+        predicted["time_s"] is None or not _within(real["seconds"] - slack, predicted["time_s"])
     ):
         found.append("time")
     if predicted["confidence"] != "checked" and kind != "chromium":
