@@ -5,7 +5,7 @@ interface, so no client counts it as local) with a real ``ws`` server on ``0.0.0
 real HTTP proxy (tests/peers/connect_proxy.py: ``CONNECT`` tunnels and plain forwarding,
 logging every request) listens on ``127.0.0.1``; a "dead" proxy port has nothing
 listening. Each case sets a few proxy variables (and nothing else: peers.proxy_argv)
-for ``wsexplorer diagnose`` and for each real client: Node 16 / 18 / 20 with ``ws``,
+for ``wsexplorer diagnose`` and for each real client: Node 16 / 18 / 20 / 22 / 24 with ``ws``,
 Python websockets, curl and headless Chromium.
 
 Per client: outcome, address (the proxy's for a client that goes through it), the error
@@ -49,6 +49,8 @@ CLIENTS: dict[str, str] = {  # real client kind -> catalogue id
     "node16": "node-16",
     "node18": "node-17-19",
     "node20": "node-20",
+    "node22": "node-20",  # ws on Node 22 and 24: the node-20 strategy, ignoring the variables
+    "node24": "node-20",
     "python": "python-websockets",
     "curl": "curl",
     "chromium": "chrome",
@@ -76,6 +78,8 @@ CASES = (
     Case("https_proxy live, with a password", {"https_proxy": "http://me:s3cret@127.0.0.1:{live}"}),
     Case("no_proxy exempts", {"http_proxy": DEAD, "https_proxy": DEAD, "no_proxy": "app.test"}),
     Case("NO_PROXY .test exempts", {"HTTPS_PROXY": DEAD, "NO_PROXY": ".test"}),
+    # Node 24's built-in proxy support builds the global agent, which ws never uses.
+    Case("NODE_USE_ENV_PROXY=1, http_proxy dead", {"NODE_USE_ENV_PROXY": "1", "http_proxy": DEAD}),
 )
 
 
@@ -186,7 +190,7 @@ def test_real_clients_agree_with_the_prediction(setup: Setup, case: Case) -> Non
     assert done.returncode in (0, 1), done.stderr
     assert "s3cret" not in done.stdout
     document = json.loads(done.stdout)
-    assert set(document["proxy_environment"]) == set(proxies)
+    assert set(document["proxy_environment"]) == set(proxies) - {"NODE_USE_ENV_PROXY"}
     _proxied(s)  # the diagnosis' own CONNECT is not a client's
     predictions = {c["id"]: c for c in document["clients"]}
     rows, bad = [], []
