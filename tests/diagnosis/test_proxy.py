@@ -267,7 +267,7 @@ def test_a_dead_proxy_fails_each_client_in_its_own_words() -> None:
     assert curl.error == (
         "curl: (7) Failed to connect to 127.0.0.1 port 9 after 0 ms: Couldn't connect to server"
     )
-    assert chrome.error == "net::ERR_PROXY_CONNECTION_FAILED"
+    assert chrome.error == "Error in connection establishment: net::ERR_PROXY_CONNECTION_FAILED"
     assert [t.address for t in py.tries] == ["127.0.0.1"]
     assert node.connects and node.address == "192.0.2.10" and node.proxy is None
     assert node.why.startswith("it ignores http_proxy")

@@ -27,8 +27,9 @@ Facts (docs/clients.md#chrome):
   upper case; ``no_proxy`` with
   suffix matching (net/proxy_resolution/proxy_bypass_rules.cc); localhost, loopback and
   link-local hosts never use a proxy. WebSockets always tunnel through an HTTP proxy with
-  ``CONNECT``. A dead proxy: ``net::ERR_PROXY_CONNECTION_FAILED``; a refused ``CONNECT``:
-  ``net::ERR_TUNNEL_CONNECTION_FAILED``.
+  ``CONNECT``. A dead proxy: ``Error in connection establishment:
+  net::ERR_PROXY_CONNECTION_FAILED`` (checked: tests/scenarios/test_proxies.py); a refused
+  ``CONNECT``: ``net::ERR_TUNNEL_CONNECTION_FAILED`` (unverified).
 Documented, not run here.
 """
 
@@ -161,8 +162,9 @@ CHROME_PROXY = ProxyPolicy(
     no_proxy=("no_proxy", "NO_PROXY"),
     rules=NoProxyRules.CHROMIUM,
     bypass_local=True,
-    refused="net::ERR_PROXY_CONNECTION_FAILED",
-    rejected="net::ERR_TUNNEL_CONNECTION_FAILED",
+    refused=_ESTABLISHMENT + "net::ERR_PROXY_CONNECTION_FAILED",
+    # UNVERIFIED: a refused CONNECT is not run here.
+    rejected=_ESTABLISHMENT + "net::ERR_TUNNEL_CONNECTION_FAILED",
 )
 """Chromium's environment proxy rules on Linux (see the module docstring)."""
 
