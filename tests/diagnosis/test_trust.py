@@ -72,6 +72,11 @@ def test_private_ca_in_the_system_store_only() -> None:
         "its own certificate store)"
     )
     assert "Node's bundled roots refuses the certificate" in d.client("node-20").why
+    assert (
+        "Node 24 prints 'unable to verify the first certificate; if the root CA is installed "
+        "locally, try running Node.js with --use-system-ca'"
+    ) in d.client("node-20").why
+    assert "Node 24" not in d.client("node-17-19").why
     assert [f.id for f in d.fixes if f.id.startswith("trust-")] == []
     assert diagnose(_obs(check)).to_json()["tls"]["chain_length"] == 1
 
@@ -168,6 +173,7 @@ def test_expired_and_misnamed_python_names_the_name_first() -> None:
     )
     errors = _errors(_obs(check))
     assert errors["node-20"] == ("fails", expired)
+    assert "Node 24" not in diagnose(_obs(check)).client("node-20").why
     assert errors["chrome"] == (
         "fails",
         "Error in connection establishment: net::ERR_CERT_DATE_INVALID",

@@ -31,6 +31,8 @@ from .tlsname import checked_name
 
 __all__ = [
     "MISMATCH_KEY",
+    "NODE24_HINT",
+    "NODE24_HINTED",
     "TRUST_FLAGS",
     "TrustVerdict",
     "client_store",
@@ -44,6 +46,15 @@ MISMATCH_KEY = "cert_names"
 :class:`CertNames`, for the clients that quote them (Node)."""
 
 _NO_ISSUER = "unable to get local issuer certificate"
+NODE24_HINT = "; if the root CA is installed locally, try running Node.js with --use-system-ca"
+NODE24_HINTED = frozenset(
+    {
+        "unable to verify the first certificate",
+        "self-signed certificate",
+        "self-signed certificate in certificate chain",  # UNVERIFIED: not run here
+        _NO_ISSUER,  # UNVERIFIED: not run here
+    }
+)
 _DATES = ("certificate has expired", "certificate is not yet valid")
 _SSL_LINE = re.compile(r" \(_ssl\.c:\d+\)$")
 _VERIFY = "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
@@ -142,6 +153,17 @@ def _hint(check: TrustCheck, s: ClientStrategy) -> str:
     return ""
 
 
+def _node24(s: ClientStrategy, verify: str) -> str:
+    """For the strategy that covers Node 24 (``20+``): the text Node 24 prints instead.
+
+    Node 24 appends a hint to the issuer errors (nodejs/node#57362; checked with 24.22.3
+    for the first two, not printed by 22.23.5), which the ``node-20`` id (Node 20 to 24)
+    cannot carry in its one error text."""
+    if s.runtime != "node" or s.version != "20+" or verify not in NODE24_HINTED:
+        return ""
+    return f"; Node 24 prints '{verify}{NODE24_HINT}'"
+
+
 def _fails(check: TrustCheck, reason: str, why: str, names: bool = False) -> TrustVerdict:
     extra: dict[str, object] = {MISMATCH_KEY: check.names} if names else {}
     hs = Handshake(
@@ -200,7 +222,7 @@ def client_trust(
         verify = "unable to verify the first certificate"
     openssl_name_first = s.runtime == "python"
     if verify is not None and not (openssl_name_first and verify in _DATES and not name_ok):
-        why = f"{label} refuses the certificate ({verify}){_hint(check, s)}"
+        why = f"{label} refuses the certificate ({verify}){_hint(check, s)}{_node24(s, verify)}"
         return _fails(check, verify, why)
     if not name_ok:
         reason = _mismatch_reason(name)
