@@ -20,7 +20,8 @@ RFC 6724 rule 1).
 
 Each cell names a host; ``wsexplorer diagnose --json`` runs in the client namespace,
 then each real client once: Node 16, 18, 20, 22 and 24 with ``ws`` (22 and 24 against the
-``node-20`` prediction), Python websockets and curl. Outcome, address, the error text verbatim and the time
+``node-20`` prediction), Python websockets, curl, and headless Chromium (outcome, address
+and time only, the time from its net log). Outcome, address, the error text verbatim and the time
 (tolerance: tests/scenarios/timed.py) must agree with the prediction, the fix the cell
 is about must be listed and work, and where the fix is a client knob, the real client
 run with that knob must agree with the fix's prediction for it.
@@ -45,10 +46,13 @@ from tests.support import free_port
 
 __all__: list[str] = []
 
-NEEDS = ("root", "netns", "node", "curl", "dnsmasq", "nft")
+NEEDS = ("root", "netns", "node", "curl", "dnsmasq", "nft", "chromium")
 pytestmark = [getattr(pytest.mark, f"needs_{need}") for need in NEEDS]
 
 PATH_CLIENTS = {**CLIENTS, "node22": "node-20", "node24": "node-20"}  # Node 22/24 ws: node-20
+CHROMIUM_CHECKS = ("outcome", "address", "time", "time unknown")
+"""What is compared for Chromium here; its error text and confidence are
+tests/scenarios/test_chromium.py's."""
 SERVER = "192.0.2.200"
 SLOW = "192.0.2.201"
 REFUSING_V4 = "192.0.2.4"
@@ -139,7 +143,7 @@ def paths() -> Iterator[tuple[Namespace, int]]:
     missing = [k for k in PATH_CLIENTS if k.startswith("node") and peers.node_binary(k) is None]
     if missing:
         pytest.skip(f"Node peers not installed: {', '.join(missing)} ({peers.NODE_PEERS_MISSING})")
-    for tool in ("curl", "nft"):
+    for tool in ("curl", "nft", "chromium"):
         if shutil.which(tool) is None:
             pytest.skip(f"needs {tool}")
     client = Namespace.create(
@@ -180,6 +184,18 @@ def _row(kind: str, real: dict[str, Any], predicted: dict[str, Any], problems: l
     )
 
 
+def _chromium(ns: Namespace, url: str) -> dict[str, Any]:
+    """Headless Chromium, timed from its net log: from its first connect attempt to the
+    one that connected (or to the last failure), without the browser's own start-up."""
+    real = peers.run_client(ns, "chromium", url)
+    tried = real["raw"].get("tried") or []
+    starts = [t["start_ms"] for t in tried if t["start_ms"] is not None]
+    ok = [t["end_ms"] for t in tried if t["net_error"] is None and t["end_ms"] is not None]
+    ends = ok or [t["end_ms"] for t in tried if t["end_ms"] is not None]
+    seconds = (min(ends) if ok else max(ends)) - min(starts) if starts and ends else None
+    return {**real, "seconds": None if seconds is None else seconds / 1000}
+
+
 def _knob_rows(ns: Namespace, url: str, fix: dict[str, Any]) -> tuple[list[str], list[str]]:
     """Each real client the knob applies to, run with it, against the fix's ``after``."""
     variable, kinds = KNOB_ENV[fix["id"]]
@@ -210,6 +226,10 @@ def test_real_clients_and_fixes_agree(paths: tuple[Namespace, int], cell: Cell) 
         problems = mismatches(real, predictions[cid])
         rows.append(_row(kind, real, predictions[cid], problems))
         bad += problems
+    real = _chromium(ns, url)
+    problems = [p for p in mismatches(real, predictions["chrome"]) if p in CHROMIUM_CHECKS]
+    rows.append(_row("chromium", real, predictions["chrome"], problems))
+    bad += problems
     fixes = {f["id"]: f for f in document["fixes"]}
     for fix_id in cell.fixes:
         fix = fixes.get(fix_id)

@@ -168,13 +168,13 @@ class ClientStrategy:
         fallback: what it does after an address fails.
         happy_eyeballs_ms: the delay before the next attempt (Happy Eyeballs only).
         happy_eyeballs_per_family: the delay only starts the other family; addresses of
-            one family are tried one after the other, each waiting for the kernel (curl,
-            Chrome). ``False``: every attempt is abandoned after the delay (Node), unless
+            one family are tried one after the other, each waiting for the kernel (curl).
+            ``False``: every attempt is abandoned after the delay (Node), unless
             ``staggered``.
         staggered: with Happy Eyeballs, no attempt is abandoned: the next address starts
             after the delay (or when the one before fails) while the earlier ones keep
-            trying, and the first to connect wins (asyncio's ``happy_eyeballs_delay``,
-            CPython Lib/asyncio/staggered.py).
+            trying, and the first to connect wins (Chrome; asyncio's
+            ``happy_eyeballs_delay``, CPython Lib/asyncio/staggered.py).
         idle_poll_s: with per-family Happy Eyeballs, after a failed attempt that another
             address of the same family follows and that ends once the delay has passed,
             the next starts this much later (curl's idle poll); 0: at once.

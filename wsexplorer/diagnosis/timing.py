@@ -17,10 +17,10 @@ Facts (docs/clients.md#kernel-timing):
   SYN timeout; else ``ETIMEDOUT`` wins).
 - Happy Eyeballs: Node 20+ abandons every attempt but the last after
   ``autoSelectFamilyAttemptTimeout`` (250 ms), even one that would have connected a little
-  later (a slow path: its measured connect time decides); curl (200 ms) and Chrome
-  (300 ms) start the other family after their delay and try addresses of one family one
-  after the other; asyncio with ``happy_eyeballs_delay`` starts each next address after
-  the delay and keeps the earlier attempts running (a staggered race).
+  later (a slow path: its measured connect time decides); curl (200 ms) starts the other
+  family after its delay and tries addresses of one family one after the other; Chrome
+  (300 ms) and asyncio with ``happy_eyeballs_delay`` start each next address after the
+  delay and keep the earlier attempts running (a staggered race).
 - A connect that succeeds takes the time the tracer measured for it (a path whose first
   SYN is lost connects after the kernel's 1 s retransmission).
 - Python websockets' ``open_timeout`` (10 s) and curl's connect timeout (300 s) end the
@@ -204,7 +204,7 @@ def _lanes(
     cap: tuple[float, TimeBasis] | None,
     poll: float = 0.0,
 ) -> Timeline:
-    """curl, Chrome: one lane per family, the second starting after ``delay`` (or when the
+    """curl: one lane per family, the second starting after ``delay`` (or when the
     first has failed, if sooner); the first lane to connect wins, else the last to fail.
     Within a lane the next address starts ``poll`` after a failure that comes after the
     delay (curl), else at once."""

@@ -6,8 +6,12 @@ Facts (docs/clients.md#chrome):
   dropped when the host has no IPv6.
 - Other names: the system resolver with ``AI_ADDRCONFIG`` (net/dns/
   host_resolver_system_task.cc).
-- Happy Eyeballs: the other family starts after 300 ms (``kIPv6FallbackTime``,
-  net/socket/transport_connect_job.cc); a refused attempt moves on at once.
+- Happy Eyeballs: the next address starts after 300 ms (``kIPv6FallbackTime``,
+  net/socket/transport_connect_job.cc), or at once when the one before fails; earlier
+  attempts keep running. Measured with Chromium 156 (net log, tests/scenarios/
+  test_paths.py case a2): with two A records, the first silent, the second starts at
+  306 ms while the first is still pending, so the next address of the same family does
+  not wait for the kernel (a staggered race over every address, as asyncio's).
 - It cannot be told to use one family from the page, so the "force IPv4" fix leaves it.
 - Errors: ``net::ERR_CONNECTION_REFUSED``, ``net::ERR_NAME_NOT_RESOLVED``; an
   unreachable address by its errno (net/base/net_errors_posix.cc ``MapSystemError``):
@@ -187,7 +191,7 @@ CHROME = ClientStrategy(
     ipv6_route_check=True,
     fallback=Fallback.HAPPY_EYEBALLS,
     happy_eyeballs_ms=300,
-    happy_eyeballs_per_family=True,
+    staggered=True,
     force_ipv4=None,
     version="",
     on_answer=chrome_answer,
