@@ -225,30 +225,53 @@ def _store(work: Path, which: TrustStore, pem: str, detail: str, timeout: float)
 
 
 def _stores(work: Path, env: TrustEnv, tls: TlsOptions, timeout: float) -> list[StoreCheck]:
+    """Every store's check; the subprocesses (``node -e``, ``certutil``, one ``openssl
+    verify`` per store) run side by side in threads."""
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     paths = ssl.get_default_verify_paths()
     system = env.ssl_cert_file or paths.cafile or _DEBIAN_BUNDLE
-    out = [StoreCheck(TrustStore.SYSTEM, True, _verify(work, None, timeout), system)]
-    roots = _node_roots(timeout)
-    if roots is None:
-        out.append(StoreCheck(TrustStore.NODE, False, None, "node is not installed here"))
-    else:
-        pem, version = roots
-        extra = _read(env.node_extra_ca_certs)
-        detail = f"Node {version}'s bundled roots" + (
-            f" + NODE_EXTRA_CA_CERTS={env.node_extra_ca_certs}" if env.node_extra_ca_certs else ""
-        )
-        out.append(_store(work, TrustStore.NODE, f"{pem}\n{extra}", detail, timeout))
-    if "--use-openssl-ca" in env.node_options:
-        out.append(_node_openssl(work, env, timeout))
-    nss, why = _nss_certs(timeout)
-    if nss is None or roots is None:
-        reason = why if nss is None else "node is not installed here (built-in roots unknown)"
-        out.append(StoreCheck(TrustStore.NSS, False, None, reason))
-    else:
-        out.append(_store(work, TrustStore.NSS, f"{roots[0]}\n{nss}", why, timeout))
-    if tls.cacert is not None:
-        out.append(_store(work, TrustStore.CACERT, _read(tls.cacert), tls.cacert, timeout))
-    return out
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        checks: list[Future[StoreCheck]] = [
+            pool.submit(
+                lambda: StoreCheck(TrustStore.SYSTEM, True, _verify(work, None, timeout), system)
+            )
+        ]
+        if "--use-openssl-ca" in env.node_options:
+            checks.append(pool.submit(_node_openssl, work, env, timeout))
+        if tls.cacert is not None:
+            cacert = tls.cacert
+            checks.append(
+                pool.submit(_store, work, TrustStore.CACERT, _read(cacert), cacert, timeout)
+            )
+        nss_task = pool.submit(_nss_certs, timeout)
+        roots = _node_roots(timeout)
+        if roots is None:
+            node = StoreCheck(TrustStore.NODE, False, None, "node is not installed here")
+            checks.append(pool.submit(lambda: node))
+        else:
+            pem, version = roots
+            extra = _read(env.node_extra_ca_certs)
+            detail = f"Node {version}'s bundled roots" + (
+                f" + NODE_EXTRA_CA_CERTS={env.node_extra_ca_certs}"
+                if env.node_extra_ca_certs
+                else ""
+            )
+            checks.append(
+                pool.submit(_store, work, TrustStore.NODE, f"{pem}\n{extra}", detail, timeout)
+            )
+        nss, why = nss_task.result()
+        if nss is None or roots is None:
+            reason = why if nss is None else "node is not installed here (built-in roots unknown)"
+            unknown = StoreCheck(TrustStore.NSS, False, None, reason)
+            checks.append(pool.submit(lambda: unknown))
+        else:
+            checks.append(
+                pool.submit(_store, work, TrustStore.NSS, f"{roots[0]}\n{nss}", why, timeout)
+            )
+        done = [c.result() for c in checks]
+    order = list(TrustStore)
+    return sorted(done, key=lambda c: order.index(c.store))
 
 
 def check_trust(
