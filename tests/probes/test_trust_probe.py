@@ -155,3 +155,10 @@ def test_client_context_and_env() -> None:
     env = trust_env({"NODE_OPTIONS": "--use-system-ca --inspect", "SSL_CERT_DIR": "/d"})
     assert env.node_options == ("--use-system-ca",) and env.ssl_cert_dir == "/d"
     assert env.ssl_cert_file is None
+
+
+def test_no_time_left_is_said_not_waited_for(self_signed: int, clean_env: Path) -> None:
+    url = parse_url(f"wss://localhost:{self_signed}/")
+    check = check_trust(url, "127.0.0.1", TlsOptions(insecure=True), timeout=0.1)
+    assert check.error == "no time left to check the certificate: raise --timeout"
+    assert check.insecure and check.stores == ()

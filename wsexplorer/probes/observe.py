@@ -102,7 +102,7 @@ async def observe(
     if url.secure and handshake and hs.address is not None:
         from .trust import check_trust
 
-        left = max(opts.timeout - (time.perf_counter() - start), 1.0)
+        left = opts.timeout - (time.perf_counter() - start)
         trust = await to_daemon_thread(check_trust, url, hs.address, opts.tls, timeout=left)
     return Observation(
         url=url,

@@ -17,6 +17,7 @@ Blocking: call from a thread.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -24,6 +25,7 @@ import socket
 import ssl
 import subprocess
 import tempfile
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -38,7 +40,10 @@ from ..model.trust import (
     TrustStore,
 )
 
-__all__ = ["check_trust", "client_context", "trust_env"]
+__all__ = ["MIN_TIME", "check_trust", "client_context", "trust_env"]
+
+MIN_TIME = 0.25
+"""Below this many seconds left, the certificate is not checked (the report says so)."""
 
 _ERROR = re.compile(r"^error \d+ at \d+ depth lookup: (.+)$", re.MULTILINE)
 _NODE_ROOTS: dict[tuple[str, int, int], tuple[str, str]] = {}
@@ -277,29 +282,37 @@ def _stores(work: Path, env: TrustEnv, tls: TlsOptions, timeout: float) -> list[
 def check_trust(
     url: WebSocketURL, address: str, tls: TlsOptions, *, timeout: float = 3.0
 ) -> TrustCheck:
-    """The chain of the ``wss://`` server at ``address`` against every readable store.
+    """The chain of the ``wss://`` server at ``address`` against every readable store,
+    within ``timeout`` seconds (the rest of ``diagnose --timeout``).
 
-    Never raises: a server that cannot be reached or spoken TLS to gives a
-    :class:`TrustCheck` with ``error`` set.
+    Never raises: a server that cannot be reached or spoken TLS to, or too little time
+    left, gives a :class:`TrustCheck` with ``error`` set.
     """
     env = trust_env()
+    failed = functools.partial(TrustCheck, address, env=env, insecure=tls.insecure,
+                               cacert=tls.cacert)  # fmt: skip
+    if timeout < MIN_TIME:
+        return failed(error="no time left to check the certificate: raise --timeout")
+    deadline = time.monotonic() + timeout
+
+    def left() -> float:
+        return max(deadline - time.monotonic(), 0.05)
+
     name = client_name(url.host, NameHandling.IDNA2003)
     try:
-        pems, python_error = _chain(address, url.port, name, timeout)
+        pems, python_error = _chain(address, url.port, name, left() / 2)
     except (OSError, ValueError) as exc:
-        return TrustCheck(
-            address, env=env, insecure=tls.insecure, cacert=tls.cacert, error=str(exc)
-        )
+        return failed(error=str(exc))
     if not pems:
-        return TrustCheck(address, env=env, error="the server sent no certificate")
+        return failed(error="the server sent no certificate")
     with tempfile.TemporaryDirectory(prefix="wsexplorer-") as tmp:
         work = Path(tmp)
         (work / "leaf.pem").write_text(pems[0])
         (work / "rest.pem").write_text("".join(pems[1:]))
         try:
-            stores = _stores(work, env, tls, timeout)
+            stores = _stores(work, env, tls, left())
         except (OSError, subprocess.SubprocessError) as exc:
-            return TrustCheck(address, env=env, error=f"openssl verify failed: {exc}")
+            return failed(error=f"openssl verify failed: {exc}")
         names = _names(work / "leaf.pem")
     return TrustCheck(
         address,
