@@ -273,3 +273,11 @@ def test_curl_moves_on_at_once_after_an_early_refusal() -> None:
     late = _try("192.0.2.3", "error", 500.0)
     line = timeline((late, _try("192.0.2.2", "connected")), CURL, CURL.fallback, SYSTEM)
     assert line.time_s == pytest.approx(1.5)  # failed after the timer: its 1 s poll
+
+
+def test_a_timeout_cut_short_is_not_a_dead_address() -> None:
+    short = replace(measured("192.0.2.3", "timeout", 1000.0, "timed out"), cut_short=True)
+    obs = remote(
+        "sa.test", ("192.0.2.3", "192.0.2.200"), (short, measured("192.0.2.200", "connected"))
+    )
+    assert "dns-remove-dead-a" not in {f.id for f in diagnose(obs).fixes}

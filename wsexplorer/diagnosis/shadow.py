@@ -107,9 +107,10 @@ def hosts_origin(obs: Observation, address: str) -> str:
 
 def dead_clause(obs: Observation, address: str) -> str | None:
     """``192.0.2.98 is unreachable (measured)``, or ``None`` unless a measured connect to
-    ``address`` was refused, timed out or found it unreachable."""
+    ``address`` was refused, timed out or found it unreachable. A timeout wsexplorer cut
+    short (a probe's 1 s) is not dead: a slow path may still have connected."""
     attempt = measured_attempt(obs, address)
-    if attempt is None or attempt.outcome not in DEAD:
+    if attempt is None or attempt.outcome not in DEAD or attempt.cut_short:
         return None
     return f"{address} {DEAD[attempt.outcome]} (measured)"
 

@@ -182,8 +182,6 @@ def _paused(steps: list[Step], start: float, delay: float, poll: float) -> list[
     """``steps`` of one lane that starts at ``start``, each failure another try follows
     lengthened by ``poll`` (curl's idle poll) when it comes after the Happy Eyeballs timer
     (``delay``) has fired; an earlier failure moves on at once. No change when ``poll`` is 0."""
-    if not poll:
-        return steps
     out: list[Step] = []
     at = start
     for i, st in enumerate(steps):
