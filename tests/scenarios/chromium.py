@@ -70,7 +70,10 @@ def _within(real_s: float, predicted_s: float) -> bool:
 
 def _same_tries(real: list[tuple[str, str]], guessed: list[tuple[str, str]]) -> bool:
     """The same addresses in the same order, each ending the same way; an attempt
-    Chromium abandoned when another one won is what the model calls a silent one."""
+    Chromium abandoned when another one won is what the model calls a silent one. A try
+    repeated at once counts once: after an HSTS upgrade (docs/clients.md#chrome-hsts)
+    Chromium connects for ``ws://`` and again for ``wss://``."""
+    real = [t for i, t in enumerate(real) if i == 0 or real[i - 1] != t]
     if [a for a, _ in real] != [a for a, _ in guessed]:
         return False
     return all(

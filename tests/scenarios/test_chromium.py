@@ -27,6 +27,7 @@ import pytest
 from tests.scenarios import chromium, peers, tables
 from tests.scenarios.netns import DEBIAN_HOSTS, IPV4_ONLY_HOSTS, Namespace, NamespaceUnavailable
 from tests.support import wsx_argv, wsx_env
+from wsexplorer.diagnosis.clients.chrome_hsts import PRELOADED
 
 __all__: list[str] = []
 
@@ -176,3 +177,56 @@ def test_chromium_asks_for_aaaa_only_with_a_route_to_global_ipv6(
     assert real["tries"] == [*expected, ("192.0.2.10", "connected")], real
     problems = chromium.mismatches(real, predicted)
     assert not problems, (problems, chromium.describe(real), chromium.describe(predicted))
+
+
+HSTS_NAMES = ("app.dev", "app", "x.test")
+
+
+@pytest.mark.parametrize("server", ["node:0.0.0.0", "py:0.0.0.0"])
+def test_hsts_preloaded_names_are_upgraded_to_wss(
+    netns: Callable[..., Namespace], server: str
+) -> None:
+    """``ws://`` to a name on Chrome's HSTS preload list (``app.dev``; the single label
+    ``app``) becomes ``wss://`` inside Chromium: against a plain server the TLS handshake
+    fails, with the words the server's answer to a ClientHello decides (Node answers HTTP
+    bytes, Python websockets closes); ``x.test`` is not preloaded and connects."""
+    hosts = "127.0.0.1\tlocalhost\n192.0.2.10\t" + " ".join(HSTS_NAMES) + "\n"
+    ns = netns(hosts=hosts, ipv4_addr="192.0.2.10/24")
+    rows, bad = [], []
+    with peers.start_server(ns, server, PORT):
+        for name in HSTS_NAMES:
+            url = f"ws://{name}:{PORT}/"
+            real = chromium.result(peers.run_client(ns, "chromium", url))
+            done = ns.run(
+                wsx_argv("diagnose", url, "--json", "--no-dns"), timeout=60, env=wsx_env()
+            )
+            assert done.returncode in (0, 1), done.stderr
+            data = json.loads(done.stdout)
+            predicted = next(c for c in data["clients"] if c["id"] == "chrome")
+            problems = chromium.mismatches(real, predicted)
+            rows.append(f"{name}: {chromium.describe(real)} | {chromium.describe(predicted)}")
+            bad += [(name, p) for p in problems]
+            upgraded = name != "x.test"
+            assert (real["raw"]["upgraded"] == f"wss://{name}:{PORT}/") is upgraded, real
+            assert (data["handshake"]["tls_hello"] is not None) is upgraded, data["handshake"]
+    print("\n" + "\n".join(rows))
+    assert not bad, "\n".join(rows)
+
+
+def test_every_preloaded_entry_upgrades_and_others_do_not(
+    netns: Callable[..., Namespace],
+) -> None:
+    """The list in wsexplorer/diagnosis/clients/chrome_hsts.py against this Chromium: a name
+    under each entry is upgraded (the net log's internal redirect to ``wss://``), names
+    under a few common non-preloaded TLDs are not."""
+    names = {f"x.{entry}": True for entry in sorted(PRELOADED)}
+    names |= {f"x.{tld}": False for tld in ("test", "com", "io", "internal", "how", "ads")}
+    hosts = "".join(f"192.0.2.10\t{name}\n" for name in names)
+    ns = netns(hosts="127.0.0.1\tlocalhost\n" + hosts, ipv4_addr="192.0.2.10/24")
+    wrong = []
+    with peers.start_server(ns, "node:0.0.0.0", PORT):
+        for name, preloaded in names.items():
+            raw = peers.run_client(ns, "chromium", f"ws://{name}:{PORT}/")["raw"]
+            if (raw["upgraded"] is not None) is not preloaded:
+                wrong.append((name, preloaded, raw["upgraded"]))
+    assert not wrong, wrong

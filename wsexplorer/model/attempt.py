@@ -171,6 +171,11 @@ class Handshake:
     """A ``ws://`` URL whose port answered a TLS ClientHello: it wants ``wss://``.
     ``None`` when not checked (only a ``ws://`` answer that closed or began with a TLS
     record is)."""
+    tls_hello: str | None = None
+    """How the port of a ``ws://`` URL answers a TLS ClientHello, checked only where
+    Chrome turns the URL into ``wss://`` (its HSTS preload list): ``"tls"`` (a TLS
+    handshake completes), ``"plain"`` (bytes that are not TLS), ``"closed"`` (closed
+    without a word); ``None``: not checked, or no answer in time."""
 
     @property
     def ok(self) -> bool:
@@ -212,4 +217,5 @@ class Handshake:
             "head": None if self.head is None else self.head.to_json(),
             "body": None if self.body is None else mask_text(self.body),
             "speaks_tls": self.speaks_tls,
+            "tls_hello": self.tls_hello,
         }

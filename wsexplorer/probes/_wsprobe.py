@@ -42,6 +42,7 @@ __all__ = [
     "head_of",
     "limit_text",
     "speaks_tls",
+    "tls_hello",
 ]
 
 HEAD_CAP = 128 * 1024
@@ -244,6 +245,14 @@ async def speaks_tls(address: str, port: int, timeout: float) -> bool:
     """Whether ``address:port`` completes a TLS handshake (no certificate check): a
     ``ws://`` URL pointed at a ``wss://`` server. False for anything else (a plain server,
     a refusal, no answer within ``timeout``)."""
+    return await tls_hello(address, port, timeout) == "tls"
+
+
+async def tls_hello(address: str, port: int, timeout: float) -> str | None:
+    """How ``address:port`` answers a TLS ClientHello (no certificate check): ``"tls"``
+    when a handshake completes, ``"closed"`` when the peer closes without a word,
+    ``"plain"`` when it answers bytes that are not TLS; ``None`` when nothing decided
+    within ``timeout`` (or the connect failed)."""
     import ssl
 
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
@@ -252,12 +261,16 @@ async def speaks_tls(address: str, port: int, timeout: float) -> bool:
     try:
         async with asyncio.timeout(max(timeout, 0.05)):
             _, writer = await asyncio.open_connection(address, port, ssl=ctx)
-    except (OSError, TimeoutError, EOFError):
-        return False
+    except (ssl.SSLEOFError, ssl.SSLZeroReturnError, ConnectionResetError, EOFError):
+        return "closed"
+    except ssl.SSLError:
+        return "plain"
+    except (OSError, TimeoutError):
+        return None
     writer.close()
     try:
         async with asyncio.timeout(0.2):
             await writer.wait_closed()
     except (OSError, TimeoutError):
         pass
-    return True
+    return "tls"

@@ -15,6 +15,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 
+from ..diagnosis.clients.chrome_hsts import hsts_entry
 from ..model import (
     Address,
     Attempt,
@@ -465,4 +466,10 @@ async def trace(
             origin=origin,
             tls=tls,
         )
+        if not url.secure and hsts_entry(url.host) is not None:
+            # Chrome sends a TLS ClientHello here instead (docs/clients.md#chrome-hsts).
+            from ._wsprobe import tls_hello
+
+            wait = min(max(deadline - time.perf_counter(), 0.05), 2.0)
+            hs = replace(hs, tls_hello=await tls_hello(addr.address, url.port, wait))
     return tuple(attempts), hs or Handshake(None, HandshakeOutcome.NOT_ATTEMPTED)

@@ -53,6 +53,7 @@ from ..proxy import NoProxyRules, ProxyPolicy
 from ..strategy import Answer, ClientStrategy, Failure, Fallback, Stage
 from ..timing import errno_of
 from ..trust import is_mismatch
+from .chrome_hsts import hsts_entry
 
 __all__ = ["CHROME", "CHROME_PROXY", "chrome_answer", "chrome_wording"]
 
@@ -130,10 +131,44 @@ def _chrome_error(failure: Failure) -> str:
     return _NET_ERRORS.get(last.outcome, "net::ERR_CONNECTION_FAILED")
 
 
+# How Chrome fails when it sends a TLS ClientHello to a plain server (checked).
+_HELLO_ERRORS = {
+    "plain": "net::ERR_SSL_PROTOCOL_ERROR",  # the server answers with HTTP bytes (Node)
+    "closed": "net::ERR_CONNECTION_CLOSED",  # it closes without a word (Python websockets)
+}
+
+
+def _hsts_answer(hs: Handshake, host: str, entry: str) -> Answer:
+    """Chrome turned ``ws://`` into ``wss://`` (docs/clients.md#chrome-hsts)."""
+    why = (
+        f"but {entry} is on Chrome's HSTS preload list, so it turns ws://{host} into "
+        "wss:// and opens TLS"
+    )
+    error = _HELLO_ERRORS.get(hs.tls_hello or "")
+    if error is not None:
+        kind = "bytes that are not TLS" if hs.tls_hello == "plain" else "closing"
+        return Answer(
+            ClientOutcome.FAILS,
+            _ESTABLISHMENT + error,
+            f"{why}, which this port answers by {kind} (measured)",
+        )
+    if hs.tls_hello == "tls":
+        return Answer(
+            ClientOutcome.UNKNOWN,
+            None,
+            f"{why}; this port speaks TLS, but whether Chrome trusts its certificate for "
+            f"{host} was not measured",
+        )
+    return Answer(ClientOutcome.UNKNOWN, None, f"{why}; how this port answers TLS was not measured")
+
+
 def chrome_answer(hs: Handshake, url: WebSocketURL) -> Answer | None:
-    """A redirect fails Chrome (documented, not checked here); an answer that broke only
+    """A ``ws://`` name on Chrome's HSTS preload list becomes ``wss://`` (checked); a
+    redirect fails Chrome (documented, not checked here); an answer that broke only
     websockets' header limits is unknown for Chrome."""
-    del url
+    entry = None if url.secure else hsts_entry(url.host)
+    if entry is not None:
+        return _hsts_answer(hs, url.host, entry)
     if hs.outcome is HandshakeOutcome.REDIRECT:
         return Answer(
             ClientOutcome.FAILS,
