@@ -281,13 +281,3 @@ def test_silent_a_only() -> None:
     assert not any("SYN timeout" in n for n in diagnose(measured_obs).notes)
     unknown = replace(obs, system=DEFAULT_SYSTEM)
     assert not any("SYN timeout" in n for n in diagnose(unknown).notes)
-
-
-def test_a_lane_without_idle_poll_is_unchanged() -> None:
-    # No client in the catalogue has per-family lanes without curl's poll since Chrome's
-    # race is staggered: this pins the branch the Hypothesis properties only sometimes hit.
-    from wsexplorer.diagnosis.timing import Step, _paused
-    from wsexplorer.model import TimeBasis
-
-    steps = [Step(0.5, TimeBasis.SYN_RETRIES), Step(None, None)]
-    assert _paused(steps, 0.0, 0.2, 0.0) is steps
