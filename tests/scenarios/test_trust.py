@@ -277,10 +277,38 @@ def test_trust_chromium(
     _agree(rows)
 
 
+PY_ADVICE = textwrap.dedent(
+    """
+    import asyncio, ssl, sys
+    from websockets.asyncio.client import connect
+
+    async def main():
+        CONTEXT
+        async with connect(sys.argv[1], open_timeout=5, ssl=context):
+            print("connects")
+
+    asyncio.run(main())
+    """
+)
+
+
+def _python_advice(env: CleanEnv, fix: dict[str, Any]) -> subprocess.CompletedProcess[str]:
+    """Python websockets run with the context the fix's ``python`` line names."""
+    advice: str = fix["python"]
+    if advice.startswith("ssl=ctx"):  # check_hostname = False; verify_mode = CERT_NONE
+        context = ("context = ssl.create_default_context(); context.check_hostname = False; "
+                   "context.verify_mode = ssl.CERT_NONE")  # fmt: skip
+    else:  # ssl=ssl.create_default_context(cafile="FILE")
+        context = "context = " + advice.removeprefix("ssl=")
+    return env.run([sys.executable, "-c", PY_ADVICE.replace("CONTEXT", context), URL],
+                   timeout=30)  # fmt: skip
+
+
 def test_cacert_predicts_who_still_refuses(plain: CleanEnv, certs: Certs) -> None:
     """The CA only in a file (not in the namespace's store: the self-signed leaf is its
     own CA): with --cacert FILE wsexplorer's handshake goes through, every client still
-    refuses, and the trust-cacert fix's per-client flags make Node and curl connect."""
+    refuses, and the trust-cacert fix's per-client flags make Node, Python and curl
+    connect."""
     cert = certs.pairs["selfsigned"][0]
     d, rows = _compare(plain, "selfsigned", certs, {}, "--cacert", str(cert))
     _agree(rows)
@@ -292,10 +320,37 @@ def test_cacert_predicts_who_still_refuses(plain: CleanEnv, certs: Certs) -> Non
         node = peers.run_client(plain, "node20", URL, env={"NODE_EXTRA_CA_CERTS": str(cert)})
         curl = plain.run(["curl", "-sS", "-o", "/dev/null", "--cacert", str(cert),
                              "https://localhost:8443/"], timeout=30)  # fmt: skip
+        python = _python_advice(plain, fix)
     finally:
         stop_process(server)
         if server.stdout is not None:
             server.stdout.close()
     assert (node["outcome"], node["error"]) == (after["node-20"], None)
     assert (curl.returncode == 0) == (after["curl"] == "connects"), curl.stderr
+    assert (python.stdout.strip() == "connects") == (after["python-websockets"] == "connects")
+    assert after["python-websockets"] == "connects", python.stderr
     assert fix["node"] == f"NODE_EXTRA_CA_CERTS={cert}"
+
+
+def test_insecure_predicts_who_still_refuses(plain: CleanEnv, certs: Certs) -> None:
+    """-k: wsexplorer's handshake skips the check, every client still refuses; curl -k and
+    the fix's Python context connect, as trust-insecure predicts."""
+    d, rows = _compare(plain, "other", certs, {}, "-k")
+    _agree(rows)
+    assert d["handshake"]["outcome"] == "ok" and d["tls"]["insecure"]
+    fix = next(f for f in d["fixes"] if f["id"] == "trust-insecure")
+    after = {c["id"]: c["outcome"] for c in fix["after"]}
+    assert fix["works"] and "curl -k (curl)" in fix["detail"]
+    server = _serve(plain, certs.pairs["other"])
+    try:
+        curl = plain.run(["curl", "-sS", "-o", "/dev/null", "-k", "https://localhost:8443/"],
+                         timeout=30)  # fmt: skip
+        python = _python_advice(plain, fix)
+    finally:
+        stop_process(server)
+        if server.stdout is not None:
+            server.stdout.close()
+    assert (curl.returncode == 0) == (after["curl"] == "connects"), curl.stderr
+    assert (python.stdout.strip() == "connects") == (after["python-websockets"] == "connects"), (
+        python.stderr
+    )
