@@ -369,6 +369,10 @@ def test_the_verdict_names_the_proxy_not_the_targets_addresses() -> None:
     assert "not straight to app.test, so its addresses and families do not matter" in (
         dead.verdict.summary
     )
+    assert (
+        "(Python websockets: [Errno 111] Connect call failed ('127.0.0.1', 9); curl: curl: (7)"
+        in (dead.verdict.summary)
+    )
     one = diagnose(remote({"https_proxy": DEAD}, (refused(),)))
     assert "Python websockets and Chrome go through" in one.verdict.summary
     mixed = remote({"HTTP_PROXY": DEAD}, (refused(),))
@@ -391,3 +395,43 @@ def test_the_ok_verdict_says_who_goes_through_the_proxy() -> None:
 
     every = run(remote({"http_proxy": LIVE}, (live(),)), only)
     assert every.verdict.summary.startswith("every modelled client connects: Python websockets")
+
+
+# --- the fix ---------------------------------------------------------------------------
+
+
+def test_bypassing_a_dead_proxy_is_offered_and_works_when_the_direct_path_does() -> None:
+    from wsexplorer.diagnosis import diagnose
+
+    d = diagnose(remote({"http_proxy": DEAD}, (refused(),)))
+    fix = d.fix("proxy-bypass")
+    assert fix.works and fix.applicable and fix.key is None
+    assert fix.title == "Bypass the proxy for app.test"
+    assert fix.detail.startswith(
+        "reach app.test without the proxy: add app.test to no_proxy or unset http_proxy "
+        "(websockets.connect(url, proxy=None); curl --noproxy app.test; "
+        "chromium --proxy-bypass-list=app.test (or --no-proxy-server)):"
+    )
+    assert fix.python == "websockets.connect(url, proxy=None)"
+    assert set(fix.clients) == {"python-websockets", "curl", "chrome"}
+    after = {p.id: p for p in fix.after}
+    assert after["python-websockets"].proxy is None and after["python-websockets"].connects
+    assert not after["node-20"].why.startswith("it ignores")
+    # The direct path refused too: the fix does not work.
+    blocked = remote({"http_proxy": DEAD}, (refused(),))
+    blocked = replace(blocked, attempts=(attempt("192.0.2.10", "refused"),))
+    assert not diagnose(blocked).fix("proxy-bypass").works
+
+
+def test_no_proxy_fix_without_a_failing_proxied_client() -> None:
+    from wsexplorer.diagnosis import diagnose
+
+    for obs in (
+        remote({}),
+        remote({"http_proxy": LIVE}, (live(),)),
+        remote({"HTTP_PROXY": DEAD}, (refused(),)),  # websockets and Chrome fail through it
+    ):
+        ids = [f.id for f in diagnose(obs).fixes]
+        assert ("proxy-bypass" in ids) is (obs.proxy_env.get("HTTP_PROXY") is not None)
+    curl_only = diagnose(remote({"all_proxy": DEAD}, (refused(),)))
+    assert curl_only.fix("proxy-bypass").python == ""

@@ -50,6 +50,8 @@ class WhatIf:
         knob: clients with these ids use this Happy Eyeballs setting.
         trust: every client is given this store (the ``--cacert`` file) to trust.
         insecure: every client skips certificate checks.
+        direct: clients that take a proxy from the environment connect directly (the
+            host added to ``no_proxy``, or their own switch: docs/clients.md#proxies).
     """
 
     family: Family | None = None
@@ -61,6 +63,7 @@ class WhatIf:
     knob: Knob | None = None
     trust: TrustStore | None = None
     insecure: bool = False
+    direct: bool = False
 
     def affects(self, strategy: ClientStrategy) -> bool:
         """True if this change alters what ``strategy``'s client does or reaches."""
@@ -69,6 +72,8 @@ class WhatIf:
         if self.knob is not None and strategy.id in self.knob.ids:
             return True
         if self.trust is not None or self.insecure:
+            return True
+        if self.direct and strategy.proxy is not None:
             return True
         if self.family is not None and strategy.force_ipv4 is not None:
             return True

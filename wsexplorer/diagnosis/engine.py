@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from ..model import Diagnosis, Observation
 from .clients import CATALOGUE
 from .fixes import build_fixes
+from .proxyfix import proxy_fixes
 from .simulate import simulate
 from .strategy import ClientStrategy
 from .trustfix import trust_fixes
@@ -33,6 +34,8 @@ def diagnose(obs: Observation, clients: Sequence[ClientStrategy] | None = None) 
         observation=obs,
         clients=tuple(r.prediction for r in runs),
         verdict=build_verdict(obs, runs),
-        fixes=build_fixes(obs, strategies, runs) + trust_fixes(obs, strategies, runs),
+        fixes=build_fixes(obs, strategies, runs)
+        + trust_fixes(obs, strategies, runs)
+        + proxy_fixes(obs, strategies, runs),
         notes=build_notes(obs, runs),
     )

@@ -32,6 +32,7 @@ from ..model.address import family_of
 from ..model.proxy import ProxyEndpoint, ProxyEnvironment, parse_proxy_endpoint
 
 __all__ = [
+    "NO_PROXY",
     "NoProxyRules",
     "ProxyChoice",
     "ProxyPolicy",

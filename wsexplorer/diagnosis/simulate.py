@@ -35,7 +35,7 @@ from .outcome import (
     try_address,
 )
 from .proxied import exempt_clause, proxied
-from .proxy import ProxyChoice, choose_proxy, ignored_clause
+from .proxy import NO_PROXY, ProxyChoice, choose_proxy, ignored_clause
 from .story import family_label, handshake_clause, prefix
 from .story import story as tell
 from .strategy import (
@@ -244,7 +244,9 @@ def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE
     if forced is not None and s.forced_family_fallback is not None:
         fallback = s.forced_family_fallback
     parts = prefix(s, host, cands, ordered != cands.addresses, forced)
-    choice = choose_proxy(obs.proxy_env, s.proxy, host, port, obs.url.secure)
+    choice = (
+        NO_PROXY if ctx.direct else choose_proxy(obs.proxy_env, s.proxy, host, port, obs.url.secure)
+    )
     if s.proxy is not None and choice.url and choice.exempt is None:
         via = proxied(obs, s, s.proxy, choice, host, ctx.host is not None)
         pred = _prediction(
@@ -253,7 +255,7 @@ def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE
         return Run(pred, s, via.stage, via.tries, (), (), Fallback.SEQUENTIAL)
     if choice.exempt is not None:
         parts.insert(0, exempt_clause(choice, host))
-    elif s.proxy is None and ignored_clause(obs.proxy_env):
+    elif s.proxy is None and not ctx.direct and ignored_clause(obs.proxy_env):
         parts.insert(0, ignored_clause(obs.proxy_env))
 
     def run(stage: Stage | None, pred: ClientPrediction, tries: tuple[TryResult, ...]) -> Run:

@@ -283,10 +283,17 @@ def _proxy_clause(obs: Observation, failing: Sequence[Run]) -> str | None:
     for (url, variable), group in groups.items():
         one = len(group) == 1
         names = join_names([r.prediction.name for r in group])
+        errors = {r.prediction.name: r.prediction.error for r in group}
+        said = set(errors.values())
+        tail = (
+            f": {said.pop()}"
+            if len(said) == 1
+            else " (" + "; ".join(f"{n}: {e}" for n, e in errors.items()) + ")"
+        )
         parts.append(
             f"{names} {'goes' if one else 'go'} through the proxy {url} from {variable}, not "
             f"straight to {obs.url.host}, so its addresses and families do not matter for "
-            f"{'it' if one else 'them'}: {group[0].prediction.error}"
+            f"{'it' if one else 'them'}{tail}"
         )
     return "; ".join(parts) or None
 
