@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rich.text import Text
 from textual.screen import Screen
-from textual.widgets import Input, Select
+from textual.widgets import Footer, Input, Select
 
 from ...model import ClientOutcome, Diagnosis, FamilyChoice, Observation
 from ...model.untrusted import clean
@@ -29,7 +29,12 @@ from ..widgets.resolution import ResolutionPane
 from ..widgets.session import SessionPane
 from ..widgets.topbar import TopBar
 
-__all__ = ["ScreenBase"]
+__all__ = ["FULL_FOOTER", "MID_FOOTER", "ScreenBase"]
+
+FULL_FOOTER = 130
+"""From this width the footer shows every key with its full label and the palette hint."""
+MID_FOOTER = 100
+"""From this width (and below FULL_FOOTER) ``c`` stays in the footer."""
 
 
 class ScreenBase(Screen[None]):
@@ -136,14 +141,30 @@ class ScreenBase(Screen[None]):
 
     def _label_fix_keys(self) -> None:
         """The footer names each fix key's fix as the shown diagnosis does (``Fix:
-        192.0.2.10``); today's words until a diagnosis names it."""
+        192.0.2.10``); today's words until a diagnosis names it.
+
+        The footer fits the window: below :data:`FULL_FOOTER` columns it is compact, the
+        fix labels drop ``Fix:``, the palette hint and the keys the Session pane has
+        buttons for (``x``, ``p``; ``c`` too below :data:`MID_FOOTER`) are left out, so
+        the essential keys (``? f l d u r e q``) show at 100x30 and 80x24.
+        """
+        width = self.size.width or FULL_FOOTER
+        short = width < FULL_FOOTER
+        hidden = set() if not short else ({"x", "p"} if width >= MID_FOOTER else {"x", "p", "c"})
         bindings = self._bindings.key_to_bindings
         for key, words in KEY_WORDS.items():
             label = clean(key_label(self.diagnosis, key) or f"Fix: {words}")
+            if short:
+                label = label.removeprefix("Fix: ")
             bindings[key] = [
                 replace(b, description=label) if b.action.startswith("fix_") else b
                 for b in bindings.get(key, ())
             ]
+        for key in ("c", "x", "p"):
+            bindings[key] = [replace(b, show=key not in hidden) for b in bindings.get(key, ())]
+        for footer in self.query(Footer):
+            footer.compact = short
+            footer.show_command_palette = not short
         self.refresh_bindings()
 
     def _sync_inputs(self) -> None:

@@ -77,6 +77,7 @@ class MainScreen(LessonPart, WatchPart, ExportPart):
 
     def on_resize(self) -> None:
         self._arrange()
+        self._label_fix_keys()
 
     def _arrange(self) -> None:
         """Narrow terminals stack the panes with the Diagnosis first (the verdict is what
