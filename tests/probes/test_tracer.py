@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 
 import pytest
 
@@ -189,3 +190,26 @@ def test_classify_keeps_the_errno() -> None:
     )
     assert _classify(TimeoutError()) == (AttemptOutcome.TIMEOUT, "timed out")
     assert _classify(OSError("no errno")) == (AttemptOutcome.ERROR, "no errno")
+
+
+async def test_a_busy_event_loop_is_not_counted_in_a_connect() -> None:
+    """Issue 12: the TUI showed 30-480 ms loopback connects (diagnose: ~1 ms) because the
+    time was taken when the busy event loop resumed the coroutine. Here the loop is
+    stalled on purpose for STALL seconds while a loopback connect is in flight; the
+    attempt must report the connect, not the stall (the bound is half the stall, a
+    manufactured delay, not a speed figure)."""
+    from wsexplorer.probes.tracer import connect_one
+
+    stall = 0.5
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        port = listener.getsockname()[1]
+        task = asyncio.ensure_future(connect_one("127.0.0.1", port, 5.0))
+        await asyncio.sleep(0)  # the connect starts
+        time.sleep(stall)  # the event loop is busy (a Textual redraw, a flood of messages)
+        attempt, sock = await task
+        assert sock is not None
+        sock.close()
+    assert attempt.outcome is AttemptOutcome.CONNECTED
+    assert attempt.elapsed_ms < stall * 1000 / 2, attempt.elapsed_ms
