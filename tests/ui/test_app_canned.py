@@ -376,3 +376,20 @@ async def test_send_without_session_explains(tmp_path: Path) -> None:
         await settle(pilot)
         lines = [s.text for s in screen.session_pane.log_widget.lines]
         assert any("not connected: press c" in line for line in lines)
+
+
+async def test_the_palettes_screenshot_goes_to_the_export_directory(tmp_path: Path) -> None:
+    """Issue 12: "Screenshot" failed without ~/Downloads. It is saved in the export
+    directory (created when missing) and the notification names the file."""
+    target = tmp_path / "not-yet"
+    app = WsxApp(canned_config(export_dir=target), CannedBackend(), clock=frozen_clock)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        saved = app.deliver_screenshot()
+        assert saved is not None
+        await pilot.pause()
+        files = list(target.glob("*.svg"))
+        assert [f.resolve() for f in files] == [Path(saved).resolve()]
+        assert files[0].read_text(encoding="utf-8").startswith("<svg")
+        shown = [n.message for n in app._notifications]
+        assert f"screenshot saved to {files[0].resolve()}" in shown

@@ -63,6 +63,27 @@ class WsxApp(App[int]):
         self.install_screen(self.main, name="main")
         self.push_screen("main")
 
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        """The palette's "Screenshot": an SVG in the export directory (the current one by
+        default, created if missing), never a ``~/Downloads`` that may not exist; the
+        notification says where it went."""
+        directory = Path(path) if path else self.config.export_dir
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            saved = self.save_screenshot(filename, str(directory), time_format)
+        except OSError as exc:
+            self.notify(f"screenshot not saved: {clean(exc)}", severity="error", markup=False)
+            return None
+        self.notify(
+            f"screenshot saved to {clean(Path(saved).resolve())}", title="Screenshot", markup=False
+        )
+        return saved
+
     async def action_quit(self) -> None:
         """Close the live session and stop the demo server, then exit with status 0."""
         await self.main.shutdown()
