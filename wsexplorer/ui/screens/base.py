@@ -29,10 +29,12 @@ from ..widgets.resolution import ResolutionPane
 from ..widgets.session import SessionPane
 from ..widgets.topbar import TopBar
 
-__all__ = ["FULL_FOOTER", "MID_FOOTER", "ScreenBase"]
+__all__ = ["FULL_FOOTER", "LABELLED_FOOTER", "MID_FOOTER", "ScreenBase"]
 
-FULL_FOOTER = 130
+FULL_FOOTER = 140
 """From this width the footer shows every key with its full label and the palette hint."""
+LABELLED_FOOTER = 120
+"""From this width the fix keys keep their ``Fix:`` prefix."""
 MID_FOOTER = 100
 """From this width (and below FULL_FOOTER) ``c`` stays in the footer."""
 
@@ -143,10 +145,11 @@ class ScreenBase(Screen[None]):
         """The footer names each fix key's fix as the shown diagnosis does (``Fix:
         192.0.2.10``); today's words until a diagnosis names it.
 
-        The footer fits the window: below :data:`FULL_FOOTER` columns it is compact, the
-        fix labels drop ``Fix:``, the palette hint and the keys the Session pane has
-        buttons for (``x``, ``p``; ``c`` too below :data:`MID_FOOTER`) are left out, so
-        the essential keys (``? f l d u r e q``) show at 100x30 and 80x24.
+        The footer fits the window: below :data:`FULL_FOOTER` columns it is compact
+        without the palette hint and the keys the Session pane has buttons for (``x``,
+        ``p``); below :data:`LABELLED_FOOTER` the fix labels drop ``Fix:``; below
+        :data:`MID_FOOTER` ``c`` steps back too. The essential keys (``? f l d u r e q``)
+        show at 100x30 and 80x24.
         """
         width = self.size.width or FULL_FOOTER
         short = width < FULL_FOOTER
@@ -154,7 +157,7 @@ class ScreenBase(Screen[None]):
         bindings = self._bindings.key_to_bindings
         for key, words in KEY_WORDS.items():
             label = clean(key_label(self.diagnosis, key) or f"Fix: {words}")
-            if short:
+            if width < LABELLED_FOOTER:
                 label = label.removeprefix("Fix: ")
             bindings[key] = [
                 replace(b, description=label) if b.action.startswith("fix_") else b
