@@ -12,6 +12,7 @@ and error text). The answer's body and the TLS hint are checked in the same JSON
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -27,6 +28,8 @@ pytestmark = [pytest.mark.needs_node, pytest.mark.needs_curl]
 
 CLIENT_IDS = {"node16": "node-16", "node18": "node-17-19", "node20": "node-20",
               "python": "python-websockets", "curl": "curl"}  # fmt: skip
+if shutil.which("chromium"):  # required by tests/scenarios/test_chromium.py
+    CLIENT_IDS["chromium"] = "chrome"
 
 
 @contextmanager
@@ -43,7 +46,7 @@ def _server(kind: str) -> Iterator[int]:
 def _compare(kind: str) -> dict[str, Any]:
     if not peers.node_peers_installed():
         pytest.skip(peers.NODE_PEERS_MISSING)
-    missing = [k for k in CLIENT_IDS if k not in peers.available_clients()]
+    missing = [k for k in CLIENT_IDS if k not in {*peers.available_clients(), "chromium"}]
     if missing:
         pytest.skip(f"clients not installed: {missing}")
     host = Host()

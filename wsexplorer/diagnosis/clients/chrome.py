@@ -2,10 +2,12 @@
 
 Facts (docs/clients.md#chrome):
 - ``localhost`` and ``*.localhost`` are answered inside Chrome, ``::1`` then
-  ``127.0.0.1`` (net/dns/host_resolver_manager.cc ``ResolveLocalHostname``); IPv6 is
-  dropped when the host has no IPv6.
+  ``127.0.0.1`` (net/dns/host_resolver_manager.cc ``ResolveLocalHostname``), ``::1``
+  even with IPv6 disabled (its connect fails at once, EADDRNOTAVAIL; checked).
 - Other names: the system resolver with ``AI_ADDRCONFIG`` (net/dns/
-  host_resolver_system_task.cc).
+  host_resolver_system_task.cc), AAAA records only when a route to global IPv6 exists
+  (its IPv6 reachability check, net/dns/host_resolver_manager.cc; checked).
+- A ``ws://`` name on its HSTS preload list becomes ``wss://`` (chrome_hsts.py; checked).
 - Happy Eyeballs: the next address starts after 300 ms (``kIPv6FallbackTime``,
   net/socket/transport_connect_job.cc), or at once when the one before fails; earlier
   attempts keep running. Measured with Chromium 156 (net log, tests/scenarios/
@@ -13,7 +15,9 @@ Facts (docs/clients.md#chrome):
   306 ms while the first is still pending, so the next address of the same family does
   not wait for the kernel (a staggered race over every address, as asyncio's).
 - It cannot be told to use one family from the page, so the "force IPv4" fix leaves it.
-- Errors: ``net::ERR_CONNECTION_REFUSED``, ``net::ERR_NAME_NOT_RESOLVED``; an
+- Errors (the text after ``failed:`` of its console line; checked with Chromium 156):
+  ``Error in connection establishment: `` and then ``net::ERR_CONNECTION_REFUSED``,
+  ``net::ERR_NAME_NOT_RESOLVED``; an
   unreachable address by its errno (net/base/net_errors_posix.cc ``MapSystemError``):
   ``EHOSTUNREACH`` / ``ENETUNREACH`` give ``net::ERR_ADDRESS_UNREACHABLE``; a non-101
   answer of any HTTP version but 0.9 (HTTP/1.0 included):
@@ -34,7 +38,8 @@ Facts (docs/clients.md#chrome):
   ``CONNECT``. A dead proxy: ``Error in connection establishment:
   net::ERR_PROXY_CONNECTION_FAILED`` (checked: tests/scenarios/test_proxies.py); a refused
   ``CONNECT``: ``net::ERR_TUNNEL_CONNECTION_FAILED`` (unverified).
-Documented, not run here.
+Checked against Debian's headless Chromium 156 (tests/scenarios/test_chromium.py and the
+scenarios docs/clients.md#chrome names); what did not run is marked UNVERIFIED here.
 """
 
 from __future__ import annotations
@@ -112,7 +117,7 @@ def _chrome_error(failure: Failure) -> str:
         assert hs is not None
         if hs.outcome is HandshakeOutcome.HTTP_STATUS:
             return f"Error during WebSocket handshake: Unexpected response code: {hs.status}"
-        # UNVERIFIED wording for the other handshake failures.
+        # UNVERIFIED: a handshake timeout and an invalid answer (a close is checked).
         if hs.outcome is HandshakeOutcome.TIMEOUT:
             return "WebSocket opening handshake timed out"
         if hs.outcome is HandshakeOutcome.TLS:
