@@ -169,7 +169,9 @@ def test_nxdomain_from_a_real_dnsmasq(
         assert clients[cid]["error"] == f"getaddrinfo ENOTFOUND {missing}"
     assert clients["python-websockets"]["error"] == "[Errno -2] Name or service not known"
     assert clients["curl"]["error"] == f"curl: (6) Could not resolve host: {missing}"
-    assert clients["chrome"]["error"] == "net::ERR_NAME_NOT_RESOLVED"
+    assert clients["chrome"]["error"] == (
+        "Error in connection establishment: net::ERR_NAME_NOT_RESOLVED"
+    )
     assert d["verdict"]["summary"] == (
         f"{missing} does not resolve ([Errno -2] Name or service not known); clients that "
         "use the system resolver have no address to connect to"
