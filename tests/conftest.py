@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-pytest_plugins = ["tests.scenarios.fixtures"]
+pytest_plugins = ["tests.scenarios.fixtures", "tests.scenarios.readback"]
 
 NEEDS_MARKERS = (
     "needs_root",

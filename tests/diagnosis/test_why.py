@@ -7,6 +7,7 @@ import dataclasses
 
 import pytest
 
+from tests.data.why_corpus import CORPUS
 from tests.diagnosis.builders import example, seed_observation
 from wsexplorer.diagnosis import CATALOGUE, Failure, Fallback, Stage, TryResult, diagnose
 from wsexplorer.diagnosis.why import (
@@ -74,6 +75,9 @@ def test_every_client_in_the_catalogue_has_signatures() -> None:
     ids = {s.client for s in signatures()}
     assert ids == {c.id for c in CATALOGUE}
     assert signatures() is signatures(CATALOGUE)  # built once
+    plain = dataclasses.replace(CATALOGUE[0], on_answer=None)  # a parser with no own words
+    texts = {s.pattern.pattern for s in signatures([plain])}
+    assert not any("Header" in t for t in texts) and any("ECONNREFUSED" in t for t in texts)
 
 
 def _failures() -> list[tuple[ErrorKind, Failure]]:
@@ -268,3 +272,38 @@ def test_fallback_variants_cover_happy_eyeballs() -> None:
     he = [s for s in signatures() if s.pattern.pattern.startswith("AggregateError")]
     assert he and all(s.client.startswith("node") for s in he)
     assert Fallback.HAPPY_EYEBALLS  # the generator walks every fallback
+
+
+@pytest.mark.parametrize(("text", "want"), CORPUS)
+def test_corpus_of_pasted_errors(text: str, want: dict[str, object]) -> None:
+    clue = read_error(text)
+    assert clue is not None, text
+    assert want["client"] in clue.clients, (clue, want)
+    for key in ("kind", "address", "port", "host", "status", "reason", "url"):
+        if key in want:
+            got = getattr(clue, key)
+            assert (got.value if isinstance(got, ErrorKind) else got) == want[key], (key, clue)
+
+
+def test_corpus_is_large_enough() -> None:
+    assert len(CORPUS) >= 30
+
+
+def test_answer_texts_of_the_clients_own_parsers() -> None:
+    """Texts from ``on_answer`` (a client's own parser limits, redirects) read back too."""
+    for text, client in (
+        ("Error: Parse Error: Header overflow", "node-20"),
+        ("curl: (27) Out of memory", "curl"),
+        ("websockets.exceptions.InvalidURI: more than 10 redirects", "python-websockets"),
+        ("ValueError: Invalid IPv6 URL", "python-websockets"),
+        ("MultipleValuesError: 'Location'", "python-websockets"),
+    ):
+        clue = read_error(text)
+        assert clue is not None and client in clue.clients, text
+    redirect = read_error(
+        "InvalidURI: https://login.test/cb?client_secret=*** isn't a valid URI: scheme isn't "
+        "ws or wss"
+    )
+    assert redirect is not None and redirect.clients == ("python-websockets",)
+    assert redirect.url is None  # the redirect's target is not the URL the client was given
+    assert implied_target(redirect).url is None

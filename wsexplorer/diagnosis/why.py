@@ -24,6 +24,9 @@ from ..model import (
     Family,
     Handshake,
     HandshakeOutcome,
+    ResponseHead,
+    WebSocketURL,
+    parse_url,
 )
 from .clients import CATALOGUE
 from .strategy import ClientStrategy, Failure, Fallback, Stage, TryResult
@@ -76,7 +79,11 @@ _STATUS = 599
 _TIME_S = 31.337  # curl prints it in ms: 31337
 _REASON = "WSXREASON"
 
+_URL_SENTINEL = f"ws://{_HOST}/wsxpath"
+
 _GROUPS = (
+    (re.escape(_URL_SENTINEL.replace("ws://", "https://")), r"(?P<url>\S+)"),
+    (re.escape(_URL_SENTINEL), r"(?P<url>\S+)"),
     (re.escape(_HOST), r"(?P<host>[^\s'\"]+?)"),
     (re.escape(_V6), r"(?P<address>[0-9A-Fa-f]*:[0-9A-Fa-f:.]*?)"),
     (re.escape(_V4), r"(?P<address>\d{1,3}(?:\.\d{1,3}){3})"),
@@ -87,7 +94,7 @@ _GROUPS = (
 )
 _SSL_ERROR = "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"
 _END = r"(?=$|[\s'\",)\]])"
-_MIN_LITERAL = 8  # a pattern must say this much besides its captures
+_MIN_LITERAL = 8  # a pattern must say this much besides its captures (quotes included)
 
 # The measured error text a try of each outcome carries (Linux errno wording).
 _ERRORS = {
@@ -151,6 +158,26 @@ def _failures() -> Iterable[tuple[ErrorKind, Failure]]:
         yield kind, replace(base, stage=Stage.HANDSHAKE, tries=connected, handshake=hs)
 
 
+def _answers() -> Iterable[tuple[ErrorKind, Handshake, WebSocketURL]]:
+    """Answers a client's own parser reads in its own words (``on_answer``): a head over
+    every parser's limits, and redirects each client handles differently."""
+    url = parse_url(f"ws://{_HOST}:{_PORT}/")
+    huge = ResponseHead(10**5, 10**7, 10**6, 10**7, True, True, True, "HTTP/1.1", 101)
+    yield ErrorKind.HANDSHAKE, Handshake(_V4, HandshakeOutcome.INVALID, 101, head=huge,
+                                         limit="header line too long"), url  # fmt: skip
+    https = _URL_SENTINEL.replace("ws://", "https://")
+    for locations, base in (
+        ((https,), url),  # not ws/wss
+        (("http://[::1",), url),  # urllib's "Invalid IPv6 URL"
+        (("/a", "/b"), url),  # two Location headers
+        (("/",), url),  # the URL itself: a loop
+        ((_URL_SENTINEL,), replace(url, scheme="wss")),  # a TLS downgrade
+    ):
+        headers = tuple(("Location", loc) for loc in locations)
+        hs = Handshake(_V4, HandshakeOutcome.REDIRECT, 302, headers=headers)
+        yield ErrorKind.HANDSHAKE, hs, base
+
+
 def _pattern(text: str, kind: ErrorKind) -> re.Pattern[str] | None:
     """The text as a pattern with the sentinels captured, or ``None`` when too little of
     it is the client's own words (a text that is all measured reason says nothing), when
@@ -184,8 +211,14 @@ def _catalogue_signatures(clients: tuple[ClientStrategy, ...]) -> tuple[Signatur
     seen: set[tuple[str, str]] = set()
     out: list[Signature] = []
     for client in clients:
-        for kind, failure in _failures():
-            pattern = _pattern(client.wording(failure), kind)
+        texts = [(kind, client.wording(failure)) for kind, failure in _failures()]
+        if client.on_answer is not None:
+            for kind, hs, url in _answers():
+                answer = client.on_answer(hs, url)
+                if answer is not None and answer.error:
+                    texts.append((kind, answer.error))
+        for kind, text in texts:
+            pattern = _pattern(text, kind)
             if pattern is None or (client.id, pattern.pattern) in seen:
                 continue
             seen.add((client.id, pattern.pattern))
@@ -243,6 +276,11 @@ def _address(value: str | None) -> str | None:
         return None
 
 
+def _reason(value: str | None) -> str | None:
+    """OpenSSL's words without Python's source position (``(_ssl.c:1006)``)."""
+    return None if value is None else re.sub(r"\s*\(_ssl\.c:\d+\)$", "", value.strip())
+
+
 def read_error(text: str, clients: Sequence[ClientStrategy] = CATALOGUE) -> Clue | None:
     """The first recognised error in ``text`` (a line, a stack trace or a log), or ``None``.
 
@@ -268,7 +306,9 @@ def read_error(text: str, clients: Sequence[ClientStrategy] = CATALOGUE) -> Clue
                 found.setdefault(key, value)
     if head is None:
         return None
-    url = _URL.search(text)
+    # A URL a client names as a redirect's target is not the URL it was given.
+    redirect = found.get("url")
+    url = next((m for m in _URL.finditer(text) if m.group(0) != redirect), None)
     line, kind, ids = head
     status = found.get("status")
     return Clue(
@@ -279,7 +319,7 @@ def read_error(text: str, clients: Sequence[ClientStrategy] = CATALOGUE) -> Clue
         address=_address(found.get("address")),
         port=_port(found.get("port")),
         status=int(status) if status else None,
-        reason=found.get("reason"),
+        reason=_reason(found.get("reason")),
         url=url.group(0).rstrip(".,;:)]}") if url else None,
     )
 
