@@ -94,6 +94,7 @@ _GROUPS = (
 )
 _SSL_ERROR = "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"
 _END = r"(?=$|[\s'\",)\]])"
+_NET_ERROR = re.compile(r"net::ERR_[A-Z_]+")
 _MIN_LITERAL = 8  # a pattern must say this much besides its captures (quotes included)
 
 # The measured error text a try of each outcome carries (Linux errno wording).
@@ -217,6 +218,8 @@ def _catalogue_signatures(clients: tuple[ClientStrategy, ...]) -> tuple[Signatur
                 answer = client.on_answer(hs, url)
                 if answer is not None and answer.error:
                     texts.append((kind, answer.error))
+        # Chrome's net error alone, as DevTools' network panel and many pastes show it.
+        texts += [(k, m.group(0)) for k, t in texts if (m := _NET_ERROR.search(t))]
         for kind, text in texts:
             pattern = _pattern(text, kind)
             if pattern is None or (client.id, pattern.pattern) in seen:
