@@ -307,3 +307,18 @@ def test_answer_texts_of_the_clients_own_parsers() -> None:
     assert redirect is not None and redirect.clients == ("python-websockets",)
     assert redirect.url is None  # the redirect's target is not the URL the client was given
     assert implied_target(redirect).url is None
+
+
+def test_proxy_trust_and_measured_texts() -> None:
+    """Texts from the proxy policies, the trust verdicts and asyncio's measured errors."""
+    proxy = read_error("Error in connection establishment: net::ERR_PROXY_CONNECTION_FAILED")
+    assert proxy is not None and proxy.clients == ("chrome",) and proxy.kind is ErrorKind.PROXY
+    assert "proxy" in explain(proxy, Target(None, ""), diagnose(example("seed"))).story
+    node = read_error(
+        "Error [ERR_TLS_CERT_ALTNAME_INVALID]: Hostname/IP does not match certificate's "
+        "altnames: Host: app.test. is not in the cert's altnames: DNS:other.test"
+    )
+    assert node is not None and "node-20" in node.clients and node.host == "app.test"
+    py = read_error("OSError: [Errno 113] Connect call failed ('192.0.2.98', 35569)")
+    assert py is not None and py.clients == ("python-websockets",)
+    assert (py.kind, py.address, py.port) == (ErrorKind.UNREACHABLE, "192.0.2.98", 35569)

@@ -28,8 +28,10 @@ from ..model import (
     WebSocketURL,
     parse_url,
 )
+from ..model.trust import CertNames
 from .clients import CATALOGUE
 from .strategy import ClientStrategy, Failure, Fallback, Stage, TryResult
+from .trust import MISMATCH_KEY
 
 __all__ = [
     "MAX_TEXT",
@@ -59,6 +61,7 @@ class ErrorKind(StrEnum):
     HTTP_STATUS = "http-status"
     TLS = "tls"
     HANDSHAKE = "handshake"
+    PROXY = "proxy"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,11 +101,25 @@ _NET_ERROR = re.compile(r"net::ERR_[A-Z_]+")
 _MIN_LITERAL = 8  # a pattern must say this much besides its captures (quotes included)
 
 # The measured error text a try of each outcome carries (Linux errno wording).
+# The measured error text a try carries: the errno's words, or asyncio's with the
+# sockaddr (the tracer's own connects word them so, and Python clients print them).
 _ERRORS = {
-    AttemptOutcome.REFUSED: "[Errno 111] Connection refused",
-    AttemptOutcome.TIMEOUT: "[Errno 110] Connection timed out",
+    AttemptOutcome.REFUSED: ("[Errno 111] Connection refused",),
+    AttemptOutcome.TIMEOUT: (
+        "[Errno 110] Connection timed out",
+        "[Errno 110] Connect call failed {sockaddr}",
+    ),
+    AttemptOutcome.UNREACHABLE: (
+        "[Errno 113] No route to host",
+        "[Errno 101] Network is unreachable",
+        "[Errno 113] Connect call failed {sockaddr}",
+    ),
 }
-_UNREACHABLE_ERRORS = ("[Errno 113] No route to host", "[Errno 101] Network is unreachable")
+_KINDS = {
+    AttemptOutcome.REFUSED: ErrorKind.REFUSED,
+    AttemptOutcome.TIMEOUT: ErrorKind.TIMEOUT,
+    AttemptOutcome.UNREACHABLE: ErrorKind.UNREACHABLE,
+}
 _RESOLVE_ERRORS = (
     None,
     "[Errno -2] Name or service not known",
@@ -121,9 +138,10 @@ _TLS_REASONS = (
 )
 
 
-def _tries(outcome: AttemptOutcome, error: str | None) -> Iterable[tuple[TryResult, ...]]:
-    for address, family in ((_V6, Family.IPV6), (_V4, Family.IPV4)):
-        yield (TryResult(address, family, outcome, measured=True, error=error),)
+def _try(address: str, family: Family, outcome: AttemptOutcome, error: str) -> TryResult:
+    sockaddr = (address, _PORT, 0, 0) if family is Family.IPV6 else (address, _PORT)
+    text = error.format(sockaddr=repr(sockaddr))
+    return TryResult(address, family, outcome, measured=True, error=text)
 
 
 def _failures() -> Iterable[tuple[ErrorKind, Failure]]:
@@ -131,23 +149,26 @@ def _failures() -> Iterable[tuple[ErrorKind, Failure]]:
     base = Failure(Stage.CONNECT, _HOST, _PORT, time_s=_TIME_S)
     for resolve_error in _RESOLVE_ERRORS:
         yield ErrorKind.NOT_FOUND, replace(base, stage=Stage.RESOLVE, resolve_error=resolve_error)
-    cases = [(AttemptOutcome.REFUSED, _ERRORS[AttemptOutcome.REFUSED], ErrorKind.REFUSED)]
-    cases.append((AttemptOutcome.TIMEOUT, _ERRORS[AttemptOutcome.TIMEOUT], ErrorKind.TIMEOUT))
-    cases += [(AttemptOutcome.UNREACHABLE, e, ErrorKind.UNREACHABLE) for e in _UNREACHABLE_ERRORS]
-    for outcome, error, kind in cases:
-        for tries in _tries(outcome, error):
+    for outcome, errors in _ERRORS.items():
+        kind = _KINDS[outcome]
+        for error in errors:
+            v6 = _try(_V6, Family.IPV6, outcome, error)
+            v4 = _try(_V4, Family.IPV4, outcome, error)
             for fallback in Fallback:
-                yield kind, replace(base, tries=tries, candidates=1, fallback=fallback)
-        v6 = TryResult(_V6, Family.IPV6, outcome, measured=True, error=error)
-        v4 = TryResult(_V4, Family.IPV4, outcome, measured=True, error=error)
-        for fallback in Fallback:
-            yield kind, replace(base, tries=(v6, v4), candidates=2, fallback=fallback)
+                for tries in ((v6,), (v4,)):
+                    yield kind, replace(base, tries=tries, candidates=1, fallback=fallback)
+                yield kind, replace(base, tries=(v6, v4), candidates=2, fallback=fallback)
     expired = TryResult(_V4, Family.IPV4, AttemptOutcome.TIMEOUT, measured=True)
     yield ErrorKind.TIMEOUT, replace(base, tries=(expired,), candidates=1, expired=True)
     tls = [
         Handshake(_V4, HandshakeOutcome.TLS, reason=reason, error=f"{_SSL_ERROR}: {reason}")
         for reason in _TLS_REASONS
     ]
+    # A name mismatch, with the certificate's names for the clients that quote them.
+    mismatch = f"Hostname mismatch, certificate is not valid for '{_HOST}'."
+    names: dict[str, object] = {MISMATCH_KEY: CertNames(dns=(_REASON,))}
+    tls.append(Handshake(_V4, HandshakeOutcome.TLS, reason=mismatch,
+                         error=f"{_SSL_ERROR}: {mismatch}", extra=names))  # fmt: skip
     answers = (
         (ErrorKind.HTTP_STATUS, Handshake(_V4, HandshakeOutcome.HTTP_STATUS, status=_STATUS)),
         *((ErrorKind.TLS, hs) for hs in tls),
@@ -218,6 +239,9 @@ def _catalogue_signatures(clients: tuple[ClientStrategy, ...]) -> tuple[Signatur
                 answer = client.on_answer(hs, url)
                 if answer is not None and answer.error:
                     texts.append((kind, answer.error))
+        proxy = client.proxy
+        if proxy is not None:
+            texts += [(ErrorKind.PROXY, t) for t in (proxy.refused, proxy.rejected) if t]
         # Chrome's net error alone, as DevTools' network panel and many pastes show it.
         texts += [(k, m.group(0)) for k, t in texts if (m := _NET_ERROR.search(t))]
         for kind, text in texts:
@@ -390,6 +414,8 @@ _KIND_WORDS = {
     ErrorKind.HTTP_STATUS: "the server answers the WebSocket upgrade with HTTP {status}",
     ErrorKind.TLS: "the TLS certificate check fails{reason}",
     ErrorKind.HANDSHAKE: "the server does not complete the WebSocket upgrade",
+    ErrorKind.PROXY: "the proxy from the environment (https_proxy, http_proxy, all_proxy) "
+    "cannot be reached or refuses the tunnel",
 }
 
 
