@@ -348,6 +348,11 @@ class CannedBackend:
         source = Source.LITERAL if family_of(url.host) else Source.HOSTS
         return tuple(Address.of(a, source) for a in order), None
 
+    def names_first(self, address: str, port: int) -> tuple[str, ...]:
+        """``localhost`` for the first address of the canned hosts order."""
+        del port
+        return ("localhost",) if self.hosts_order[:1] == (address,) else ()
+
     def scan_listeners(self) -> ListenerScan:
         self.scans += 1
         return ListenerScan(listeners=self.listeners(), method="canned")

@@ -90,6 +90,11 @@ class Backend(Protocol):
         """Every TCP listener on the machine (blocking: call it from a thread worker)."""
         ...
 
+    def names_first(self, address: str, port: int) -> tuple[str, ...]:
+        """The names that resolve to ``address`` first here (``localhost`` for ``::1``...),
+        for a pasted error that names only an address. Blocking: call it from a thread."""
+        ...
+
     def session(
         self,
         url: WebSocketURL,
@@ -210,6 +215,11 @@ class RealBackend:
         from ..probes.listeners import scan_listeners
 
         return scan_listeners()
+
+    def names_first(self, address: str, port: int) -> tuple[str, ...]:
+        from ..probes.reverse import names_first
+
+        return names_first(address, port)
 
     def session(
         self,

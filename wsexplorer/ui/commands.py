@@ -35,6 +35,7 @@ COMMAND_LIST: tuple[tuple[str, str, str], ...] = (
         "toggle_reconnect",
     ),
     ("Export the report as Markdown", "write wsexplorer-report-*.md here (e)", "export"),
+    ("Paste an error", "which clients print it, and its story here (w)", "why"),
     ("Family: auto", "try every address", "set_family('auto')"),
     ("Family: IPv4 only", "try only IPv4 addresses", "set_family('4')"),
     ("Family: IPv6 only", "try only IPv6 addresses", "set_family('6')"),

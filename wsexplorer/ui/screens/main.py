@@ -30,11 +30,12 @@ from ..widgets.topbar import TopBar
 from .exporting import ExportPart, report_filename
 from .lesson import LessonPart
 from .watching import WatchPart
+from .why import WhyPart
 
 __all__ = ["MainScreen", "report_filename"]
 
 
-class MainScreen(LessonPart, WatchPart, ExportPart):
+class MainScreen(LessonPart, WatchPart, WhyPart, ExportPart):
     """Resolution, Listeners, Session and Diagnosis, fed by workers."""
 
     AUTO_FOCUS = ""

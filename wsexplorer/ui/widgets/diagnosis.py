@@ -70,8 +70,11 @@ def render_measured(d: Diagnosis) -> Text:
     return out
 
 
-def render_clients(d: Diagnosis, before: Diagnosis | None = None) -> RenderableType:
-    """One row per client: ✓/✗, name, the address it ends on or its exact error."""
+def render_clients(
+    d: Diagnosis, before: Diagnosis | None = None, marked: frozenset[str] = frozenset()
+) -> RenderableType:
+    """One row per client: ✓/✗, name, the address it ends on or its exact error; the
+    ``marked`` clients (those that print a pasted error) get ``◀ your error``."""
     grid = Table.grid(padding=(0, 1))
     if before is not None:
         grid.add_column(no_wrap=True, style="dim")  # before
@@ -83,6 +86,8 @@ def render_clients(d: Diagnosis, before: Diagnosis | None = None) -> RenderableT
         what = to_text(c.result)
         if c.confidence:
             what.append_text(to_text(span(f" ({c.confidence})", T.DIM)))
+        if c.id in marked:
+            what.append(" ◀ your error", style="bold reverse")
         row: list[RenderableType] = []
         if before is not None:
             old = prior.get(c.id)
@@ -140,12 +145,15 @@ class DiagnosisPane(Pane):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.diagnosis: Diagnosis | None = None
+        self.before: Diagnosis | None = None
+        self.marked: frozenset[str] = frozenset()
         self.detail_fix: str | None = None
         self._fix_ids: tuple[str, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="pane-error")
         with VerticalScroll(classes="pane-body", id="diagnosis-body"):
+            yield Static("", id="diagnosis-why")
             yield Static("", id="diagnosis-verdict")
             yield Static("", id="diagnosis-before")
             yield Static("", id="diagnosis-measured")
@@ -158,6 +166,7 @@ class DiagnosisPane(Pane):
     def on_mount(self) -> None:
         self.error_widget().display = False
         self.query_one("#diagnosis-before").display = False
+        self.query_one("#diagnosis-why").display = False
         self.query_one("#diagnosis-detail").display = False
 
     def start(self) -> None:
@@ -181,12 +190,23 @@ class DiagnosisPane(Pane):
         ba.display = before_line is not None
         ba.update(Text(clean(before_line or ""), style="bold yellow"))
         self.query_one("#diagnosis-measured", Static).update(render_measured(d))
-        self.query_one("#diagnosis-clients", Static).update(render_clients(d, before))
+        self.before = before
+        self.query_one("#diagnosis-clients", Static).update(render_clients(d, before, self.marked))
         await self._sync_fixes(d)
         if self.detail_fix is not None:
             self.show_detail(self.detail_fix)
         notes = Text("\n").join(to_text(span(f"note: {n}", T.DIM)) for n in d.notes)
         self.query_one("#diagnosis-notes", Static).update(notes)
+
+    def mark_clients(self, ids: frozenset[str], story: str | None) -> None:
+        """Mark the clients that print a pasted error, and show its story (``w``)."""
+        self.marked = ids
+        why = self.query_one("#diagnosis-why", Static)
+        why.display = story is not None
+        why.update(Text(clean(story or ""), style="bold"))
+        if self.diagnosis is not None:
+            clients = render_clients(self.diagnosis, self.before, ids)
+            self.query_one("#diagnosis-clients", Static).update(clients)
 
     async def _sync_fixes(self, d: Diagnosis) -> None:
         box = self.query_one("#diagnosis-fixes", Vertical)
