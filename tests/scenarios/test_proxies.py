@@ -4,7 +4,8 @@ One namespace: the target ``app.test`` is ``192.0.2.10`` (an address on an extra
 interface, so no client counts it as local) with a real ``ws`` server on ``0.0.0.0``; a
 real HTTP proxy (tests/peers/connect_proxy.py: ``CONNECT`` tunnels and plain forwarding,
 logging every request) listens on ``127.0.0.1``; a "dead" proxy port has nothing
-listening. Each case sets a few proxy variables (and nothing else: peers.proxy_argv)
+listening. The ``wss://`` cases aim at a port of ``app.test`` where nothing listens, so a
+client that goes direct is refused and one that uses the dead proxy names the proxy. Each case sets a few proxy variables (and nothing else: peers.proxy_argv)
 for ``wsexplorer diagnose`` and for each real client: Node 16 / 18 / 20 / 22 / 24 with ``ws``,
 Python websockets, curl and headless Chromium.
 
@@ -66,6 +67,7 @@ _CURL_AFTER = re.compile(r" after (\d+) ms: ")
 class Case:
     name: str
     proxies: dict[str, str]  # "{dead}" / "{live}": the dead and the live proxy's port
+    secure: bool = False  # wss:// to a port where nothing listens (no TLS server needed)
 
 
 DEAD = "http://127.0.0.1:{dead}"
@@ -79,6 +81,9 @@ CASES = (
     Case("https_proxy live, with a password", {"https_proxy": "http://me:s3cret@127.0.0.1:{live}"}),
     Case("no_proxy exempts", {"http_proxy": DEAD, "https_proxy": DEAD, "no_proxy": "app.test"}),
     Case("NO_PROXY .test exempts", {"HTTPS_PROXY": DEAD, "NO_PROXY": ".test"}),
+    # wss://: websockets and curl never use http_proxy for it, Chromium does.
+    Case("wss, https_proxy dead", {"https_proxy": DEAD}, secure=True),
+    Case("wss, http_proxy dead", {"http_proxy": DEAD}, secure=True),
     # Node 24's built-in proxy support builds the global agent, which ws never uses.
     Case("NODE_USE_ENV_PROXY=1, http_proxy dead", {"NODE_USE_ENV_PROXY": "1", "http_proxy": DEAD}),
 )
@@ -91,6 +96,7 @@ class Setup:
     dead: int
     live: int
     log: Path
+    closed: int
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +126,7 @@ def setup() -> Iterator[Setup]:
             assert proxy.stdout is not None
             assert "listening" in proxy.stdout.readline()
             with peers.start_server(ns, "node:0.0.0.0", port):
-                yield Setup(ns, port, dead, live, log)
+                yield Setup(ns, port, dead, live, log, free_port())
         finally:
             stop_process(proxy)
             if proxy.stdout is not None:
@@ -189,7 +195,7 @@ def _mismatches(kind: str, real: dict[str, Any], predicted: dict[str, Any], live
 def test_real_clients_agree_with_the_prediction(setup: Setup, case: Case) -> None:
     s = setup
     proxies = {k: v.format(dead=s.dead, live=s.live) for k, v in case.proxies.items()}
-    url = f"ws://app.test:{s.port}/"
+    url = f"wss://app.test:{s.closed}/" if case.secure else f"ws://app.test:{s.port}/"
     argv = peers.proxy_argv(wsx_argv("diagnose", url, "--json", "--no-dns"), proxies)
     done = s.ns.run(argv, timeout=60, env=wsx_env())
     assert done.returncode in (0, 1), done.stderr
