@@ -1,25 +1,33 @@
-"""Benchmark: ``wsexplorer listeners --all --json`` against ``ss -ltnpH`` on 10,000 sockets.
+"""Benchmark: ``wsexplorer listeners --all --json`` against ``ss`` and psutil, 1k to 100k sockets.
 
-The listeners command (docs/json.md#schema-listeners) should be as fast as ``ss -ltnpH``
-(which also maps sockets to processes) for 10,000 listening TCP sockets. This script:
+The listeners command (docs/json.md#schema-listeners) should cost at most 0.8 x
+``ss -ltnpH`` (which also maps sockets to processes) at 10,000 listening TCP sockets, and at
+most 1.0 x at 1,000 (issue 14). This script, per size:
 
-1. creates a fresh network namespace (so the host is not disturbed and 10,000 loopback
-   ports are free) and re-runs itself inside it with ``ip netns exec``;
-2. raises ``RLIMIT_NOFILE`` and opens the sockets, a third each on ``0.0.0.0``, ``::``
-   dual-stack (``IPV6_V6ONLY=0``) and ``::`` v6only;
-3. runs, alternating, each command N times as a whole process: ``ss -ltnpH`` (reference),
-   ``wsexplorer listeners --all --json`` through the ``wsexplorer`` console script beside
-   this interpreter (not a shim found on PATH, which would add its own start-up to every
-   run), and for context ``ss -ltnH``, a ``psutil.net_connections`` one-liner and the bare
-   interpreter;
+1. creates a fresh network namespace (the host is not disturbed and the ports are free) and
+   re-runs itself inside it with ``ip netns exec``;
+2. opens the sockets in holder processes of at most 15,000 sockets each (a process may
+   not hold more descriptors than the open-file hard limit, 20,000 here). Up to 30,000
+   sockets are wildcards, a third each on ``0.0.0.0``, ``::`` dual-stack (``IPV6_V6ONLY=0``)
+   and ``::`` v6only, on ports 10000+; the rest are IPv4 on ``127.0.0.2``, ``127.0.0.3``...,
+   25,000 ports 40000+ per address (there are only 65,535 ports);
+3. runs each command N times as a whole process, interleaved (the order reversed every
+   other round): ``ss -ltnpH`` (reference), ``wsexplorer listeners --all --json`` through
+   the console script beside this interpreter, ``ss -ltnH``, a ``psutil.net_connections``
+   one-liner and the bare interpreter. Each run's wall time, CPU time (user + system, from
+   ``wait4``) and peak memory (the child's ``ru_maxrss``) are recorded;
 4. checks wsexplorer's JSON lists every socket with the right family, address, v6only,
-   accepts and pid, and prints each run, the medians and the ratios.
+   accepts and holder pid, and prints min/median/max and the ratios next to their goals.
+
+The machine may be shared: wall time then measures the neighbours too, CPU time much
+less so. Both are printed; read the CPU ratio when the wall figures spread widely.
 
 Needs root and iproute2. Usage::
 
     python benchmarks/bench_listeners.py [--sockets 10000] [--runs 7]
+    python benchmarks/bench_listeners.py --scaling [--runs 5]   # 1k, 10k, 50k, 100k
 
-Exit status: 0 if the correctness check passed (whatever the timing), 1 if it did not,
+Exit status: 0 if the correctness checks passed (whatever the timing), 1 if one did not,
 2 if it cannot run here (no root, no ``ip``, no console script: ``pip install -e .``).
 """
 
@@ -28,104 +36,104 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
 
 from _env import child_env  # benchmarks/_env.py (this folder is on sys.path)
+from _holders import Holders, expected_row  # benchmarks/_holders.py
 
 __all__ = ["main"]
 
 ROOT = Path(__file__).resolve().parent.parent
-FIRST_PORT = 10000
+SCALING = (1000, 10000, 50000, 100000)
+MAX_SOCKETS = 200000
+GOALS = {1000: 1.0, 10000: 0.8}  # wsexplorer / ss -ltnpH (issue 14)
+REFERENCE = "ss -ltnpH"
 PSUTIL_ONE_LINER = (
     "import psutil; "
     "print(sum(1 for c in psutil.net_connections('tcp') if c.status == psutil.CONN_LISTEN))"
 )
 
+_ENV: dict[str, str] = dict(os.environ)
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
 
-def _kind(i: int) -> str:
-    return ("any4", "dual", "v6only")[i % 3]
+
+class Run:
+    """One whole-process run: wall and CPU milliseconds, peak RSS in MB, its stdout."""
+
+    __slots__ = ("cpu", "rss", "stdout", "wall")
+
+    def __init__(self, wall: float, cpu: float, rss: float, stdout: str) -> None:
+        self.wall, self.cpu, self.rss, self.stdout = wall, cpu, rss, stdout
 
 
-def _open_sockets(count: int) -> list[socket.socket]:
-    need = count + 256
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft < need:
-        new_hard = hard if hard == resource.RLIM_INFINITY or hard >= need else need
-        resource.setrlimit(resource.RLIMIT_NOFILE, (need, new_hard))
-    socks = []
-    for i in range(count):
-        kind = _kind(i)
-        if kind == "any4":
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            sock.bind(("0.0.0.0", FIRST_PORT + i))
-        else:
-            sock = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
-            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, int(kind == "v6only"))
-            sock.bind(("::", FIRST_PORT + i))
-        sock.listen(1)
-        socks.append(sock)
-    return socks
+def _run(cmd: list[str]) -> Run:
+    """Run ``cmd`` to the end. Peak memory comes from GNU time's ``%M`` where it is
+    installed: a child forked straight from this process inherits the parent's high-water
+    mark across ``exec`` (Linux keeps ``maxrss``), so its own ``ru_maxrss`` would read as
+    this process's size for every command."""
+    with tempfile.NamedTemporaryFile() as err, tempfile.NamedTemporaryFile("r") as rss:
+        wrapped = [GNU_TIME, "-f", "%M", "-o", rss.name, *cmd] if GNU_TIME else cmd
+        start = time.perf_counter()
+        proc = subprocess.Popen(wrapped, stdout=subprocess.PIPE, stderr=err, cwd=ROOT, env=_ENV)
+        assert proc.stdout is not None
+        out = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = (time.perf_counter() - start) * 1000.0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        proc.stdout.close()
+        if proc.returncode != 0:
+            text = Path(err.name).read_text(errors="replace").strip()[:500]
+            raise SystemExit(f"{cmd[0]} failed ({proc.returncode}): {text}")
+        kib = int(rss.read().split()[-1]) if GNU_TIME else usage.ru_maxrss
+    cpu = (usage.ru_utime + usage.ru_stime) * 1000.0
+    return Run(wall, cpu, kib / 1024.0, out.decode())
 
 
 def _wsexplorer_command() -> list[str] | None:
     """``wsexplorer listeners --all --json`` through the console script beside this
-    interpreter, or ``None`` if that script is missing or does not run."""
+    interpreter (not a shim found on PATH), or ``None`` if it is missing or does not run."""
     script = Path(sys.executable).parent / "wsexplorer"
     if not script.is_file():
         return None
     probe = subprocess.run(
-        [str(script), "listeners", "--help"], capture_output=True, timeout=60, check=False
+        [str(script), "listeners", "--help"],
+        capture_output=True,
+        timeout=60,
+        check=False,
+        env=_ENV,
     )
     if probe.returncode != 0:
         return None
     return [str(script), "listeners", "--all", "--json"]
 
 
-_ENV: dict[str, str] = dict(os.environ)
-
-
-def _run(cmd: list[str]) -> tuple[float, str]:
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=_ENV, check=False)
-    elapsed = (time.perf_counter() - start) * 1000.0
-    if proc.returncode != 0:
-        raise SystemExit(f"{cmd[0]} failed ({proc.returncode}): {proc.stderr.strip()[:500]}")
-    return elapsed, proc.stdout
-
-
-def _check(stdout: str, count: int) -> list[str]:
+def _check(stdout: str, holders: Holders) -> list[str]:
     """Every socket listed once, with family/address/v6only/accepts/pid as opened."""
     problems: list[str] = []
     doc = json.loads(stdout)
     tcp = [row for row in doc["listeners"] if row["protocol"] == "tcp"]
-    if len(tcp) != count:
-        problems.append(f"expected {count} TCP listeners, got {len(tcp)}")
-    expected = {
-        "any4": ("ipv4", "0.0.0.0", None, ["ipv4"]),
-        "dual": ("ipv6", "::", False, ["ipv4", "ipv6"]),
-        "v6only": ("ipv6", "::", True, ["ipv6"]),
-    }
-    by_port = {row["port"]: row for row in tcp}
+    if len(tcp) != holders.count:
+        problems.append(f"expected {holders.count} TCP listeners, got {len(tcp)}")
+    by_key = {(row["address"], row["port"]): row for row in tcp}
     wrong = 0
-    for i in range(count):
-        row = by_port.get(FIRST_PORT + i)
-        want = expected[_kind(i)]
+    for i in range(holders.count):
+        address, port, want = expected_row(i)
+        row = by_key.get((address, port))
         if row is None:
             wrong += 1
             continue
         got = (row["family"], row["address"], row["v6only"], row["accepts"])
-        if got != want or row["pid"] != os.getpid():
+        if got != want or row["pid"] != holders.pid_of(i):
             wrong += 1
             if wrong <= 3:
-                problems.append(f"port {FIRST_PORT + i}: got {got} pid {row['pid']}, want {want}")
+                problems.append(f"{address} {port}: got {got} pid {row['pid']}, want {want}")
     if wrong:
         problems.append(f"{wrong} socket(s) wrong or missing")
     ports = [row["port"] for row in doc["listeners"]]
@@ -134,102 +142,157 @@ def _check(stdout: str, count: int) -> list[str]:
     return problems
 
 
-def inner(count: int, runs: int, bytecode_cache: bool) -> int:
+def _spread(values: list[float]) -> str:
+    return f"{min(values):8.1f} {statistics.median(values):8.1f} {max(values):8.1f}"
+
+
+def _ratio(runs: dict[str, list[Run]], name: str, field: str) -> float:
+    """The median of the per-round ratios name / ss -ltnpH (rounds are interleaved)."""
+    pairs = zip(runs[name], runs[REFERENCE], strict=True)
+    return float(statistics.median(getattr(a, field) / getattr(b, field) for a, b in pairs))
+
+
+def inner(count: int, runs: int, bytecode_cache: bool, result_file: str | None) -> int:
     """Inside the namespace: open the sockets, time the commands, check the output."""
     global _ENV
     _ENV = child_env(bytecode_cache)
     # The console script imports whichever copy pip installed; time this checkout's.
     _ENV["PYTHONPATH"] = str(ROOT)
-    print(
-        "bytecode cache: "
-        + (f"on ({_ENV['PYTHONPYCACHEPREFIX']})" if bytecode_cache else "as the environment says")
-        + f"; PYTHONDONTWRITEBYTECODE={_ENV.get('PYTHONDONTWRITEBYTECODE', '(unset)')}"
-    )
-    t0 = time.perf_counter()
-    socks = _open_sockets(count)
-    print(f"opened {len(socks)} listening sockets in {(time.perf_counter() - t0):.1f} s")
     ours_cmd = _wsexplorer_command()
     if ours_cmd is None:
         print(f"no working wsexplorer console script beside {sys.executable}", file=sys.stderr)
         return 2
+    t0 = time.perf_counter()
+    with Holders(count) as holders:
+        print(
+            f"\n=== {count} sockets: opened in {time.perf_counter() - t0:.1f} s by "
+            f"{len(holders.pids)} holder process(es); bytecode cache "
+            + ("on" if bytecode_cache else "as the environment says")
+        )
+        return _measure(count, runs, holders, ours_cmd, result_file)
+
+
+def _measure(
+    count: int, runs: int, holders: Holders, ours_cmd: list[str], result_file: str | None
+) -> int:
     commands = {
-        "ss -ltnpH": ["ss", "-ltnpH"],
+        REFERENCE: ["ss", "-ltnpH"],
         "wsexplorer": ours_cmd,
         "ss -ltnH": ["ss", "-ltnH"],
         "psutil": [sys.executable, "-c", PSUTIL_ONE_LINER],
         # For context: what the interpreter alone costs to start (site, .pth files included).
         "python": [sys.executable, "-c", "pass"],
     }
-    print(f"wsexplorer command: {' '.join(ours_cmd)}")
-
     # Correctness first (also warms the page cache for every command).
-    _, ss_out = _run(commands["ss -ltnpH"])
-    ss_lines = len([line for line in ss_out.splitlines() if line.strip()])
-    _, ours_out = _run(ours_cmd)
-    problems = _check(ours_out, count)
+    ss_lines = len([line for line in _run(commands[REFERENCE]).stdout.splitlines() if line])
+    problems = _check(_run(ours_cmd).stdout, holders)
     if ss_lines != count:
         problems.append(f"ss -ltnpH printed {ss_lines} lines, expected {count}")
     for name in ("ss -ltnH", "psutil", "python"):
         _run(commands[name])
 
-    times: dict[str, list[float]] = {name: [] for name in commands}
     names = list(commands)
+    results: dict[str, list[Run]] = {name: [] for name in names}
     for r in range(runs):
-        order = names if r % 2 == 0 else names[::-1]
-        for name in order:
-            elapsed, _ = _run(commands[name])
-            times[name].append(elapsed)
-        print(f"run {r + 1}: " + "  ".join(f"{n} {times[n][-1]:7.1f} ms" for n in names))
+        for name in names if r % 2 == 0 else names[::-1]:
+            results[name].append(_run(commands[name]))
 
-    med = {name: statistics.median(values) for name, values in times.items()}
-
-    def median_ratio(name: str) -> float:
-        pairs = zip(times[name], times["ss -ltnpH"], strict=True)
-        return statistics.median(ours / ref for ours, ref in pairs)
-
-    print()
-    for name in names:
-        print(f"median {name:<11} {med[name]:7.1f} ms   (min {min(times[name]):7.1f} ms)")
-    print()
-    print(f"median ratio wsexplorer / ss -ltnpH : {median_ratio('wsexplorer'):.2f}  (goal <= 1.0)")
-    print(f"ratio of medians wsexplorer / ss -ltnpH : {med['wsexplorer'] / med['ss -ltnpH']:.2f}")
-    print(f"context: wsexplorer / ss -ltnH : {med['wsexplorer'] / med['ss -ltnH']:.2f}")
-    print(f"context: wsexplorer / psutil   : {med['wsexplorer'] / med['psutil']:.2f}")
-    print()
-    if problems:
-        print("CORRECTNESS CHECK FAILED:")
-        for problem in problems:
-            print(f"  {problem}")
-        return 1
     print(
-        f"correctness: all {count} sockets listed with the right family, address, v6only, "
-        "accepts and pid"
+        f"{'':12}{'wall ms: min   median      max':>30}  {'CPU ms: min   median      max':>30}  peak RSS"
     )
+    for name in names:
+        walls = [run.wall for run in results[name]]
+        cpus = [run.cpu for run in results[name]]
+        rss = max(run.rss for run in results[name])
+        print(f"{name:<12}{_spread(walls):>30}  {_spread(cpus):>30}  {rss:6.1f} MB")
+    goal = GOALS.get(count)
+    goal_text = f"goal <= {goal}" if goal is not None else "no goal at this size"
+    summary: dict[str, object] = {"sockets": count, "runs": runs, "goal": goal}
+    for field in ("wall", "cpu"):
+        ratio = _ratio(results, "wsexplorer", field)
+        met = "" if goal is None else ("  met" if ratio <= goal else "  NOT MET")
+        print(f"wsexplorer / ss -ltnpH, {field:<4} (median of round ratios): {ratio:5.2f}  "
+              f"({goal_text}){met}")  # fmt: skip
+        summary[f"ratio_{field}"] = round(ratio, 3)
+    for name in ("ss -ltnH", "psutil"):
+        print(f"context: wsexplorer / {name:<9} CPU {_ratio_to(results, name):5.2f}")
+    summary["median_ms"] = {
+        name: {field: round(statistics.median(getattr(run, field) for run in rs), 1)
+               for field in ("wall", "cpu")}
+        for name, rs in results.items()
+    }  # fmt: skip
+    summary["peak_rss_mb"] = {
+        name: round(max(r.rss for r in rs), 1) for name, rs in results.items()
+    }
+    if result_file:
+        with open(result_file, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(summary) + "\n")
+    if problems:
+        print("CORRECTNESS CHECK FAILED:\n  " + "\n  ".join(problems))
+        return 1
+    print(f"correctness: all {count} sockets listed with the right family, address, v6only, "
+          "accepts and holder pid")  # fmt: skip
     return 0
 
 
-def outer(count: int, runs: int, bytecode_cache: bool) -> int:
-    """Create the namespace, run :func:`inner` inside it, always delete the namespace."""
+def _ratio_to(results: dict[str, list[Run]], name: str) -> float:
+    pairs = zip(results["wsexplorer"], results[name], strict=True)
+    return statistics.median(a.cpu / b.cpu for a, b in pairs)
+
+
+def outer(counts: list[int], runs: int, bytecode_cache: bool) -> int:
+    """Per size: create a namespace, run :func:`inner` inside it, always delete it."""
     if not sys.platform.startswith("linux") or os.geteuid() != 0 or not shutil.which("ip"):
         print("needs Linux, root and iproute2 (ip netns)", file=sys.stderr)
         return 2
-    name = f"wsx-bench-{uuid.uuid4().hex[:8]}"
-    subprocess.run(["ip", "netns", "add", name], check=True)
-    try:
-        subprocess.run(["ip", "netns", "exec", name, "ip", "link", "set", "lo", "up"], check=True)
-        cmd = [
-            "ip", "netns", "exec", name,
-            sys.executable, str(Path(__file__).resolve()),
-            "--inner", "--sockets", str(count), "--runs", str(runs),
-        ] + ([] if bytecode_cache else ["--as-is"])  # fmt: skip
-        return subprocess.run(cmd, cwd=ROOT, check=False).returncode
-    finally:
-        subprocess.run(["ip", "netns", "delete", name], check=False)
+    worst = 0
+    with tempfile.NamedTemporaryFile("r", suffix=".jsonl") as results:
+        for count in counts:
+            name = f"wsx-bench-{uuid.uuid4().hex[:8]}"
+            subprocess.run(["ip", "netns", "add", name], check=True)
+            try:
+                subprocess.run(
+                    ["ip", "netns", "exec", name, "ip", "link", "set", "lo", "up"], check=True
+                )
+                cmd = [
+                    "ip", "netns", "exec", name,
+                    sys.executable, str(Path(__file__).resolve()),
+                    "--inner", "--sockets", str(count), "--runs", str(runs),
+                    "--result-file", results.name,
+                ] + ([] if bytecode_cache else ["--as-is"])  # fmt: skip
+                code = subprocess.run(cmd, cwd=ROOT, check=False).returncode
+            finally:
+                subprocess.run(["ip", "netns", "delete", name], check=False)
+            if code == 2:
+                return 2
+            worst = max(worst, code)
+        _summary([json.loads(line) for line in results.read().splitlines() if line])
+    return worst
+
+
+def _summary(rows: list[dict[str, object]]) -> None:
+    if len(rows) < 2:
+        return
+    print("\n=== scaling: wsexplorer / ss -ltnpH (median of round ratios), medians in ms")
+    print("sockets  wall  CPU   goal   | CPU ms: wsexplorer  ss -ltnpH  ss -ltnH  psutil | "
+          "peak RSS MB: wsexplorer  ss -ltnpH  psutil")  # fmt: skip
+    for row in rows:
+        med: dict[str, dict[str, float]] = row["median_ms"]  # type: ignore[assignment]
+        rss: dict[str, float] = row["peak_rss_mb"]  # type: ignore[assignment]
+        goal = row["goal"]
+        print(
+            f"{row['sockets']:>7}  {row['ratio_wall']:4.2f}  {row['ratio_cpu']:4.2f}  "
+            f"{'<= ' + str(goal) if goal is not None else '-':<6} | "
+            f"{med['wsexplorer']['cpu']:>18} {med[REFERENCE]['cpu']:>10} "
+            f"{med['ss -ltnH']['cpu']:>9} {med['psutil']['cpu']:>7} | "
+            f"{rss['wsexplorer']:>23} {rss[REFERENCE]:>10} {rss['psutil']:>7}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sockets", type=int, default=10000)
+    parser.add_argument("--scaling", action="store_true", help="run at 1k, 10k, 50k and 100k")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument(
         "--as-is",
@@ -237,12 +300,14 @@ def main(argv: list[str] | None = None) -> int:
         help="keep PYTHONDONTWRITEBYTECODE as set (no bytecode cache for wsexplorer modules)",
     )
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--result-file", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if not 1 <= args.sockets <= 50000:
-        parser.error("--sockets must be 1-50000")
+    if not 1 <= args.sockets <= MAX_SOCKETS:
+        parser.error(f"--sockets must be 1-{MAX_SOCKETS}")
     if args.inner:
-        return inner(args.sockets, args.runs, not args.as_is)
-    return outer(args.sockets, args.runs, not args.as_is)
+        return inner(args.sockets, args.runs, not args.as_is, args.result_file)
+    counts = list(SCALING) if args.scaling else [args.sockets]
+    return outer(counts, args.runs, not args.as_is)
 
 
 if __name__ == "__main__":
