@@ -63,6 +63,8 @@ class ListenersPane(Pane):
         self._server_text: Text | None = None
         self.local: bool | None = None
         """Is the target this machine? ``None`` until the observation says."""
+        self.full_scan_shown = False
+        """Has a scan of every port reached the table since the last :meth:`start`?"""
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="pane-error")
@@ -98,6 +100,7 @@ class ListenersPane(Pane):
             self._port_rows = None
         self.port = port
         self.local = None
+        self.full_scan_shown = False
         self.border_subtitle = listeners_subtitle(port, None)
         self.fail("listeners", None)
         self.busy(self._port_rows is None)
@@ -126,7 +129,13 @@ class ListenersPane(Pane):
                 self._port_rows = {listener_key(lis): lis for lis in scan.on_port(self.port)}
                 self.busy(False)
             self._scan_notes = scan.notes
+        self.full_scan_shown = True
         self._sync()
+
+    @property
+    def complete(self) -> bool:
+        """Every row is there: the URL's port and the scan of every port have arrived."""
+        return self._port_rows is not None and self.full_scan_shown
 
     def show_target(self, local: bool) -> None:
         """Whether the target is this machine: a remote target's sockets are not in this
