@@ -234,17 +234,29 @@ class LiveSession:
 
     async def send(self, text: str) -> bool:
         """Send one text message; False (with an error event) if not open."""
+        return await self._send(text, text[:MAX_TEXT], binary=False)
+
+    async def send_binary(self, data: bytes) -> bool:
+        """Send one binary message; False (with an error event) if not open."""
+        shown = data[:64].hex(" ") + (" …" if len(data) > 64 else "")
+        return await self._send(data, shown, binary=True)
+
+    async def _send(self, payload: str | bytes, shown: str, *, binary: bool) -> bool:
         conn = self._conn
         if conn is None:
             self._event(SessionEventKind.ERROR, text="not connected: press c to connect")
             return False
         try:
-            await conn.send(text)  # type: ignore[attr-defined]
+            await conn.send(payload)  # type: ignore[attr-defined]
         except Exception as exc:
             self._event(SessionEventKind.ERROR, text=f"send failed: {exc}")
             return False
         self._event(
-            SessionEventKind.MESSAGE, direction=Direction.OUT, text=text[:MAX_TEXT], size=len(text)
+            SessionEventKind.MESSAGE,
+            direction=Direction.OUT,
+            text=shown,
+            size=len(payload),
+            binary=binary,
         )
         return True
 

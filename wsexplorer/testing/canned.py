@@ -248,6 +248,21 @@ class CannedSession:
         self._event(SessionEventKind.MESSAGE, direction=Direction.IN, text=text, size=len(text))
         return True
 
+    async def send_binary(self, data: bytes) -> bool:
+        if not self._open:
+            self._event(SessionEventKind.ERROR, text="not connected: press c to connect")
+            return False
+        shown = data.hex(" ")
+        for direction in (Direction.OUT, Direction.IN):  # an echo server
+            self._event(
+                SessionEventKind.MESSAGE,
+                direction=direction,
+                text=shown,
+                size=len(data),
+                binary=True,
+            )
+        return True
+
     async def ping(self) -> float | None:
         if not self._open:
             self._event(SessionEventKind.ERROR, text="not connected: press c to connect")

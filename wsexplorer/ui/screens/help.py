@@ -31,7 +31,9 @@ and the client tried only the first address.
 - **Session**: a live WebSocket connection. Each address tried (start offset, how it
   ended, how long), the handshake (401/403 explained), the messages with timestamps
   (→ sent, ← received), ping round trips and the close code. Type in the bottom line
-  and press Enter to send text or JSON.
+  and press Enter to send text or JSON; `/close 4000 bye` closes with that code and
+  reason, `/hex 01 ff` and `/b64 AAEC` send binary, `//x` sends `/x`; ↑/↓ walk the
+  lines sent before.
 - **Diagnosis**: who connects and who fails, client by client, with the exact error
   each prints; the fixes, each with a key and a button. After a fix the previous
   result stays visible (before → now).

@@ -21,6 +21,7 @@ from textual.widgets import Button, Footer, Input, Select
 
 from ...model import FamilyChoice, InvalidURL, parse_url, unredact
 from ..fixes import KEY_WORDS, fix_for_id
+from ..send_line import SendBinary, SendClose, SendText, parse_line
 from ..widgets.diagnosis import DiagnosisPane
 from ..widgets.lesson import LessonPanel
 from ..widgets.listeners import ListenersPane
@@ -153,11 +154,23 @@ class MainScreen(LessonPart, WatchPart, WhyPart, ExportPart):
 
     @on(Input.Submitted, "#session-send")
     def send_submitted(self, event: Input.Submitted) -> None:
-        text = event.value
-        if not text:
+        """Text, JSON, or a command (``/close``, ``/hex``, ``/b64``: ``ui/send_line.py``)."""
+        line = event.value
+        if not line:
             return
         event.input.value = ""
-        self.send_text(text)
+        self.session_pane.remember(line)
+        asked = parse_line(line)
+        if isinstance(asked, SendText):
+            self.send_text(asked.text)
+        elif isinstance(asked, SendBinary):
+            self.send_binary(asked.data)
+        elif isinstance(asked, SendClose):
+            self.session_wanted = False  # the user closed it: no refresh, no reconnect
+            self._cancel_reconnect()
+            self.close_with(asked.code, asked.reason)
+        else:
+            self.say_error(asked.text)
 
     @on(Button.Pressed)
     def button_pressed(self, event: Button.Pressed) -> None:

@@ -81,6 +81,32 @@ class SessionPart(ScreenBase):
             return
         await session.send(text)
 
+    @work(group="send", exit_on_error=False)
+    async def send_binary(self, data: bytes) -> None:
+        session = self.session
+        if session is None:
+            self.say_error("not connected: press c")
+            return
+        await session.send_binary(data)
+
+    @work(exclusive=True, group="session", exit_on_error=False)
+    async def close_with(self, code: int, reason: str) -> None:
+        """Close the live session with ``code`` and ``reason`` (``/close`` in the send line)."""
+        session, self.session = self.session, None
+        if session is None:
+            self.say_error("not connected: nothing to close")
+            return
+        with contextlib.suppress(Exception):
+            await session.close(code, reason)
+
+    def say_error(self, text: str) -> None:
+        """One error line in the session log (bad input in the send line, not connected)."""
+        self.post_message(
+            SessionEventArrived(
+                self.session_id, SessionEvent(SessionEventKind.ERROR, 0.0, text=text)
+            )
+        )
+
     @work(exclusive=True, group="ping", exit_on_error=False)
     async def ping_session(self) -> None:
         session = self.session

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, Input, RichLog, Static
+from textual.widgets import Button, RichLog, Static
 
 from ...model import (
     Attempt,
@@ -32,6 +32,7 @@ from ...model.secrets import mask_header
 from ...model.untrusted import clean
 from ...presentation import handshake_view
 from ...presentation.style import to_text
+from .history_input import HistoryInput
 from .pane import Pane
 
 __all__ = ["LOG_LINES", "SessionPane", "render_handshake", "render_tries"]
@@ -147,7 +148,7 @@ class SessionPane(Pane):
         yield Static("", id="session-tries")
         yield Static("", id="session-handshake")
         yield RichLog(id="session-log", max_lines=LOG_LINES, wrap=True, markup=False, min_width=20)
-        send = Input(
+        send = HistoryInput(
             placeholder="text or JSON to send; Enter sends",
             id="session-send",
             compact=True,
@@ -245,6 +246,10 @@ class SessionPane(Pane):
                 (tag, "dim"),
             )
         )
+
+    def remember(self, line: str) -> None:
+        """Keep a sent line for ↑/↓ in the send field."""
+        self.query_one("#session-send", HistoryInput).remember(line)
 
     def show_reconnect(self, text: str | None) -> None:
         """Show auto-reconnect's state in the status line (``None``: it is off)."""
