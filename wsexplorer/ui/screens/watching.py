@@ -55,6 +55,7 @@ class WatchPart(ObservingPart, SessionPart):
     _watch_timer: Timer | None = None
     _watch_done_at = 0.0
     _watch_cost = 0.0
+    _watch_busy = False
     _shown_sockets: frozenset[tuple[object, ...]] | None = None
     watch_reruns = 0
     """Observations the watch started (the machine changed under the shown diagnosis)."""
@@ -75,11 +76,14 @@ class WatchPart(ObservingPart, SessionPart):
         """One tick: scan unless an observation is running or the last scan was costly."""
         if self.diagnosis_generation != self.generation or self._shut_down:
             return
+        if self._watch_busy:  # the last scan is still running: never two at once
+            return
         if time.monotonic() - self._watch_done_at < self._watch_cost * COST_FACTOR:
             return
+        self._watch_busy = True
         self.watch_scan(self.generation)
 
-    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    @work(thread=True, group="watch", exit_on_error=False)
     def watch_scan(self, gen: int) -> None:
         """Every listener (blocking: a thread; posts the result and its cost)."""
         start = time.perf_counter()
@@ -90,6 +94,7 @@ class WatchPart(ObservingPart, SessionPart):
         self.post_message(ListenersWatched(gen, scan, time.perf_counter() - start))
 
     def on_listeners_watched(self, message: ListenersWatched) -> None:
+        self._watch_busy = False
         self._watch_cost = message.seconds
         self._watch_done_at = time.monotonic()
         scan = message.scan
