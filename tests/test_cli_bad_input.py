@@ -74,6 +74,11 @@ CASES: list[tuple[list[str], str]] = [
     (["listeners", "--port", "0"], "1-65535"),
     (["listeners", "--port", "70000"], "1-65535"),
     (["listeners", "--port", "x"], "not a number"),
+    # The lean --json path (wsexplorer/cli.py) hands these to the full parser.
+    (["listeners", "--json", "--port", "0"], "1-65535"),
+    (["listeners", "--json", "--port", " 99999"], "1-65535"),
+    (["listeners", "--json", "--port"], "expected one argument"),
+    (["listeners", "--json", "--bogus"], "unrecognized"),
     (["serve", "--port", "-1"], "port"),
     (["serve", "--port", "65536"], "port"),
     (["serve", "--dual-stack", "--v6only"], "not allowed"),

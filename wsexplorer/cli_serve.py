@@ -13,7 +13,7 @@ import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .cli import _sub, run_tui
+from .cli_full import _sub, run_tui
 from .cli_types import _arg, _origin, _Parser, _port_or_zero, _timeout, parse_url
 from .model.errors import WsxError
 

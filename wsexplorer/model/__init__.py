@@ -6,9 +6,11 @@ Nothing here does I/O or imports Textual or websockets.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing is not imported on the lean listeners path
 if TYPE_CHECKING:
+    from typing import Any
+
     from .address import (
         Address,
         Family,

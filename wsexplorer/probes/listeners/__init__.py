@@ -17,7 +17,6 @@ from __future__ import annotations
 import socket
 import sys
 import time
-from typing import TYPE_CHECKING
 
 from .kernel import (
     METHOD_FALLBACK,
@@ -27,6 +26,7 @@ from .kernel import (
     scan_listeners_sock_diag,
 )
 
+TYPE_CHECKING = False  # typing is not imported on the lean listeners path
 if TYPE_CHECKING:  # pragma: no cover
     from ...model.listener import ListenerScan
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import socket
 import time
-from typing import TYPE_CHECKING
 
 from ...model.listener_json import LISTENER_KEYS, SCAN_KEYS, SCHEMA
 
+TYPE_CHECKING = False  # typing is not imported on the lean listeners path
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Mapping, Sequence
 

@@ -1,0 +1,122 @@
+"""The lean ``listeners --json`` entry (wsexplorer/cli.py) against the full command line.
+
+Same sockets, same bytes: the lean path and ``cli_full.main`` print identical JSON for a
+port this test holds on every address family and protocol (so no other process can add a
+row meanwhile); the real console entry point loads neither argparse nor threading.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from tests.support import ROOT, run_wsx, wsx_env
+from wsexplorer import cli, cli_full
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["listeners", "--json"], (None, False)),
+        (["listeners", "--all", "--json"], (None, True)),
+        (["listeners", "--json", "--port", "8080", "--all"], (8080, True)),
+        (["listeners", "--port", "08080", "--json"], (8080, False)),
+        (["listeners", "--port", "65535", "--json"], (65535, False)),
+        # Everything else is the full parser's: text output, help, other spellings, bad input.
+        (["listeners"], None),
+        (["listeners", "--all"], None),
+        (["listeners", "--json", "--help"], None),
+        (["listeners", "--port=80", "--json"], None),
+        (["listeners", "--js"], None),
+        (["listeners", "--json", "--json"], None),
+        (["listeners", "--json", "--port", "1", "--port", "2"], None),
+        (["listeners", "--json", "--port", "0"], None),
+        (["listeners", "--json", "--port", "65536"], None),
+        (["listeners", "--json", "--port", " 80"], None),
+        (["listeners", "--json", "--port", "٨٠"], None),
+        (["listeners", "--json", "--port"], None),
+        (["listener", "--json"], None),
+        (["diagnose", "ws://localhost/"], None),
+        ([], None),
+    ],
+)
+def test_lean_parser_takes_only_the_plain_forms(
+    argv: list[str], expected: tuple[int | None, bool] | None
+) -> None:
+    assert cli.lean_listeners_args(argv) == expected
+
+
+@pytest.fixture
+def port_held() -> Iterator[int]:
+    """A port held by this process on 0.0.0.0 and :: (v6only), TCP listening and UDP."""
+    held: list[socket.socket] = []
+    try:
+        tcp4 = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        held.append(tcp4)
+        tcp4.bind(("0.0.0.0", 0))
+        tcp4.listen()
+        port = tcp4.getsockname()[1]
+        for family, kind in (
+            (socket.AF_INET6, socket.SOCK_STREAM),
+            (socket.AF_INET, socket.SOCK_DGRAM),
+            (socket.AF_INET6, socket.SOCK_DGRAM),
+        ):
+            sock = socket.socket(family, kind)
+            held.append(sock)
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            sock.bind(("::" if family == socket.AF_INET6 else "0.0.0.0", port))
+            if kind == socket.SOCK_STREAM:
+                sock.listen()
+        yield port
+    finally:
+        for sock in held:
+            sock.close()
+
+
+def _full_path_output(argv: list[str]) -> str:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert cli_full.main(argv) == 0
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("udp", [False, True])
+def test_lean_json_is_byte_identical_to_the_full_path(port_held: int, udp: bool) -> None:
+    argv = ["listeners", "--port", str(port_held), "--json"] + (["--all"] if udp else [])
+    full = _full_path_output(argv)
+    lean, _ = run_wsx(*argv)  # the real entry point, in another process
+    assert lean.returncode == 0, lean.stderr
+    assert lean.stdout == full
+    rows = full.count('"protocol": ')
+    assert rows == (4 if udp else 2), full  # the test sees the sockets it holds
+
+
+def test_lean_entry_loads_no_argparse_nor_threading() -> None:
+    code = (
+        # Only what the command adds counts: a site hook may have loaded some already.
+        "import contextlib, io, sys; before = set(sys.modules); "
+        "from wsexplorer.cli import main; "
+        "out = io.StringIO(); ctx = contextlib.redirect_stdout(out); ctx.__enter__(); "
+        "rc = main(['listeners', '--all', '--json']); ctx.__exit__(None, None, None); "
+        "names = ('argparse', 'gettext', 'threading', 'wsexplorer.cli_full', "
+        "'wsexplorer.cli_types', 'wsexplorer.model.untrusted'); "
+        "added = set(sys.modules) - before; "
+        "print(rc, ','.join(n for n in names if n in added) or '-', out.getvalue()[:10])"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env=wsx_env(),
+        check=True,
+    )
+    assert proc.stdout.split() == ["0", "-", '{"schema":']
