@@ -3,16 +3,31 @@ binary messages from hex or base64, ↑/↓ history in the send line."""
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 
 import pytest
 
-from wsexplorer.model import ObserveOptions, SessionState, parse_url
+from wsexplorer.model import (
+    ObserveOptions,
+    SessionEvent,
+    SessionEventKind,
+    SessionState,
+    parse_url,
+)
 from wsexplorer.probes.server import DemoServer, ServerConfig
-from wsexplorer.testing.canned import CannedBackend, canned_config, frozen_clock, settle
+from wsexplorer.testing.canned import (
+    FROZEN_NOW,
+    CannedBackend,
+    canned_config,
+    frozen_clock,
+    settle,
+)
 from wsexplorer.ui.app import WsxApp
 from wsexplorer.ui.config import AppConfig
 from wsexplorer.ui.send_line import SendBinary, SendClose, SendError, SendText, parse_line
+from wsexplorer.ui.session_log import SessionRecord
 from wsexplorer.ui.widgets.history_input import HISTORY_LINES, HistoryInput
 
 SIZE = (120, 40)
@@ -118,3 +133,40 @@ async def test_up_and_down_walk_the_history_of_the_send_line() -> None:
         for i in range(HISTORY_LINES + 5):
             field.remember(f"line {i}")
         assert len(field.history) == HISTORY_LINES  # bounded
+
+
+async def test_s_saves_the_session_log_as_json_lines(tmp_path: Path) -> None:
+    app = WsxApp(canned_config(export_dir=tmp_path), CannedBackend(), clock=frozen_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _type_and_send(pilot, app, "hello")
+        await _type_and_send(pilot, app, "/hex 01 ff")
+        app.main.set_focus(None)
+        for _ in range(2):  # the second never overwrites the first
+            await pilot.press("s")
+            await settle(pilot)
+    first = tmp_path / "wsexplorer-session-20250314-092653.jsonl"  # the frozen clock's name
+    assert sorted(p.name for p in tmp_path.glob("*.jsonl")) == sorted(
+        [first.name, first.name.replace(".jsonl", "-2.jsonl")]
+    )
+    rows = [json.loads(line) for line in first.read_text(encoding="utf-8").splitlines()]
+    assert [(r["direction"], r["type"], r["text"], r["size"]) for r in rows] == [
+        ("out", "text", "hello", 5),
+        ("in", "text", "hello", 5),
+        ("out", "binary", "01 ff", 2),
+        ("in", "binary", "01 ff", 2),
+    ]
+    assert {r["time"] for r in rows} == {FROZEN_NOW.isoformat()}
+    assert {r["session"] for r in rows} == {1}
+
+
+def test_the_session_record_is_bounded_and_keeps_closes() -> None:
+    record = SessionRecord(cap=3)
+    for i in range(5):
+        record.add(FROZEN_NOW, 1, SessionEvent(SessionEventKind.MESSAGE, 0.0, text=str(i)))
+    record.add(FROZEN_NOW, 1, SessionEvent(SessionEventKind.PING, 0.0, rtt_ms=1.0))  # not kept
+    record.add(FROZEN_NOW, 1, SessionEvent(SessionEventKind.CLOSE, 0.0, text="bye", code=4000))
+    rows = [json.loads(line) for line in record.jsonl().splitlines()]
+    assert len(record) == 3 and record.dropped == 3
+    assert [r.get("text", r.get("reason")) for r in rows] == ["3", "4", "bye"]
+    assert rows[-1]["type"] == "close" and rows[-1]["code"] == 4000

@@ -173,8 +173,9 @@ async def open_session(
 
 
 def write_new_file(directory: Path, name: str, text: str) -> Path:
-    """Create ``directory / name`` (or ``-2``, ``-3`` ... before ``.md``) and write ``text``."""
+    """Create ``directory / name`` (or ``-2``, ``-3`` ... before the suffix) and write ``text``."""
     path = directory / name
+    stem, suffix = Path(name).stem, Path(name).suffix
     n = 1
     while True:
         try:
@@ -182,7 +183,7 @@ def write_new_file(directory: Path, name: str, text: str) -> Path:
                 fh.write(text)
         except FileExistsError:
             n += 1
-            path = directory / name.replace(".md", f"-{n}.md")
+            path = directory / f"{stem}-{n}{suffix}"
             continue
         return path
 

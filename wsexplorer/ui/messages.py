@@ -92,3 +92,4 @@ class ExportDone(Message):
 
     path: Path | None
     error: str | None = None
+    what: str = "report"

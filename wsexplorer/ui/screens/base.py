@@ -22,6 +22,7 @@ from ...model.untrusted import clean
 from ..backend import Backend, ServerHandle, SessionHandle
 from ..config import AppConfig
 from ..fixes import KEY_WORDS, key_label
+from ..session_log import SessionRecord
 from ..state import LiveState, MessageBatch, UndoStack, before_after, tally
 from ..widgets.diagnosis import DiagnosisPane
 from ..widgets.listeners import ListenersPane
@@ -69,6 +70,8 @@ class ScreenBase(Screen[None]):
         self.last_export: Path | None = None
         self._shut_down = False
         self._messages = MessageBatch()
+        self.session_record = SessionRecord()
+        """Every session's messages and closes (bounded), for ``s`` (JSON Lines)."""
 
     @property
     def topbar(self) -> TopBar:

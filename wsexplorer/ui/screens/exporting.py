@@ -13,6 +13,7 @@ from textual import work
 
 from ...model.untrusted import clean
 from ..messages import ExportDone
+from ..session_log import session_log_name
 from .base import ScreenBase
 
 __all__ = ["ExportPart", "report_filename"]
@@ -36,20 +37,31 @@ class ExportPart(ScreenBase):
         text = diagnosis_markdown(self.diagnosis)
         self.write_report(text, self.config.export_dir, report_filename(self.clock()))
 
+    def action_save_session(self) -> None:
+        """``s``: write the live session's messages as JSON Lines to ``config.export_dir``."""
+        if not len(self.session_record):
+            self.notify("no messages to save yet", severity="warning")
+            return
+        text = self.session_record.jsonl()
+        name = session_log_name(self.clock())
+        self.write_report(text, self.config.export_dir, name, "session log")
+
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def write_report(self, text: str, directory: Path, name: str) -> None:
+    def write_report(self, text: str, directory: Path, name: str, what: str = "report") -> None:
         """Write through the Backend (never overwriting); post the path or the error."""
         try:
             path = self.backend.write_report(directory, name, text)
         except OSError as exc:
-            self.post_message(ExportDone(None, f"{directory}: {exc.strerror or exc}"))
+            self.post_message(ExportDone(None, f"{directory}: {exc.strerror or exc}", what))
             return
-        self.post_message(ExportDone(path))
+        self.post_message(ExportDone(path, None, what))
 
     def on_export_done(self, message: ExportDone) -> None:
         if message.path is not None:
             self.last_export = message.path
-            self.notify(clean(f"report written to {message.path}"), title="exported", markup=False)
+            self.notify(
+                clean(f"{message.what} written to {message.path}"), title="exported", markup=False
+            )
         else:
             self.notify(
                 clean(message.error or "export failed"),

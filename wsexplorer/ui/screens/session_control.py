@@ -52,6 +52,7 @@ class SessionPart(ScreenBase):
 
         def emit(event: SessionEvent) -> None:
             # Runs in the app's loop (the session is driven by this async worker).
+            self.session_record.add(self.clock(), sid, event)
             if event.kind is SessionEventKind.MESSAGE:
                 if self._messages.add(sid, event):
                     self.set_timer(FLUSH_SECONDS, self.flush_messages)
