@@ -26,6 +26,7 @@ Needs root and iproute2. Usage::
 
     python benchmarks/bench_listeners.py [--sockets 10000] [--runs 7]
     python benchmarks/bench_listeners.py --scaling [--runs 5]   # 1k, 10k, 50k, 100k
+    python benchmarks/bench_listeners.py --scaling --baseline ../wt-old   # before/after
 
 Exit status: 0 if the correctness checks passed (whatever the timing), 1 if one did not,
 2 if it cannot run here (no root, no ``ip``, no console script: ``pip install -e .``).
@@ -152,7 +153,9 @@ def _ratio(runs: dict[str, list[Run]], name: str, field: str) -> float:
     return float(statistics.median(getattr(a, field) / getattr(b, field) for a, b in pairs))
 
 
-def inner(count: int, runs: int, bytecode_cache: bool, result_file: str | None) -> int:
+def inner(
+    count: int, runs: int, bytecode_cache: bool, result_file: str | None, baseline: str | None
+) -> int:
     """Inside the namespace: open the sockets, time the commands, check the output."""
     global _ENV
     _ENV = child_env(bytecode_cache)
@@ -169,11 +172,16 @@ def inner(count: int, runs: int, bytecode_cache: bool, result_file: str | None) 
             f"{len(holders.pids)} holder process(es); bytecode cache "
             + ("on" if bytecode_cache else "as the environment says")
         )
-        return _measure(count, runs, holders, ours_cmd, result_file)
+        return _measure(count, runs, holders, ours_cmd, result_file, baseline)
 
 
 def _measure(
-    count: int, runs: int, holders: Holders, ours_cmd: list[str], result_file: str | None
+    count: int,
+    runs: int,
+    holders: Holders,
+    ours_cmd: list[str],
+    result_file: str | None,
+    baseline: str | None,
 ) -> int:
     commands = {
         REFERENCE: ["ss", "-ltnpH"],
@@ -183,6 +191,8 @@ def _measure(
         # For context: what the interpreter alone costs to start (site, .pth files included).
         "python": [sys.executable, "-c", "pass"],
     }
+    if baseline:  # another checkout (e.g. before a change), interleaved with this one
+        commands["baseline"] = ["env", f"PYTHONPATH={baseline}", *ours_cmd]
     # Correctness first (also warms the page cache for every command).
     ss_lines = len([line for line in _run(commands[REFERENCE]).stdout.splitlines() if line])
     problems = _check(_run(ours_cmd).stdout, holders)
@@ -214,6 +224,10 @@ def _measure(
         print(f"wsexplorer / ss -ltnpH, {field:<4} (median of round ratios): {ratio:5.2f}  "
               f"({goal_text}){met}")  # fmt: skip
         summary[f"ratio_{field}"] = round(ratio, 3)
+    if baseline:
+        ratio = _ratio(results, "baseline", "cpu")
+        print(f"baseline ({baseline}) / ss -ltnpH, cpu: {ratio:5.2f}")
+        summary["baseline_ratio_cpu"] = round(ratio, 3)
     for name in ("ss -ltnH", "psutil"):
         print(f"context: wsexplorer / {name:<9} CPU {_ratio_to(results, name):5.2f}")
     summary["median_ms"] = {
@@ -240,7 +254,7 @@ def _ratio_to(results: dict[str, list[Run]], name: str) -> float:
     return statistics.median(a.cpu / b.cpu for a, b in pairs)
 
 
-def outer(counts: list[int], runs: int, bytecode_cache: bool) -> int:
+def outer(counts: list[int], runs: int, bytecode_cache: bool, baseline: str | None) -> int:
     """Per size: create a namespace, run :func:`inner` inside it, always delete it."""
     if not sys.platform.startswith("linux") or os.geteuid() != 0 or not shutil.which("ip"):
         print("needs Linux, root and iproute2 (ip netns)", file=sys.stderr)
@@ -259,7 +273,9 @@ def outer(counts: list[int], runs: int, bytecode_cache: bool) -> int:
                     sys.executable, str(Path(__file__).resolve()),
                     "--inner", "--sockets", str(count), "--runs", str(runs),
                     "--result-file", results.name,
-                ] + ([] if bytecode_cache else ["--as-is"])  # fmt: skip
+                ] + ([] if bytecode_cache else ["--as-is"]) + (
+                    ["--baseline", baseline] if baseline else []
+                )  # fmt: skip
                 code = subprocess.run(cmd, cwd=ROOT, check=False).returncode
             finally:
                 subprocess.run(["ip", "netns", "delete", name], check=False)
@@ -280,12 +296,14 @@ def _summary(rows: list[dict[str, object]]) -> None:
         med: dict[str, dict[str, float]] = row["median_ms"]  # type: ignore[assignment]
         rss: dict[str, float] = row["peak_rss_mb"]  # type: ignore[assignment]
         goal = row["goal"]
+        before = row.get("baseline_ratio_cpu")
         print(
             f"{row['sockets']:>7}  {row['ratio_wall']:4.2f}  {row['ratio_cpu']:4.2f}  "
             f"{'<= ' + str(goal) if goal is not None else '-':<6} | "
             f"{med['wsexplorer']['cpu']:>18} {med[REFERENCE]['cpu']:>10} "
             f"{med['ss -ltnH']['cpu']:>9} {med['psutil']['cpu']:>7} | "
             f"{rss['wsexplorer']:>23} {rss[REFERENCE]:>10} {rss['psutil']:>7}"
+            + (f" | baseline CPU ratio {before:4.2f}" if before is not None else "")
         )
 
 
@@ -299,15 +317,21 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="keep PYTHONDONTWRITEBYTECODE as set (no bytecode cache for wsexplorer modules)",
     )
+    parser.add_argument(
+        "--baseline",
+        metavar="DIR",
+        help="also time another checkout's listeners (PYTHONPATH=DIR), interleaved",
+    )
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--result-file", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if not 1 <= args.sockets <= MAX_SOCKETS:
         parser.error(f"--sockets must be 1-{MAX_SOCKETS}")
     if args.inner:
-        return inner(args.sockets, args.runs, not args.as_is, args.result_file)
+        return inner(args.sockets, args.runs, not args.as_is, args.result_file, args.baseline)
     counts = list(SCALING) if args.scaling else [args.sockets]
-    return outer(counts, args.runs, not args.as_is)
+    baseline = str(Path(args.baseline).resolve()) if args.baseline else None
+    return outer(counts, args.runs, not args.as_is, baseline)
 
 
 if __name__ == "__main__":
