@@ -30,7 +30,10 @@ from wsexplorer.model import (
     ClientPrediction,
     Diagnosis,
     DnsReport,
+    Exposure,
     Family,
+    Fix,
+    FixHow,
     GaiResult,
     Handshake,
     HandshakeOutcome,
@@ -51,6 +54,7 @@ from wsexplorer.presentation import (
     client_time,
     duration_words,
     explain_status,
+    fix_row,
     hosts_problem_rows,
     ignored_nameserver_rows,
     listeners_note,
@@ -211,6 +215,14 @@ async def test_one_diagnosis_reads_the_same_in_text_markdown_and_the_tui() -> No
         assert _has_line(md, fix.id, status, fix.how.value, fix.detail), fix.id
         assert status in fixes_tui[fix.id] and fix.title in fixes_tui[fix.id]
         assert fix.detail in fixes_tui[fix.id]
+    # Issue 12: a fix that opens the server to the network says so everywhere (JSON too).
+    exposed = [f for f in d.fixes if f.exposure is Exposure.NETWORK]
+    assert [f.id for f in exposed] == ["server-dual-stack"]
+    for fix in exposed:
+        words = "reachable from the network"
+        assert _has_line(text, fix.id, words) and _has_line(md, fix.id, words)
+        assert words in fixes_tui[fix.id].split(" | ")[0]  # the row, not only the detail
+        assert fix.to_json()["exposure"] == "network"
     for shown in (text, md, processes):
         assert _has_line(shown, "?[4243]") and _has_line(shown, f"{WORD}[4242]"), shown
         assert not _has_line(shown, "None"), shown
@@ -479,3 +491,12 @@ def test_proxies_read_the_same_in_text_markdown_and_the_tui() -> None:
         "p:1 ✗ refused",
         "p:1 ✓ connects, then no answer",
     ]
+
+
+def test_a_fix_in_effect_reads_so() -> None:
+    # Issue 12: applied fixes read "not applicable" / "predicted" afterwards.
+    fix = Fix("ipv4-literal", "Use an IPv4 address in the URL", False, FixHow.PREDICTED, "x",
+              applicable=False, in_effect=True)  # fmt: skip
+    row = fix_row(fix)
+    assert (plain((row.status,)), row.how) == ("✓ in effect", "now")
+    assert plain((fix_row(replace(fix, in_effect=False)).status,)) == "- not applicable"

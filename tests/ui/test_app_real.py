@@ -296,6 +296,7 @@ async def test_handshake_404_is_explained() -> None:
             assert pane.state is SessionState.FAILED
             assert pane.handshake is not None and pane.handshake.status == 404
             shown = _plain(app.main, "#session-handshake")
-            assert "HTTP 404" in shown and "no WebSocket endpoint at this path" in shown
+            assert "HTTP 404" in shown and "no WebSocket endpoint at /nothing-here" in shown
+            assert "body: " in shown  # the server's own words (issue 12)
     finally:
         await server.stop()

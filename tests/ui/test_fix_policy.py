@@ -11,10 +11,11 @@ from dataclasses import replace
 import pytest
 
 from tests.ui.conftest import canned_app
+from tests.ui.test_app_canned import shown
 from wsexplorer.model import LOOPBACK_BIND, FamilyChoice, FixChange
 from wsexplorer.testing.canned import settle
 from wsexplorer.ui.app import WsxApp
-from wsexplorer.ui.fixes import NOT_CURRENT
+from wsexplorer.ui.fixes import NOT_CURRENT, NOTHING_TO_FIX
 from wsexplorer.ui.screens.main import MainScreen
 from wsexplorer.ui.state import LiveState
 
@@ -93,19 +94,23 @@ async def test_seed_fix_applies_the_engine_change_and_undo_restores(key: str) ->
         assert len(screen.undo) == 0 and not screen.diagnosis.verdict.ok
 
 
-async def test_stacked_fixes_undo_one_state_at_a_time() -> None:
+async def test_stacked_fixes_undo_one_state_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
     app = canned_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.main
         states = [screen.state]
+        # Issue 12: once every client connects the engine lists no fix, so a second key
+        # changes nothing and says why (no stacked "not applicable" fixes).
+        notes = record_notes(screen, monkeypatch)
         for key in ("f", "l", "d"):
             await pilot.press(key)
             await settle(pilot)
             states.append(screen.state)
-        assert states[-1].family == "4" and states[-1].url.host == "127.0.0.1"
-        assert (states[-1].server_host, states[-1].server_mode) == ("::", "dual-stack")
-        for state in reversed(states[:-1]):
+        assert notes[-2:] == [NOTHING_TO_FIX, NOTHING_TO_FIX]
+        assert states[-1].family == "4" and states[-1].url.host == "localhost"
+        assert states[-1] == states[1] and len(screen.undo) == 1
+        for state in reversed(states[:1]):
             await pilot.press("u")
             await settle(pilot)
             assert screen.state == state
@@ -117,7 +122,10 @@ async def test_loopback_demo_gets_both_loopbacks(monkeypatch: pytest.MonkeyPatch
         await settle(pilot)
         screen = app.main
         assert screen.diagnosis is not None
-        change = screen.diagnosis.fix("server-dual-stack").change
+        # Issue 12: a loopback server gets the loopback pair on d, not "listen on ::".
+        fix = screen.diagnosis.fix("server-loopback-pair")
+        change = fix.change
+        assert fix.key == "d" and screen.diagnosis.fix("server-dual-stack").key is None
         assert change is not None and change.server_bind == (LOOPBACK_BIND, "default")
         notes = record_notes(screen, monkeypatch)
         await pilot.press("d")
@@ -125,13 +133,12 @@ async def test_loopback_demo_gets_both_loopbacks(monkeypatch: pytest.MonkeyPatch
         assert notes == [change.note]
         assert (screen.state.server_host, screen.state.server_mode) == (LOOPBACK_BIND, "default")
         assert server_binds(screen) == [("127.0.0.1", None), ("::1", True)]
-        assert screen.diagnosis.verdict.ok
-        # Done already: the engine says so, and `d` changes nothing.
-        reason = screen.diagnosis.fix("server-dual-stack").reason
-        assert "already listens on 127.0.0.1 and ::1" in reason
+        assert screen.diagnosis.verdict.ok and screen.diagnosis.fixes == ()
+        # The banner names what was really done.
+        assert "fix: Listen on 127.0.0.1 and ::1" in shown(screen, "#status")
         await pilot.press("d")
         await settle(pilot)
-        assert notes[-1] == reason and len(screen.undo) == 1
+        assert notes[-1] == NOTHING_TO_FIX and len(screen.undo) == 1
         await pilot.press("u")
         await settle(pilot)
         assert (screen.state.server_host, screen.state.server_mode) == ("127.0.0.1", "default")
@@ -148,7 +155,7 @@ async def test_family_already_forced_says_the_engine_reason(
         notes = record_notes(screen, monkeypatch)
         await pilot.press("f")
         await settle(pilot)
-        assert notes == ["already IPv4 only (family 4)"]
+        assert notes == [NOTHING_TO_FIX]  # every client connects with family 4
         assert len(screen.undo) == 0 and screen.state.family == "4"
 
 

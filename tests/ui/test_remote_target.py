@@ -76,7 +76,8 @@ async def test_fix_keys_read_the_engines_labels() -> None:
 
 
 async def test_not_applicable_literal_shows_its_label() -> None:
-    app = WsxApp(canned_config("ws://127.0.0.1:8080/"), CannedBackend(), clock=frozen_clock)
+    # [::1] on the canned machine (server on 0.0.0.0): every client fails, fixes listed.
+    app = WsxApp(canned_config("ws://[::1]:8080/"), CannedBackend(), clock=frozen_clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         fix = fix_for_key(app.main.diagnosis, "l")

@@ -20,6 +20,7 @@ __all__ = [
     "ClientTry",
     "Confidence",
     "Diagnosis",
+    "Exposure",
     "Fix",
     "FixChange",
     "FixHow",
@@ -59,6 +60,12 @@ class TimeBasis(StrEnum):
 class FixHow(StrEnum):
     MEASURED = "measured"
     PREDICTED = "predicted"
+
+
+class Exposure(StrEnum):
+    """Who can reach the server after a fix, when the fix changes that."""
+
+    NETWORK = "network"  # every interface (``::``, ``0.0.0.0``): other machines too
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +248,12 @@ class Fix:
     reason: str = ""
     change: FixChange | None = None
     clients: tuple[str, ...] = ()
+    exposure: Exposure | None = None
+    """``NETWORK`` when the fix makes the server listen on every interface (the words in
+    ``detail`` say so too); ``None`` when it leaves who can connect unchanged."""
+    in_effect: bool = False
+    """The change is already in place (the family forced, an IP address in the URL, the
+    server on those addresses): shown as in effect, not as "not applicable"."""
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -267,6 +280,8 @@ class Fix:
             "reason": self.reason,
             "change": None if self.change is None else self.change.to_json(),
             "clients": list(self.clients),
+            "exposure": None if self.exposure is None else self.exposure.value,
+            "in_effect": self.in_effect,
         }
 
 

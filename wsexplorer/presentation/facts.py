@@ -16,6 +16,7 @@ from ..model import (
     ClientPrediction,
     Confidence,
     Diagnosis,
+    Exposure,
     Family,
     Fix,
     Handshake,
@@ -345,6 +346,8 @@ def verdict_spans(d: Diagnosis) -> tuple[Span, ...]:
 
 
 def fix_status(fix: Fix) -> Span:
+    if fix.in_effect:
+        return Span("✓ in effect", Tone.OK)
     if not fix.applicable:
         return Span("- not applicable", Tone.DIM)
     if fix.works:
@@ -369,7 +372,11 @@ class FixRow(NamedTuple):
 
 
 def fix_row(f: Fix) -> FixRow:
-    return FixRow(f.id, fix_status(f), f.how.value, f.title, f.detail)
+    """A fix as a row: ``how`` is ``now`` for a fix in effect (nothing predicted); a fix
+    that widens the server's exposure says so in its title."""
+    how = "now" if f.in_effect else f.how.value
+    title = f.title + (", reachable from the network" if f.exposure is Exposure.NETWORK else "")
+    return FixRow(f.id, fix_status(f), how, title, f.detail)
 
 
 def fix_rows(d: Diagnosis) -> list[FixRow]:

@@ -15,6 +15,7 @@ from .state import LiveState
 
 __all__ = [
     "KEY_WORDS",
+    "NOTHING_TO_FIX",
     "NOT_CURRENT",
     "applied",
     "fix_for_id",
@@ -54,8 +55,19 @@ def fix_for_id(d: Diagnosis | None, fix_id: str) -> Fix | None:
     return next((f for f in d.fixes if f.id == fix_id), None)
 
 
-def refusal(fix: Fix | None, key: str) -> str | None:
-    """Why trying ``fix`` live changes nothing (one line), or ``None`` when it can be tried."""
+NOTHING_TO_FIX = "no modelled client fails: nothing to fix"
+"""Why a fix key does nothing when the engine lists no fix (every client connects)."""
+
+
+def refusal(fix: Fix | None, key: str, d: Diagnosis | None = None) -> str | None:
+    """Why trying ``fix`` live changes nothing (one line), or ``None`` when it can be tried
+    (``d``: the diagnosis it came from, which may list no fix at all)."""
+    if fix is None and d is not None and not d.fixes:
+        return (
+            NOTHING_TO_FIX
+            if d.verdict.ok
+            else "no fix to try here: see the verdict and the handshake"
+        )
     if fix is None:
         return f"no fix on {key} in this diagnosis"
     if not fix.applicable or fix.change is None:

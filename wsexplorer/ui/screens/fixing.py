@@ -78,7 +78,7 @@ class FixPart(ObservingPart, SessionPart):
         """Apply the change of the diagnosis's fix on ``key``, or say why nothing changes."""
         current = self.diagnosis is not None and self.diagnosed_state == self.state
         fix = fix_for_key(self.diagnosis, key) if current else None
-        why = refusal(fix, key) if current else NOT_CURRENT
+        why = refusal(fix, key, self.diagnosis) if current else NOT_CURRENT
         if fix is None or fix.change is None or why is not None:
             self.notify(clean(why or NOT_CURRENT), severity="warning", markup=False)
             return
