@@ -122,16 +122,18 @@ _FREE = (
 
 
 def _fix(d: Diagnosis, key: str, before: Diagnosis | None) -> str:
-    fix_id = LESSON_FIXES[key]
-    try:
-        fix = d.fix(fix_id)
-    except KeyError:
-        return f"Press {key}: the fix {fix_id} does not apply to what is on screen now."
     if before is not None and d is not before:
+        # The fix applied is the one ``before`` had on the key: once every client
+        # connects the engine lists no fix at all.
+        done = next((f for f in before.fixes if f.key == key), None)
+        fix_id = done.id if done is not None else LESSON_FIXES[key]
         return (
             f"{key} applied ({fix_id}): before {tally(before)} → now {tally(d)}. "
             "Press u to undo it before the next step."
         )
+    fix = next((f for f in d.fixes if f.key == key), None)
+    if fix is None:
+        return f"Press {key}: the fix {LESSON_FIXES[key]} does not apply to what is on screen now."
     verdict = "works" if fix.works else "is not enough"
     return (
         f"Press {key}: {fix.title[0].lower()}{fix.title[1:]}. The engine predicts it "
