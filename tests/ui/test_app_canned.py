@@ -11,6 +11,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+from rich.segment import Segment
+from rich.style import Style as RichStyle
+from textual.color import Color
 from textual.geometry import Region
 from textual.widgets import DataTable, Input
 
@@ -397,3 +401,23 @@ async def test_the_palettes_screenshot_goes_to_the_export_directory(tmp_path: Pa
         assert files[0].read_text(encoding="utf-8").startswith("<svg")
         shown = [n.message for n in app._notifications]
         assert f"screenshot saved to {files[0].resolve()}" in shown
+
+
+async def test_no_color_keeps_failures_legible(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Issue 12: with NO_COLOR=1 the verdict, the failing client's error and the banner
+    # became dark grey (#3b3b3b, Textual's Monochrome) on near-black: nearly invisible.
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = canned_app()
+    assert app.no_color
+    red = [Segment("✗ 1 of 6 clients fails", RichStyle.parse("bold red"))]
+    for f in app._filters:
+        red = f.apply(red, Color(0, 0, 0))
+    style = red[0].style
+    assert style is not None and style.bold  # bold kept
+    assert style.color is None or style.color.is_default  # the terminal's own colour
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.main
+        assert "✗ 1 of 6 clients fails" in shown(screen, "#status")
+        assert "✗" in shown(screen, "#diagnosis-verdict")
+        assert "✗ Node.js 17-19 ws" in shown(screen, "#diagnosis-clients")

@@ -18,6 +18,7 @@ from typing import ClassVar, NoReturn
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.filter import Monochrome, NoColor
 
 from ..model.untrusted import clean
 from .backend import Backend, RealBackend
@@ -53,6 +54,12 @@ class WsxApp(App[int]):
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
+        if self.no_color:
+            # Textual's Monochrome filter maps red to a dark grey (#3b3b3b) that vanishes on
+            # a dark terminal: failures became nearly invisible (issue 12). NoColor drops
+            # colours for the terminal's own, keeping bold and reverse; failures still
+            # carry their ✗ and their words.
+            self._filters = [NoColor() if isinstance(f, Monochrome) else f for f in self._filters]
         self.config = config
         self.backend: Backend = backend if backend is not None else RealBackend()
         self.clock = clock or datetime.now
