@@ -32,6 +32,7 @@ from .model.untrusted import clean
 
 if TYPE_CHECKING:
     from .model.options import ObserveOptions
+    from .model.override import ResolveOverride
     from .model.url import WebSocketURL
     from .ui.config import AppConfig
 
@@ -153,8 +154,9 @@ def _diagnose_parser() -> _Parser:
         "Exit 0: every modelled client connects; 1: at least one fails; 2: bad input.",
     )
     p.add_argument("url", type=_arg(parse_url), metavar="URL")
-    p.add_argument("--json", action="store_true", help="print wsexplorer.diagnosis/1 JSON")
-    p.add_argument("--markdown", action="store_true", help="print the report as Markdown")
+    form = p.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print wsexplorer.diagnosis/1 JSON")
+    form.add_argument("--markdown", action="store_true", help="print the report as Markdown")
     p.add_argument("--no-dns", action="store_true", help="skip the direct DNS queries")
     _connection_options(p)
     return p
@@ -252,6 +254,7 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     from .report import Style, diagnosis_markdown, diagnosis_text, dump_json
 
     url: WebSocketURL = args.url
+    _note_unused_pins(args.resolve, url.host, url.port)
     obs = observe_sync(url, observe_options(args, dns=not args.no_dns))
     result = diagnose(obs)
     if args.json:
@@ -261,6 +264,20 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     else:
         print(diagnosis_text(result, Style(sys.stdout)), end="")
     return 0 if result.verdict.ok else 1
+
+
+def _note_unused_pins(pins: Sequence[ResolveOverride], host: str, port: int) -> None:
+    """One line on stderr for each ``--resolve`` pin that names the host on another port:
+    curl ignores it, and so does wsexplorer, but silently it looks like a wrong answer."""
+    from .model.names import lookup_key
+
+    for pin in pins:
+        named = pin.host != "*" and lookup_key(pin.host) == lookup_key(host)
+        if named and not pin.applies(host, port):
+            sys.stderr.write(
+                f"wsexplorer: --resolve {clean(pin.spec())} is for port {pin.port}, "
+                f"not {port}: ignored\n"
+            )
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
@@ -276,7 +293,8 @@ def cmd_resolve(args: argparse.Namespace) -> int:
         print(dump_json(res.to_json()))
     else:
         print(resolution_text(res, Style(sys.stdout)), end="")
-    return 0
+    # A name that does not resolve is not a success (DESIGN: 0 success, 2 bad input).
+    return 0 if res.addresses or res.addrconfig_addresses else 1
 
 
 def cmd_listeners(args: argparse.Namespace) -> int:
@@ -379,6 +397,12 @@ def mistyped_command(word: str) -> str | None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):
+        # An encoding that cannot show ✗ or → (PYTHONIOENCODING=ascii, a C locale):
+        # escape those characters rather than fail with a traceback.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     meant = mistyped_command(args_list[0]) if args_list else None
     if meant is not None and args_list[0] not in PARSERS:
         sys.stderr.write(

@@ -67,7 +67,8 @@ def test_resolve_with_a_broken_nameserver(
     mode = request.node.callspec.params["bad_dns"]
     done, wall = _wsx(bad_dns, "resolve", NAME, "--json", "--dns-timeout", "1")
     text, _ = _wsx(bad_dns, "resolve", NAME, "--dns-timeout", "1")
-    assert done.returncode == 0 and text.returncode == 0
+    # The name does not resolve: exit 1, no traceback (issue 12: it used to exit 0).
+    assert done.returncode == 1 and text.returncode == 1
     assert wall < HANG_GUARD_S
     d = _json(done)
     # glibc, with timeout:1 attempts:1, gives up on junk exactly as on silence.
@@ -148,7 +149,7 @@ def test_nxdomain_from_a_real_dnsmasq(
     url = f"ws://{missing}:8080/subscribe"
 
     done, _ = _wsx(ns, "resolve", missing, "--json")
-    assert done.returncode == 0
+    assert done.returncode == 1  # NXDOMAIN: not a success (issue 12)
     d = _json(done)
     assert d["getaddrinfo"]["error"] == "[Errno -2] Name or service not known"
     assert d["getaddrinfo"]["order"] == []

@@ -1,0 +1,39 @@
+"""Small command-line contracts from issue 12, each run as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+
+from tests.support import run_wsx
+
+
+def test_json_and_markdown_together_are_refused_in_one_line() -> None:
+    done, _ = run_wsx("diagnose", "ws://127.0.0.1:1/", "--json", "--markdown")
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "not allowed with argument --json" in lines[0]
+    assert done.stdout == ""
+
+
+def test_resolve_of_a_name_that_does_not_resolve_is_not_a_success() -> None:
+    done, _ = run_wsx("resolve", "nonexistent.invalid", "--no-dns", "--json")
+    assert done.returncode == 1, done.stderr
+    assert json.loads(done.stdout)["getaddrinfo"]["order"] == []
+    assert run_wsx("resolve", "127.0.0.1", "--no-dns")[0].returncode == 0
+
+
+def test_an_ascii_terminal_gets_escapes_not_a_traceback() -> None:
+    done, _ = run_wsx(
+        "diagnose", "ws://127.0.0.1:1/", "--timeout", "2", env={"PYTHONIOENCODING": "ascii"}
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "\\u2717" in done.stdout  # ✗, escaped
+
+
+def test_a_resolve_pin_for_another_port_says_it_is_ignored() -> None:
+    done, _ = run_wsx(
+        "diagnose", "ws://localhost:1/", "--resolve", "localhost:2:127.0.0.1", "--timeout", "2"
+    )
+    assert "--resolve localhost:2:127.0.0.1 is for port 2, not 1: ignored" in done.stderr
+    assert "Traceback" not in done.stderr
