@@ -177,9 +177,9 @@ def _predictions(diagnosis: dict[str, Any]) -> dict[str, dict[str, Any] | None]:
     return result
 
 
-def _diagnose(ns: Namespace) -> tuple[dict[str, dict[str, Any] | None] | None, str | None]:
-    """Run ``wsexplorer diagnose URL --json`` in ``ns``: (predictions, problem)."""
-    argv = wsx_argv("diagnose", URL, "--json")
+def _run_diagnose(ns: Namespace, *extra: str) -> tuple[dict[str, Any] | None, str | None]:
+    """``wsexplorer diagnose URL --json EXTRA`` in ``ns``: (the document, problem)."""
+    argv = wsx_argv("diagnose", URL, "--json", *extra)
     try:
         done = ns.run(argv, timeout=60, check=False, env=wsx_env())
     except subprocess.TimeoutExpired:
@@ -189,10 +189,28 @@ def _diagnose(ns: Namespace) -> tuple[dict[str, dict[str, Any] | None] | None, s
     if done.returncode not in (0, 1):
         return None, f"exit status {done.returncode}, stderr: {last_words}"
     try:
-        document = json.loads(done.stdout)
+        return json.loads(done.stdout), None
     except json.JSONDecodeError as exc:
         return None, f"exit status {done.returncode}, no JSON ({exc}), stderr: {last_words}"
-    return _predictions(document), None
+
+
+def _diagnose(ns: Namespace) -> tuple[dict[str, dict[str, Any] | None] | None, str | None]:
+    """Run ``wsexplorer diagnose URL --json`` in ``ns``: (predictions, problem).
+
+    Node 20 with ``{family: 4}`` is predicted by the ``client-family-4`` fix's ``after``;
+    where the engine lists no fix (every client connects, or nothing listens) by the same
+    engine with the family forced (``--family 4``)."""
+    document, problem = _run_diagnose(ns)
+    if document is None:
+        return None, problem
+    predictions = _predictions(document)
+    if predictions[FAMILY4_CLIENT] is None:
+        forced, problem = _run_diagnose(ns, "--family", "4")
+        if forced is None:
+            return None, problem
+        node20 = next(c for c in forced["clients"] if c.get("id") == "node-20")
+        predictions[FAMILY4_CLIENT] = _entry(node20)
+    return predictions, None
 
 
 def _localhost_order(ns: Namespace) -> list[str]:
