@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from ..model import Fix, Observation
 from .context import WhatIf
-from .fixes import _how, _result
+from .fixkit import _how, _result
 from .simulate import Run, simulate
 from .strategy import ClientStrategy
 from .verdict import join_names
