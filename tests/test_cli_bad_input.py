@@ -103,6 +103,7 @@ CASES: list[tuple[list[str], str]] = [
     (["ws://localhost:8080/", "--resolve", "x:y"], "--resolve"),
     (["demo", "--port", "70000"], "port"),
     (["serve", "--host", "192.0.2.1"], "192.0.2.1 is not an address of this machine"),
+    (["ws://localhost:9/", "--send-file", "/nonexistent/x"], "--send-file /nonexistent/x"),
 ]
 
 

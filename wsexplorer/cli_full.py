@@ -140,6 +140,20 @@ def _tui_parser() -> _Parser:
         help="reopen the live session with backoff (0.5 s doubling to 30 s) when it closes "
         "or fails; the 'a' key toggles it",
     )
+    p.add_argument(
+        "-x",
+        "--execute",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="send TEXT once the session first opens (repeatable, in order; a send-line "
+        "command such as '/hex 01ff' or '/close 1000 bye' works too), as wscat -x",
+    )
+    p.add_argument(
+        "--send-file",
+        metavar="FILE",
+        help="send each line of FILE the same way, after any -x (at most 1,000 lines)",
+    )
     return p
 
 
@@ -327,7 +341,27 @@ def tui_config(args: argparse.Namespace) -> AppConfig:
 
     url: WebSocketURL = args.url
     config = app_config(url, observe_options(args), demo_server=args.demo_server)
-    return replace(config, auto_reconnect=args.reconnect)
+    lines = tuple(args.execute) + _send_file_lines(args.send_file)
+    return replace(config, auto_reconnect=args.reconnect, initial_messages=lines)
+
+
+MAX_SEND_LINES = 1000
+
+
+def _send_file_lines(path: str | None) -> tuple[str, ...]:
+    """The non-empty lines of ``--send-file`` (bad input: :class:`WsxError`, exit 2)."""
+    if path is None:
+        return ()
+    try:
+        with open(path, encoding="utf-8") as fh:
+            lines = [line.rstrip("\r\n") for line in fh.read(1 << 20).splitlines()]
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise WsxError(f"--send-file {clean(path)}: {reason}") from None
+    kept = [line for line in lines if line]
+    if len(kept) > MAX_SEND_LINES:
+        raise WsxError(f"--send-file {clean(path)}: {len(kept)} lines, at most {MAX_SEND_LINES}")
+    return tuple(kept)
 
 
 def tui_config_from_argv(argv: Sequence[str]) -> AppConfig:

@@ -170,3 +170,25 @@ def test_the_session_record_is_bounded_and_keeps_closes() -> None:
     assert len(record) == 3 and record.dropped == 3
     assert [r.get("text", r.get("reason")) for r in rows] == ["3", "4", "bye"]
     assert rows[-1]["type"] == "close" and rows[-1]["code"] == 4000
+
+
+async def test_x_messages_are_sent_in_order_once_the_session_first_opens() -> None:
+    config = canned_config(initial_messages=("one", "/hex 02", "two"))
+    app = WsxApp(config, CannedBackend(), clock=frozen_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        log = _log_text(app)
+        sent = [line.split("→ ", 1)[1] for line in log.splitlines() if "→ " in line]
+        assert sent == ["one", "02 (binary, 1 bytes)", "two"]
+        await pilot.press("c")  # a reconnect does not send them again
+        await settle(pilot)
+        assert _log_text(app).count("→ one") == 1
+
+
+def test_send_file_lines_reach_the_config(tmp_path: Path) -> None:
+    from wsexplorer.cli_full import tui_config_from_argv
+
+    script = tmp_path / "script.txt"
+    script.write_text('{"op": "subscribe"}\n\n/close 1000 bye\n', encoding="utf-8")
+    config = tui_config_from_argv(["ws://localhost:9/", "-x", "hi", "--send-file", str(script)])
+    assert config.initial_messages == ("hi", '{"op": "subscribe"}', "/close 1000 bye")

@@ -51,6 +51,8 @@ class AppConfig:
         autoconnect: open the live session as soon as the app starts.
         auto_reconnect: reopen the live session with backoff when it closes or fails
             while wanted (``--reconnect``; the ``a`` key toggles it).
+        initial_messages: send-line texts sent once the session first opens (``-x``,
+            ``--send-file``).
         watch_seconds: how often the listeners are scanned to notice a server that
             stopped, started or moved (0: never; see ``screens/watching.py``).
         cursor_blink: blink the input cursors (off for screenshots).
@@ -66,6 +68,7 @@ class AppConfig:
     export_dir: Path = field(default_factory=lambda: Path("."))
     autoconnect: bool = True
     auto_reconnect: bool = False
+    initial_messages: tuple[str, ...] = ()
     watch_seconds: float = 2.0
     cursor_blink: bool = True
 

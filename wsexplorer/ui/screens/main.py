@@ -21,7 +21,6 @@ from textual.widgets import Button, Footer, Input, Select
 
 from ...model import FamilyChoice, InvalidURL, parse_url, unredact
 from ..fixes import KEY_WORDS, fix_for_id
-from ..send_line import SendBinary, SendClose, SendText, parse_line
 from ..widgets.diagnosis import DiagnosisPane
 from ..widgets.lesson import LessonPanel
 from ..widgets.listeners import ListenersPane
@@ -161,17 +160,7 @@ class MainScreen(LessonPart, WatchPart, WhyPart, ExportPart):
             return
         event.input.value = ""
         self.session_pane.remember(line)
-        asked = parse_line(line)
-        if isinstance(asked, SendText):
-            self.send_text(asked.text)
-        elif isinstance(asked, SendBinary):
-            self.send_binary(asked.data)
-        elif isinstance(asked, SendClose):
-            self.session_wanted = False  # the user closed it: no refresh, no reconnect
-            self._cancel_reconnect()
-            self.close_with(asked.code, asked.reason)
-        else:
-            self.say_error(asked.text)
+        self.send_line(line)
 
     @on(Button.Pressed)
     def button_pressed(self, event: Button.Pressed) -> None:

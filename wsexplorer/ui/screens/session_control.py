@@ -14,6 +14,7 @@ from textual import work
 
 from ...model import FamilyChoice, SessionEvent, SessionEventKind
 from ..messages import SessionEventArrived
+from ..send_line import SendBinary, SendClose, SendText, parse_line
 from .base import ScreenBase
 
 __all__ = ["FLUSH_SECONDS", "SessionPart"]
@@ -99,6 +100,19 @@ class SessionPart(ScreenBase):
             return
         with contextlib.suppress(Exception):
             await session.close(code, reason)
+
+    def send_line(self, line: str) -> None:
+        """Carry out one send-line text: a message, binary, a close or an error line."""
+        asked = parse_line(line)
+        if isinstance(asked, SendText):
+            self.send_text(asked.text)
+        elif isinstance(asked, SendBinary):
+            self.send_binary(asked.data)
+        elif isinstance(asked, SendClose):
+            self.session_wanted = False  # the user closed it: no refresh, no reconnect
+            self.close_with(asked.code, asked.reason)
+        else:
+            self.say_error(asked.text)
 
     def say_error(self, text: str) -> None:
         """One error line in the session log (bad input in the send line, not connected)."""

@@ -56,6 +56,7 @@ class WatchPart(ObservingPart, SessionPart):
     _watch_done_at = 0.0
     _watch_cost = 0.0
     _watch_busy = False
+    _initial_sent = False
     _shown_sockets: frozenset[tuple[object, ...]] | None = None
     watch_reruns = 0
     """Observations the watch started (the machine changed under the shown diagnosis)."""
@@ -137,6 +138,10 @@ class WatchPart(ObservingPart, SessionPart):
         if event.kind is SessionEventKind.STATE and event.state is SessionState.OPEN:
             self._reconnect_tries = 0
             self._show_reconnect()
+            if not self._initial_sent:
+                self._initial_sent = True
+                for line in self.config.initial_messages:  # -x, --send-file: in order
+                    self.send_line(line)
         elif event.kind is SessionEventKind.CLOSE and self.session_wanted:
             # Closed without the user asking (``x`` clears session_wanted first): the
             # server may be gone, so the verdict is re-checked now.
