@@ -62,6 +62,7 @@ from wsexplorer.presentation import (
     plain,
     process_spans,
     status_advice,
+    system_row,
 )
 from wsexplorer.report import Style, diagnosis_markdown, diagnosis_text, resolution_text
 from wsexplorer.testing.canned import CannedBackend, canned_config, frozen_clock, settle
@@ -500,3 +501,12 @@ def test_a_fix_in_effect_reads_so() -> None:
     row = fix_row(fix)
     assert (plain((row.status,)), row.how) == ("✓ in effect", "now")
     assert plain((fix_row(replace(fix, in_effect=False)).status,)) == "- not applicable"
+
+
+def test_system_row_says_what_addrconfig_drops() -> None:
+    # Issue 12: "ADDRCONFIG drops ::1" in a loopback-only namespace, where glibc keeps it
+    # (checked: getaddrinfo with AI_ADDRCONFIG gives ::1, 127.0.0.1 there).
+    v4 = SystemFacts(ipv6_enabled=True, has_ipv4=True, has_ipv6=False)
+    lo = SystemFacts(ipv6_enabled=True, has_ipv4=False, has_ipv6=False)
+    assert "ADDRCONFIG drops ::1" in system_row(v4).value
+    assert "loopback only: ADDRCONFIG drops nothing" in system_row(lo).value

@@ -170,7 +170,16 @@ def _hosts_rows(res: Resolution) -> list[Row]:
 def system_row(facts: SystemFacts) -> Row:
     """IPv6 on or off, global IPv6 (what ``AI_ADDRCONFIG`` looks at), bindv6only."""
     v6 = "IPv6 on (::1)" if facts.ipv6_enabled else "IPv6 is disabled on this machine (no ::1)"
-    glob = "has global IPv6" if facts.has_ipv6 else "no global IPv6: ADDRCONFIG drops ::1"
+    glob = "has global IPv6"
+    if not facts.has_ipv6:
+        # glibc filters a family out only when the other one has an address beyond
+        # loopback: with loopback alone AI_ADDRCONFIG keeps ::1 (checked in a
+        # loopback-only namespace, docs/clients.md#resolver-addrconfig).
+        glob = (
+            "no global IPv6: ADDRCONFIG drops ::1"
+            if facts.has_ipv4
+            else "loopback only: ADDRCONFIG drops nothing"
+        )
     b6 = "?" if facts.bindv6only is None else str(facts.bindv6only)
     tone = Tone.DIM if facts.ipv6_enabled else Tone.WARN
     return Row("system", span(f"{v6} · {glob} · bindv6only {b6}", tone))
