@@ -192,3 +192,17 @@ def test_send_file_lines_reach_the_config(tmp_path: Path) -> None:
     script.write_text('{"op": "subscribe"}\n\n/close 1000 bye\n', encoding="utf-8")
     config = tui_config_from_argv(["ws://localhost:9/", "-x", "hi", "--send-file", str(script)])
     assert config.initial_messages == ("hi", '{"op": "subscribe"}', "/close 1000 bye")
+
+
+async def test_y_copies_the_last_message_received() -> None:
+    app = WsxApp(canned_config(), CannedBackend(), clock=frozen_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main.set_focus(None)
+        await pilot.press("y")  # nothing received yet: nothing copied
+        assert app.clipboard == ""
+        await _type_and_send(pilot, app, '{"op": "hello"}')
+        await _type_and_send(pilot, app, "/hex 0a")
+        app.main.set_focus(None)
+        await pilot.press("y")
+        assert app.clipboard == "0a"  # the echo of the newest message

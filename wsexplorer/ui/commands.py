@@ -35,6 +35,7 @@ COMMAND_LIST: tuple[tuple[str, str, str], ...] = (
         "toggle_reconnect",
     ),
     ("Save the session log (JSON Lines)", "messages with time and direction (s)", "save_session"),
+    ("Copy the last message received", "to the clipboard (y)", "copy_message"),
     ("Export the report as Markdown", "write wsexplorer-report-*.md here (e)", "export"),
     ("Paste an error", "which clients print it, and its story here (w)", "why"),
     ("Family: auto", "try every address", "set_family('auto')"),

@@ -13,7 +13,7 @@ import json
 from collections import deque
 from datetime import datetime
 
-from ..model import SessionEvent, SessionEventKind
+from ..model import Direction, SessionEvent, SessionEventKind
 
 __all__ = ["SESSION_LOG_CAP", "SessionRecord", "session_log_name"]
 
@@ -41,6 +41,13 @@ class SessionRecord:
         if len(self._items) == self._items.maxlen:
             self.dropped += 1
         self._items.append((when, session_id, event))
+
+    def last_received(self) -> SessionEvent | None:
+        """The newest message received, if any (``y`` copies it)."""
+        for _when, _sid, event in reversed(self._items):
+            if event.kind is SessionEventKind.MESSAGE and event.direction is Direction.IN:
+                return event
+        return None
 
     def jsonl(self) -> str:
         """Every kept entry, one JSON object a line (JSON escapes control characters)."""

@@ -46,6 +46,16 @@ class ExportPart(ScreenBase):
         name = session_log_name(self.clock())
         self.write_report(text, self.config.export_dir, name, "session log")
 
+    def action_copy_message(self) -> None:
+        """``y``: copy the last message received to the clipboard (OSC 52)."""
+        event = self.session_record.last_received()
+        if event is None:
+            self.notify("no message received yet", severity="warning")
+            return
+        self.app.copy_to_clipboard(event.text)
+        kind = "binary message (hex)" if event.binary else "message"
+        self.notify(f"copied the last {kind} received ({len(event.text)} characters)")
+
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def write_report(self, text: str, directory: Path, name: str, what: str = "report") -> None:
         """Write through the Backend (never overwriting); post the path or the error."""

@@ -52,6 +52,7 @@ and the client tried only the first address.
 | `r` | refresh now (the screen also watches: a socket change on the URL's port, or a session the server closed, re-runs the diagnosis) |
 | `a` | auto-reconnect on/off: backoff 0.5 s doubling to 30 s (off by default; `--reconnect`) |
 | `s` | save the session's messages as JSON Lines (`wsexplorer-session-*.jsonl`: time, direction, text or binary; the newest 10,000) |
+| `y` | copy the last message received to the clipboard |
 | `e` | export the report as Markdown to the current directory |
 | `w` | paste an error (a line, a stack trace, a log): the URL follows it, the clients that print it are marked, the Diagnosis tells its story (as `wsexplorer why`) |
 | `n` `b` `g` | in `wsexplorer lesson`: next step (or space), back, leave the lesson and come back |

@@ -57,6 +57,7 @@ class MainScreen(LessonPart, WatchPart, WhyPart, ExportPart):
         Binding("m", "focus_send", "Message", show=False),
         Binding("a", "toggle_reconnect", "Auto-reconnect", show=False),
         Binding("s", "save_session", "Save session", show=False),
+        Binding("y", "copy_message", "Copy message", show=False),
         Binding("escape", "blur", "Leave field", show=False),
     ]
 
