@@ -510,3 +510,13 @@ def test_system_row_says_what_addrconfig_drops() -> None:
     lo = SystemFacts(ipv6_enabled=True, has_ipv4=False, has_ipv6=False)
     assert "ADDRCONFIG drops ::1" in system_row(v4).value
     assert "loopback only: ADDRCONFIG drops nothing" in system_row(lo).value
+
+
+def test_markdown_code_blocks_hold_code_not_prose() -> None:
+    # Issue 12: "use Node.js 20 or later: ..." sat in a ```js block as if it were code.
+    md = diagnosis_markdown(diagnose(example("seed")))
+    blocks = md.split("```js\n")[1:]
+    assert blocks
+    for block in blocks:
+        for line in block.split("\n```")[0].splitlines():
+            assert not line.startswith("use "), line

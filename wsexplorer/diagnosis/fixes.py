@@ -198,7 +198,7 @@ def _upgrade(obs: Observation, clients: Sequence[ClientStrategy], before: Sequen
         before,
         ctx,
         "run the Node clients on Node.js 20+ (Happy Eyeballs falls back to the next address)",
-        node="use Node.js 20 or later: autoSelectFamily is on by default",
+        node="// run on Node.js 20 or later: autoSelectFamily is on by default",
     )
 
 
