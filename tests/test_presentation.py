@@ -51,6 +51,7 @@ from wsexplorer.model.options import ObserveOptions
 from wsexplorer.presentation import (
     attempt_spans,
     body_line,
+    client_rows,
     client_time,
     duration_words,
     explain_status,
@@ -520,3 +521,14 @@ def test_markdown_code_blocks_hold_code_not_prose() -> None:
     for block in blocks:
         for line in block.split("\n```")[0].splitlines():
             assert not line.startswith("use "), line
+
+
+def test_an_empty_error_message_is_said_not_hidden() -> None:
+    """Node 24's built-in WebSocket fails with an empty message: the row says so."""
+    d = diagnose(seed_observation(listen=()))
+    row = next(r for r in client_rows(d) if r.id == "node-websocket-24")
+    assert "".join(s.text for s in row.result) == "fails with an empty error message"
+    node22 = next(r for r in client_rows(d) if r.id == "node-websocket")
+    assert "".join(s.text for s in node22.result) == (
+        "Received network error or non-101 status code."
+    )

@@ -75,7 +75,8 @@ def test_redirect_to_another_path_node_and_chrome_fail_python_unknown_curl_conne
     assert d.verdict.summary == (
         "the server on 127.0.0.1:8080 answers the WebSocket upgrade with a redirect "
         "(HTTP 302 to /other?access_token=***&room=1), so Node.js 16 ws, Node.js 17-19 ws, "
-        "Node.js 20+ ws and Chrome fail even though TCP connects"
+        "Node.js 20+ ws, Node.js 22 WebSocket, Node.js 24 WebSocket, Bun WebSocket, Deno "
+        "WebSocket and Chrome fail even though TCP connects"
     )
     assert REDIRECT_NOTE in d.notes
     assert not any(n.startswith("unknown: nothing measured") for n in d.notes)

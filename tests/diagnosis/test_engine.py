@@ -220,23 +220,29 @@ def test_handshake_on_other_listener_does_not_apply() -> None:
     assert d.client("node-17-19").error == "Unexpected server response: 404"
 
 
+# Clients with no family option: the WHATWG WebSocket ones (docs/clients.md#bun, ...).
+UNFORCED = frozenset({"chrome", "node-websocket", "node-websocket-24", "bun", "deno"})
+
+
 def test_forced_family_4() -> None:
     d = diagnose(seed_observation(family=FamilyChoice.IPV4))
     assert d.verdict.ok
     for c in d.clients:
-        if c.id != "chrome":
+        if c.id not in UNFORCED:
             assert [t.address for t in c.tries] == ["127.0.0.1"], c.id
-    assert [t.address for t in d.client("chrome").tries] == ["::1", "127.0.0.1"]
+    for cid in UNFORCED:
+        assert [t.address for t in d.client(cid).tries] == ["::1", "127.0.0.1"], cid
     assert (
-        "--family 4: every client that can be forced uses IPv4 only; Chrome cannot be "
-        "forced and keeps both families"
+        "--family 4: every client that can be forced uses IPv4 only; Node.js 22 WebSocket, "
+        "Node.js 24 WebSocket, Bun WebSocket, Deno WebSocket and Chrome cannot be forced and "
+        "keep both families"
     ) in d.notes
 
 
 def test_forced_family_6_with_ipv4_listener() -> None:
     d = diagnose(seed_observation(family=FamilyChoice.IPV6))
     for c in d.clients:
-        if c.id != "chrome":
+        if c.id not in UNFORCED:
             assert [t.address for t in c.tries] == ["::1"], c.id
     # Node ignores autoSelectFamily when a family is forced: plain error.
     assert d.client("node-20").error == "connect ECONNREFUSED ::1:8080"
@@ -490,7 +496,7 @@ def test_forced_family_leaves_no_address_for_anyone() -> None:
     d = diagnose(
         seed_observation(family=FamilyChoice.IPV6, hosts_order=("127.0.0.1",), system=system)
     )
-    forced = [c for c in d.clients if c.id != "chrome"]
+    forced = [c for c in d.clients if c.id not in UNFORCED]
     assert all(c.tries == () and not c.connects for c in forced)
     assert d.client("curl").error == "curl: (6) Could not resolve host: localhost"
     assert d.verdict.summary == ("localhost has no IPv6 address, and the family is forced to IPv6")
@@ -503,7 +509,7 @@ def test_forced_family_verdict_names_every_failing_client() -> None:
         seed_observation(family=FamilyChoice.IPV6, hosts_order=("127.0.0.1",), listen="127.0.0.1")
     )
     failing = [c.name for c in d.clients if not c.connects]
-    assert set(failing) == {c.name for c in d.clients} - {"Chrome"}
+    assert set(failing) == {c.name for c in d.clients if c.id not in UNFORCED}
     for name in failing:
         assert name in d.verdict.summary, name
     assert "Chrome" not in d.verdict.summary
@@ -515,8 +521,8 @@ def test_forced_family_verdict_names_every_failing_client() -> None:
     mixed = diagnose(seed_observation(hosts_order=(), listen=()))
     assert mixed.verdict.summary == (
         "nothing listens on port 8080 on this machine, so every connect is refused, and "
-        "Node.js 16 ws, Node.js 17-19 ws, Node.js 20+ ws and Python websockets cannot "
-        "resolve localhost"
+        "Node.js 16 ws, Node.js 17-19 ws, Node.js 20+ ws, Node.js 22 WebSocket, Node.js 24 "
+        "WebSocket, Deno WebSocket and Python websockets cannot resolve localhost"
     )
 
 

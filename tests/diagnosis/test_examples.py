@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from wsexplorer.diagnosis import diagnose
+from wsexplorer.diagnosis.clients import CATALOGUE
 from wsexplorer.diagnosis.examples import EXAMPLES, example, make_listener, seed_observation
 from wsexplorer.model import AttemptOutcome, Family, HandshakeOutcome, Listener
 
@@ -17,7 +18,7 @@ def test_every_example_diagnoses(name: str) -> None:
     assert obs.url.port == 9001
     d = diagnose(obs)
     assert d.verdict.summary
-    assert len(d.clients) == 6
+    assert len(d.clients) == len(CATALOGUE)
 
 
 def test_example_verdicts() -> None:

@@ -135,7 +135,8 @@ def test_verdict_names_the_spelling_that_does_not_resolve() -> None:
     )
     d = diagnose(_idn(uts46=(), idna2003=("192.0.2.10",)))
     assert d.verdict.summary.startswith(
-        "Node.js 16 ws, Node.js 17-19 ws, Node.js 20+ ws, curl and Chrome look up faß.test "
+        "Node.js 16 ws, Node.js 17-19 ws, Node.js 20+ ws, Node.js 22 WebSocket, Node.js 24 "
+        "WebSocket, Bun WebSocket, Deno WebSocket, curl and Chrome look up faß.test "
         "as xn--fa-hia.test, which does not resolve"
     )
     assert d.verdict.summary.endswith("the other clients look up fass.test")

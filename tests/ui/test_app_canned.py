@@ -69,7 +69,7 @@ async def test_seed_scenario_on_canned_machine() -> None:
         ]
         assert "IPv4 only" in shown(screen, "#listeners-server")
         assert screen.session_pane.state is SessionState.OPEN
-        assert "✗ 1 of 6 clients fails" in shown(screen, "#status")
+        assert "✗ 1 of 10 clients fails" in shown(screen, "#status")
 
 
 async def test_every_fix_then_undo_on_canned_machine() -> None:
@@ -86,8 +86,8 @@ async def test_every_fix_then_undo_on_canned_machine() -> None:
             assert screen.diagnosis is not None and screen.diagnosis.verdict.ok, key
             # The banner compares with the state before and names the fix applied.
             status = shown(screen, "#status")
-            assert "before: ✗ 1 of 6 clients fails" in status, key
-            assert "→ now: ✓ all 6 clients connect" in status and f"fix: {title}" in status
+            assert "before: ✗ 1 of 10 clients fails" in status, key
+            assert "→ now: ✓ all 10 clients connect" in status and f"fix: {title}" in status
             # Every client connects: no fix is listed, none reads "not applicable".
             assert screen.diagnosis.fixes == ()
             assert "not applicable" not in shown(screen, "#diagnosis-fixes")

@@ -88,7 +88,7 @@ async def test_demo_shows_econnrefused_before_and_every_client_after_each_fix() 
             assert screen.diagnosis is not None and screen.diagnosis.verdict.ok, key
             assert all(c.connects for c in screen.diagnosis.clients), key
             line = _plain(screen, "#diagnosis-before")
-            assert "before: ✗ 1 of 6 clients fails → now: ✓ all 6 clients connect" in line, key
+            assert "before: ✗ 1 of 10 clients fails → now: ✓ all 10 clients connect" in line, key
             assert screen.session_pane.state is SessionState.OPEN, key
             if key == "f":
                 assert [a.address for a in screen.session_pane.tries] == ["127.0.0.1"]

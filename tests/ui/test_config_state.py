@@ -83,11 +83,11 @@ def test_command_line_config_keeps_handshake_options() -> None:
 def test_tally_and_before_after() -> None:
     broken = diagnose(example("seed"))
     fixed = diagnose(example("dual-stack"))
-    assert tally(broken) == "✗ 1 of 6 clients fails"
-    assert tally(fixed) == "✓ all 6 clients connect"
+    assert tally(broken) == "✗ 1 of 10 clients fails"
+    assert tally(fixed) == "✓ all 10 clients connect"
     record = FixRecord("server-dual-stack", "listen on ::", LiveState(parse_url("ws://x/")), broken)
     assert before_after(record, fixed) == (
-        "before: ✗ 1 of 6 clients fails → now: ✓ all 6 clients connect — fix: listen on ::"
+        "before: ✗ 1 of 10 clients fails → now: ✓ all 10 clients connect — fix: listen on ::"
     )
     assert before_after(None, fixed) is None
     stack = UndoStack()

@@ -83,7 +83,14 @@ class WhatIf:
 
     def _upgrades(self, strategy: ClientStrategy) -> bool:
         up = self.upgrade_to
-        return up is not None and up.runtime == strategy.runtime and up.id != strategy.id
+        # Only clients of the same library upgrade: Node's ws clients share one reading of
+        # the answer (node_answer); the built-in WebSocket has its own and no older major.
+        return (
+            up is not None
+            and up.runtime == strategy.runtime
+            and up.on_answer is strategy.on_answer
+            and up.id != strategy.id
+        )
 
     def apply(self, strategy: ClientStrategy) -> ClientStrategy:
         """The strategy as it behaves under this change (family forcing is not included:

@@ -257,6 +257,7 @@ def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE
         parts.insert(0, exempt_clause(choice, host))
     elif s.proxy is None and not ctx.direct and ignored_clause(obs.proxy_env):
         parts.insert(0, ignored_clause(obs.proxy_env))
+    url = replace(obs.url, host=host).geturl()  # in the client's spelling of the name
 
     def run(stage: Stage | None, pred: ClientPrediction, tries: tuple[TryResult, ...]) -> Run:
         return Run(pred, s, stage, tries, kept, cands.addresses, fallback)
@@ -265,7 +266,7 @@ def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE
         return "; ".join([*parts, story])
 
     if not kept:
-        failure = Failure(Stage.RESOLVE, host, port, (), 0, fallback, None, cands.error)
+        failure = Failure(Stage.RESOLVE, host, port, (), 0, fallback, None, cands.error, url=url)
         error = f" ({cands.error})" if cands.error and not cands.addresses else ""
         if forced is not None:
             story = f"{host} has no {family_label(forced)} address{error}"
@@ -294,7 +295,17 @@ def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE
         return run(None, pred, done)
     if expired or last.outcome is not AttemptOutcome.CONNECTED:
         failure = Failure(
-            Stage.CONNECT, host, port, done, len(kept), fallback, None, None, clock.time_s, expired
+            Stage.CONNECT,
+            host,
+            port,
+            done,
+            len(kept),
+            fallback,
+            None,
+            None,
+            clock.time_s,
+            expired,
+            url,
         )
         error = s.wording(failure)
         pred = _prediction(s, ClientOutcome.FAILS, done, None, error, why(story), None, clock)
@@ -361,7 +372,16 @@ def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE
     # A failed TLS handshake stops every client, curl's https check included.
     if hs is not None and (s.websocket or hs.outcome is HandshakeOutcome.TLS):
         failure = Failure(
-            Stage.HANDSHAKE, host, port, done, len(kept), fallback, hs, None, clock.time_s
+            Stage.HANDSHAKE,
+            host,
+            port,
+            done,
+            len(kept),
+            fallback,
+            hs,
+            None,
+            clock.time_s,
+            url=url,
         )
         story = f"{story}, but the server {handshake_clause(hs)}"
         error = s.wording(failure)

@@ -103,6 +103,8 @@ class Failure:
         time_s: when the failure happens, from the start (``None``: unknown).
         expired: the client's own connect timeout (``ClientStrategy.connect_timeout``)
             ended the connect, during the last try.
+        url: the URL as the client prints it in its errors (Bun names it), with ``host``
+            for its host: lower case, IDNA-encoded as the client does.
     """
 
     stage: Stage
@@ -115,6 +117,7 @@ class Failure:
     resolve_error: str | None = None
     time_s: float | None = None
     expired: bool = False
+    url: str = ""
 
 
 Wording = Callable[[Failure], str]

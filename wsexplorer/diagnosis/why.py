@@ -62,6 +62,7 @@ class ErrorKind(StrEnum):
     TLS = "tls"
     HANDSHAKE = "handshake"
     PROXY = "proxy"
+    CONNECT = "connect"  # one text for a refusal and silence alike (Bun, Deno, Node 22's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,7 @@ _PORT = 65021
 _STATUS = 599
 _TIME_S = 31.337  # curl prints it in ms: 31337
 _REASON = "WSXREASON"
+_PATH = "/wsxsentinelpath"  # the rest of a URL a client prints (Bun names the URL)
 
 _URL_SENTINEL = f"ws://{_HOST}/wsxpath"
 
@@ -94,6 +96,7 @@ _GROUPS = (
     (str(round(_TIME_S * 1000)), r"\d+"),
     (str(_STATUS), r"(?P<status>\d{3})"),
     (_REASON, r"(?P<reason>.+)"),
+    (re.escape(_PATH), r"[^\s'\"]*"),
 )
 _SSL_ERROR = "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"
 _END = r"(?=$|[\s'\",)\]])"
@@ -146,7 +149,7 @@ def _try(address: str, family: Family, outcome: AttemptOutcome, error: str) -> T
 
 def _failures() -> Iterable[tuple[ErrorKind, Failure]]:
     """One failure of each kind a client words differently."""
-    base = Failure(Stage.CONNECT, _HOST, _PORT, time_s=_TIME_S)
+    base = Failure(Stage.CONNECT, _HOST, _PORT, time_s=_TIME_S, url=f"ws://{_HOST}:{_PORT}{_PATH}")
     for resolve_error in _RESOLVE_ERRORS:
         yield ErrorKind.NOT_FOUND, replace(base, stage=Stage.RESOLVE, resolve_error=resolve_error)
     for outcome, errors in _ERRORS.items():
@@ -228,6 +231,9 @@ def _pattern(text: str, kind: ErrorKind) -> re.Pattern[str] | None:
     return re.compile(rx + _END)
 
 
+_VAGUE = frozenset({ErrorKind.REFUSED, ErrorKind.TIMEOUT})
+
+
 @cache
 def _catalogue_signatures(clients: tuple[ClientStrategy, ...]) -> tuple[Signature, ...]:
     seen: set[tuple[str, str]] = set()
@@ -244,12 +250,20 @@ def _catalogue_signatures(clients: tuple[ClientStrategy, ...]) -> tuple[Signatur
             texts += [(ErrorKind.PROXY, t) for t in (proxy.refused, proxy.rejected) if t]
         # Chrome's net error alone, as DevTools' network panel and many pastes show it.
         texts += [(k, m.group(0)) for k, t in texts if (m := _NET_ERROR.search(t))]
+        kinds: dict[str, set[ErrorKind]] = {}
+        for kind, text in texts:
+            pattern = _pattern(text, kind)
+            if pattern is not None:
+                kinds.setdefault(pattern.pattern, set()).add(kind)
         for kind, text in texts:
             pattern = _pattern(text, kind)
             if pattern is None or (client.id, pattern.pattern) in seen:
                 continue
             seen.add((client.id, pattern.pattern))
-            out.append(Signature(client.id, kind, pattern))
+            # A text the client prints both for a refusal and for silence says neither.
+            vague = _VAGUE <= kinds[pattern.pattern]
+            said = ErrorKind.CONNECT if vague else kind
+            out.append(Signature(client.id, said, pattern))
     return tuple(out)
 
 
@@ -416,6 +430,8 @@ _KIND_WORDS = {
     ErrorKind.HANDSHAKE: "the server does not complete the WebSocket upgrade",
     ErrorKind.PROXY: "the proxy from the environment (https_proxy, http_proxy, all_proxy) "
     "cannot be reached or refuses the tunnel",
+    ErrorKind.CONNECT: "the connection to {where} fails before the WebSocket opens; the "
+    "text does not say why (the same words stand for a name, connect or upgrade failure)",
 }
 
 

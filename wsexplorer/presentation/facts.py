@@ -321,6 +321,9 @@ def client_row(c: ClientPrediction) -> ClientRow:
     result: tuple[Span, ...]
     if c.outcome is ClientOutcome.CONNECTS:
         result = (Span("connects via ", Tone.OK), Span(c.address or "", Tone.OK, code=True))
+    elif c.outcome is ClientOutcome.FAILS and c.error == "":
+        # The client's own message is empty (Node 24's built-in WebSocket): say so.
+        result = span("fails with an empty error message", Tone.BAD)
     elif c.outcome is ClientOutcome.FAILS:
         result = span(c.error or "fails", Tone.BAD, code=bool(c.error))
     else:

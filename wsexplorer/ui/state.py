@@ -75,7 +75,7 @@ class UndoStack:
 
 
 def before_after(record: FixRecord | None, now: Diagnosis | None) -> str | None:
-    """``before: ✗ 1 of 6 clients fails → now: ✓ all 6 clients connect — fix: use 127.0.0.1``."""
+    """``before: ✗ 1 of 10 clients fails → now: ✓ all 10 clients connect — fix: use 127.0.0.1``."""
     if record is None or record.before_diagnosis is None or now is None:
         return None
     return f"before: {tally(record.before_diagnosis)} → now: {tally(now)} — fix: {record.title}"

@@ -1,0 +1,81 @@
+"""Node's built-in WebSocket, Bun and Deno in the engine (docs/clients.md#node-websocket,
+#node-websocket-24, #bun, #deno). The real runtimes are compared with these predictions in
+tests/scenarios/test_js_matrix.py; here the rules are pinned on paper."""
+
+from __future__ import annotations
+
+from wsexplorer.diagnosis import diagnose
+from wsexplorer.model import Confidence
+
+from .builders import seed_observation
+
+NODE_22 = "Received network error or non-101 status code."
+URL = "ws://localhost:8080/subscribe"
+
+
+def _cells(**kw: object) -> dict[str, tuple[str, str | None, str | None]]:
+    d = diagnose(seed_observation(**kw))  # type: ignore[arg-type]
+    return {c.id: (c.outcome.value, c.address, c.error) for c in d.clients}
+
+
+def test_ipv4_server_every_js_client_falls_back() -> None:
+    cells = _cells()
+    for cid in ("node-websocket", "node-websocket-24", "bun", "deno"):
+        assert cells[cid] == ("connects", "127.0.0.1", None), cid
+
+
+def test_only_ipv6_localhost_bun_still_reaches_ipv4() -> None:
+    # A hosts file naming localhost as ::1 only: the resolver-based clients try ::1 alone;
+    # Bun answers localhost itself (::1, then 127.0.0.1).
+    cells = _cells(hosts_order=("::1",))
+    assert cells["bun"] == ("connects", "127.0.0.1", None)
+    assert cells["node-websocket"] == ("fails", None, NODE_22)
+    assert cells["node-websocket-24"] == ("fails", None, "")
+    assert cells["deno"] == (
+        "fails",
+        None,
+        "NetworkError: failed to connect to WebSocket: tcp connect error",
+    )
+
+
+def test_nothing_listening_words_each_runtime() -> None:
+    cells = _cells(listen=())
+    assert cells["bun"][2] == f"WebSocket connection to '{URL}' failed: Failed to connect"
+    assert cells["node-websocket"][2] == NODE_22
+
+
+def test_http_answer_words_and_literal_fix_names_its_url() -> None:
+    d = diagnose(seed_observation(listen="0.0.0.0", handshake=404, measured=True))
+    by_id = {c.id: c for c in d.clients}
+    assert (
+        by_id["bun"].error
+        == f"WebSocket connection to '{URL}' failed: Expected 101 status code: 404"
+    )
+    assert (
+        by_id["deno"].error
+        == "NetworkError: failed to connect to WebSocket: Invalid status code: 404"
+    )
+    assert by_id["node-websocket-24"].confidence is Confidence.CHECKED
+
+
+def test_name_not_resolving() -> None:
+    cells = _cells(hosts_order=(), resolve_error="[Errno -2] Name or service not known")
+    assert cells["deno"] == (
+        "fails",
+        None,
+        "NetworkError: failed to connect to WebSocket: dns error",
+    )
+
+
+def test_the_js_clients_cannot_be_forced_and_do_not_upgrade() -> None:
+    d = diagnose(seed_observation(hosts_order=("::1",)))
+    family = d.fix("client-family-4")
+    assert "Node.js 22 WebSocket" in family.detail and "cannot be forced" in family.detail
+    upgrade = {a.id: a for a in d.fix("upgrade-node-20").after}
+    assert upgrade["node-websocket"].error == NODE_22
+
+
+def test_bun_names_the_url_in_its_own_spelling() -> None:
+    # The WHATWG URL parser lower-cases the host (and punycodes IDN): Bun prints that.
+    cells = _cells(host="LocalHost", listen=())
+    assert cells["bun"][2] == f"WebSocket connection to '{URL}' failed: Failed to connect"

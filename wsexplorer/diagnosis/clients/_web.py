@@ -1,0 +1,29 @@
+"""What the WHATWG ``WebSocket`` clients (Node's built-in, Bun, Deno) make of an answer.
+
+Only a plain HTTP answer (any status but 101, a redirect included: the WHATWG standard
+never follows one) was run against them here (docs/clients.md#node-websocket, #bun,
+#deno). Any other failed handshake (TLS, a silent or closing server, a malformed 101)
+and a 101 that breaks only websockets' header limits are "unknown": not checked.
+"""
+
+from __future__ import annotations
+
+from ...model import ClientOutcome, Handshake, HandshakeOutcome, WebSocketURL
+from ..strategy import Answer
+
+__all__ = ["web_answer"]
+
+_CHECKED = (HandshakeOutcome.HTTP_STATUS, HandshakeOutcome.REDIRECT)
+
+
+def web_answer(hs: Handshake, url: WebSocketURL) -> Answer | None:
+    """``None`` (the default: connects, or fails with the client's wording) where this was
+    checked; an unknown outcome elsewhere."""
+    del url
+    if hs.outcome is HandshakeOutcome.OK or hs.outcome in _CHECKED:
+        return None
+    return Answer(
+        ClientOutcome.UNKNOWN,
+        None,
+        f"but what it makes of this answer ({hs.outcome.value}) was not checked here",
+    )
