@@ -8,8 +8,9 @@ Prints exactly one JSON line on stdout once listening::
     {"listening": [[address, port, "IPv4" | "IPv6", v6only | null], ...]}
 
 or ``{"error": "...", "type": "..."}`` and exit status 1 when it cannot listen. Then one
-line per accepted WebSocket, ``{"peer": [address, port], "path": "/subscribe?..."}``: the
-server's view of the client's address (clients whose API hides it are learnt here). Runs until
+line per accepted WebSocket, ``{"peer": [address, port], "local": [address, port], "path":
+"/subscribe?..."}``: ``local`` is the address the client reached, ``peer`` its source (a
+client whose API hides the address it connected to is learnt from ``local``). Runs until
 killed, or until the hang guard fires (``WS_PEER_MAX_SECONDS``, default 600 s).
 """
 
@@ -28,8 +29,9 @@ __all__ = ["main"]
 
 async def _echo(connection: ServerConnection) -> None:
     peer = list(connection.remote_address[:2])
+    local = list(connection.local_address[:2])
     path = connection.request.path if connection.request else None
-    print(json.dumps({"peer": peer, "path": path}), flush=True)
+    print(json.dumps({"peer": peer, "local": local, "path": path}), flush=True)
     async for message in connection:
         await connection.send(message)
 

@@ -6,8 +6,10 @@
 // Prints exactly one JSON line on stdout once listening:
 //   {"listening": [address, port, family]}
 // or, if listening fails: {"error": "<message>", "code": "<code>"} and exits 1.
-// Then one line per accepted WebSocket: {"peer": [address, port], "path": "/subscribe?..."}
-// (the server's view of the client's address: clients whose API hides it are learnt here).
+// Then one line per accepted WebSocket:
+//   {"peer": [address, port], "local": [address, port], "path": "/subscribe?..."}
+// "local" is the address the client reached (its destination), "peer" its source: a client
+// whose API hides the address it connected to is learnt from "local".
 // Runs until killed, or until a hang guard fires (WS_PEER_MAX_SECONDS, default 600 s).
 const { WebSocketServer } = require('ws');
 
@@ -32,7 +34,8 @@ function main(argv) {
   });
   wss.on('connection', (socket, req) => {
     const peer = [req.socket.remoteAddress, req.socket.remotePort];
-    process.stdout.write(JSON.stringify({ peer, path: req.url }) + '\n');
+    const local = [req.socket.localAddress, req.socket.localPort];
+    process.stdout.write(JSON.stringify({ peer, local, path: req.url }) + '\n');
     socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
     socket.on('error', () => {});
   });

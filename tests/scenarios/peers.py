@@ -15,7 +15,7 @@ Contract:
       user, or ``None``) and ``raw`` (everything the peer reported).
     * The WHATWG ``WebSocket`` clients (``node22-builtin``, ``node24-builtin``, ``bun``,
       ``deno``: ``tests/peers/web_client.js``) expose no peer address: given the server,
-      :func:`run_client` learns it from the server's log of the peer that used the URL it
+      :func:`run_client` learns it from the server's log of the connection that used the URL it
       tagged (``raw["address_from"] == "server log"``).
     * Clients run with proxy variables removed from the environment (the scenarios are
       about address families), unless :func:`run_client` is given ``proxies``: then
@@ -28,7 +28,6 @@ from __future__ import annotations
 import json
 import os
 import queue
-import secrets
 import shutil
 import signal
 import subprocess
@@ -40,6 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+from tests.scenarios import web_peers
+from tests.scenarios.web_peers import JS_CLIENT_KINDS, WEB_CLIENTS
 from tests.support import stop_process
 
 __all__ = [
@@ -60,7 +61,7 @@ __all__ = [
     "run_client",
     "runtime_binary",
     "start_server",
-    "tagged_url",
+    "watch_peer_log",
 ]
 
 PEERS_DIR = Path(__file__).resolve().parents[1] / "peers"
@@ -88,27 +89,11 @@ CLIENT_KINDS: tuple[str, ...] = (
     "node18",
     "python",
     "curl",
+    *JS_CLIENT_KINDS,
 )
 """Every client kind :func:`run_client` knows; :func:`available_clients` filters them.
 Also accepted: ``chromium`` (Debian's, headless: tests/peers/chromium_client.py)."""
 
-JS_CLIENT_KINDS: tuple[str, ...] = (
-    "node22",
-    "node24",
-    "node22-builtin",
-    "node24-builtin",
-    "bun",
-    "deno",
-)
-"""Node 22/24 ``ws`` and the WHATWG WebSocket clients: :func:`run_client` runs them; not yet
-in :data:`CLIENT_KINDS` (the engine has no ids for them on main yet)."""
-WEB_CLIENTS = frozenset({"node22-builtin", "node24-builtin", "bun", "deno"})
-"""Client kinds running ``web_client.js`` on the runtime's global ``WebSocket``."""
-_RUNTIME_PATHS = {
-    "bun": ("@oven", "bun-linux-x64", "bin", "bun"),
-    "deno": ("@deno", "linux-x64-glibc", "deno"),
-}
-_TAG = "wsx-peer"
 _PEER_LOG_WAIT = 3.0
 
 NODE_PEERS_MISSING = "tests/peers/node_modules is missing: run `npm ci --prefix tests/peers`"
@@ -162,13 +147,14 @@ class PeerServer:
     _seen: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
     def peer_address(self, path: str, wait: float = _PEER_LOG_WAIT) -> str | None:
-        """The client address the server logged for a WebSocket on ``path`` (``::ffff:``
-        stripped), waiting up to ``wait`` seconds for the line; None when none came."""
+        """The address a client reached, as the server logged the WebSocket on ``path``
+        (its local address, ``::ffff:`` stripped), waiting up to ``wait`` seconds for the
+        line; None when none came."""
         deadline = time.monotonic() + wait
         while True:
             for line in self._seen:
                 if line.get("path") == path:
-                    return _strip_mapped(line["peer"][0])
+                    return _strip_mapped(line["local"][0])
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return None
@@ -219,11 +205,7 @@ def node_binary(kind: str) -> Path | None:
 def runtime_binary(kind: str) -> Path | None:
     """Path of the Bun or Deno binary (registry packages under tests/peers/node_modules),
     or None when it is not installed or the kind is neither."""
-    parts = _RUNTIME_PATHS.get(kind)
-    if parts is None:
-        return None
-    path = PEERS_DIR.joinpath("node_modules", *parts)
-    return path if path.is_file() and os.access(path, os.X_OK) else None
+    return web_peers.runtime_binary(PEERS_DIR, kind)
 
 
 def node_peers_installed() -> bool:
@@ -238,7 +220,7 @@ def available_clients() -> list[str]:
         if kind.startswith("node"):
             if node_peers_installed() and node_binary(kind) is not None:
                 present.append(kind)
-        elif kind in _RUNTIME_PATHS:
+        elif kind in {"bun", "deno"}:
             if runtime_binary(kind) is not None:
                 present.append(kind)
         elif kind == "curl":
@@ -315,29 +297,10 @@ def client_command(kind: str, url: str, family: int | None = None) -> list[str]:
 def _web_client_command(kind: str, url: str, family: int | None) -> list[str]:
     if family is not None:
         raise PeerError(f"client {kind} takes no family (the WHATWG WebSocket has none)")
-    script = str(PEERS_DIR / "web_client.js")
-    if kind == "deno":
-        binary = runtime_binary(kind)
-        prefix = [str(binary), "run", "--allow-net", "--allow-env"] if binary else None
-    else:
-        binary = node_binary(kind) if kind.startswith("node") else runtime_binary(kind)
-        prefix = [str(binary)] if binary else None
-    if prefix is None:
+    argv = web_peers.web_client_argv(PEERS_DIR, kind, url, node_binary(kind))
+    if argv is None:
         raise PeerError(f"client {kind} is not installed ({NODE_PEERS_MISSING})")
-    return [*prefix, script, url]
-
-
-def tagged_url(url: str, kind: str) -> str:
-    """``url`` with a query naming this run (``?wsx-peer=bun-1f2e``), so the server's log
-    tells which client a logged peer address belongs to."""
-    separator = "&" if "?" in url else "?"
-    return f"{url}{separator}{_TAG}={kind}-{secrets.token_hex(4)}"
-
-
-def _url_path(url: str) -> str:
-    rest = url.split("://", 1)[-1]
-    slash = rest.find("/")
-    return rest[slash:] if slash >= 0 else "/"
+    return argv
 
 
 def _strip_mapped(address: str | None) -> str | None:
@@ -392,7 +355,7 @@ def run_client(
         env: more environment for the client (``WS_PEER_OPEN_TIMEOUT`` for Python).
         family: 4 or 6: the Node or Python client's ``family`` (curl takes none).
         server: the server it connects to; a client that exposes no address (the WHATWG
-            ``WebSocket`` ones) gets the address from this server's log of the peer.
+            ``WebSocket`` ones) gets the address from this server's log of the connection.
         proxies: the proxy variables the client runs with (``{"http_proxy": ...}``);
             every other proxy variable is removed (:func:`proxy_argv`).
 
@@ -402,9 +365,8 @@ def run_client(
     Raises:
         PeerError: the kind is unknown or not installed, or the peer printed garbage.
     """
-    given = url
     if kind in WEB_CLIENTS and server is not None:
-        url = tagged_url(url, kind)
+        url = web_peers.tagged_url(url, kind)
     argv = client_command(kind, url, family)
     env = {"WS_PEER_MAX_SECONDS": str(_CLIENT_GUARD_SECONDS), **(env or {})}
     try:
@@ -421,11 +383,11 @@ def run_client(
         raise PeerError(f"{kind} reported an unknown outcome: {raw!r}")
     address = _strip_mapped(raw.get("address"))
     if address is None and raw["outcome"] == "connects" and server is not None:
-        address = server.peer_address(_url_path(url))
+        address = server.peer_address(web_peers.url_path(url))
         raw["address_from"] = "server log"
     error = raw.get("error")
     if isinstance(error, str):
-        error = error.replace(url, given)  # Bun names the URL: the one the user gave
+        error = web_peers.untagged(error)  # Bun names the URL: the one the user gave
     return {
         "outcome": raw["outcome"],
         "address": address,
@@ -512,8 +474,14 @@ def start_server(ns: Runner, kind: str, port: int) -> PeerServer:
         handle.stop()
         raise PeerError(f"server {kind} could not listen on port {port}: {report!r}")
     handle.listening = report["listening"]
-    threading.Thread(target=_read_peer_log, args=(handle,), daemon=True).start()
+    watch_peer_log(handle)
     return handle
+
+
+def watch_peer_log(server: PeerServer) -> None:
+    """Queue, from now on, every ``{"peer": ...}`` line ``server`` prints (for
+    :meth:`PeerServer.peer_address`); :func:`start_server` does this itself."""
+    threading.Thread(target=_read_peer_log, args=(server,), daemon=True).start()
 
 
 def _read_peer_log(server: PeerServer) -> None:

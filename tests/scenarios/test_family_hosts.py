@@ -29,7 +29,14 @@ PORT = 8080
 URL = f"ws://localhost:{PORT}/subscribe"
 IPV6_ONLY_HOSTS = "::1\tlocalhost\n"
 # Real Node kind -> the catalogue id predicting it (Node 18 is a node-17-19 client).
-NODE_IDS = {"node16": "node-16", "node18": "node-17-19", "node20": "node-20"}
+NODE_IDS = {
+    "node16": "node-16",
+    "node18": "node-17-19",
+    "node20": "node-20",
+    # ws on Node 22 and 24 is a node-20 client (docs/clients.md#node-20).
+    "node22": "node-20",
+    "node24": "node-20",
+}
 CLIENT_IDS = {**NODE_IDS, "python": "python-websockets"}
 
 

@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,11 +57,21 @@ CATALOGUE_IDS: dict[str, str] = {
     "node18": "node-17-19",
     "python": "python-websockets",
     "curl": "curl",
+    # Node 22/24 ws are node-20 clients; the WHATWG WebSocket clients have their own ids.
+    "node22": "node-20",
+    "node24": "node-20",
+    "node22-builtin": "node-websocket",
+    "node24-builtin": "node-websocket-24",
+    "bun": "bun",
+    "deno": "deno",
 }
 # node20 with { family: 4 } is what the "client-family-4" fix predicts for node-20.
 FAMILY4_CLIENT = "node20-family4"
 FAMILY4_FIX = "client-family-4"
 NODE_CLIENTS = frozenset({"node20", "node20-noauto", "node20-family4", "node16", "node18"})
+# Clients whose error text is compared verbatim when they fail.
+ERROR_CLIENTS = NODE_CLIENTS | {"node22", "node24", *peers.WEB_CLIENTS}
+PARALLEL_CLIENTS = 4
 TABLE_HEADERS = ["server", "hosts", "client", "real", "predicted", "match"]
 
 
@@ -101,7 +112,7 @@ class Cell:
         found: list[str] = []
         if self.predicted.get("outcome") != self.real["outcome"]:
             found.append("outcome")
-        elif self.real["outcome"] == "fails" and self.client in NODE_CLIENTS:
+        elif self.real["outcome"] == "fails" and self.client in ERROR_CLIENTS:
             # The fix's `after` entries may carry only an outcome: compare what is given.
             if "error" in self.predicted and _text(self.predicted["error"]) != _text(
                 self.real["error"]
@@ -243,11 +254,17 @@ def _measure(with_predictions: bool) -> Matrix:
         with Namespace.create(hosts=hosts, ipv6=True) as ns:
             orders[hosts_name] = _localhost_order(ns)
             for server in peers.SERVER_KINDS:
-                with peers.start_server(ns, server, PORT):
-                    row = [
-                        Cell(server, hosts_name, client, peers.run_client(ns, client, URL))
-                        for client in clients
-                    ]
+                with peers.start_server(ns, server, PORT) as handle:
+                    # Loopback refusals are immediate and no time is compared: the
+                    # clients of one cell run a few at a time.
+                    with ThreadPoolExecutor(PARALLEL_CLIENTS) as pool:
+                        reals = pool.map(
+                            lambda c, h=handle: peers.run_client(ns, c, URL, server=h), clients
+                        )
+                        row = [
+                            Cell(server, hosts_name, client, real)
+                            for client, real in zip(clients, reals, strict=True)
+                        ]
                     if with_predictions:
                         predictions, problem = _diagnose(ns)
                         for cell in row:

@@ -20,6 +20,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,7 +32,7 @@ from tests.scenarios import peers
 from tests.scenarios.dnsmasq import DnsServer, DnsServerUnavailable, dnsmasq_unavailable_reason
 from tests.scenarios.fixtures import require_dnsmasq, require_netns
 from tests.scenarios.netns import Namespace
-from tests.support import stop_process, wsx_argv, wsx_env
+from tests.support import wsx_argv, wsx_env
 
 pytestmark = [
     pytest.mark.needs_root,
@@ -53,13 +54,19 @@ RECORDS = {
 DATA = Path(__file__).resolve().parents[1] / "data"
 TLS_SERVER = textwrap.dedent(
     """
-    import asyncio, ssl, sys
+    import asyncio, json, ssl, sys
     from websockets.asyncio.server import serve
+
+    async def handler(ws):
+        line = {"peer": list(ws.remote_address[:2]), "local": list(ws.local_address[:2]),
+                "path": ws.request.path}
+        print(json.dumps(line), flush=True)
+        await ws.wait_closed()
 
     async def main():
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(sys.argv[1], sys.argv[2])
-        async with serve(lambda ws: ws.wait_closed(), "0.0.0.0", 8443, ssl=ctx):
+        async with serve(handler, "0.0.0.0", 8443, ssl=ctx):
             print("listening", flush=True)
             await asyncio.sleep(300)
 
@@ -72,7 +79,14 @@ CLIENT_IDS = {
     "node20": "node-20",
     "python": "python-websockets",
     "curl": "curl",
+    "node22-builtin": "node-websocket",
+    "node24-builtin": "node-websocket-24",
+    "bun": "bun",
+    "deno": "deno",
 }
+# The server each namespace's clients reach, whose log names the address a WHATWG
+# WebSocket client (which exposes none) connected to.
+SERVERS: dict[str, peers.PeerServer] = {}
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +111,8 @@ def names_ns() -> Iterator[Namespace]:
             if dnsmasq_unavailable_reason() is not None:
                 pytest.skip(str(dnsmasq_unavailable_reason()))
             raise
-        with dns, peers.start_server(ns, "node:0.0.0.0", 8080):
+        with dns, peers.start_server(ns, "node:0.0.0.0", 8080) as server:
+            SERVERS[ns.name] = server
             yield ns
     finally:
         ns.delete()
@@ -118,7 +133,7 @@ def _compare(
     if chromium and shutil.which("chromium"):
         kinds["chromium"] = "chrome"
     for kind, client_id in kinds.items():
-        real = peers.run_client(ns, kind, url)
+        real = peers.run_client(ns, kind, url, server=SERVERS.get(ns.name))
         guess = predicted[client_id]
         rows.append(
             (
@@ -233,19 +248,26 @@ def trusted_tls(names_ns: Namespace, monkeypatch: pytest.MonkeyPatch) -> Iterato
     """A websockets server on 0.0.0.0:8443 with a certificate for ``app.test`` that every
     client (and wsexplorer's probe) trusts through the environment."""
     ca = str(DATA / "names-ca-cert.pem")
-    for variable in ("NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "CURL_CA_BUNDLE"):
+    for variable in ("NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "CURL_CA_BUNDLE", "DENO_CERT"):
         monkeypatch.setenv(variable, ca)
     cert, key = str(DATA / "names-app-cert.pem"), str(DATA / "names-app-key.pem")
+    stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 (closed by stop)
     proc = names_ns.popen(
-        [sys.executable, "-c", TLS_SERVER, cert, key], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", TLS_SERVER, cert, key],
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
     )
+    server = peers.PeerServer("tls:0.0.0.0", 8443, None, proc, stderr)
+    plain = SERVERS[names_ns.name]
     try:
         assert proc.stdout is not None and proc.stdout.readline().strip() == "listening"
+        peers.watch_peer_log(server)
+        SERVERS[names_ns.name] = server
         yield names_ns
     finally:
-        stop_process(proc)
-        if proc.stdout is not None:
-            proc.stdout.close()
+        SERVERS[names_ns.name] = plain
+        server.stop()
 
 
 def test_tls_without_the_dot_every_client_connects(trusted_tls: Namespace) -> None:

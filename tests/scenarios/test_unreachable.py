@@ -66,6 +66,17 @@ HOSTS = "".join(
     )
 )
 NOBODY_MAC = "02:00:00:00:00:99"
+# Node 22/24 with ws are node-20 clients; the WHATWG WebSocket clients have their own ids
+# (docs/clients.md#node-websocket, #bun, #deno).
+JS_CLIENTS: dict[str, str] = {
+    "node22": "node-20",
+    "node24": "node-20",
+    "node22-builtin": "node-websocket",
+    "node24-builtin": "node-websocket-24",
+    "bun": "bun",
+    "deno": "deno",
+}
+IDS = {**CLIENTS, **JS_CLIENTS}
 
 
 @dataclass(frozen=True)
@@ -73,7 +84,7 @@ class Case:
     name: str
     host: str
     syn_retries: int
-    kinds: tuple[str, ...] = (*CLIENTS, "chromium")
+    kinds: tuple[str, ...] = (*IDS, "chromium")
     timeout: str = "5"  # diagnose --timeout (5: the default)
 
 
@@ -90,7 +101,7 @@ CASES = (
         "b3: case b with a 19 s SYN timeout, open_timeout first",
         "both.test",
         3,
-        ("node16", "node20", "python", "curl", "chromium"),
+        ("node16", "node20", "python", "curl", "chromium", *JS_CLIENTS),
     ),
     # Both addresses silent: every client fails, each after its own sequence of waits.
     # Two silent addresses need more than the default deadline to be measured in full.
@@ -134,7 +145,7 @@ def test_real_clients_agree_with_the_prediction(
     client.run(["sysctl", "-q", "-w", f"net.ipv4.tcp_syn_retries={case.syn_retries}"], check=True)
     port = free_port()
     url = f"ws://{case.host}:{port}/"
-    with peers.start_server(server, "node:0.0.0.0", port):
+    with peers.start_server(server, "node:0.0.0.0", port) as handle:
         document = diagnose_json(client, url, case.timeout)
         assert document["system"]["tcp_syn_retries"] == case.syn_retries
         predictions = {c["id"]: c for c in document["clients"]}
@@ -148,8 +159,8 @@ def test_real_clients_agree_with_the_prediction(
                 predicted = predictions["chrome"]
                 problems = chromium.mismatches(real, predicted)
             else:
-                real = run_timed(client, kind, url)
-                predicted = predictions[CLIENTS[kind]]
+                real = run_timed(client, kind, url, server=handle)
+                predicted = predictions[IDS[kind]]
                 problems = mismatches(real, predicted)
             rows.append(
                 f"{kind:7} real {real['outcome']} {real['address'] or real['error']!r} "

@@ -63,15 +63,20 @@ def run_curl(ns: Namespace, url: str) -> dict[str, Any]:
 
 
 def run_timed(
-    ns: Namespace, kind: str, url: str, env: dict[str, str] | None = None
+    ns: Namespace,
+    kind: str,
+    url: str,
+    env: dict[str, str] | None = None,
+    server: peers.PeerServer | None = None,
 ) -> dict[str, Any]:
     """One real client (a :data:`peers.CLIENT_KINDS` kind or ``curl``) with its time;
-    ``env`` goes to the peer (``WS_PEER_HAPPY_EYEBALLS_DELAY``, ``WS_PEER_ATTEMPT_TIMEOUT``)."""
+    ``env`` goes to the peer (``WS_PEER_HAPPY_EYEBALLS_DELAY``, ``WS_PEER_ATTEMPT_TIMEOUT``);
+    ``server``'s log gives the address of a client that exposes none (the WHATWG ones)."""
     if kind == "curl":
         return run_curl(ns, url)
     # websockets' own open_timeout (10 s), the value the model assumes.
     extra = {"WS_PEER_OPEN_TIMEOUT": "10", **(env or {})}
-    real = peers.run_client(ns, kind, url, env=extra)
+    real = peers.run_client(ns, kind, url, env=extra, server=server)
     return {**real, "seconds": real["raw"]["elapsed_ms"] / 1000}
 
 
