@@ -79,3 +79,37 @@ def test_bun_names_the_url_in_its_own_spelling() -> None:
     # The WHATWG URL parser lower-cases the host (and punycodes IDN): Bun prints that.
     cells = _cells(host="LocalHost", listen=())
     assert cells["bun"][2] == f"WebSocket connection to '{URL}' failed: Failed to connect"
+
+
+def test_deno_takes_all_proxy_then_http_proxy_and_forwards_its_upgrade() -> None:
+    """Checked with Deno 2.9.6 (docs/clients.md#deno): ``all_proxy`` before
+    ``http_proxy``, upper case first, ``https_proxy`` not for ``ws://``; a proxy that
+    cannot reach the server answers the forwarded upgrade with 502."""
+    from tests.diagnosis.test_proxy import DEAD, LIVE, live, refused, remote
+    from wsexplorer.diagnosis import predict
+    from wsexplorer.diagnosis.clients import DENO
+    from wsexplorer.diagnosis.proxy import choose_proxy
+    from wsexplorer.model import ClientOutcome
+    from wsexplorer.model.proxy import read_proxy_environment
+
+    def variable(**proxies: str) -> str | None:
+        env = read_proxy_environment(proxies)
+        return choose_proxy(env, DENO.proxy, "app.test", 8080, False).variable
+
+    assert variable(http_proxy=DEAD, all_proxy=LIVE) == "all_proxy"
+    assert variable(HTTP_PROXY=DEAD, http_proxy=LIVE) == "HTTP_PROXY"
+    assert variable(https_proxy=DEAD) is None
+    dead = predict(remote({"http_proxy": DEAD}, (refused(),)), DENO)
+    assert (dead.outcome, dead.error) == (
+        ClientOutcome.FAILS,
+        "NetworkError: failed to connect to WebSocket: tcp connect error",
+    )
+    rejected = predict(remote({"http_proxy": LIVE}, (refused(), live(status=502))), DENO)
+    assert (
+        rejected.error == "NetworkError: failed to connect to WebSocket: Invalid status code: 502"
+    )
+    assert "its forwarded upgrade with 502" in rejected.why
+    through = predict(remote({"http_proxy": LIVE}, (refused(), live())), DENO)
+    assert (through.outcome, through.address) == (ClientOutcome.CONNECTS, "127.0.0.1")
+    exempt = predict(remote({"http_proxy": DEAD, "no_proxy": "test"}, (refused(),)), DENO)
+    assert (exempt.outcome, exempt.address) == (ClientOutcome.CONNECTS, "192.0.2.10")

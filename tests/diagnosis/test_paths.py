@@ -96,7 +96,7 @@ def test_a_longer_attempt_timeout_lets_node_connect() -> None:
     assert fix.works and fix.how is FixHow.MEASURED and fix.key is None and fix.change is None
     assert "autoSelectFamilyAttemptTimeout: 2000" in fix.node
     assert "cannot be tried live" in fix.reason
-    assert fix.clients == ("node-17-19", "node-20")
+    assert fix.clients == ("node-17-19", "node-20", "node-websocket", "node-websocket-24")
     after = {c.id: c for c in fix.after}
     assert (after["node-20"].outcome, after["node-20"].time_s) == (ClientOutcome.CONNECTS, 1.02)
     assert attempt_timeout_ms(100) == 500 and attempt_timeout_ms(1020) == 2000
@@ -258,7 +258,8 @@ def test_the_verdict_says_the_path_is_slow_not_dead() -> None:
     summary = diagnose(SLOW).verdict.summary
     assert summary == (
         "slow.test resolves to 192.0.2.201 first, but 192.0.2.201:8080 connects only after "
-        "1.0 s (measured), slower than a Happy Eyeballs attempt timeout; Node.js 20+ ws fails"
+        "1.0 s (measured), slower than a Happy Eyeballs attempt timeout; Node.js 20+ ws, "
+        "Node.js 22 WebSocket and Node.js 24 WebSocket fail"
     )
 
 

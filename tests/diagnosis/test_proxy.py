@@ -362,9 +362,9 @@ def test_the_verdict_names_the_proxy_not_the_targets_addresses() -> None:
 
     dead = diagnose(remote({"http_proxy": DEAD}, (refused(),)))
     assert not dead.verdict.ok
-    # curl, Chrome and websockets fail through the proxy, the Node clients connect.
+    # Deno, curl, Chrome and websockets fail through the proxy, the Node clients connect.
     assert dead.verdict.summary.startswith(
-        "Python websockets, curl and Chrome go through the proxy"
+        "Deno WebSocket, Python websockets, curl and Chrome go through the proxy"
     )
     assert "not straight to app.test, so its addresses and families do not matter" in (
         dead.verdict.summary
@@ -378,8 +378,8 @@ def test_the_verdict_names_the_proxy_not_the_targets_addresses() -> None:
     mixed = remote({"HTTP_PROXY": DEAD}, (refused(),))
     mixed = replace(mixed, attempts=(attempt("192.0.2.10", "refused"),))
     summary = diagnose(mixed).verdict.summary
-    assert "; Python websockets and Chrome go through the proxy" in summary
-    assert summary.index("curl") < summary.index("; Python websockets")
+    assert "; Deno WebSocket, Python websockets and Chrome go through the proxy" in summary
+    assert summary.index("curl") < summary.index("; Deno WebSocket")
 
 
 def test_the_ok_verdict_says_who_goes_through_the_proxy() -> None:
@@ -387,14 +387,14 @@ def test_the_ok_verdict_says_who_goes_through_the_proxy() -> None:
 
     ok = diagnose(remote({"http_proxy": LIVE}, (live(),)))
     assert ok.verdict.ok
-    assert "connects to 192.0.2.10:8080 succeeded (measured); Python websockets through" in (
+    assert "connects to 192.0.2.10:8080 succeeded (measured); Deno WebSocket through" in (
         ok.verdict.summary
     )
     only = [s for s in CATALOGUE if s.proxy is not None]
     from wsexplorer.diagnosis.engine import diagnose as run
 
     every = run(remote({"http_proxy": LIVE}, (live(),)), only)
-    assert every.verdict.summary.startswith("every modelled client connects: Python websockets")
+    assert every.verdict.summary.startswith("every modelled client connects: Deno WebSocket")
 
 
 # --- the fix ---------------------------------------------------------------------------

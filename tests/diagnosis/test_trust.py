@@ -9,7 +9,7 @@ import pytest
 from wsexplorer.diagnosis import diagnose
 from wsexplorer.diagnosis.clients import CATALOGUE, CURL
 from wsexplorer.diagnosis.context import WhatIf
-from wsexplorer.diagnosis.trust import client_store, client_trust
+from wsexplorer.diagnosis.trust import client_store, client_trust, trust_flags
 from wsexplorer.model import Handshake, HandshakeOutcome, Observation, parse_url
 from wsexplorer.model.trust import (
     CertNames,
@@ -62,13 +62,19 @@ def test_private_ca_in_the_system_store_only() -> None:
         "node-16": node,
         "node-17-19": node,
         "node-20": node,
+        # Node's built-in WebSocket reads the same roots and says only its generic words.
+        "node-websocket": ("fails", "Received network error or non-101 status code."),
+        "node-websocket-24": ("fails", ""),
+        # Bun's and Deno's stores are not modelled.
+        "bun": ("unknown", None),
+        "deno": ("unknown", None),
         "python-websockets": ("connects", None),
         "curl": ("connects", None),
         "chrome": ("fails", "Error in connection establishment: net::ERR_CERT_AUTHORITY_INVALID"),
     }
     assert d.verdict.summary == (
-        "Node.js 16 ws, Node.js 17-19 ws, Node.js 20+ ws and Chrome refuse the certificate "
-        "of localhost:8080, while Python websockets and curl trust it (each client reads "
+        "Node.js 16 ws, Node.js 17-19 ws, Node.js 20+ ws, Node.js 22 WebSocket, Node.js 24 "
+        "WebSocket and Chrome refuse the certificate of localhost:8080, while Python websockets and curl trust it (each client reads "
         "its own certificate store)"
     )
     assert "Node's bundled roots refuses the certificate" in d.client("node-20").why
@@ -165,7 +171,8 @@ def test_expired_and_misnamed_python_names_the_name_first() -> None:
         python_error="[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: x (_ssl.c:7)",
     )
     # Under a what-if host the measured Python text does not apply: it is worded.
-    run = client_trust(check, CATALOGUE[3], "localhost", WhatIf(host="127.0.0.1"))
+    python = next(s for s in CATALOGUE if s.id == "python-websockets")
+    run = client_trust(check, python, "localhost", WhatIf(host="127.0.0.1"))
     assert run is not None and run.handshake is not None
     assert run.handshake.error == (
         "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, "
@@ -238,7 +245,9 @@ def test_cacert_fix_names_each_clients_flag() -> None:
         cacert="/tmp/ca.pem",
         python_error=PY_NO_ISSUER,
     )
-    d = diagnose(_obs(check))
+    # The clients whose certificate options are modelled (not Bun's or Deno's).
+    modelled = tuple(s for s in CATALOGUE if trust_flags(s) is not None)
+    d = diagnose(_obs(check), clients=modelled)
     assert not any(c.connects for c in d.clients)
     assert "needs NODE_EXTRA_CA_CERTS=/tmp/ca.pem" in d.client("node-20").why
     assert "--cacert /tmp/ca.pem" in d.verdict.summary
@@ -260,14 +269,18 @@ def test_a_cacert_file_that_does_not_help_is_said() -> None:
 
 def test_insecure_fix_and_an_unmodelled_client() -> None:
     check = _check(stores=_stores(NO_ISSUER, NO_ISSUER, NO_ISSUER), insecure=True)
-    bun = replace(CURL, id="bun", name="Bun", runtime="bun")
-    d = diagnose(_obs(check), clients=(*CATALOGUE, bun))
+    zig = replace(CURL, id="zig", name="Zig", runtime="zig")
+    d = diagnose(_obs(check), clients=(*CATALOGUE, zig))
     assert "rejectUnauthorized: false" in d.client("node-20").why
+    assert d.client("zig").outcome.value == "unknown"
     assert d.client("bun").outcome.value == "unknown"
     fix = d.fix("trust-insecure")
-    assert "not modelled (Bun)" in fix.detail and "curl -k (curl)" in fix.detail
+    assert "not modelled (Bun WebSocket, Deno WebSocket and Zig)" in fix.detail
+    assert "curl -k (curl)" in fix.detail
+    # Node's built-in WebSocket takes no TLS option: only the environment reaches it.
+    assert "NODE_TLS_REJECT_UNAUTHORIZED=0 (Node.js 22 WebSocket and Node.js 24" in fix.detail
     assert "(-k" not in d.verdict.summary and "used -k" in d.verdict.summary
-    assert not fix.works  # Bun's trust is not modelled: unknown after the fix too
+    assert not fix.works  # Zig's trust is not modelled: unknown after the fix too
     no_python = diagnose(_obs(check), clients=(CURL,))
     assert no_python.fix("trust-insecure").node == ""
 

@@ -60,7 +60,9 @@ __all__ = [
 NOT_LIVE = "a change to {what}: make it there; it cannot be tried live from here"
 PYTHON_KNOB_DELAY_MS = 250  # RFC 8305's recommended Connection Attempt Delay
 PYTHON_KNOB_IDS = frozenset({"python-websockets"})
-NODE_KNOB_IDS = frozenset({"node-17-19", "node-20"})
+# The built-in WebSocket (undici over net.connect) takes the process-wide default
+# (net.setDefaultAutoSelectFamilyAttemptTimeout): docs/clients.md#node-websocket.
+NODE_KNOB_IDS = frozenset({"node-17-19", "node-20", "node-websocket", "node-websocket-24"})
 _QUICKER_S = 0.5  # a knob that only saves less than this is not offered
 
 
@@ -295,7 +297,7 @@ def node_attempt_timeout(
         "Node 18.13+ also needs autoSelectFamily: true, Node 16 has neither",
         node=(
             f"new WebSocket(url, {options})  // or net.setDefaultAutoSelectFamilyAttemptTimeout"
-            f"({timeout}), Node 18.18+"
+            f"({timeout}), Node 18.18+, the only way for Node's built-in WebSocket"
         ),
         reason=NOT_LIVE.format(what="the client's code"),
     )

@@ -133,12 +133,17 @@ def _through(
     if check.status is None:
         why = f"{lead}; the proxy did not answer CONNECT ({check.error or 'no answer'})"
         return Proxied(ClientOutcome.UNKNOWN, (t,), None, None, why)
-    if not secure and not policy.tunnels_plain:
+    forwarded = not secure and not policy.tunnels_plain
+    if forwarded and not s.websocket:
         why = f"{lead}; it sends its request to the proxy, which answers HTTP"
         return Proxied(ClientOutcome.CONNECTS, (t,), t.address, None, why, clock)
     if not 200 <= check.status < 300:
+        # A client that forwards its upgrade (Deno) gets the answer CONNECT got: the
+        # proxy cannot reach the server either way (checked with a 502).
         error = policy.rejected.format(status=check.status)
-        why = f"{lead}; the proxy answers CONNECT with {check.status} (measured)"
+        asked = "its forwarded upgrade" if forwarded else "CONNECT"
+        how = "measured for CONNECT" if forwarded else "measured"
+        why = f"{lead}; the proxy answers {asked} with {check.status} ({how})"
         return Proxied(ClientOutcome.FAILS, (t,), None, error, why, clock, Stage.CONNECT)
     if secure:
         why = f"{lead}; the proxy opens the tunnel, but TLS with {host} through it was not measured"

@@ -39,6 +39,7 @@ __all__ = [
     "client_trust",
     "is_mismatch",
     "mismatch_names",
+    "trust_flags",
 ]
 
 MISMATCH_KEY = "cert_names"
@@ -73,6 +74,19 @@ TRUST_FLAGS: dict[str, tuple[str, str]] = {
     ),
 }
 """Per runtime: how to make it trust a CA file, and how to make it skip the check."""
+
+_WHATWG_NODE = ("NODE_EXTRA_CA_CERTS={file}", "NODE_TLS_REJECT_UNAUTHORIZED=0")
+_CLIENT_FLAGS: dict[str, tuple[str, str]] = {
+    # Node's built-in WebSocket takes no TLS options: only the environment reaches it.
+    "node-websocket": _WHATWG_NODE,
+    "node-websocket-24": _WHATWG_NODE,
+}
+
+
+def trust_flags(s: ClientStrategy) -> tuple[str, str] | None:
+    """How to make ``s``'s client trust a CA file and skip the check (``None``: its
+    certificate options are not modelled)."""
+    return _CLIENT_FLAGS.get(s.id) or TRUST_FLAGS.get(s.runtime)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +157,8 @@ def _mismatch_reason(name: str) -> str:
 
 def _hint(check: TrustCheck, s: ClientStrategy) -> str:
     """What this client needs to accept what wsexplorer was told to accept."""
-    flags = TRUST_FLAGS[s.runtime]  # a client whose store is known is modelled here
+    flags = trust_flags(s)  # a client whose store is known is modelled here
+    assert flags is not None
     cacert = check.store(TrustStore.CACERT)
     if check.cacert and cacert is not None and cacert.ok:
         flag = flags[0].replace("{file}", check.cacert)
@@ -187,7 +202,7 @@ def client_trust(
     """
     if check.error is not None:
         return None
-    if (ctx.insecure or ctx.trust is not None) and s.runtime not in TRUST_FLAGS:
+    if (ctx.insecure or ctx.trust is not None) and trust_flags(s) is None:
         return TrustVerdict(
             ClientOutcome.UNKNOWN, why=f"{s.name}'s certificate options are not modelled"
         )

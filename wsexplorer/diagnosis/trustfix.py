@@ -13,7 +13,7 @@ from .context import WhatIf
 from .fixkit import _how, _result
 from .simulate import Run, simulate
 from .strategy import ClientStrategy
-from .trust import TRUST_FLAGS
+from .trust import TRUST_FLAGS, trust_flags
 from .verdict import join_names
 
 __all__ = ["TRUST_FIX_IDS", "trust_fixes"]
@@ -27,7 +27,7 @@ def _flags(clients: Sequence[ClientStrategy], which: int, file: str) -> list[str
     """``FLAG (client, client)`` per distinct flag, in catalogue order."""
     groups: dict[str, list[str]] = {}
     for s in clients:
-        flags = TRUST_FLAGS.get(s.runtime)
+        flags = trust_flags(s)
         text = "not modelled" if flags is None else flags[which].replace("{file}", file)
         groups.setdefault(text, []).append(s.name)
     return [f"{text} ({join_names(names)})" for text, names in groups.items()]

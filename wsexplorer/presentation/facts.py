@@ -387,7 +387,7 @@ def fix_rows(d: Diagnosis) -> list[FixRow]:
 
 
 def tally(d: Diagnosis) -> str:
-    """A short count of the diagnosis: ``✓ all 6 clients connect`` / ``✗ 1 of 6 clients fails``."""
+    """A short count of the diagnosis: ``✓ all 10 clients connect`` / ``✗ 1 of 10 clients fails``."""
     total = len(d.clients)
     fails = sum(1 for c in d.clients if c.outcome is ClientOutcome.FAILS)
     unknown = sum(1 for c in d.clients if c.outcome is ClientOutcome.UNKNOWN)

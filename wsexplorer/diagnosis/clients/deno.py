@@ -13,15 +13,24 @@ Facts (docs/clients.md#deno):
   ``Invalid status code: 404`` (an HTTP answer). Checked on Deno 2.9.6. Other failed
   handshakes are unknown (``_web.py``).
 - No family option: only the IPv4 literal helps.
+- Proxies (checked for ``ws://``, Deno 2.9.6): ``ALL_PROXY`` / ``all_proxy`` first, then
+  ``HTTP_PROXY`` / ``http_proxy``, the upper case first; ``https_proxy`` is not read for
+  ``ws://``. ``no_proxy`` / ``NO_PROXY`` match as domain suffixes (``test``, ``.test``
+  and ``app.test`` exempt ``app.test``); no built-in exemption for ``localhost``. The
+  upgrade goes to the proxy as a plain ``GET http://host:port/`` (no ``CONNECT``), so the
+  proxy's answer is the client's: a dead proxy is ``tcp connect error``, a proxy that
+  cannot reach the server ``Invalid status code: 502``. ``wss://`` (``HTTPS_PROXY``) and
+  the order of ``ALL_PROXY`` against ``all_proxy``: unverified.
 """
 
 from __future__ import annotations
 
 from ...model import Confidence
+from ..proxy import NoProxyRules, ProxyPolicy
 from ..strategy import AddressOrder, ClientStrategy, Failure, Fallback, Stage
 from ._web import web_answer
 
-__all__ = ["DENO", "deno_wording"]
+__all__ = ["DENO", "DENO_PROXY", "deno_wording"]
 
 _PREFIX = "NetworkError: failed to connect to WebSocket: "
 
@@ -36,6 +45,16 @@ def deno_wording(failure: Failure) -> str:
         return _PREFIX + f"Invalid status code: {hs.status}"
     return _PREFIX + "tcp connect error"
 
+
+DENO_PROXY = ProxyPolicy(
+    ws=(("ALL_PROXY", "all_proxy"), ("HTTP_PROXY", "http_proxy")),
+    wss=(("ALL_PROXY", "all_proxy"), ("HTTPS_PROXY", "https_proxy")),
+    no_proxy=("NO_PROXY", "no_proxy"),
+    rules=NoProxyRules.CURL,
+    tunnels_plain=False,
+    rejected=_PREFIX + "Invalid status code: {status}",
+)
+"""Deno's environment proxies (see the module facts)."""
 
 DENO = ClientStrategy(
     id="deno",
@@ -55,4 +74,5 @@ DENO = ClientStrategy(
     force_ipv4=None,
     on_answer=web_answer,
     version="2.9",
+    proxy=DENO_PROXY,
 )
