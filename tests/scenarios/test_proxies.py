@@ -56,6 +56,18 @@ CLIENTS: dict[str, str] = {  # real client kind -> catalogue id
     "python": "python-websockets",
     "curl": "curl",
     "chromium": "chrome",
+    # The WHATWG WebSocket clients (docs/clients.md#node-websocket, #bun, #deno).
+    "node22-builtin": "node-websocket",
+    "node24-builtin": "node-websocket-24",
+    "bun": "bun",
+    "deno": "deno",
+}
+# Known gap (docs/clients.md#node-websocket): Node 22's and 24's built-in WebSocket take
+# the proxy variables when NODE_USE_ENV_PROXY=1, which the engine does not model. The
+# cells are compared all the same and must still differ, so that modelling it shows here.
+KNOWN_GAPS = {
+    ("NODE_USE_ENV_PROXY=1, http_proxy dead", "node22-builtin"): ["outcome"],
+    ("NODE_USE_ENV_PROXY=1, http_proxy dead", "node24-builtin"): ["outcome"],
 }
 TOLERANCE_S = 0.3
 TOLERANCE_RATIO = 0.10
@@ -97,6 +109,7 @@ class Setup:
     live: int
     log: Path
     closed: int
+    server: peers.PeerServer
 
 
 @pytest.fixture(scope="module")
@@ -125,8 +138,8 @@ def setup() -> Iterator[Setup]:
         try:
             assert proxy.stdout is not None
             assert "listening" in proxy.stdout.readline()
-            with peers.start_server(ns, "node:0.0.0.0", port):
-                yield Setup(ns, port, dead, live, log, free_port())
+            with peers.start_server(ns, "node:0.0.0.0", port) as server:
+                yield Setup(ns, port, dead, live, log, free_port(), server)
         finally:
             stop_process(proxy)
             if proxy.stdout is not None:
@@ -148,7 +161,9 @@ def _proxied(s: Setup) -> list[dict[str, str]]:
 
 
 def _real(s: Setup, kind: str, url: str, proxies: dict[str, str]) -> dict[str, Any]:
-    real = peers.run_client(s.ns, kind, url, env={"WS_PEER_OPEN_TIMEOUT": "10"}, proxies=proxies)
+    # The server's log names the address a WHATWG client (which exposes none) reached.
+    env = {"WS_PEER_OPEN_TIMEOUT": "10"}
+    real = peers.run_client(s.ns, kind, url, env=env, proxies=proxies, server=s.server)
     raw = real["raw"]
     if kind == "curl":
         after = _CURL_AFTER.search(real["error"] or "")
@@ -171,8 +186,9 @@ def _mismatches(kind: str, real: dict[str, Any], predicted: dict[str, Any], live
     proxy = predicted["proxy"]
     if bool(real["via"]) != (proxy is not None and proxy["url"].endswith(f":{live}")):
         found.append("proxy")
-    # Chromium's net log names only connects to the URL's own port: none through a proxy.
-    unnamed = kind == "chromium" and real["address"] is None and real["via"]
+    # Chromium's net log names only connects to the URL's own port: none through a proxy;
+    # the server's log names the proxy's connect, not the client's, for a WHATWG client.
+    unnamed = (kind == "chromium" or kind in peers.WEB_CLIENTS) and real["via"]
     if real["outcome"] == "connects" and real["address"] != predicted["address"] and not unnamed:
         found.append("address")
     mask = lambda e: None if e is None else _CURL_AFTER.sub(" after N ms: ", e)  # noqa: E731
@@ -209,6 +225,10 @@ def test_real_clients_agree_with_the_prediction(setup: Setup, case: Case) -> Non
         real = _real(s, kind, url, proxies)
         predicted = predictions[cid]
         problems = _mismatches(kind, real, predicted, s.live)
+        gap = KNOWN_GAPS.get((case.name, kind))
+        if gap is not None:
+            assert problems == gap, f"{kind}: the known gap changed: {problems}"
+            problems = []
         rows.append(
             f"{kind:8} real {real['outcome']} {real['address'] or real['error']!r} "
             f"{real['seconds']} s via={bool(real['via'])} | predicted {predicted['outcome']} "

@@ -83,7 +83,7 @@ async def test_fix_steps_show_before_and_now_live() -> None:
         await pilot.press("f")
         await settle(pilot)
         text = lesson_text(screen)
-        assert "f applied (client-family-4): before ✗ 1 of 6 clients fails → now ✓ all 6" in text
+        assert "f applied (client-family-4): before ✗ 1 of 10 clients fails → now ✓ all 10" in text
         await pilot.press("u", "n")
         await settle(pilot)
         await pilot.press("l")
@@ -94,7 +94,7 @@ async def test_fix_steps_show_before_and_now_live() -> None:
         await pilot.press("d")
         await settle(pilot)
         assert "d applied (server-dual-stack)" in lesson_text(screen)
-        assert "→ now ✓ all 6 clients connect" in lesson_text(screen)
+        assert "→ now ✓ all 10 clients connect" in lesson_text(screen)
 
 
 async def test_leave_for_the_full_app_and_come_back() -> None:
@@ -136,7 +136,7 @@ def test_step_words_without_and_with_facts() -> None:
     assert "pins the Debian/Ubuntu order" in pinned.text
     fine = diagnose(example("dual-stack"))
     assert "every client connects" in lesson_step(1, fine).text
-    assert tally(fine) == "✓ all 6 clients connect"
+    assert tally(fine) == "✓ all 10 clients connect"
     nothing = diagnose(example("nothing-listening"))
     assert lesson_step(3, nothing).text == "Nothing listens on port 8080 now."
     obs = example("seed")

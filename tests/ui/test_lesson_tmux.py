@@ -32,7 +32,7 @@ def test_walk_the_lesson_end_to_end(tmp_path: Path) -> None:
 
     def current_and_failing(screen: str) -> bool:
         # The status line: no "observing…" (the diagnosis is current), one client fails.
-        return "observing…" not in screen and "✗ 1 of 6 clients fails:" in screen
+        return "observing…" not in screen and "✗ 1 of 10 clients fails:" in screen
 
     def key(*keys: str) -> None:
         _tmux("send-keys", "-t", session, *keys)
