@@ -78,7 +78,10 @@ def _measure(name: str) -> Scenario:
                 scenario.not_started[server] = str(exc)[:120]
                 continue
             with handle:
-                row = [Cell(server, name, c, peers.run_client(ns, c, URL)) for c in clients]
+                row = [
+                    Cell(server, name, c, peers.run_client(ns, c, URL, server=handle))
+                    for c in clients
+                ]
                 done = ns.run(wsx_argv("diagnose", URL, "--json"), timeout=60, env=wsx_env())
                 text = ns.run(wsx_argv("diagnose", URL), timeout=60, env=wsx_env())
             assert done.returncode in (0, 1), done.stderr

@@ -35,7 +35,7 @@ def test_seed_failure_text_and_exit_1(debian: Namespace) -> None:
     assert text.returncode == 1, text.stderr
     out = text.stdout
     assert "✗  Node.js 17-19 ws      connect ECONNREFUSED ::1:8080" in out
-    assert "✓  Node.js 20+ ws     connects via 127.0.0.1" in out
+    assert "✓  Node.js 20+ ws        connects via 127.0.0.1" in out
     assert "✓  Python websockets  connects via 127.0.0.1" in out
     assert "localhost resolves to ::1 first, but the only listener on 8080 is 0.0.0.0" in out
     assert data.returncode == 1

@@ -3,7 +3,9 @@
 Only a plain HTTP answer (any status but 101, a redirect included: the WHATWG standard
 never follows one) was run against them here (docs/clients.md#node-websocket, #bun,
 #deno). Any other failed handshake (TLS, a silent or closing server, a malformed 101)
-and a 101 that breaks only websockets' header limits are "unknown": not checked.
+and a 101 that breaks only websockets' header limits are "unknown": not checked. (A server
+that accepts TCP and never answers: all four waited 25 s without a word; whether any gives
+up later, undici's 300 s headers timeout for one, was not measured.)
 """
 
 from __future__ import annotations
