@@ -376,6 +376,10 @@ def test_client_times_read_the_same_in_text_markdown_and_the_tui() -> None:
         "node-16": None,  # connects at once: no time shown
         "node-17-19": "fails after ~2 min 11 s (the kernel's SYN retries)",
         "node-20": "connects after ~250 ms (its Happy Eyeballs delay)",
+        "node-websocket": "connects after ~250 ms (its Happy Eyeballs delay)",
+        "node-websocket-24": "connects after ~250 ms (its Happy Eyeballs delay)",
+        "bun": None,  # every address at once: the working one at once
+        "deno": "connects after ~300 ms (its Happy Eyeballs delay)",
         "python-websockets": "fails after ~10 s (websockets' open_timeout)",
         "curl": "connects after ~200 ms (its Happy Eyeballs delay)",
         "chrome": "connects after ~300 ms (its Happy Eyeballs delay)",

@@ -370,7 +370,8 @@ def test_the_verdict_names_the_proxy_not_the_targets_addresses() -> None:
         dead.verdict.summary
     )
     assert (
-        "(Python websockets: [Errno 111] Connect call failed ('127.0.0.1', 9); curl: curl: (7)"
+        "(Deno WebSocket: NetworkError: failed to connect to WebSocket: tcp connect error; "
+        "Python websockets: [Errno 111] Connect call failed ('127.0.0.1', 9); curl: curl: (7)"
         in (dead.verdict.summary)
     )
     one = diagnose(remote({"https_proxy": DEAD}, (refused(),)))
@@ -413,7 +414,7 @@ def test_bypassing_a_dead_proxy_is_offered_and_works_when_the_direct_path_does()
         "chromium --proxy-bypass-list=app.test (or --no-proxy-server)):"
     )
     assert fix.python == "websockets.connect(url, proxy=None)"
-    assert set(fix.clients) == {"python-websockets", "curl", "chrome"}
+    assert set(fix.clients) == {"deno", "python-websockets", "curl", "chrome"}
     after = {p.id: p for p in fix.after}
     assert after["python-websockets"].proxy is None and after["python-websockets"].connects
     assert not after["node-20"].why.startswith("it ignores")

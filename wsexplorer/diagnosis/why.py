@@ -261,7 +261,7 @@ def _catalogue_signatures(clients: tuple[ClientStrategy, ...]) -> tuple[Signatur
                 continue
             seen.add((client.id, pattern.pattern))
             # A text the client prints both for a refusal and for silence says neither.
-            vague = _VAGUE <= kinds[pattern.pattern]
+            vague = kinds[pattern.pattern] >= _VAGUE
             said = ErrorKind.CONNECT if vague else kind
             out.append(Signature(client.id, said, pattern))
     return tuple(out)
