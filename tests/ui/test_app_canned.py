@@ -409,7 +409,7 @@ async def test_no_color_keeps_failures_legible(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("NO_COLOR", "1")
     app = canned_app()
     assert app.no_color
-    red = [Segment("✗ 1 of 6 clients fails", RichStyle.parse("bold red"))]
+    red = [Segment("✗ 1 of 10 clients fails", RichStyle.parse("bold red"))]
     for f in app._filters:
         red = f.apply(red, Color(0, 0, 0))
     style = red[0].style
@@ -418,6 +418,6 @@ async def test_no_color_keeps_failures_legible(monkeypatch: pytest.MonkeyPatch) 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.main
-        assert "✗ 1 of 6 clients fails" in shown(screen, "#status")
+        assert "✗ 1 of 10 clients fails" in shown(screen, "#status")
         assert "✗" in shown(screen, "#diagnosis-verdict")
         assert "✗ Node.js 17-19 ws" in shown(screen, "#diagnosis-clients")
