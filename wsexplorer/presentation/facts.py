@@ -48,6 +48,7 @@ __all__ = [
     "fix_status",
     "handshake_view",
     "listener_row",
+    "listeners_more",
     "listeners_note",
     "listeners_subtitle",
     "process_spans",
@@ -125,6 +126,18 @@ def listeners_note(port: int, found: bool | None, local: bool | None) -> tuple[S
     if local and found is False:
         return span(f"nothing listens on port {port}", Tone.BAD)
     return ()
+
+
+def listeners_more(hidden: int) -> tuple[Span, ...]:
+    """The line under a capped listener table: how many sockets on other ports it does not
+    show, and the command that lists them all (nothing when none is hidden)."""
+    if hidden <= 0:
+        return ()
+    word = "socket" if hidden == 1 else "sockets"
+    return (
+        Span(f"+ {hidden:,} more {word} on other ports: ", Tone.DIM),
+        Span("wsexplorer listeners --json", Tone.DIM, code=True),
+    )
 
 
 def listeners_subtitle(port: int, local: bool | None) -> str:

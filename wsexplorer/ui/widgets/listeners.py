@@ -1,13 +1,19 @@
 """The Listeners pane: what listens, which families each socket really accepts, who owns it.
 
 A DataTable updated row by row (keyed by socket), the URL's port first. The sockets on
-the URL's port come from the observation; the rest from a full scan. The embedded demo
+the URL's port come from the observation; the rest from a full scan. Every socket on the
+URL's port has its row; of the other ports only the first :data:`OTHER_ROWS` do, and a
+line under the table counts the rest and names ``wsexplorer listeners --json``, so a
+machine with 50,000 sockets keeps a small table. An update touches only the rows whose
+socket changed (compared by value) and re-sorts only when the order changed; the cursor
+stays on its socket. The embedded demo
 server's bind, its wildcard warning and its bind errors are shown above the table. For a
 target on another machine the table is this machine's sockets, and the note says so.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 
 from rich.text import Text
@@ -17,14 +23,16 @@ from textual.widgets import DataTable, Static
 
 from ...model import Listener, ListenerScan, is_wildcard
 from ...model.untrusted import clean
-from ...presentation import accepts_spans, listeners_note, listeners_subtitle
+from ...presentation import accepts_spans, listeners_more, listeners_note, listeners_subtitle
 from ...presentation import listener_row as presented
 from ...presentation.style import to_text
 from .pane import Pane
 
-__all__ = ["COLUMNS", "ListenersPane", "listener_key", "listener_row"]
+__all__ = ["COLUMNS", "OTHER_ROWS", "ListenersPane", "listener_key", "listener_row"]
 
 COLUMNS = ("port", "family", "address", "v6only", "accepts", "process")
+OTHER_ROWS = 200
+"""Rows for sockets on other ports (the URL's port's sockets are always all shown)."""
 
 
 def listener_key(lis: Listener) -> str:
@@ -58,7 +66,12 @@ class ListenersPane(Pane):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.port = 0
         self._port_rows: dict[str, Listener] | None = None
-        self._other_rows: dict[str, Listener] = {}
+        self._others: tuple[Listener, ...] = ()
+        self._shown: dict[str, tuple[Listener, bool]] = {}
+        """What each row shows: its socket, and whether it is on the URL's port."""
+        self._order: list[str] = []
+        self.hidden = 0
+        """Sockets on other ports the table leaves out (the line under it counts them)."""
         self._scan_notes: tuple[str, ...] = ()
         self._server_text: Text | None = None
         self.local: bool | None = None
@@ -74,10 +87,12 @@ class ListenersPane(Pane):
             id="listeners-table", classes="pane-body", cursor_type="row", zebra_stripes=True
         )
         yield table
+        yield Static("", id="listeners-more")
 
     def on_mount(self) -> None:
         self.error_widget().display = False
         self.query_one("#listeners-server", Static).display = False
+        self.query_one("#listeners-more", Static).display = False
         table = self.query_one(DataTable)
         for col in COLUMNS:
             table.add_column(col, key=col)
@@ -93,6 +108,13 @@ class ListenersPane(Pane):
             str(table.coordinate_to_cell_key(Coordinate(i, 0)).row_key.value)
             for i in range(table.row_count)
         ]
+
+    def cursor_key(self) -> str | None:
+        """The row key under the cursor (``None``: the table is empty)."""
+        table = self.table
+        if not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
     def start(self, port: int) -> None:
         """A new observation began for ``port``."""
@@ -120,11 +142,7 @@ class ListenersPane(Pane):
         if scan.error:
             self._scan_notes = (f"full scan failed: {scan.error}",)
         else:
-            self._other_rows = {
-                listener_key(lis): lis
-                for lis in scan.listeners
-                if lis.protocol == "tcp" and lis.port != self.port
-            }
+            self._others = tuple(lis for lis in scan.listeners if lis.protocol == "tcp")
             if self._port_rows is None:
                 self._port_rows = {listener_key(lis): lis for lis in scan.on_port(self.port)}
                 self.busy(False)
@@ -172,35 +190,64 @@ class ListenersPane(Pane):
         widget.update(text)
         widget.display = True
 
-    def _sync(self) -> None:
-        """Reconcile the table with the wanted rows by key (no clear-and-refill)."""
-        table = self.table
+    def _wanted(self) -> list[tuple[str, Listener]]:
+        """The rows to show, in table order: every socket on the URL's port, then the first
+        :data:`OTHER_ROWS` others (sets :attr:`hidden`)."""
+        port = self.port
+        others = [lis for lis in self._others if lis.port != port]
+        first = heapq.nsmallest(
+            OTHER_ROWS, others, key=lambda lis: (lis.port, lis.family.value, lis.address)
+        )
         wanted: dict[str, Listener] = dict(self._port_rows or {})
-        for key, lis in self._other_rows.items():
-            wanted.setdefault(key, lis)
-        existing = {str(k.value) for k in table.rows}
-        for key in existing - wanted.keys():
+        for lis in first:
+            wanted.setdefault(listener_key(lis), lis)
+        self.hidden = len(others) - len(first)
+        return sorted(wanted.items(), key=lambda item: _rank(item[1], port))
+
+    def _sync(self) -> None:
+        """Reconcile the table with the wanted rows by key and value (no clear-and-refill,
+        no re-sort unless the order changed, the cursor kept on its socket)."""
+        table = self.table
+        port = self.port
+        cursor = self.cursor_key()
+        wanted = self._wanted()
+        keys = dict(wanted)
+        for key in [k for k in self._order if k not in keys]:
             table.remove_row(key)
-        for key, lis in wanted.items():
-            cells = listener_row(lis, self.port)
-            if key in existing:
+            del self._shown[key]
+        order = [k for k in self._order if k in keys]
+        for key, lis in wanted:
+            value = (lis, lis.port == port)
+            old = self._shown.get(key)
+            if old == value:
+                continue
+            cells = listener_row(lis, port)
+            if old is None:
+                table.add_row(*cells, key=key)
+                order.append(key)
+            else:
                 for col, cell in zip(COLUMNS, cells, strict=True):
                     if table.get_cell(key, col) != cell:
                         table.update_cell(key, col, cell)
-            else:
-                table.add_row(*cells, key=key)
-        port = self.port
-        table.sort(
-            "port",
-            "family",
-            "address",
-            key=lambda cells: (
-                int(cells[0].plain) != port,
-                int(cells[0].plain),
-                cells[1].plain,
-                cells[2].plain,
-            ),
-        )
+            self._shown[key] = value
+        self._order = [k for k, _ in wanted]
+        if order != self._order:
+            table.sort(
+                "port",
+                "family",
+                "address",
+                key=lambda cells: (
+                    int(cells[0].plain) != port,
+                    int(cells[0].plain),
+                    cells[1].plain,
+                    cells[2].plain,
+                ),
+            )
+        if cursor is not None and cursor in keys and self.cursor_key() != cursor:
+            table.move_cursor(row=table.get_row_index(cursor), animate=False)
+        more = self.query_one("#listeners-more", Static)
+        more.update(to_text(listeners_more(self.hidden)))
+        more.display = self.hidden > 0
         note = self.query_one("#listeners-note", Static)
         found = None if self._port_rows is None else bool(self._port_rows)
         lines = to_text(listeners_note(port, found, self.local))
@@ -210,3 +257,9 @@ class ListenersPane(Pane):
             lines.append(f"note: {clean(n)}", style="dim")
         note.update(lines)
         note.display = bool(lines.plain)
+
+
+def _rank(lis: Listener, port: int) -> tuple[bool, int, str, str]:
+    """A row's place: the URL's port first, then by port, family and address as shown."""
+    row = presented(lis)
+    return (row.port != port, row.port, row.family, clean(row.address))
