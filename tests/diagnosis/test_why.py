@@ -340,6 +340,8 @@ def test_one_text_for_several_failures_says_connect() -> None:
         ("bun",),
         "ws://localhost:8080/subscribe",
     )
+    tls = read_error("WebSocket connection to 'wss://app.test:8443/' failed: Failed to connect")
+    assert tls is not None and tls.clients == ("bun",)
     node = read_error("Received network error or non-101 status code.")
     assert node is not None and (node.kind, node.clients) == (
         ErrorKind.CONNECT,

@@ -83,6 +83,7 @@ _STATUS = 599
 _TIME_S = 31.337  # curl prints it in ms: 31337
 _REASON = "WSXREASON"
 _PATH = "/wsxsentinelpath"  # the rest of a URL a client prints (Bun names the URL)
+_SCHEME = "wsxscheme"  # its scheme: ws or wss
 
 _URL_SENTINEL = f"ws://{_HOST}/wsxpath"
 
@@ -97,6 +98,7 @@ _GROUPS = (
     (str(_STATUS), r"(?P<status>\d{3})"),
     (_REASON, r"(?P<reason>.+)"),
     (re.escape(_PATH), r"[^\s'\"]*"),
+    (_SCHEME, r"wss?"),
 )
 _SSL_ERROR = "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"
 _END = r"(?=$|[\s'\",)\]])"
@@ -149,7 +151,9 @@ def _try(address: str, family: Family, outcome: AttemptOutcome, error: str) -> T
 
 def _failures() -> Iterable[tuple[ErrorKind, Failure]]:
     """One failure of each kind a client words differently."""
-    base = Failure(Stage.CONNECT, _HOST, _PORT, time_s=_TIME_S, url=f"ws://{_HOST}:{_PORT}{_PATH}")
+    base = Failure(
+        Stage.CONNECT, _HOST, _PORT, time_s=_TIME_S, url=f"{_SCHEME}://{_HOST}:{_PORT}{_PATH}"
+    )
     for resolve_error in _RESOLVE_ERRORS:
         yield ErrorKind.NOT_FOUND, replace(base, stage=Stage.RESOLVE, resolve_error=resolve_error)
     for outcome, errors in _ERRORS.items():
