@@ -8,14 +8,28 @@ older generation, so a stale lookup never overwrites a newer result.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from textual import work
 
-from ...model import ListenerScan, Resolution, SystemFacts
+from ...model import Listener, ListenerScan, Resolution, SystemFacts
 from ..messages import ListenersScanned, ObserveFailed, ObserveFinished, StageArrived
 from ..state import LiveState, before_after
 from .base import ScreenBase
 
-__all__ = ["ObservingPart"]
+__all__ = ["ObservingPart", "sockets_key"]
+
+
+def sockets_key(listeners: Iterable[Listener], *, owners: bool) -> frozenset[tuple[object, ...]]:
+    """What makes two scans differ: each socket's bind and v6only (and with ``owners``,
+    its pid and process)."""
+    out = set()
+    for lis in listeners:
+        key: tuple[object, ...] = (lis.protocol, lis.family, lis.address, lis.port, lis.v6only)
+        if owners:
+            key = (*key, lis.pid, lis.process)
+        out.add(key)
+    return frozenset(out)
 
 
 class ObservingPart(ScreenBase):
@@ -62,7 +76,7 @@ class ObservingPart(ScreenBase):
             scan = self.backend.scan_listeners()
         except Exception as exc:
             scan = ListenerScan(error=f"{type(exc).__name__}: {exc}")
-        self.post_message(ListenersScanned(gen, scan))
+        self.post_message(ListenersScanned(gen, scan, sockets_key(scan.listeners, owners=True)))
 
     def on_stage_arrived(self, message: StageArrived) -> None:
         if message.gen != self.generation:

@@ -19,14 +19,13 @@ it opens again; the Session pane shows the state.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
 
 from textual import work
 from textual.timer import Timer
 
-from ...model import Listener, ListenerScan, SessionEventKind, SessionState
+from ...model import ListenerScan, SessionEventKind, SessionState
 from ..messages import ListenersScanned, ListenersWatched, SessionEventArrived
-from .observing import ObservingPart
+from .observing import ObservingPart, sockets_key
 from .session_control import SessionPart
 
 __all__ = ["COST_FACTOR", "RECONNECT_FIRST", "RECONNECT_MAX", "WatchPart", "sockets_key"]
@@ -35,18 +34,6 @@ COST_FACTOR = 20.0
 """The watch waits at least this many times the last scan's duration between scans."""
 RECONNECT_FIRST = 0.5
 RECONNECT_MAX = 30.0
-
-
-def sockets_key(listeners: Iterable[Listener], *, owners: bool) -> frozenset[tuple[object, ...]]:
-    """What makes two scans differ: each socket's bind and v6only (and with ``owners``,
-    its pid and process)."""
-    out = set()
-    for lis in listeners:
-        key: tuple[object, ...] = (lis.protocol, lis.family, lis.address, lis.port, lis.v6only)
-        if owners:
-            key = (*key, lis.pid, lis.process)
-        out.add(key)
-    return frozenset(out)
 
 
 class WatchPart(ObservingPart, SessionPart):
@@ -92,7 +79,8 @@ class WatchPart(ObservingPart, SessionPart):
             scan = self.backend.scan_listeners()
         except Exception as exc:
             scan = ListenerScan(error=f"{type(exc).__name__}: {exc}")
-        self.post_message(ListenersWatched(gen, scan, time.perf_counter() - start))
+        sockets = sockets_key(scan.listeners, owners=True)
+        self.post_message(ListenersWatched(gen, scan, time.perf_counter() - start, sockets))
 
     def on_listeners_watched(self, message: ListenersWatched) -> None:
         self._watch_busy = False
@@ -117,7 +105,7 @@ class WatchPart(ObservingPart, SessionPart):
             self.watch_reruns += 1
             self.refresh_all()
             return
-        shown = sockets_key(scan.listeners, owners=True)
+        shown = message.sockets
         if self._shown_sockets is not None and shown != self._shown_sockets:
             self._shown_sockets = shown
             self.watch_table_updates += 1
@@ -127,7 +115,7 @@ class WatchPart(ObservingPart, SessionPart):
         # The observation's own full scan is what the table shows now (ObservingPart
         # handles the message too): the watch compares with it.
         if not message.scan.error:
-            self._shown_sockets = sockets_key(message.scan.listeners, owners=True)
+            self._shown_sockets = message.sockets
 
     # ------------------------------------------------------------------ the session
     def on_session_event_arrived(self, message: SessionEventArrived) -> None:
