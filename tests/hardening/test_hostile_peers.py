@@ -68,7 +68,7 @@ def test_server_that_never_answers_the_upgrade_is_a_handshake_timeout() -> None:
     ("status", "explanation"),
     [
         (200, None),
-        (404, f"({explain_status(404)})"),
+        (404, "(no WebSocket endpoint at /: check the URL's path)"),  # the URL's path named
         (500, None),
         (401, f"({explain_status(401)})"),
         (403, f"({explain_status(403)})"),

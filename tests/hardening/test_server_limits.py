@@ -206,7 +206,10 @@ def test_per_peer_cap_and_loopback_reserve(netns: Callable[..., Namespace]) -> N
     clients: list[subprocess.Popen[str]] = []
     try:
         assert server.stdout is not None
-        port = int(server.stdout.readline().split("]:", 1)[1].split()[0])
+        line = server.stdout.readline()  # "--port auto: ...", then "listening on [::]:P ..."
+        while "]:" not in line:
+            line = server.stdout.readline()
+        port = int(line.split("]:", 1)[1].split()[0])
         # One remote address: 5 connections (--max-per-peer), the 6th and 7th refused.
         clients.append(_in_ns(ns, "hold", "10.9.8.7", str(port), "7", "--bind", "10.9.8.7"))
         first = _report(clients[-1])
