@@ -381,6 +381,8 @@ def test_client_times_read_the_same_in_text_markdown_and_the_tui() -> None:
         "bun": None,  # every address at once: the working one at once
         "deno": "connects after ~300 ms (its Happy Eyeballs delay)",
         "python-websockets": "fails after ~10 s (websockets' open_timeout)",
+        "python-aiohttp": "connects after ~250 ms (its Happy Eyeballs delay)",
+        "python-websocket-client": "fails after ~2 min 11 s (the kernel's SYN retries)",
         "curl": "connects after ~200 ms (its Happy Eyeballs delay)",
         "chrome": "connects after ~300 ms (its Happy Eyeballs delay)",
     }

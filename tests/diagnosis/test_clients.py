@@ -53,6 +53,8 @@ def test_catalogue_ids_and_order() -> None:
         "bun",
         "deno",
         "python-websockets",
+        "python-aiohttp",
+        "python-websocket-client",
         "curl",
         "chrome",
     ]

@@ -294,10 +294,14 @@ def test_non_local_target_measured() -> None:
     assert d.client("python-websockets").error == "timed out during opening handshake"
     assert d.verdict.summary == (
         "ws.example.com resolves to 2001:db8::10 first, but connects to 2001:db8::10:8080 "
-        "time out; Node.js 17-19 ws and Python websockets fail"
+        "time out; Node.js 17-19 ws, Python websockets and Python websocket-client fail"
     )
+    # websocket-client moves on only after a refused connect: the kernel's ETIMEDOUT ends it.
+    assert d.client("python-websocket-client").error == "[Errno 110] Connection timed out"
+    assert d.client("python-aiohttp").address == "192.0.2.10"
     fix = d.fix("client-family-4")
-    assert fix.works and fix.how.value == "measured"
+    # websocket-client takes no family: forcing IPv4 elsewhere leaves it failing.
+    assert not fix.works and "Python websocket-client" in fix.detail
 
 
 def test_non_local_all_connect_measured() -> None:
@@ -318,7 +322,9 @@ def test_non_local_all_connect_measured() -> None:
 def test_ipv6_disabled_everyone_falls_back_or_skips() -> None:
     system = SystemFacts(ipv6_enabled=False, has_ipv4=True, has_ipv6=False)
     d = diagnose(seed_observation(system=system))
-    assert d.verdict.ok
+    # websocket-client stops at ::1: connect() fails with EADDRNOTAVAIL, not a refusal.
+    assert [c.id for c in d.clients if not c.connects] == ["python-websocket-client"]
+    assert d.client("python-websocket-client").error == "[Errno 99] Cannot assign requested address"
     # AI_ADDRCONFIG drops ::1 for Node; Python tries it, gets unreachable, moves on.
     assert d.client("node-17-19").tries == (ClientTry("127.0.0.1", "connected"),)
     assert "AI_ADDRCONFIG drops ::1" in d.client("node-17-19").why
@@ -338,8 +344,8 @@ def test_ipv6_disabled_with_pinned_order() -> None:
     assert n17.error == "connect ENETUNREACH ::1:8080"
     assert "IPv6 is disabled on this machine" in n17.why
     assert d.verdict.summary == (
-        "localhost resolves to ::1 first, but IPv6 is disabled on this machine; clients "
-        "that don't fall back fail"
+        "localhost resolves to ::1 first, but IPv6 is disabled on this machine; Node.js "
+        "17-19 ws and Python websocket-client fail"
     )
     assert d.notes[0].startswith("what-if: --resolve localhost:8080:[::1],127.0.0.1")
     dual = d.fix("server-dual-stack")

@@ -130,13 +130,13 @@ def test_other_tls_failures_and_plain_ws_are_not_name_checks() -> None:
 def test_verdict_names_the_spelling_that_does_not_resolve() -> None:
     d = diagnose(_idn(uts46=("192.0.2.10",), idna2003=()))
     assert d.verdict.summary == (
-        "Python websockets looks up faß.test as fass.test, which does not resolve "
+        "Python websockets and Python websocket-client look up faß.test as fass.test, which does not resolve "
         f"({NOT_FOUND}); the other clients look up xn--fa-hia.test"
     )
     d = diagnose(_idn(uts46=(), idna2003=("192.0.2.10",)))
     assert d.verdict.summary.startswith(
         "Node.js 16 ws, Node.js 17-19 ws, Node.js 20+ ws, Node.js 22 WebSocket, Node.js 24 "
-        "WebSocket, Bun WebSocket, Deno WebSocket, curl and Chrome look up faß.test "
+        "WebSocket, Bun WebSocket, Deno WebSocket, Python aiohttp, curl and Chrome look up faß.test "
         "as xn--fa-hia.test, which does not resolve"
     )
     assert d.verdict.summary.endswith("the other clients look up fass.test")

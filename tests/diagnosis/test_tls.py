@@ -33,6 +33,12 @@ def test_self_signed_certificate() -> None:
         "bun": None,
         "deno": None,
         "python-websockets": PY,
+        "python-aiohttp": (
+            "Cannot connect to host localhost:8080 ssl:True [SSLCertVerificationError: (1, '"
+            + PY
+            + "')]"
+        ),
+        "python-websocket-client": PY,
         "curl": "curl: (60) SSL certificate problem: self-signed certificate",
         "chrome": "Error in connection establishment: net::ERR_CERT_AUTHORITY_INVALID",
     }

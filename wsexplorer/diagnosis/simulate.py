@@ -280,7 +280,7 @@ def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE
     for i, addr in enumerate(sequence):
         t = settle_try(try_address(obs, addr.address, ctx), s, fallback, i == len(sequence) - 1)
         tries.append(t)
-        if _ends_connect(t):
+        if _ends_connect(t) or (s.moves_on is not None and not s.moves_on(t)):
             break
     clock = timeline(tuple(tries), s, fallback, obs.system)
     expired = clock.expired is not None
@@ -294,6 +294,7 @@ def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE
         pred = _prediction(s, ClientOutcome.UNKNOWN, done, None, None, why(story))
         return run(None, pred, done)
     if expired or last.outcome is not AttemptOutcome.CONNECTED:
+        url = obs.url if ctx.host is None else replace(obs.url, host=ctx.host)
         failure = Failure(
             Stage.CONNECT,
             host,

@@ -201,6 +201,9 @@ class ClientStrategy:
             dot (Node, curl, Chrome); ``False``: with it (Python's ``ssl``, websockets).
         proxy: how it takes a proxy from the environment (docs/clients.md#proxies);
             ``None``: it ignores the proxy variables (Node's ``ws``).
+        moves_on: after a failed try, whether it tries the next address (websocket-client
+            moves on only after a refused or network-unreachable connect); ``None``:
+            after every failure.
     """
 
     id: str
@@ -229,6 +232,7 @@ class ClientStrategy:
     localhost_dot: bool = True
     tls_strips_dot: bool = True
     proxy: ProxyPolicy | None = None
+    moves_on: Callable[[TryResult], bool] | None = None
 
 
 def is_localhost_name(host: str) -> bool:

@@ -12,6 +12,8 @@ from .node16 import NODE_16
 from .node17_19 import NODE_17_19
 from .node20 import NODE_20
 from .node_websocket import NODE_WEBSOCKET, NODE_WEBSOCKET_24
+from .python_aiohttp import PYTHON_AIOHTTP
+from .python_websocket_client import PYTHON_WEBSOCKET_CLIENT
 from .python_websockets import PYTHON_WEBSOCKETS
 
 __all__ = [
@@ -25,7 +27,9 @@ __all__ = [
     "NODE_20",
     "NODE_WEBSOCKET",
     "NODE_WEBSOCKET_24",
+    "PYTHON_AIOHTTP",
     "PYTHON_WEBSOCKETS",
+    "PYTHON_WEBSOCKET_CLIENT",
     "curl_strategy",
 ]
 
@@ -38,6 +42,8 @@ CATALOGUE: tuple[ClientStrategy, ...] = (
     BUN,
     DENO,
     PYTHON_WEBSOCKETS,
+    PYTHON_AIOHTTP,
+    PYTHON_WEBSOCKET_CLIENT,
     CURL,
     CHROME,
 )

@@ -38,6 +38,10 @@ Facts (docs/clients.md#python-websockets):
   ``CONNECT`` answered with a non-2xx: ``proxy rejected connection: HTTP 403``
   (src/websockets/exceptions.py ``InvalidProxyStatus``). Checked:
   tests/scenarios/test_proxies.py.
+- The sync client (``websockets.sync.client.connect``) has the same outcomes on every
+  cell checked here but prints only the last socket error, without an address
+  (``socket.create_connection``: ``[Errno 111] Connection refused``), and gives each
+  address its own ``open_timeout`` (docs/clients.md#python-websockets-sync).
 """
 
 from __future__ import annotations
