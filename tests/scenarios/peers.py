@@ -88,6 +88,9 @@ CLIENT_KINDS: tuple[str, ...] = (
     "node16",
     "node18",
     "python",
+    "python-aiohttp",
+    "python-websocket-client",
+    "python-sync",
     "curl",
     *JS_CLIENT_KINDS,
 )
@@ -95,6 +98,13 @@ CLIENT_KINDS: tuple[str, ...] = (
 Also accepted: ``chromium`` (Debian's, headless: tests/peers/chromium_client.py)."""
 
 _PEER_LOG_WAIT = 3.0
+
+# Python client kind -> the library argument of tests/peers/py_lib_client.py.
+_PY_LIB_CLIENTS = {
+    "python-aiohttp": "aiohttp",
+    "python-websocket-client": "websocket-client",
+    "python-sync": "websockets-sync",
+}
 
 NODE_PEERS_MISSING = "tests/peers/node_modules is missing: run `npm ci --prefix tests/peers`"
 
@@ -281,6 +291,8 @@ def client_command(kind: str, url: str, family: int | None = None) -> list[str]:
     if kind == "python":
         argv = [sys.executable, str(PEERS_DIR / "py_client.py"), url]
         return argv if family is None else [*argv, "--family", str(family)]
+    if kind in _PY_LIB_CLIENTS and family is None:
+        return [sys.executable, str(PEERS_DIR / "py_lib_client.py"), _PY_LIB_CLIENTS[kind], url]
     if family is not None:
         raise PeerError(f"client {kind} takes no family")
     if kind == "chromium":  # headless, addresses from its net log (chromium_client.py)
