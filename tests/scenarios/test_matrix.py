@@ -56,6 +56,11 @@ CATALOGUE_IDS: dict[str, str] = {
     "node16": "node-16",
     "node18": "node-17-19",
     "python": "python-websockets",
+    "python-aiohttp": "python-aiohttp",
+    "python-websocket-client": "python-websocket-client",
+    # websockets' sync client: the asyncio client's outcomes, its own wording
+    # (docs/clients.md#python-websockets-sync; test_setups_python.py checks the text).
+    "python-sync": "python-websockets",
     "curl": "curl",
     # Node 22/24 ws are node-20 clients; the WHATWG WebSocket clients have their own ids.
     "node22": "node-20",
@@ -70,7 +75,14 @@ FAMILY4_CLIENT = "node20-family4"
 FAMILY4_FIX = "client-family-4"
 NODE_CLIENTS = frozenset({"node20", "node20-noauto", "node20-family4", "node16", "node18"})
 # Clients whose error text is compared verbatim when they fail.
-ERROR_CLIENTS = NODE_CLIENTS | {"node22", "node24", *peers.WEB_CLIENTS}
+ERROR_CLIENTS = (
+    NODE_CLIENTS
+    | {"node22", "node24", *peers.WEB_CLIENTS}
+    | {
+        "python-aiohttp",
+        "python-websocket-client",
+    }
+)
 PARALLEL_CLIENTS = 4
 TABLE_HEADERS = ["server", "hosts", "client", "real", "predicted", "match"]
 

@@ -41,7 +41,8 @@ import pytest
 
 from tests.scenarios import chromium, peers
 from tests.scenarios.netns import Namespace
-from tests.scenarios.timed import CLIENTS, diagnose_json, mismatches, run_timed
+from tests.scenarios.timed import CLIENTS as TIMED_CLIENTS
+from tests.scenarios.timed import diagnose_json, mismatches, run_timed
 from tests.scenarios.veth import ip, join
 from tests.support import free_port
 
@@ -79,6 +80,15 @@ JS_CLIENTS: dict[str, str] = {
 IDS = {**CLIENTS, **JS_CLIENTS}
 
 
+# aiohttp and websocket-client run with their own defaults (docs/clients.md#python-aiohttp,
+# docs/clients.md#python-websocket-client).
+CLIENTS: dict[str, str] = {
+    **TIMED_CLIENTS,
+    "python-aiohttp": "python-aiohttp",
+    "python-websocket-client": "python-websocket-client",
+}
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -101,7 +111,16 @@ CASES = (
         "b3: case b with a 19 s SYN timeout, open_timeout first",
         "both.test",
         3,
-        ("node16", "node20", "python", "curl", "chromium", *JS_CLIENTS),
+        (
+            "node16",
+            "node20",
+            "python",
+            "python-aiohttp",
+            "python-websocket-client",
+            "curl",
+            "chromium",
+            *JS_CLIENTS,
+        ),
     ),
     # Both addresses silent: every client fails, each after its own sequence of waits.
     # Two silent addresses need more than the default deadline to be measured in full.
