@@ -23,6 +23,7 @@ from ..model import (
     Observation,
     Resolution,
     Source,
+    WebSocketURL,
     family_of,
 )
 from ..model.names import client_name, lookup_key
@@ -294,7 +295,6 @@ def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE
         pred = _prediction(s, ClientOutcome.UNKNOWN, done, None, None, why(story))
         return run(None, pred, done)
     if expired or last.outcome is not AttemptOutcome.CONNECTED:
-        url = obs.url if ctx.host is None else replace(obs.url, host=ctx.host)
         failure = Failure(
             Stage.CONNECT,
             host,
@@ -395,12 +395,17 @@ def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE
     return run(None, pred, done)
 
 
+def _url(obs: Observation, ctx: WhatIf) -> WebSocketURL:
+    """The URL the client is given: the observed one, with the what-if's host."""
+    return obs.url if ctx.host is None else replace(obs.url, host=ctx.host)
+
+
 def _answer(obs: Observation, s: ClientStrategy, address: str, ctx: WhatIf) -> Answer | None:
     """The client's own reading of the measured answer (``None``: the default applies)."""
     hs = measured_handshake(obs, address, ctx)
     if hs is None or s.on_answer is None:
         return None
-    url = obs.url if ctx.host is None else replace(obs.url, host=ctx.host)
+    url = _url(obs, ctx)
     return s.on_answer(hs, url)
 
 

@@ -42,7 +42,6 @@ tests/scenarios/test_unreachable.py.
 from __future__ import annotations
 
 from ...model import (
-    ClientOutcome,
     Confidence,
     Handshake,
     HandshakeOutcome,
@@ -116,6 +115,8 @@ def aiohttp_wording(failure: Failure) -> str:
     if failure.stage is Stage.HANDSHAKE:
         hs = failure.handshake
         assert hs is not None
+        if hs.outcome in (HandshakeOutcome.HTTP_STATUS, HandshakeOutcome.REDIRECT):
+            return f"{hs.status}, message='Invalid response status', url='{failure.url}'"
         return _tls_error(failure, hs.error or "")
     if failure.expired:
         return f"Connection timeout to host {failure.url}"
@@ -123,17 +124,12 @@ def aiohttp_wording(failure: Failure) -> str:
 
 
 def aiohttp_answer(hs: Handshake, url: WebSocketURL) -> Answer | None:
-    """A non-101 status: ``WSServerHandshakeError`` with the URL as requested; a redirect
-    it follows (301, 302, 303, 307, 308 with a ``Location``, aiohttp/client.py): unknown."""
+    """A redirect it follows (301, 302, 303, 307, 308 with a ``Location``,
+    aiohttp/client.py): unknown; an answer over websockets' limits: unknown."""
     if hs.outcome is HandshakeOutcome.REDIRECT and hs.status in FOLLOWED and hs.locations:
         return followed(hs)
-    if hs.outcome not in (HandshakeOutcome.HTTP_STATUS, HandshakeOutcome.REDIRECT):
-        return limits_unknown(hs, "aiohttp")
-    return Answer(
-        ClientOutcome.FAILS,
-        f"{hs.status}, message='Invalid response status', url='{url.geturl()}'",
-        f"but the server answers HTTP {hs.status}",
-    )
+    del url
+    return limits_unknown(hs, "aiohttp")
 
 
 PYTHON_AIOHTTP = ClientStrategy(
