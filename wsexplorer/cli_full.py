@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .cli_types import (
     _arg,
+    _clients,
     _header,
     _host,
     _origin,
@@ -88,6 +89,12 @@ def _connection_options(p: argparse.ArgumentParser, timeout: bool = True) -> Non
     )
     p.add_argument("--origin", type=_origin, help="Origin header, e.g. http://localhost:3000")
     add_tls_options(p)
+    p.add_argument(
+        "--clients",
+        type=_arg(_clients),
+        metavar="IDS",
+        help="model only these clients: ids or runtimes, comma-separated (node,python-aiohttp)",
+    )
     if timeout:
         p.add_argument(
             "--timeout",
@@ -270,13 +277,13 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     url: WebSocketURL = args.url
     _note_unused_pins(args.resolve, url.host, url.port)
     obs = observe_sync(url, observe_options(args, dns=not args.no_dns))
-    result = diagnose(obs)
+    result = diagnose(obs, args.clients)
     if args.json:
         print(dump_json(result.to_json()))
     elif args.markdown:
-        print(diagnosis_markdown(result), end="")
+        print(diagnosis_markdown(result, group=args.clients is None), end="")
     else:
-        print(diagnosis_text(result, Style(sys.stdout)), end="")
+        print(diagnosis_text(result, Style(sys.stdout), group=args.clients is None), end="")
     return 0 if result.verdict.ok else 1
 
 
@@ -340,7 +347,9 @@ def tui_config(args: argparse.Namespace) -> AppConfig:
     from .ui.config import app_config
 
     url: WebSocketURL = args.url
-    config = app_config(url, observe_options(args), demo_server=args.demo_server)
+    config = app_config(
+        url, observe_options(args), demo_server=args.demo_server, clients=args.clients
+    )
     lines = tuple(args.execute) + _send_file_lines(args.send_file)
     return replace(config, auto_reconnect=args.reconnect, initial_messages=lines)
 

@@ -17,12 +17,14 @@ from .model.port import parse_port
 from .model.untrusted import clean
 
 if TYPE_CHECKING:
+    from .diagnosis.strategy import ClientStrategy
     from .model.override import ResolveOverride
     from .model.url import WebSocketURL
 
 __all__ = [
     "_Parser",
     "_arg",
+    "_clients",
     "_header",
     "_host",
     "_origin",
@@ -73,6 +75,14 @@ def _arg(fn: Callable[[str], T]) -> Callable[[str], T]:
 
     wrapper.__name__ = fn.__name__
     return wrapper
+
+
+def _clients(text: str) -> tuple[ClientStrategy, ...]:
+    """``--clients``: comma-separated client ids or runtime names (the engine's
+    catalogue; loaded only when the option is given)."""
+    from .diagnosis.selection import select_clients
+
+    return select_clients(text)
 
 
 def _port(text: str) -> int:

@@ -29,13 +29,13 @@ from .presentation import (
     Tone,
     accepts_spans,
     attempt_spans,
-    client_rows,
     fix_rows,
     handshake_view,
     listener_row,
     plain,
     proxy_rows,
     resolution_rows,
+    shown_client_rows,
     span,
     system_row,
     verdict_spans,
@@ -257,7 +257,9 @@ def _listener_section(d: Diagnosis) -> list[RenderableType]:
     return [_listener_grid(obs.listeners, header=False)]
 
 
-def diagnosis_text(d: Diagnosis, st: Style | None = None) -> str:
+def diagnosis_text(d: Diagnosis, st: Style | None = None, *, group: bool = True) -> str:
+    """The terminal report; ``group``: clients that connect share rows
+    (:func:`~wsexplorer.presentation.shown_client_rows`)."""
     st = st or Style()
     obs = d.observation
     out: list[RenderableType] = [_head(f"wsexplorer diagnose {obs.url.redacted()}")]
@@ -279,7 +281,7 @@ def diagnosis_text(d: Diagnosis, st: Style | None = None) -> str:
         out += [_head("Certificate"), _row_grid(cert)]
     out.append(_head("Clients"))
     clients = _grid(True, True, False, True)
-    for c in client_rows(d):
+    for c in shown_client_rows(d, group=group):
         conf = to_text(span(f"({c.confidence})", Tone.DIM)) if c.confidence else ""
         clients.add_row("", to_text(c.mark), Text(clean(c.name)), to_text(c.result), conf)
     out.append(clients)
@@ -324,7 +326,7 @@ def _md(spans: tuple[Span, ...], *, in_table: bool = False) -> str:
     return "".join(md_code(s.text, in_table=in_table) if s.code else md_text(s.text) for s in spans)
 
 
-def diagnosis_markdown(d: Diagnosis) -> str:
+def diagnosis_markdown(d: Diagnosis, *, group: bool = True) -> str:
     """The same report as Markdown, for pasting into an issue.
 
     Every value from outside is inert: in code spans or fenced blocks (:func:`md_code`,
@@ -370,9 +372,11 @@ def diagnosis_markdown(d: Diagnosis) -> str:
     if cert:
         md += ["### Certificate", "", *(f"- {md_text(r.label)}: {_md(r.spans)}" for r in cert), ""]
     md += ["### Clients", "", "| client | result | confidence |", "|---|---|---|"]
-    for c in client_rows(d):
+    for c in shown_client_rows(d, group=group):
         result = f"{md_text(c.mark.text)} {_md(c.result, in_table=True)}"
-        md.append(f"| {md_text(c.name)} | {result} | {md_text(c.confidence or 'checked')} |")
+        md.append(
+            f"| {md_text(c.name)} | {result} | {md_text(c.confidence or ('checked' if c.id else '—'))} |"
+        )
     md += ["", "### Fixes", "", "| fix | status | how | detail |", "|---|---|---|---|"]
     for f in fix_rows(d):
         cells = (md_code(f.id, in_table=True), md_text(f.status.text), f.how, md_text(f.detail))

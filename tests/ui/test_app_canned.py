@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Input
 
 from tests.ui.conftest import canned_app
 from wsexplorer.diagnosis import diagnose
+from wsexplorer.diagnosis.clients import CATALOGUE
 from wsexplorer.diagnosis.examples import example, make_listener
 from wsexplorer.model import (
     Direction,
@@ -38,6 +39,8 @@ from wsexplorer.ui.messages import ObserveFinished, StageArrived
 from wsexplorer.ui.screens.help import HelpScreen
 from wsexplorer.ui.screens.main import MainScreen
 from wsexplorer.ui.widgets.session import LOG_LINES
+
+N_CLIENTS = len(CATALOGUE)
 
 SIZE = (120, 40)
 
@@ -69,7 +72,7 @@ async def test_seed_scenario_on_canned_machine() -> None:
         ]
         assert "IPv4 only" in shown(screen, "#listeners-server")
         assert screen.session_pane.state is SessionState.OPEN
-        assert "✗ 1 of 10 clients fails" in shown(screen, "#status")
+        assert f"✗ 1 of {N_CLIENTS} clients fails" in shown(screen, "#status")
 
 
 async def test_every_fix_then_undo_on_canned_machine() -> None:
@@ -86,8 +89,10 @@ async def test_every_fix_then_undo_on_canned_machine() -> None:
             assert screen.diagnosis is not None and screen.diagnosis.verdict.ok, key
             # The banner compares with the state before and names the fix applied.
             status = shown(screen, "#status")
-            assert "before: ✗ 1 of 10 clients fails" in status, key
-            assert "→ now: ✓ all 10 clients connect" in status and f"fix: {title}" in status
+            assert f"before: ✗ 1 of {N_CLIENTS} clients fails" in status, key
+            assert (
+                f"→ now: ✓ all {N_CLIENTS} clients connect" in status and f"fix: {title}" in status
+            )
             # Every client connects: no fix is listed, none reads "not applicable".
             assert screen.diagnosis.fixes == ()
             assert "not applicable" not in shown(screen, "#diagnosis-fixes")
@@ -409,7 +414,7 @@ async def test_no_color_keeps_failures_legible(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("NO_COLOR", "1")
     app = canned_app()
     assert app.no_color
-    red = [Segment("✗ 1 of 10 clients fails", RichStyle.parse("bold red"))]
+    red = [Segment(f"✗ 1 of {N_CLIENTS} clients fails", RichStyle.parse("bold red"))]
     for f in app._filters:
         red = f.apply(red, Color(0, 0, 0))
     style = red[0].style
@@ -418,6 +423,6 @@ async def test_no_color_keeps_failures_legible(monkeypatch: pytest.MonkeyPatch) 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.main
-        assert "✗ 1 of 10 clients fails" in shown(screen, "#status")
+        assert f"✗ 1 of {N_CLIENTS} clients fails" in shown(screen, "#status")
         assert "✗" in shown(screen, "#diagnosis-verdict")
         assert "✗ Node.js 17-19 ws" in shown(screen, "#diagnosis-clients")

@@ -14,12 +14,15 @@ from textual.geometry import Region
 from textual.widgets import Input, Select
 
 from tests.support import free_port
+from wsexplorer.diagnosis.clients import CATALOGUE
 from wsexplorer.model import ObserveOptions, SessionState, parse_url
 from wsexplorer.probes.server import DemoServer, ServerConfig
 from wsexplorer.testing.canned import FROZEN_NOW, frozen_clock, settle
 from wsexplorer.ui.app import WsxApp
 from wsexplorer.ui.config import AppConfig, app_config, localhost_addresses
 from wsexplorer.ui.screens.main import MainScreen
+
+N_CLIENTS = len(CATALOGUE)
 
 SIZE = (120, 40)
 NO_DNS = ObserveOptions(dns=False)  # no direct nameserver queries: loopback only
@@ -88,7 +91,10 @@ async def test_demo_shows_econnrefused_before_and_every_client_after_each_fix() 
             assert screen.diagnosis is not None and screen.diagnosis.verdict.ok, key
             assert all(c.connects for c in screen.diagnosis.clients), key
             line = _plain(screen, "#diagnosis-before")
-            assert "before: ✗ 1 of 10 clients fails → now: ✓ all 10 clients connect" in line, key
+            assert (
+                f"before: ✗ 1 of {N_CLIENTS} clients fails → now: ✓ all {N_CLIENTS} clients connect"
+                in line
+            ), key
             assert screen.session_pane.state is SessionState.OPEN, key
             if key == "f":
                 assert [a.address for a in screen.session_pane.tries] == ["127.0.0.1"]
@@ -254,7 +260,8 @@ async def test_export_writes_markdown(echo_server: DemoServer, tmp_path: Path) -
         assert app.main.last_export == path
         text = path.read_text(encoding="utf-8")
         assert text.startswith(f"## wsexplorer diagnose `{url}`")
-        assert "### Clients" in text and "Node.js 17-19" in text
+        # Every client connects: grouped by address, named by id.
+        assert "### Clients" in text and "node-17-19" in text
         # Same second again: a new file, the first is not overwritten.
         await pilot.press("e")
         await settle(pilot)

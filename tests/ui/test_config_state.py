@@ -11,6 +11,7 @@ from rich.console import Console
 
 from wsexplorer.cli import tui_config_from_argv
 from wsexplorer.diagnosis import diagnose
+from wsexplorer.diagnosis.clients import CATALOGUE
 from wsexplorer.diagnosis.examples import example
 from wsexplorer.model import FamilyChoice, Handshake, HandshakeOutcome, parse_resolve, parse_url
 from wsexplorer.presentation import explain_status
@@ -18,6 +19,8 @@ from wsexplorer.ui.config import app_config, demo_pin
 from wsexplorer.ui.screens.main import report_filename
 from wsexplorer.ui.state import FixRecord, LiveState, UndoStack, before_after, tally
 from wsexplorer.ui.widgets.session import render_handshake
+
+N_CLIENTS = len(CATALOGUE)
 
 
 def _text(renderable: object) -> str:
@@ -83,11 +86,11 @@ def test_command_line_config_keeps_handshake_options() -> None:
 def test_tally_and_before_after() -> None:
     broken = diagnose(example("seed"))
     fixed = diagnose(example("dual-stack"))
-    assert tally(broken) == "✗ 1 of 10 clients fails"
-    assert tally(fixed) == "✓ all 10 clients connect"
+    assert tally(broken) == f"✗ 1 of {N_CLIENTS} clients fails"
+    assert tally(fixed) == f"✓ all {N_CLIENTS} clients connect"
     record = FixRecord("server-dual-stack", "listen on ::", LiveState(parse_url("ws://x/")), broken)
     assert before_after(record, fixed) == (
-        "before: ✗ 1 of 10 clients fails → now: ✓ all 10 clients connect — fix: listen on ::"
+        f"before: ✗ 1 of {N_CLIENTS} clients fails → now: ✓ all {N_CLIENTS} clients connect — fix: listen on ::"
     )
     assert before_after(None, fixed) is None
     stack = UndoStack()

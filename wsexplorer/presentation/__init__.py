@@ -8,6 +8,7 @@ shows (see :mod:`.rows`) and only decides the layout. This package may import ``
 
 from __future__ import annotations
 
+from .clients import shown_client_rows
 from .facts import (
     ClientRow,
     FixRow,
@@ -84,6 +85,7 @@ __all__ = [
     "proxy_check_spans",
     "proxy_rows",
     "resolution_rows",
+    "shown_client_rows",
     "span",
     "status_advice",
     "system_row",

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..diagnosis.strategy import ClientStrategy
 from ..model import (
     FamilyChoice,
     ObserveOptions,
@@ -71,6 +72,7 @@ class AppConfig:
     initial_messages: tuple[str, ...] = ()
     watch_seconds: float = 2.0
     cursor_blink: bool = True
+    clients: tuple[ClientStrategy, ...] | None = None  # --clients; None: the catalogue
 
     @property
     def overrides(self) -> tuple[ResolveOverride, ...]:
@@ -153,6 +155,7 @@ def app_config(
     resolver: Callable[[int], Sequence[str]] = localhost_addresses,
     export_dir: Path | None = None,
     served_from: str | None = None,
+    clients: tuple[ClientStrategy, ...] | None = None,
 ) -> AppConfig:
     """Build the :class:`AppConfig` from the parsed command line (see ``cli.py``).
 
@@ -170,6 +173,7 @@ def app_config(
         demo=demo or lesson,
         lesson=lesson,
         export_dir=export_dir or Path("."),
+        clients=clients,
     )
     if served_from:
         where = (

@@ -73,7 +73,9 @@ class MainScreen(LessonPart, WatchPart, WhyPart, ExportPart):
             yield ResolutionPane(id="resolution", classes="pane")
             yield ListenersPane(id="listeners", classes="pane")
             yield SessionPane(id="session", classes="pane", cursor_blink=self.config.cursor_blink)
-            yield DiagnosisPane(id="diagnosis", classes="pane")
+            yield DiagnosisPane(
+                id="diagnosis", classes="pane", group_clients=self.config.clients is None
+            )
         if self.config.lesson:
             yield LessonPanel(id="lesson")
         yield Footer()
@@ -88,6 +90,7 @@ class MainScreen(LessonPart, WatchPart, WhyPart, ExportPart):
         panes = self.query_one("#panes")
         diagnosis = self.diagnosis_pane
         narrow = self.size.width < self.HORIZONTAL_BREAKPOINTS[-1][0]
+        diagnosis.set_compact(narrow)
         first = panes.children[0] if panes.children else None
         if narrow and first is not diagnosis:
             panes.move_child(diagnosis, before=0)

@@ -78,7 +78,7 @@ class ObservingPart(ScreenBase):
             obs = await self.backend.observe(
                 state.url, self.config.observe_options(state.family), on_stage
             )
-            result = diagnose(obs)
+            result = diagnose(obs, self.config.clients)
         except Exception as exc:  # a probe or engine bug: shown in the panes, not a crash
             self.post_message(ObserveFailed(gen, f"{type(exc).__name__}: {exc}"))
             return

@@ -27,10 +27,10 @@ from ...presentation import (
     FixRow,
     attempt_spans,
     client_mark,
-    client_rows,
     fix_live_note,
     fix_row,
     fix_rows,
+    shown_client_rows,
     span,
     verdict_spans,
 )
@@ -71,22 +71,36 @@ def render_measured(d: Diagnosis) -> Text:
 
 
 def render_clients(
-    d: Diagnosis, before: Diagnosis | None = None, marked: frozenset[str] = frozenset()
+    d: Diagnosis,
+    before: Diagnosis | None = None,
+    marked: frozenset[str] = frozenset(),
+    *,
+    group: bool = True,
+    compact: bool = False,
 ) -> RenderableType:
-    """One row per client: ✓/✗, name, the address it ends on or its exact error; the
-    ``marked`` clients (those that print a pasted error) get ``◀ your error``."""
-    grid = Table.grid(padding=(0, 1))
+    """The clients, failing ones first: ✓/✗, name, the address it ends on or its exact
+    error; those that connect grouped (``shown_client_rows``), except beside a "before"
+    column, which needs one row per client. The ``marked`` clients (those that print a
+    pasted error) get ``◀ your error``. ``compact`` (a small terminal) keeps each client
+    to one line, cut with an ellipsis, so every failing one stays in view."""
+    rows = shown_client_rows(d, group=group and before is None)
+    # expand: a grid that fills the pane gives the ratio column what the others leave.
+    grid = Table.grid(padding=(0, 1), expand=compact)
     if before is not None:
-        grid.add_column(no_wrap=True, style="dim")  # before
-    grid.add_column(no_wrap=True)  # mark
-    grid.add_column(no_wrap=True, style="bold")  # name
-    grid.add_column(ratio=1)  # result
+        grid.add_column(no_wrap=True, style="dim", width=3)  # before: "✓ →"
+    grid.add_column(no_wrap=True, width=1)  # mark
+    # The name keeps its width; the result alone is cut (compact) or wraps.
+    names = max((len(clean(c.name)) for c in rows), default=0)
+    grid.add_column(no_wrap=True, style="bold", width=names)
+    grid.add_column(ratio=1, no_wrap=compact, overflow="ellipsis" if compact else "fold")
     prior = {c.id: c for c in before.clients} if before is not None else {}
-    for c in client_rows(d):
+    for c in rows:
         what = to_text(c.result)
         if c.confidence:
             what.append_text(to_text(span(f" ({c.confidence})", T.DIM)))
-        if c.id in marked:
+        if c.id in marked and compact:  # first, where the ellipsis cannot cut it
+            what = Text.assemble(("◀ your error", "bold reverse"), " ", what)
+        elif c.id in marked:
             what.append(" ◀ your error", style="bold reverse")
         row: list[RenderableType] = []
         if before is not None:
@@ -142,8 +156,10 @@ class DiagnosisPane(Pane):
 
     BORDER_TITLE = "Diagnosis"
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, *, group_clients: bool = True, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.group_clients = group_clients  # False: the user picked the clients (--clients)
+        self.compact = False  # one line per client (a small terminal)
         self.diagnosis: Diagnosis | None = None
         self.before: Diagnosis | None = None
         self.marked: frozenset[str] = frozenset()
@@ -191,7 +207,7 @@ class DiagnosisPane(Pane):
         ba.update(Text(clean(before_line or ""), style="bold yellow"))
         self.query_one("#diagnosis-measured", Static).update(render_measured(d))
         self.before = before
-        self.query_one("#diagnosis-clients", Static).update(render_clients(d, before, self.marked))
+        self._show_clients()
         await self._sync_fixes(d)
         if self.detail_fix is not None:
             self.show_detail(self.detail_fix)
@@ -204,9 +220,25 @@ class DiagnosisPane(Pane):
         why = self.query_one("#diagnosis-why", Static)
         why.display = story is not None
         why.update(Text(clean(story or ""), style="bold"))
-        if self.diagnosis is not None:
-            clients = render_clients(self.diagnosis, self.before, ids)
-            self.query_one("#diagnosis-clients", Static).update(clients)
+        self._show_clients()
+
+    def set_compact(self, compact: bool) -> None:
+        """One line per client on a small terminal (the screen decides when)."""
+        if compact != self.compact:
+            self.compact = compact
+            self._show_clients()
+
+    def _show_clients(self) -> None:
+        if self.diagnosis is None:
+            return
+        clients = render_clients(
+            self.diagnosis,
+            self.before,
+            self.marked,
+            group=self.group_clients,
+            compact=self.compact,
+        )
+        self.query_one("#diagnosis-clients", Static).update(clients)
 
     async def _sync_fixes(self, d: Diagnosis) -> None:
         box = self.query_one("#diagnosis-fixes", Vertical)
