@@ -221,7 +221,9 @@ def test_handshake_on_other_listener_does_not_apply() -> None:
 
 
 # Clients with no family option: the WHATWG WebSocket ones (docs/clients.md#bun, ...).
-UNFORCED = frozenset({"chrome", "node-websocket", "node-websocket-24", "bun", "deno"})
+UNFORCED = frozenset(
+    {"chrome", "node-websocket", "node-websocket-24", "bun", "deno", "python-websocket-client"}
+)
 
 
 def test_forced_family_4() -> None:
@@ -248,7 +250,8 @@ def test_forced_family_6_with_ipv4_listener() -> None:
     assert d.client("node-20").error == "connect ECONNREFUSED ::1:8080"
     assert d.client("chrome").connects  # no flag reaches Chrome
     assert d.verdict.summary.endswith(
-        "Node.js 16 ws, Node.js 17-19 ws, Node.js 20+ ws, Python websockets and curl fail"
+        "Node.js 16 ws, Node.js 17-19 ws, Node.js 20+ ws, Python websockets, Python aiohttp "
+        "and curl fail"
     )
 
 
@@ -520,8 +523,8 @@ def test_forced_family_verdict_names_every_failing_client() -> None:
         assert name in d.verdict.summary, name
     assert "Chrome" not in d.verdict.summary
     assert d.verdict.summary.endswith(
-        "and Node.js 16 ws, Node.js 17-19 ws, Node.js 20+ ws and Python websockets find no "
-        "IPv6 address for localhost (--family 6)"
+        "and Node.js 16 ws, Node.js 17-19 ws, Node.js 20+ ws, Python websockets and Python "
+        "aiohttp find no IPv6 address for localhost (--family 6)"
     )
     # Without a forced family: the system resolver fails, curl and Chrome are refused.
     mixed = diagnose(seed_observation(hosts_order=(), listen=()))
