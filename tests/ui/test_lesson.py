@@ -9,6 +9,7 @@ import pytest
 
 from tests.ui.test_app_canned import shown
 from wsexplorer.diagnosis import diagnose
+from wsexplorer.diagnosis.clients import CATALOGUE
 from wsexplorer.diagnosis.examples import example
 from wsexplorer.model import HostsFile
 from wsexplorer.presentation.facts import tally
@@ -17,6 +18,8 @@ from wsexplorer.testing.canned import CannedBackend, canned_config, frozen_clock
 from wsexplorer.ui.app import WsxApp
 from wsexplorer.ui.screens.lesson import PANES
 from wsexplorer.ui.screens.main import MainScreen
+
+N_CLIENTS = len(CATALOGUE)
 
 EXPECTED = [
     ("The failing client", "diagnosis", "Node.js 17-19 ws fails with `connect ECONNREFUSED"),
@@ -83,7 +86,10 @@ async def test_fix_steps_show_before_and_now_live() -> None:
         await pilot.press("f")
         await settle(pilot)
         text = lesson_text(screen)
-        assert "f applied (client-family-4): before ✗ 1 of 10 clients fails → now ✓ all 10" in text
+        assert (
+            f"f applied (client-family-4): before ✗ 1 of {N_CLIENTS} clients fails → now ✓ all {N_CLIENTS}"
+            in text
+        )
         await pilot.press("u", "n")
         await settle(pilot)
         await pilot.press("l")
@@ -94,7 +100,7 @@ async def test_fix_steps_show_before_and_now_live() -> None:
         await pilot.press("d")
         await settle(pilot)
         assert "d applied (server-dual-stack)" in lesson_text(screen)
-        assert "→ now ✓ all 10 clients connect" in lesson_text(screen)
+        assert f"→ now ✓ all {N_CLIENTS} clients connect" in lesson_text(screen)
 
 
 async def test_leave_for_the_full_app_and_come_back() -> None:
@@ -136,7 +142,7 @@ def test_step_words_without_and_with_facts() -> None:
     assert "pins the Debian/Ubuntu order" in pinned.text
     fine = diagnose(example("dual-stack"))
     assert "every client connects" in lesson_step(1, fine).text
-    assert tally(fine) == "✓ all 10 clients connect"
+    assert tally(fine) == f"✓ all {N_CLIENTS} clients connect"
     nothing = diagnose(example("nothing-listening"))
     assert lesson_step(3, nothing).text == "Nothing listens on port 8080 now."
     obs = example("seed")

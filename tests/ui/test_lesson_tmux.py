@@ -12,6 +12,9 @@ import pytest
 
 from tests.support import free_port, wsx_shell
 from tests.ui.test_tmux_e2e import ENV, SOCKET, _tmux, _wait_for, _wait_until
+from wsexplorer.diagnosis.clients import CATALOGUE
+
+N_CLIENTS = len(CATALOGUE)
 
 pytestmark = pytest.mark.needs_tmux
 
@@ -32,7 +35,7 @@ def test_walk_the_lesson_end_to_end(tmp_path: Path) -> None:
 
     def current_and_failing(screen: str) -> bool:
         # The status line: no "observing…" (the diagnosis is current), one client fails.
-        return "observing…" not in screen and "✗ 1 of 10 clients fails:" in screen
+        return "observing…" not in screen and f"✗ 1 of {N_CLIENTS} clients fails:" in screen
 
     def key(*keys: str) -> None:
         _tmux("send-keys", "-t", session, *keys)
