@@ -69,6 +69,8 @@ def test_private_ca_in_the_system_store_only() -> None:
         "bun": ("unknown", None),
         "deno": ("unknown", None),
         "python-websockets": ("connects", None),
+        "python-aiohttp": ("connects", None),
+        "python-websocket-client": ("connects", None),
         "curl": ("connects", None),
         "chrome": ("fails", "Error in connection establishment: net::ERR_CERT_AUTHORITY_INVALID"),
     }
