@@ -12,7 +12,7 @@ from tests.ui.conftest import canned_app
 from wsexplorer.diagnosis import diagnose
 from wsexplorer.diagnosis.examples import example
 from wsexplorer.diagnosis.selection import select_clients
-from wsexplorer.model import ClientOutcome, parse_resolve
+from wsexplorer.model import ClientOutcome, Confidence, parse_resolve
 from wsexplorer.presentation import plain, shown_client_rows
 from wsexplorer.report import Style, diagnosis_markdown, diagnosis_text
 from wsexplorer.testing.canned import settle
@@ -33,7 +33,10 @@ def test_failing_first_the_rest_grouped_by_address() -> None:
     connects = [c for c in d.clients if c.outcome is ClientOutcome.CONNECTS]
     group = rows[1]
     assert (group.mark.text, group.name) == ("✓", f"{len(connects)} others")
-    ids = ", ".join(c.id if c.id != "chrome" else "chrome (documented)" for c in connects)
+    ids = ", ".join(
+        c.id if c.confidence is Confidence.CHECKED else f"{c.id} ({c.confidence.value})"
+        for c in connects
+    )
     assert plain(group.result) == f"connect via 127.0.0.1: {ids}"
 
 
