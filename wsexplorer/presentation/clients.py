@@ -37,20 +37,25 @@ def _group_row(members: list[ClientPrediction], others: bool) -> ClientRow:
     return ClientRow("", client_mark(ClientOutcome.CONNECTS), label, result, "")
 
 
-def shown_client_rows(d: Diagnosis, *, group: bool = True) -> list[ClientRow]:
+def shown_client_rows(
+    d: Diagnosis, *, group: bool = True, single: frozenset[str] = frozenset()
+) -> list[ClientRow]:
     """The client rows in the order a person reads them: failing, unknown, connecting.
 
     With ``group``, clients that connect to the same address at the same time (two or
     more) share one row whose name says how many; ``group=False`` (clients the user
-    picked with ``--clients``) keeps one row per client, failing ones first.
+    picked with ``--clients``) keeps one row per client, failing ones first. Clients in
+    ``single`` (those a pasted error names) always keep a row of their own.
     """
     ordered = sorted(d.clients, key=lambda c: _ORDER[c.outcome])
     if not group:
         return [client_row(c) for c in ordered]
-    rows = [client_row(c) for c in ordered if c.outcome is not ClientOutcome.CONNECTS]
+    rows = [
+        client_row(c) for c in ordered if c.outcome is not ClientOutcome.CONNECTS or c.id in single
+    ]
     groups: dict[tuple[str | None, str | None], list[ClientPrediction]] = {}
     for c in ordered:
-        if c.outcome is ClientOutcome.CONNECTS:
+        if c.outcome is ClientOutcome.CONNECTS and c.id not in single:
             groups.setdefault((c.address, client_time(c)), []).append(c)
     others = bool(rows)
     for members in groups.values():

@@ -83,7 +83,7 @@ def render_clients(
     column, which needs one row per client. The ``marked`` clients (those that print a
     pasted error) get ``◀ your error``. ``compact`` (a small terminal) keeps each client
     to one line, cut with an ellipsis, so every failing one stays in view."""
-    rows = shown_client_rows(d, group=group and before is None)
+    rows = shown_client_rows(d, group=group and before is None, single=marked)
     # expand: a grid that fills the pane gives the ratio column what the others leave.
     grid = Table.grid(padding=(0, 1), expand=compact)
     if before is not None:
