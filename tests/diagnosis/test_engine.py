@@ -236,8 +236,8 @@ def test_forced_family_4() -> None:
         assert [t.address for t in d.client(cid).tries] == ["::1", "127.0.0.1"], cid
     assert (
         "--family 4: every client that can be forced uses IPv4 only; Node.js 22 WebSocket, "
-        "Node.js 24 WebSocket, Bun WebSocket, Deno WebSocket and Chrome cannot be forced and "
-        "keep both families"
+        "Node.js 24 WebSocket, Bun WebSocket, Deno WebSocket, Python websocket-client and Chrome cannot be "
+        "forced and keep both families"
     ) in d.notes
 
 
@@ -531,7 +531,8 @@ def test_forced_family_verdict_names_every_failing_client() -> None:
     assert mixed.verdict.summary == (
         "nothing listens on port 8080 on this machine, so every connect is refused, and "
         "Node.js 16 ws, Node.js 17-19 ws, Node.js 20+ ws, Node.js 22 WebSocket, Node.js 24 "
-        "WebSocket, Deno WebSocket and Python websockets cannot resolve localhost"
+        "WebSocket, Deno WebSocket, Python websockets, Python aiohttp and Python websocket-client "
+        "cannot resolve localhost"
     )
 
 

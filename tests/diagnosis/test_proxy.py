@@ -364,14 +364,16 @@ def test_the_verdict_names_the_proxy_not_the_targets_addresses() -> None:
     assert not dead.verdict.ok
     # Deno, curl, Chrome and websockets fail through the proxy, the Node clients connect.
     assert dead.verdict.summary.startswith(
-        "Deno WebSocket, Python websockets, curl and Chrome go through the proxy"
+        "Deno WebSocket, Python websockets, Python websocket-client, curl and Chrome go through "
+        "the proxy"
     )
     assert "not straight to app.test, so its addresses and families do not matter" in (
         dead.verdict.summary
     )
     assert (
         "(Deno WebSocket: NetworkError: failed to connect to WebSocket: tcp connect error; "
-        "Python websockets: [Errno 111] Connect call failed ('127.0.0.1', 9); curl: curl: (7)"
+        "Python websockets: [Errno 111] Connect call failed ('127.0.0.1', 9); Python "
+        "websocket-client: [Errno 111] Connection refused; curl: curl: (7)"
         in (dead.verdict.summary)
     )
     one = diagnose(remote({"https_proxy": DEAD}, (refused(),)))
@@ -379,7 +381,9 @@ def test_the_verdict_names_the_proxy_not_the_targets_addresses() -> None:
     mixed = remote({"HTTP_PROXY": DEAD}, (refused(),))
     mixed = replace(mixed, attempts=(attempt("192.0.2.10", "refused"),))
     summary = diagnose(mixed).verdict.summary
-    assert "; Deno WebSocket, Python websockets and Chrome go through the proxy" in summary
+    assert "; Deno WebSocket, Python websockets, Python websocket-client and Chrome go through" in (
+        summary
+    )
     assert summary.index("curl") < summary.index("; Deno WebSocket")
 
 
@@ -414,7 +418,13 @@ def test_bypassing_a_dead_proxy_is_offered_and_works_when_the_direct_path_does()
         "chromium --proxy-bypass-list=app.test (or --no-proxy-server)):"
     )
     assert fix.python == "websockets.connect(url, proxy=None)"
-    assert set(fix.clients) == {"deno", "python-websockets", "curl", "chrome"}
+    assert set(fix.clients) == {
+        "deno",
+        "python-websockets",
+        "python-websocket-client",
+        "curl",
+        "chrome",
+    }
     after = {p.id: p for p in fix.after}
     assert after["python-websockets"].proxy is None and after["python-websockets"].connects
     assert not after["node-20"].why.startswith("it ignores")

@@ -76,8 +76,8 @@ def test_private_ca_in_the_system_store_only() -> None:
     }
     assert d.verdict.summary == (
         "Node.js 16 ws, Node.js 17-19 ws, Node.js 20+ ws, Node.js 22 WebSocket, Node.js 24 "
-        "WebSocket and Chrome refuse the certificate of localhost:8080, while Python websockets and curl trust it (each client reads "
-        "its own certificate store)"
+        "WebSocket and Chrome refuse the certificate of localhost:8080, while Python websockets, Python aiohttp, Python "
+        "websocket-client and curl trust it (each client reads its own certificate store)"
     )
     assert "Node's bundled roots refuses the certificate" in d.client("node-20").why
     assert (

@@ -77,7 +77,6 @@ JS_CLIENTS: dict[str, str] = {
     "bun": "bun",
     "deno": "deno",
 }
-IDS = {**CLIENTS, **JS_CLIENTS}
 
 
 # aiohttp and websocket-client run with their own defaults (docs/clients.md#python-aiohttp,
@@ -87,6 +86,7 @@ CLIENTS: dict[str, str] = {
     "python-aiohttp": "python-aiohttp",
     "python-websocket-client": "python-websocket-client",
 }
+IDS = {**CLIENTS, **JS_CLIENTS}
 
 
 @dataclass(frozen=True)
