@@ -26,10 +26,12 @@ from tests.scenarios.netns import (
     netns_unavailable_reason,
 )
 from tests.scenarios.test_matrix import (
+    FAMILY4_CLIENT,
     PORT,
     TABLE_HEADERS,
     URL,
     Cell,
+    _entry,
     _localhost_order,
     _predictions,
 )
@@ -84,10 +86,18 @@ def _measure(name: str) -> Scenario:
                 ]
                 done = ns.run(wsx_argv("diagnose", URL, "--json"), timeout=60, env=wsx_env())
                 text = ns.run(wsx_argv("diagnose", URL), timeout=60, env=wsx_env())
+                # Node 20 with { family: 4 } where no fix predicts it (every client
+                # connects): the engine with the family forced, while the server runs.
+                forced = ns.run(wsx_argv("diagnose", URL, "--json", "--family", "4"),
+                                timeout=60, env=wsx_env())  # fmt: skip
             assert done.returncode in (0, 1), done.stderr
             assert "Traceback" not in done.stderr + text.stderr
             report = json.loads(done.stdout)
             predictions = _predictions(report)
+            if predictions.get(FAMILY4_CLIENT) is None:
+                node20 = next(c for c in json.loads(forced.stdout)["clients"]
+                              if c["id"] == "node-20")  # fmt: skip
+                predictions[FAMILY4_CLIENT] = _entry(node20)
             for cell in row:
                 cell.predicted = predictions.get(cell.client)
             scenario.cells.extend(row)

@@ -55,8 +55,8 @@ def test_server_that_never_answers_the_upgrade_is_a_handshake_timeout() -> None:
     # word; whether any gives up later was not checked), so the failing ones are named.
     assert d["verdict"]["summary"] == (
         f"the server on 127.0.0.1:{port} never answers the WebSocket upgrade, so Node.js 16 "
-        "ws, Node.js 17-19 ws, Node.js 20+ ws, Python websockets and Chrome fail even though "
-        "TCP connects"
+        "ws, Node.js 17-19 ws, Node.js 20+ ws, Python websockets, Python aiohttp, Python "
+        "websocket-client and Chrome fail even though TCP connects"
     )
     for cid in ("node-websocket", "node-websocket-24", "bun", "deno"):
         assert clients[cid]["outcome"] == "unknown", cid

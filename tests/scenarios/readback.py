@@ -34,13 +34,13 @@ KIND_IDS = {
     "bun": "bun",
     "deno": "deno",
     "python": "python-websockets",
-    "python-sync": "python-websockets",
     "python-aiohttp": "python-aiohttp",
     "python-websocket-client": "python-websocket-client",
     "curl": "curl",
     "chromium": "chrome",
 }
-"""The engine's id for each peer client kind."""
+"""The engine's id for each peer client kind (``python-sync``, websockets' sync client,
+has wording of its own that no id models: tests/scenarios/test_setups_python.py checks it)."""
 
 
 def unread(runs: list[tuple[str, dict[str, Any]]]) -> list[str]:

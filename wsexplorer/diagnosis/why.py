@@ -97,12 +97,14 @@ _GROUPS = (
     (str(round(_TIME_S * 1000)), r"\d+"),
     (str(_STATUS), r"(?P<status>\d{3})"),
     (_REASON, r"(?P<reason>.+)"),
+    ("WSXANY", r"[A-Z0-9_]+"),  # any net error name after "net::ERR_"
     (re.escape(_PATH), r"[^\s'\"]*"),
     (_SCHEME, r"wss?"),
 )
 _SSL_ERROR = "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"
-_END = r"(?=$|[\s'\",)\]])"
+_END = r"(?=$|[\s'\",;)\]])"  # Node 24 appends "; if the root CA …" to issuer errors
 _NET_ERROR = re.compile(r"net::ERR_[A-Z_]+")
+_ANY_NET_ERROR = "net::ERR_WSXANY"  # becomes a pattern for any net error name
 _MIN_LITERAL = 8  # a pattern must say this much besides its captures (quotes included)
 
 # The measured error text a try of each outcome carries (Linux errno wording).
@@ -118,6 +120,7 @@ _ERRORS = {
         "[Errno 113] No route to host",
         "[Errno 101] Network is unreachable",
         "[Errno 113] Connect call failed {sockaddr}",
+        "[Errno 99] Cannot assign requested address",  # ::1 with IPv6 disabled
     ),
 }
 _KINDS = {
@@ -252,8 +255,10 @@ def _catalogue_signatures(clients: tuple[ClientStrategy, ...]) -> tuple[Signatur
         proxy = client.proxy
         if proxy is not None:
             texts += [(ErrorKind.PROXY, t) for t in (proxy.refused, proxy.rejected) if t]
-        # Chrome's net error alone, as DevTools' network panel and many pastes show it.
-        texts += [(k, m.group(0)) for k, t in texts if (m := _NET_ERROR.search(t))]
+        # Chrome's net error alone, as DevTools' network panel and many pastes show it,
+        # and any other net error name (ERR_CONNECTION_CLOSED...) as this client's.
+        nets = [(k, m.group(0)) for k, t in texts if (m := _NET_ERROR.search(t))]
+        texts += nets + [(ErrorKind.HANDSHAKE, _ANY_NET_ERROR)] * bool(nets)
         kinds: dict[str, set[ErrorKind]] = {}
         for kind, text in texts:
             pattern = _pattern(text, kind)
