@@ -221,7 +221,8 @@ def test_idn_uts46_name_answers_python_websockets_fails(names_ns: Namespace) -> 
     assert data["resolution"]["host"] == "xn--fa-hia.test"
     assert [n["name"] for n in data["resolution"]["other_names"]] == ["fass.test"]
     assert data["verdict"]["summary"].startswith(
-        "Python websockets looks up faß.test as fass.test, which does not resolve"
+        "Python websockets and Python websocket-client look up faß.test as fass.test, which "
+        "does not resolve"
     )
 
 
