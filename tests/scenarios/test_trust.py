@@ -340,7 +340,9 @@ def test_insecure_predicts_who_still_refuses(plain: CleanEnv, certs: Certs) -> N
     assert d["handshake"]["outcome"] == "ok" and d["tls"]["insecure"]
     fix = next(f for f in d["fixes"] if f["id"] == "trust-insecure")
     after = {c["id"]: c["outcome"] for c in fix["after"]}
-    assert fix["works"] and "curl -k (curl)" in fix["detail"]
+    # Bun's and Deno's certificate options are not modelled (unknown), so the fix need not
+    # "work" for every client; curl's and Python's predictions are checked below.
+    assert "curl -k (curl)" in fix["detail"]
     server = _serve(plain, certs.pairs["other"])
     try:
         curl = plain.run(["curl", "-sS", "-o", "/dev/null", "-k", "https://localhost:8443/"],
