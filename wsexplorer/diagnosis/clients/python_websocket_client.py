@@ -49,10 +49,10 @@ from ...model import (
     WebSocketURL,
 )
 from ...model.names import NameHandling
-from ..proxy import NoProxyRules, ProxyPolicy
 from ..strategy import Answer, ClientStrategy, Failure, Fallback, Stage, TryResult
 from ..timing import errno_of
 from ._answers import FOLLOWED, followed, limits_unknown
+from ._python import NAME_NOT_KNOWN, gai_text, urllib_proxy
 
 __all__ = [
     "PYTHON_WEBSOCKET_CLIENT",
@@ -110,12 +110,7 @@ def websocket_client_answer(hs: Handshake, url: WebSocketURL) -> Answer | None:
 def websocket_client_wording(failure: Failure) -> str:
     """What ``print(exc)`` shows for each failure stage (the module docstring's facts)."""
     if failure.stage is Stage.RESOLVE:
-        error = failure.resolve_error
-        return (
-            error
-            if error and error.startswith("[Errno")
-            else "[Errno -2] Name or service not known"
-        )
+        return gai_text(failure.resolve_error) or NAME_NOT_KNOWN
     if failure.stage is Stage.HANDSHAKE:
         hs = failure.handshake
         assert hs is not None
@@ -126,13 +121,9 @@ def websocket_client_wording(failure: Failure) -> str:
     return socket_error(failure.tries[-1])
 
 
-WEBSOCKET_CLIENT_PROXY = ProxyPolicy(
+WEBSOCKET_CLIENT_PROXY = urllib_proxy(
     ws=(("http_proxy", "HTTP_PROXY"),),
     wss=(("https_proxy", "HTTPS_PROXY"),),
-    no_proxy=("no_proxy", "NO_PROXY"),
-    rules=NoProxyRules.URLLIB,
-    empty_hides=True,
-    default_port=80,
     rejected="failed CONNECT via proxy status: {status}",
 )
 """websocket-client's ``get_proxy_info`` (see the module docstring)."""

@@ -60,8 +60,8 @@ from ...model import (
 )
 from ...model.names import NameHandling
 from ...model.secrets import mask_text
-from ..proxy import NoProxyRules, ProxyPolicy
 from ..strategy import Answer, ClientStrategy, Failure, Fallback, Stage, TryResult
+from ._python import NAME_NOT_KNOWN, gai_text, urllib_proxy
 
 __all__ = [
     "PYTHON_PROXY",
@@ -113,8 +113,9 @@ def python_wording(failure: Failure) -> str:
     if failure.stage is Stage.RESOLVE:
         error = failure.resolve_error
         # The probes measure getaddrinfo with Python itself, so its text is the client's.
-        if error and error.startswith("[Errno"):
-            return error
+        measured = gai_text(error)
+        if measured:
+            return measured
         if error and "Temporary failure" in error:
             # The probe gave up on a getaddrinfo still waiting for a silent nameserver
             # (glibc: resolv.conf timeout x attempts, 10 s by default). open_timeout (10 s)
@@ -122,7 +123,7 @@ def python_wording(failure: Failure) -> str:
             # UNVERIFIED which comes first at 10 s; checked here with open_timeout=5
             # against a silent nameserver.
             return _TIMEOUT
-        return "[Errno -2] Name or service not known"
+        return NAME_NOT_KNOWN
     if failure.stage is Stage.HANDSHAKE:
         return _handshake_error(failure)
     if failure.expired:
@@ -245,7 +246,7 @@ def python_answer(hs: Handshake, url: WebSocketURL) -> Answer | None:
     )
 
 
-PYTHON_PROXY = ProxyPolicy(
+PYTHON_PROXY = urllib_proxy(
     ws=(
         ("ws_proxy", "WS_PROXY"),
         ("socks_proxy", "SOCKS_PROXY"),
@@ -257,10 +258,6 @@ PYTHON_PROXY = ProxyPolicy(
         ("socks_proxy", "SOCKS_PROXY"),
         ("https_proxy", "HTTPS_PROXY"),
     ),
-    no_proxy=("no_proxy", "NO_PROXY"),
-    rules=NoProxyRules.URLLIB,
-    empty_hides=True,
-    default_port=80,
     rejected="proxy rejected connection: HTTP {status}",
 )
 """websockets' ``get_proxy`` over urllib's environment rules (see the module docstring)."""
