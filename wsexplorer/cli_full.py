@@ -276,12 +276,16 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
 
     url: WebSocketURL = args.url
     _note_unused_pins(args.resolve, url.host, url.port)
-    obs = observe_sync(url, observe_options(args, dns=not args.no_dns))
+    options = observe_options(args, dns=not args.no_dns)
+    obs = observe_sync(url, options)
     result = diagnose(obs, args.clients)
     if args.json:
         print(dump_json(result.to_json()))
     elif args.markdown:
-        print(diagnosis_markdown(result, group=args.clients is None), end="")
+        from .presentation.request import request_markdown
+
+        markdown = diagnosis_markdown(result, group=args.clients is None)
+        print(markdown + request_markdown(options), end="")
     else:
         print(diagnosis_text(result, Style(sys.stdout), group=args.clients is None), end="")
     return 0 if result.verdict.ok else 1

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NoReturn, TypeVar
 
@@ -35,9 +34,6 @@ __all__ = [
     "parse_resolve",
     "parse_url",
 ]
-
-_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
-_TOKEN = _HEADER_NAME
 
 
 # The URL and --resolve parsers load on first use: ``wsexplorer listeners`` never needs
@@ -109,31 +105,21 @@ def _timeout(text: str) -> float:
 
 
 def _header(text: str) -> tuple[str, str]:
-    name, sep, value = text.partition(":")
-    name, value = name.strip(), value.strip()
-    if not sep or not name:
-        raise argparse.ArgumentTypeError(f"header {text[:60]!r} is not 'Name: value'")
-    if not _HEADER_NAME.match(name):
-        raise argparse.ArgumentTypeError(f"header name {name[:60]!r} has characters HTTP forbids")
-    if any(c in value for c in "\r\n\x00"):
-        raise argparse.ArgumentTypeError(f"header {name!r} value contains a line break")
-    return name, value
+    from .model.request import parse_header
+
+    return _arg(parse_header)(text)
 
 
 def _subprotocol(text: str) -> str:
-    if not text or not _TOKEN.match(text):
-        raise argparse.ArgumentTypeError(
-            f"subprotocol {text[:60]!r} is not a token (letters, digits, '.', '-', '_' ...)"
-        )
-    return text
+    from .model.request import parse_subprotocol
+
+    return _arg(parse_subprotocol)(text)
 
 
 def _origin(text: str) -> str:
-    if text == "null" or re.match(r"^https?://[^\s/]+$", text):
-        return text
-    raise argparse.ArgumentTypeError(
-        f"origin {text[:60]!r} is not scheme://host[:port], e.g. http://localhost:3000"
-    )
+    from .model.request import parse_origin
+
+    return _arg(parse_origin)(text)
 
 
 def _cacert(text: str) -> str:

@@ -16,7 +16,13 @@ ESSENTIAL = {"question_mark", "f", "l", "d", "u", "r", "e", "q"}
 
 @pytest.mark.parametrize(
     ("size", "also"),
-    [((100, 30), {"c"}), ((80, 24), set()), ((120, 40), {"c"}), ((140, 40), {"c", "x", "p"})],
+    [
+        ((100, 30), {"c"}),
+        ((80, 24), set()),
+        ((120, 40), {"c"}),
+        ((140, 40), {"c", "x", "p"}),
+        ((150, 40), {"c", "x", "p", "h"}),
+    ],
 )
 async def test_the_essential_keys_are_on_screen(size: tuple[int, int], also: set[str]) -> None:
     app = WsxApp(canned_config(), CannedBackend(), clock=frozen_clock)

@@ -30,7 +30,7 @@ from ..widgets.resolution import ResolutionPane
 from ..widgets.session import SessionPane
 from ..widgets.topbar import TopBar
 
-__all__ = ["FULL_FOOTER", "LABELLED_FOOTER", "MID_FOOTER", "ScreenBase"]
+__all__ = ["FULL_FOOTER", "HEADERS_FOOTER", "LABELLED_FOOTER", "MID_FOOTER", "ScreenBase"]
 
 FULL_FOOTER = 140
 """From this width the footer shows every key with its full label and the palette hint."""
@@ -38,6 +38,8 @@ LABELLED_FOOTER = 120
 """From this width the fix keys keep their ``Fix:`` prefix."""
 MID_FOOTER = 100
 """From this width (and below FULL_FOOTER) ``c`` stays in the footer."""
+HEADERS_FOOTER = 150
+"""From this width ``h`` (headers) shows in the footer too, beside the palette hint."""
 
 
 class ScreenBase(Screen[None]):
@@ -151,12 +153,15 @@ class ScreenBase(Screen[None]):
         The footer fits the window: below :data:`FULL_FOOTER` columns it is compact
         without the palette hint and the keys the Session pane has buttons for (``x``,
         ``p``); below :data:`LABELLED_FOOTER` the fix labels drop ``Fix:``; below
-        :data:`MID_FOOTER` ``c`` steps back too. The essential keys (``? f l d u r e q``)
+        :data:`MID_FOOTER` ``c`` steps back too; ``h`` (headers) shows from
+        :data:`HEADERS_FOOTER` columns. The essential keys (``? f l d u r e q``)
         show at 100x30 and 80x24.
         """
         width = self.size.width or FULL_FOOTER
         short = width < FULL_FOOTER
         hidden = set() if not short else ({"x", "p"} if width >= MID_FOOTER else {"x", "p", "c"})
+        if width < HEADERS_FOOTER:
+            hidden.add("h")
         bindings = self._bindings.key_to_bindings
         for key, words in KEY_WORDS.items():
             label = clean(key_label(self.diagnosis, key) or f"Fix: {words}")
@@ -166,7 +171,7 @@ class ScreenBase(Screen[None]):
                 replace(b, description=label) if b.action.startswith("fix_") else b
                 for b in bindings.get(key, ())
             ]
-        for key in ("c", "x", "p"):
+        for key in ("c", "x", "p", "h"):
             bindings[key] = [replace(b, show=key not in hidden) for b in bindings.get(key, ())]
         for footer in self.query(Footer):
             footer.compact = short

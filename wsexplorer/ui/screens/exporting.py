@@ -32,9 +32,10 @@ class ExportPart(ScreenBase):
         if self.diagnosis is None:
             self.notify("nothing to export yet: the diagnosis is still running", severity="warning")
             return
+        from ...presentation.request import request_markdown
         from ...report import diagnosis_markdown
 
-        text = diagnosis_markdown(self.diagnosis)
+        text = diagnosis_markdown(self.diagnosis) + request_markdown(self.config.options)
         self.write_report(text, self.config.export_dir, report_filename(self.clock()))
 
     def action_save_session(self) -> None:

@@ -51,6 +51,7 @@ and the client tried only the first address.
 | `u` | undo the last fix |
 | `r` | refresh now (the screen also watches: a socket change on the URL's port, or a session the server closed, re-runs the diagnosis) |
 | `a` | auto-reconnect on/off: backoff 0.5 s doubling to 30 s (off by default; `--reconnect`) |
+| `h` | headers, subprotocols and Origin of the handshake (as `-H`, `--subprotocol`, `--origin`): edit, then apply to re-run and reconnect; the Session pane shows what was sent, secrets masked |
 | `s` | save the session's messages as JSON Lines (`wsexplorer-session-*.jsonl`: time, direction, text or binary; the newest 10,000) |
 | `y` | copy the last message received to the clipboard |
 | `e` | export the report as Markdown to the current directory |

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import replace
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -31,6 +31,9 @@ from .exporting import ExportPart, report_filename
 from .lesson import LessonPart
 from .watching import WatchPart
 from .why import WhyPart
+
+if TYPE_CHECKING:
+    from .connection import ConnectionEdit
 
 __all__ = ["MainScreen", "report_filename"]
 
@@ -55,6 +58,7 @@ class MainScreen(LessonPart, WatchPart, WhyPart, ExportPart):
         Binding("q", "app.quit", "Quit"),
         Binding("slash", "focus_url", "Edit URL", show=False),
         Binding("m", "focus_send", "Message", show=False),
+        Binding("h", "edit_connection", "Headers"),
         Binding("a", "toggle_reconnect", "Auto-reconnect", show=False),
         Binding("s", "save_session", "Save session", show=False),
         Binding("y", "copy_message", "Copy message", show=False),
@@ -188,6 +192,26 @@ class MainScreen(LessonPart, WatchPart, WhyPart, ExportPart):
         from .help import HelpScreen  # Markdown is slow to import: load on first use
 
         self.app.push_screen(HelpScreen())
+
+    def action_edit_connection(self) -> None:
+        """``h``: edit the handshake's headers, subprotocols and Origin (then reconnect)."""
+        from .connection import ConnectionScreen  # TextArea: load on first use
+
+        self.app.push_screen(ConnectionScreen(self.config.options), self.apply_connection)
+
+    def apply_connection(self, edit: ConnectionEdit | None) -> None:
+        """Observe and reconnect with the dialog's headers, subprotocols and Origin."""
+        if edit is None:
+            return
+        options = replace(
+            self.config.options,
+            headers=edit.headers,
+            subprotocols=edit.subprotocols,
+            origin=edit.origin,
+        )
+        self.config = replace(self.config, options=options)
+        self.session_wanted = True
+        self._rerun()
 
     def action_connect(self) -> None:
         self.session_wanted = True

@@ -13,6 +13,7 @@ from datetime import datetime
 from textual import work
 
 from ...model import FamilyChoice, SessionEvent, SessionEventKind
+from ...presentation.request import request_summary
 from ..messages import SessionEventArrived
 from ..send_line import SendBinary, SendClose, SendText, parse_line
 from .base import ScreenBase
@@ -49,7 +50,8 @@ class SessionPart(ScreenBase):
         state = self.state
         pane = self.session_pane
         fam = "" if state.family is FamilyChoice.AUTO else f", IPv{state.family} only"
-        pane.reset(f"{state.url.redacted()}{fam}", state.url)
+        options = self.config.observe_options(state.family)
+        pane.reset(f"{state.url.redacted()}{fam}", state.url, request_summary(options))
 
         def emit(event: SessionEvent) -> None:
             # Runs in the app's loop (the session is driven by this async worker).
@@ -61,7 +63,6 @@ class SessionPart(ScreenBase):
             self.flush_messages()  # keep the log in order
             self.post_message(SessionEventArrived(sid, event))
 
-        options = self.config.observe_options(state.family)
         session = await self.backend.open_session(state.url, options, emit)
         self.session = session
         await session.connect()

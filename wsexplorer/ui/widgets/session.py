@@ -86,13 +86,17 @@ def render_tries(tries: list[Attempt], note: str | None = None) -> RenderableTyp
     return grid
 
 
-def render_handshake(hs: Handshake | None, url: WebSocketURL | None = None) -> RenderableType:
+def render_handshake(
+    hs: Handshake | None, url: WebSocketURL | None = None, sent: str | None = None
+) -> RenderableType:
     """Status, subprotocol, the interesting headers, the refusing answer's body; what to
-    try (``url``, the URL asked for, makes it concrete: a 404's path, ``wss://``)."""
-    if hs is None:
-        return Text("handshake: not yet", style="dim")
-    if hs.outcome is HandshakeOutcome.NOT_ATTEMPTED:
-        return Text("handshake: not attempted (no address connected)", style="red")
+    try (``url``, the URL asked for, makes it concrete: a 404's path, ``wss://``); the
+    request's extra headers (``sent``, masked: ``presentation.request_summary``)."""
+    request = Text(f"  {clean(sent)}", style="dim") if sent else None
+    if hs is None or hs.outcome is HandshakeOutcome.NOT_ATTEMPTED:
+        what = "not yet" if hs is None else "not attempted (no address connected)"
+        head = Text(f"handshake: {what}", style="dim" if hs is None else "red")
+        return head if request is None else Group(head, request)
     view = handshake_view(hs, url)
     line = Text.assemble(("handshake: ", "bold"), to_text(view.what, style="bold"))
     if view.ok:
@@ -102,7 +106,7 @@ def render_handshake(hs: Handshake | None, url: WebSocketURL | None = None) -> R
         line.append(f"  subprotocol {sub}" if sub else "  no subprotocol")
     elif view.address is not None:
         line.append(f" from {clean(view.address)}")
-    parts: list[RenderableType] = [line]
+    parts: list[RenderableType] = [line] if request is None else [line, request]
     if view.advice:
         parts.append(Text(f"  → {clean(view.advice)}", style="yellow"))
     if view.body is not None:
@@ -137,6 +141,8 @@ class SessionPane(Pane):
         self.sent = 0
         self.reconnect: str | None = None
         """Auto-reconnect's state (``None``: off)."""
+        self.request: str | None = None
+        """What the handshake request carries besides the upgrade (masked, one line)."""
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="pane-error")
@@ -164,9 +170,11 @@ class SessionPane(Pane):
     def log_widget(self) -> RichLog:
         return self.query_one("#session-log", RichLog)
 
-    def reset(self, target: str, url: WebSocketURL | None = None) -> None:
-        """A new connect began (to ``url``): clear the timeline (the message log is kept)."""
+    def reset(self, target: str, url: WebSocketURL | None = None, sent: str | None = None) -> None:
+        """A new connect began (to ``url``, sending ``sent``): clear the timeline (the
+        message log is kept)."""
         self.url = url
+        self.request = sent
         self.state = SessionState.CONNECTING
         self.tries = []
         self.handshake = None
@@ -291,7 +299,7 @@ class SessionPane(Pane):
         self.query_one("#session-state", Static).update(status)
         self.query_one("#session-tries", Static).update(render_tries(self.tries, self.note))
         self.query_one("#session-handshake", Static).update(
-            render_handshake(self.handshake, self.url)
+            render_handshake(self.handshake, self.url, self.request)
         )
         self.query_one("#session-disconnect", Button).disabled = self.state not in (
             SessionState.OPEN,
