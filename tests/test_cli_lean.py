@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import socket
 import subprocess
 import sys
@@ -18,6 +19,7 @@ import pytest
 
 from tests.support import ROOT, run_wsx, wsx_env
 from wsexplorer import cli, cli_full
+from wsexplorer.report import dump_json
 
 
 @pytest.mark.parametrize(
@@ -96,6 +98,8 @@ def test_lean_json_is_byte_identical_to_the_full_path(port_held: int, udp: bool)
     assert lean.stdout == full
     rows = full.count('"protocol": ')
     assert rows == (4 if udp else 2), full  # the test sees the sockets it holds
+    # Pretty-printed exactly as diagnose and resolve print theirs (issue 12).
+    assert full == dump_json(json.loads(full)) + "\n"
 
 
 def test_lean_entry_loads_no_argparse_nor_threading() -> None:
@@ -108,7 +112,8 @@ def test_lean_entry_loads_no_argparse_nor_threading() -> None:
         "names = ('argparse', 'gettext', 'threading', 'wsexplorer.cli_full', "
         "'wsexplorer.cli_types', 'wsexplorer.model.untrusted'); "
         "added = set(sys.modules) - before; "
-        "print(rc, ','.join(n for n in names if n in added) or '-', out.getvalue()[:10])"
+        "print(rc, ','.join(n for n in names if n in added) or '-', "
+        "out.getvalue().startswith('{\\n  \"schema\": '))"
     )
     proc = subprocess.run(
         [sys.executable, "-c", code],
@@ -119,4 +124,4 @@ def test_lean_entry_loads_no_argparse_nor_threading() -> None:
         env=wsx_env(),
         check=True,
     )
-    assert proc.stdout.split() == ["0", "-", '{"schema":']
+    assert proc.stdout.split() == ["0", "-", "True"]  # pretty, as diagnose --json

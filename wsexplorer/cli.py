@@ -88,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         from .probes.listeners import scan_listeners_json
 
-        text = scan_listeners_json(port=lean[0], include_udp=lean[1])
+        text = scan_listeners_json(port=lean[0], include_udp=lean[1], pretty=True)
         write = sys.stdout.write
         write(text)  # two writes: no copy of a text that may be megabytes long
         write("\n")

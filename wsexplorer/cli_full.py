@@ -328,7 +328,8 @@ def cmd_listeners(args: argparse.Namespace) -> int:
         # socket otherwise, which a machine with many sockets would feel).
         from .probes.listeners import scan_listeners_json
 
-        sys.stdout.write(scan_listeners_json(port=args.port, include_udp=args.all) + "\n")
+        text = scan_listeners_json(port=args.port, include_udp=args.all, pretty=True)
+        sys.stdout.write(text + "\n")
         return 0
     from .probes.listeners import scan_listeners
     from .report import Style, listeners_text

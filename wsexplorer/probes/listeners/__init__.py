@@ -89,13 +89,15 @@ def scan_listeners_json(
     port: int | None = None,
     include_udp: bool = False,
     with_processes: bool = True,
+    pretty: bool = False,
 ) -> str:
     """The same scan as :func:`scan_listeners`, as ``wsexplorer.listeners/1`` JSON text.
 
-    The text equals ``json.dumps(scan_listeners(...).to_json())`` for the same sockets;
-    on the kernel path it is written straight from the dump, without ``Listener`` objects
-    (and without the model's dataclasses), which is what makes ``listeners --json`` as
-    fast as ``ss``.
+    The text equals ``json.dumps(scan_listeners(...).to_json())`` for the same sockets
+    (with ``pretty``: ``report.dump_json`` of it, indented as ``diagnose --json``); on the
+    kernel path it is written straight from the dump, without ``Listener`` objects (and
+    without the model's dataclasses), which is what makes ``listeners --json`` as fast
+    as ``ss``.
     """
     start = time.perf_counter()
     reason = _kernel_unavailable()
@@ -105,7 +107,9 @@ def scan_listeners_json(
         except OSError as exc:
             reason = f"sock_diag netlink unavailable ({exc})"
         else:
-            return rows_json_text(result.rows, result.owners, METHOD_SOCK_DIAG, result.notes)
+            return rows_json_text(
+                result.rows, result.owners, METHOD_SOCK_DIAG, result.notes, pretty=pretty
+            )
     import json
 
     scan = scan_listeners_psutil(
@@ -115,7 +119,11 @@ def scan_listeners_json(
         reason=reason,
         _start=start,
     )
-    return json.dumps(scan.to_json())
+    if not pretty:
+        return json.dumps(scan.to_json())
+    from ...model.untrusted import json_safe
+
+    return json_safe(json.dumps(scan.to_json(), indent=2, ensure_ascii=False))
 
 
 def scan_listeners_psutil(

@@ -5,8 +5,9 @@ One ``SOCK_DIAG_BY_FAMILY`` dump per family (as ``ss`` does), with each IPv6 soc
 :func:`rows_json_text` is the listeners' only JSON writer: it goes from the kernel's rows
 to ``wsexplorer.listeners/1`` text without building ``Listener`` objects, following the
 model's key lists (``model/listener_json.py``), so its text is ``json.dumps`` of what
-``ListenerScan.to_json`` returns for the same sockets. Only the standard library and that
-key module load here until :func:`scan_listeners_sock_diag` asks for model objects.
+``ListenerScan.to_json`` returns for the same sockets (with ``pretty``: what
+``report.dump_json`` prints for it). Only the standard library and that key module load
+here until :func:`scan_listeners_sock_diag` asks for model objects.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ __all__ = [
     "families",
     "json_string",
     "kernel_scan",
+    "pretty_json_string",
     "rows_json_text",
     "scan_listeners_sock_diag",
 ]
@@ -167,25 +169,61 @@ def build_listeners(
     return tuple(out)
 
 
+class _Layout:
+    """Where the writer puts line breaks: ``json.dumps``'s default separators, or
+    ``indent=2`` as ``report.dump_json`` writes (``pretty``; readable Unicode kept)."""
+
+    __slots__ = ("close", "item", "list_", "open", "pretty", "top")
+
+    def __init__(self, pretty: bool) -> None:
+        self.pretty = pretty
+        # Between a listener's keys, after its opening brace and before its closing one.
+        self.item = ",\n      " if pretty else ", "
+        self.open = "{\n      " if pretty else "{"
+        self.close = "\n    }" if pretty else "}"
+        # Between the scan's keys, and between the listeners (one level in).
+        self.top = ",\n  " if pretty else ", "
+        self.list_ = ",\n    " if pretty else ", "
+
+    def array(self, items: Sequence[str], depth: int) -> str:
+        """A JSON array of already-written ``items`` at nesting ``depth`` (1: a scan
+        key's value, 3: a listener key's value)."""
+        if not items:
+            return "[]"
+        if not self.pretty:
+            return "[" + ", ".join(items) + "]"
+        inner = "\n" + "  " * (depth + 1)
+        return "[" + inner + ("," + inner).join(items) + "\n" + "  " * depth + "]"
+
+    def owner_glue(self) -> tuple[str, str]:
+        """The text between pid and process, and between process and uid."""
+        return (f'{self.item}"process": ', f'{self.item}"uid": ')
+
+
 def rows_json_text(
     rows: Sequence[SocketRow],
     owners: Mapping[int, tuple[int, str | None]],
     method: str,
     notes: Sequence[str],
     error: str | None = None,
+    *,
+    pretty: bool = False,
 ) -> str:
-    """``json.dumps(ListenerScan(...).to_json())`` for these rows, without the objects.
+    """``json.dumps(ListenerScan(...).to_json())`` for these rows, without the objects;
+    with ``pretty``, ``report.dump_json`` of it (``indent=2``, as ``diagnose --json``).
 
     Keys and their order come from ``LISTENER_KEYS`` and ``SCAN_KEYS``. ``accepts`` is
     the model's rule (``accepts_for``) on kernel data: IPv4 -> ipv4; ``::`` without
     v6only -> both; other IPv6 -> ipv6.
     """
-    dumps = json_string
+    layout = _Layout(pretty)
+    dumps = pretty_json_string if pretty else json_string
     # Everything but port, pid, process and uid depends on few distinct values: the text
     # around those four is built once per (protocol, family, address, v6only).
     templates: dict[tuple[str, int, str, int], tuple[str, str]] = {}
     # pid, process and the text up to uid's value, once per owner.
-    pid_glue, process_glue = _OWNER_GLUE
+    pid_glue, process_glue = layout.owner_glue()
+    close = layout.close
     whos: dict[tuple[int, str | None] | None, str] = {None: f"null{pid_glue}null{process_glue}"}
     get_owner = owners.get
     parts: list[str] = []
@@ -194,58 +232,85 @@ def rows_json_text(
         shape = (protocol, fam, addr, v6flag)
         template = templates.get(shape)
         if template is None:
-            template = templates[shape] = _template(protocol, fam, addr, v6flag)
+            template = templates[shape] = _template(protocol, fam, addr, v6flag, layout)
         owner = get_owner(inode)
         who = whos.get(owner)
         if who is None:
             who = whos[owner] = f"{owner[0]}{pid_glue}{dumps(owner[1])}{process_glue}"  # type: ignore[index]
-        append(f"{template[0]}{sport}{template[1]}{who}{uid}}}")
+        append(f"{template[0]}{sport}{template[1]}{who}{uid}{close}")
     # The listeners are most of the text: it is copied once, by the final join.
+    if not parts:
+        listeners: tuple[str, ...] = ("[]",)
+    elif pretty:
+        listeners = ("[\n    ", layout.list_.join(parts), "\n  ]")
+    else:
+        listeners = ("[", ", ".join(parts), "]")
     values = {
         "schema": (dumps(SCHEMA),),
-        "listeners": ("[", ", ".join(parts), "]"),
+        "listeners": listeners,
         "method": (dumps(method),),
-        "notes": ("[", ", ".join(map(dumps, notes)), "]"),
+        "notes": (layout.array([dumps(n) for n in notes], 1),),
         "error": (dumps(error),),
     }
     pieces: list[str] = []
     for key in SCAN_KEYS:
-        pieces += (", " if pieces else "{", f'"{key}": ', *values[key])
-    pieces.append("}")
+        pieces += (layout.top if pieces else "{\n  " if pretty else "{", f'"{key}": ', *values[key])
+    pieces.append("\n}" if pretty else "}")
     return "".join(pieces)
+
+
+def _plain_ascii(text: str) -> bool:
+    return text.isascii() and text.isprintable() and '"' not in text and "\\" not in text
 
 
 def json_string(text: str | None) -> str:
     """``json.dumps(text)``; plain ASCII (the usual process name) skips importing json."""
     if text is None:
         return "null"
-    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+    if _plain_ascii(text):
         return f'"{text}"'
     import json
 
     return json.dumps(text)
 
 
-def _template(protocol: str, fam: int, addr: str, v6flag: int) -> tuple[str, str]:
+def pretty_json_string(text: str | None) -> str:
+    """A string as ``report.dump_json`` writes it: readable Unicode kept, what a terminal
+    would act on escaped (``json_safe``)."""
+    if text is None:
+        return "null"
+    if _plain_ascii(text):
+        return f'"{text}"'
+    import json
+
+    from ...model.untrusted import json_safe
+
+    return json_safe(json.dumps(text, ensure_ascii=False))
+
+
+def _template(protocol: str, fam: int, addr: str, v6flag: int, layout: _Layout) -> tuple[str, str]:
     """One listener's JSON cut around its port, pid, process and uid: the text before the
     port and between port and pid, holding every other key of ``LISTENER_KEYS`` in order
-    (the text between pid, process, uid and the end is ``_OWNER_GLUE`` and ``}``)."""
+    (the text between pid, process, uid and the end is ``layout.owner_glue()`` and
+    ``layout.close``)."""
+    dumps = pretty_json_string if layout.pretty else json_string
     if fam == AF_INET:
-        family, accepts = "ipv4", '["ipv4"]'
+        family, accepts = "ipv4", ['"ipv4"']
     elif addr == "::" and v6flag != 1:
-        family, accepts = "ipv6", '["ipv4", "ipv6"]'
+        family, accepts = "ipv6", ['"ipv4"', '"ipv6"']
     else:
-        family, accepts = "ipv6", '["ipv6"]'
+        family, accepts = "ipv6", ['"ipv6"']
     shape = {
-        "protocol": json_string(protocol),
+        "protocol": dumps(protocol),
         "family": f'"{family}"',
-        "address": json_string(addr),
+        "address": dumps(addr),
         "v6only": "null" if v6flag < 0 else ("true" if v6flag else "false"),
-        "accepts": accepts,
+        "accepts": layout.array(accepts, 3),
         "accepts_source": '"kernel"',
     }
+    sep = layout.item
     chunks: list[str] = []
-    text = "{"
+    text = layout.open
     for key in LISTENER_KEYS:
         text += f'"{key}": '
         if key in _ROW_KEYS:
@@ -253,14 +318,14 @@ def _template(protocol: str, fam: int, addr: str, v6flag: int) -> tuple[str, str
             text = ""
         else:  # a KeyError here: LISTENER_KEYS has a key this writer does not fill yet
             text += shape[key]
-        text += ", "
-    chunks.append(text[:-2] + "}")
+        text += sep
+    chunks.append(text[: -len(sep)] + layout.close)
     slots = tuple(key for key in LISTENER_KEYS if key in _ROW_KEYS)
-    if slots != _ROW_KEYS or (chunks[2], chunks[3], chunks[4]) != (*_OWNER_GLUE, "}"):
+    if slots != _ROW_KEYS or (chunks[2], chunks[3], chunks[4]) != (
+        *layout.owner_glue(),
+        layout.close,
+    ):
         # LISTENER_KEYS moved a row key or put another key after pid: update _ROW_KEYS,
-        # _OWNER_GLUE and the loop in rows_json_text.
+        # _Layout.owner_glue and the loop in rows_json_text.
         raise AssertionError(f"listener keys {LISTENER_KEYS} do not fit this writer")
     return chunks[0], chunks[1]
-
-
-_OWNER_GLUE = (', "process": ', ', "uid": ')
