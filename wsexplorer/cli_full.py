@@ -159,7 +159,8 @@ def _tui_parser() -> _Parser:
     p.add_argument(
         "--send-file",
         metavar="FILE",
-        help="send each line of FILE the same way, after any -x (at most 1,000 lines)",
+        help="send each line of FILE ('-': stdin, then the TUI reads keys from the "
+        "terminal) the same way, after any -x (at most 1,000 lines and 1 MiB)",
     )
     return p
 
@@ -355,27 +356,10 @@ def tui_config(args: argparse.Namespace) -> AppConfig:
     config = app_config(
         url, observe_options(args), demo_server=args.demo_server, clients=args.clients
     )
-    lines = tuple(args.execute) + _send_file_lines(args.send_file)
+    from .cli_send import send_file_lines
+
+    lines = tuple(args.execute) + send_file_lines(args.send_file)
     return replace(config, auto_reconnect=args.reconnect, initial_messages=lines)
-
-
-MAX_SEND_LINES = 1000
-
-
-def _send_file_lines(path: str | None) -> tuple[str, ...]:
-    """The non-empty lines of ``--send-file`` (bad input: :class:`WsxError`, exit 2)."""
-    if path is None:
-        return ()
-    try:
-        with open(path, encoding="utf-8") as fh:
-            lines = [line.rstrip("\r\n") for line in fh.read(1 << 20).splitlines()]
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise WsxError(f"--send-file {clean(path)}: {reason}") from None
-    kept = [line for line in lines if line]
-    if len(kept) > MAX_SEND_LINES:
-        raise WsxError(f"--send-file {clean(path)}: {len(kept)} lines, at most {MAX_SEND_LINES}")
-    return tuple(kept)
 
 
 def tui_config_from_argv(argv: Sequence[str]) -> AppConfig:
@@ -399,7 +383,12 @@ def run_tui(config: AppConfig) -> int:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    return run_tui(tui_config(args))
+    config = tui_config(args)
+    if args.send_file == "-" and not os.environ.get("TEXTUAL_DRIVER"):
+        from .cli_send import attach_terminal
+
+        attach_terminal()  # stdin was the messages' pipe: keys come from /dev/tty
+    return run_tui(config)
 
 
 def cmd_why(args: argparse.Namespace) -> int:

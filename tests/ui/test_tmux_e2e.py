@@ -155,3 +155,31 @@ def test_killing_the_server_updates_the_screen_without_r(tmp_path: Path) -> None
         _stop_serve(proc)
         _tmux("kill-session", "-t", session, check=False)
         _tmux("kill-server", check=False)
+
+
+def test_messages_from_stdin_then_h_applies_a_header(serve: int, tmp_path: Path) -> None:
+    """The real app in a real terminal, its messages piped in (``--send-file -``): they
+    are sent once the session opens, the keys still work (read from the terminal), and
+    ``h`` adds a header that the reconnected session shows as sent, a secret masked."""
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    session = "wsx-headers"
+    url = f"ws://127.0.0.1:{serve}/subscribe"
+    command = "printf 'from-stdin\\n' | " + wsx_shell(url, "--send-file", "-")
+    _tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", "-c", str(tmp_path), command)
+    try:
+        screen = _wait_for(session, r"← from-stdin")
+        assert "→ from-stdin" in screen and "sent:" not in screen
+        _tmux("send-keys", "-t", session, "h")
+        _wait_for(session, r"Headers, one 'Name: value' per line")
+        _tmux("send-keys", "-t", session, "-l", "X-Tmux: 1")
+        _tmux("send-keys", "-t", session, "Enter")
+        _tmux("send-keys", "-t", session, "-l", "Authorization: Bearer t0ps3cret")
+        _wait_for(session, r"t0ps3cret")  # typed into the dialog
+        _tmux("send-keys", "-t", session, "C-s")
+        screen = _wait_for(session, r"sent: X-Tmux: 1 · Authorization: Bearer \*\*\*")
+        assert "t0ps3cret" not in screen
+        _wait_for(session, r"open via 127\.0\.0\.1")
+    finally:
+        _tmux("kill-session", "-t", session, check=False)
+        _tmux("kill-server", check=False)
