@@ -29,6 +29,8 @@ def test_pure_layers_load_no_textual_no_websockets(module: str) -> None:
         "wsexplorer.report",
         "wsexplorer.probes.observe",
         "wsexplorer.probes.tracer",
+        "wsexplorer.probes.connect",
+        "wsexplorer.probes.handshake",
         "wsexplorer.probes.server",
     ],
 )

@@ -10,8 +10,9 @@ import pytest
 
 from tests.support import free_port
 from wsexplorer.model import Address, AttemptOutcome, FamilyChoice, HandshakeOutcome, parse_url
+from wsexplorer.probes.connect import _classify
 from wsexplorer.probes.server import DemoServer, ServerConfig
-from wsexplorer.probes.tracer import _classify, _connect_budget, probe_addresses, trace
+from wsexplorer.probes.tracer import _connect_budget, probe_addresses, trace
 
 
 def _has_ipv6() -> bool:
