@@ -31,7 +31,7 @@ from wsexplorer.model import (
     Source,
     parse_url,
 )
-from wsexplorer.presentation.facts import REDIRECT_ADVICE
+from wsexplorer.presentation.handshake import REDIRECT_ADVICE
 from wsexplorer.probes.session import LiveSession
 from wsexplorer.ui.widgets.session import render_handshake
 

@@ -12,30 +12,32 @@ from .clients import shown_client_rows
 from .facts import (
     ClientRow,
     FixRow,
-    HandshakeView,
     ListenerRow,
     accepts_spans,
     attempt_spans,
-    body_line,
     client_mark,
     client_rows,
     client_time,
     duration_words,
-    explain_status,
     family_word,
     fix_live_note,
     fix_row,
     fix_rows,
     fix_status,
-    handshake_view,
     listener_row,
     listeners_more,
     listeners_note,
     listeners_subtitle,
     process_spans,
+    verdict_spans,
+)
+from .handshake import (
+    HandshakeView,
+    body_line,
+    explain_status,
+    handshake_view,
     status_advice,
     tls_advice,
-    verdict_spans,
 )
 from .proxies import proxy_check_spans, proxy_rows
 from .resolution import (
