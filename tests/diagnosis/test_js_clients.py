@@ -113,3 +113,27 @@ def test_deno_takes_all_proxy_then_http_proxy_and_forwards_its_upgrade() -> None
     assert (through.outcome, through.address) == (ClientOutcome.CONNECTS, "127.0.0.1")
     exempt = predict(remote({"http_proxy": DEAD, "no_proxy": "test"}, (refused(),)), DENO)
     assert (exempt.outcome, exempt.address) == (ClientOutcome.CONNECTS, "192.0.2.10")
+
+
+def test_a_refused_connect_for_wss_in_each_clients_words() -> None:
+    """A proxy that answers CONNECT with 502, checked with each real client in
+    tests/scenarios/test_proxies.py: Deno tunnels wss:// (``unsuccessful tunnel``, not
+    its forwarded ``Invalid status code``), Chromium special-cases the tunnel failure."""
+    from dataclasses import replace
+
+    from tests.diagnosis.test_proxy import LIVE, live, remote
+    from wsexplorer.diagnosis import predict
+    from wsexplorer.diagnosis.clients import CHROME, CURL, DENO, PYTHON_WEBSOCKETS
+    from wsexplorer.model.url import parse_url
+
+    obs = replace(
+        remote({"https_proxy": LIVE, "HTTPS_PROXY": LIVE}, (live(502, None),)),
+        url=parse_url("wss://app.test:8080/"),
+    )
+    words = {s.id: predict(obs, s).error for s in (DENO, CHROME, CURL, PYTHON_WEBSOCKETS)}
+    assert words == {
+        "deno": "NetworkError: failed to connect to WebSocket: unsuccessful tunnel",
+        "chrome": "Establishing a tunnel via proxy server failed.",
+        "curl": "curl: (56) CONNECT tunnel failed, response 502",
+        "python-websockets": "proxy rejected connection: HTTP 502",
+    }

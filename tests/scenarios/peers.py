@@ -110,6 +110,7 @@ NODE_PEERS_MISSING = "tests/peers/node_modules is missing: run `npm ci --prefix 
 
 _PROXY_VARIABLES = frozenset(
     {"http_proxy", "https_proxy", "all_proxy", "no_proxy", "ws_proxy", "wss_proxy", "socks_proxy"}
+    | {"node_use_env_proxy"}  # Node's switch for them (docs/clients.md#proxies)
 )
 _MAPPED_PREFIX = "::ffff:"
 _CLIENT_GUARD_SECONDS = 15
@@ -340,7 +341,9 @@ def _curl_result(done: subprocess.CompletedProcess[str]) -> dict[str, Any]:
         "stdout": done.stdout,
         "stderr": done.stderr,
     }
-    if done.returncode in {0, 52, 56}:
+    # But 56 is also a CONNECT the proxy refused (lib/http_proxy.c): nothing connected.
+    tunnel_refused = done.returncode == 56 and "CONNECT tunnel failed" in done.stderr
+    if done.returncode in {0, 52, 56} and not tunnel_refused:
         return {"outcome": "connects", "address": _strip_mapped(done.stdout.strip()),
                 "error": None, "raw": raw}  # fmt: skip
     lines = done.stderr.strip().splitlines()

@@ -7,7 +7,10 @@ logging every request) listens on ``127.0.0.1``; a "dead" proxy port has nothing
 listening. The ``wss://`` cases aim at a port of ``app.test`` where nothing listens, so a
 client that goes direct is refused and one that uses the dead proxy names the proxy. Each case sets a few proxy variables (and nothing else: peers.proxy_argv)
 for ``wsexplorer diagnose`` and for each real client: Node 16 / 18 / 20 / 22 / 24 with ``ws``,
-Python websockets, curl and headless Chromium.
+Node 22's and 24's built-in ``WebSocket``, Bun, Deno, Python websockets, curl and headless
+Chromium. The cases for Node's own proxy support (``NODE_USE_ENV_PROXY=1`` or
+``--use-env-proxy``) run the Node clients only: the others do not read the switch, and
+their rules for the same variables are checked by the other cases.
 
 Per client: outcome, address (the proxy's for a client that goes through it), the error
 text verbatim (curl's ``after N ms`` compared as a time; Chromium's console text after
@@ -62,13 +65,7 @@ CLIENTS: dict[str, str] = {  # real client kind -> catalogue id
     "bun": "bun",
     "deno": "deno",
 }
-# Known gap (docs/clients.md#node-websocket): Node 22's and 24's built-in WebSocket take
-# the proxy variables when NODE_USE_ENV_PROXY=1, which the engine does not model. The
-# cells are compared all the same and must still differ, so that modelling it shows here.
-KNOWN_GAPS = {
-    ("NODE_USE_ENV_PROXY=1, http_proxy dead", "node22-builtin"): ["outcome"],
-    ("NODE_USE_ENV_PROXY=1, http_proxy dead", "node24-builtin"): ["outcome"],
-}
+NODE_KINDS = ("node22", "node24", "node22-builtin", "node24-builtin")
 TOLERANCE_S = 0.3
 TOLERANCE_RATIO = 0.10
 CHROMIUM_SLACK_S = 0.7
@@ -80,10 +77,12 @@ class Case:
     name: str
     proxies: dict[str, str]  # "{dead}" / "{live}": the dead and the live proxy's port
     secure: bool = False  # wss:// to a port where nothing listens (no TLS server needed)
+    kinds: tuple[str, ...] | None = None  # the real clients run (None: every one)
 
 
 DEAD = "http://127.0.0.1:{dead}"
 LIVE = "http://127.0.0.1:{live}"
+ON = {"NODE_USE_ENV_PROXY": "1"}
 CASES = (
     Case("https_proxy dead", {"https_proxy": DEAD}),
     Case("http_proxy dead", {"http_proxy": DEAD}),
@@ -96,8 +95,46 @@ CASES = (
     # wss://: websockets and curl never use http_proxy for it, Chromium does.
     Case("wss, https_proxy dead", {"https_proxy": DEAD}, secure=True),
     Case("wss, http_proxy dead", {"http_proxy": DEAD}, secure=True),
-    # Node 24's built-in proxy support builds the global agent, which ws never uses.
+    # Node's built-in proxy support builds the global agent, which ws never uses; the
+    # built-in WebSocket goes through undici's EnvHttpProxyAgent (docs/clients.md#proxies).
     Case("NODE_USE_ENV_PROXY=1, http_proxy dead", {"NODE_USE_ENV_PROXY": "1", "http_proxy": DEAD}),
+    Case("NODE_USE_ENV_PROXY=1, HTTP_PROXY dead", {**ON, "HTTP_PROXY": DEAD}, kinds=NODE_KINDS),
+    Case("NODE_USE_ENV_PROXY=1, http_proxy live", {**ON, "http_proxy": LIVE}, kinds=NODE_KINDS),
+    Case(
+        "NODE_USE_ENV_PROXY=1, https_proxy is not for ws://",
+        {**ON, "https_proxy": DEAD, "all_proxy": DEAD},
+        kinds=NODE_KINDS,
+    ),
+    Case(
+        "NODE_USE_ENV_PROXY=1, no_proxy .test exempts",
+        {**ON, "http_proxy": DEAD, "no_proxy": ".test"},
+        kinds=NODE_KINDS,
+    ),
+    # undici 6 (Node 22) matches a plain entry exactly, undici 7 (Node 24) as a suffix too.
+    Case(
+        "NODE_USE_ENV_PROXY=1, NO_PROXY test",
+        {**ON, "HTTP_PROXY": DEAD, "NO_PROXY": "test"},
+        kinds=NODE_KINDS,
+    ),
+    Case(
+        "NODE_USE_ENV_PROXY=1, empty http_proxy hides HTTP_PROXY",
+        {**ON, "http_proxy": "", "HTTP_PROXY": DEAD},
+        kinds=NODE_KINDS,
+    ),
+    Case("NODE_USE_ENV_PROXY=true is off", {"NODE_USE_ENV_PROXY": "true", "http_proxy": DEAD}),
+    Case(
+        "NODE_OPTIONS=--use-env-proxy, http_proxy dead",
+        {"NODE_OPTIONS": "--use-env-proxy", "http_proxy": DEAD},
+        kinds=NODE_KINDS,
+    ),
+    # wss:// through the live proxy: it answers CONNECT to the closed port with 502.
+    Case("wss, NODE_USE_ENV_PROXY=1, https_proxy live", {**ON, "https_proxy": LIVE}, secure=True),
+    Case(
+        "wss, NODE_USE_ENV_PROXY=1, http_proxy live (no https_proxy)",
+        {**ON, "http_proxy": LIVE},
+        secure=True,
+        kinds=NODE_KINDS,
+    ),
 )
 
 
@@ -217,18 +254,16 @@ def test_real_clients_agree_with_the_prediction(setup: Setup, case: Case) -> Non
     assert done.returncode in (0, 1), done.stderr
     assert "s3cret" not in done.stdout
     document = json.loads(done.stdout)
-    assert set(document["proxy_environment"]) == set(proxies) - {"NODE_USE_ENV_PROXY"}
+    assert set(document["proxy_environment"]) == set(proxies)
     _proxied(s)  # the diagnosis' own CONNECT is not a client's
     predictions = {c["id"]: c for c in document["clients"]}
     rows, bad = [], []
     for kind, cid in CLIENTS.items():
+        if case.kinds is not None and kind not in case.kinds:
+            continue
         real = _real(s, kind, url, proxies)
         predicted = predictions[cid]
         problems = _mismatches(kind, real, predicted, s.live)
-        gap = KNOWN_GAPS.get((case.name, kind))
-        if gap is not None:
-            assert problems == gap, f"{kind}: the known gap changed: {problems}"
-            problems = []
         rows.append(
             f"{kind:8} real {real['outcome']} {real['address'] or real['error']!r} "
             f"{real['seconds']} s via={bool(real['via'])} | predicted {predicted['outcome']} "

@@ -140,7 +140,8 @@ def _through(
     if not 200 <= check.status < 300:
         # A client that forwards its upgrade (Deno) gets the answer CONNECT got: the
         # proxy cannot reach the server either way (checked with a 502).
-        error = policy.rejected.format(status=check.status)
+        tunnel = policy.tunnel_rejected if secure else None
+        error = (tunnel or policy.rejected).format(status=check.status)
         asked = "its forwarded upgrade" if forwarded else "CONNECT"
         how = "measured for CONNECT" if forwarded else "measured"
         why = f"{lead}; the proxy answers {asked} with {check.status} ({how})"

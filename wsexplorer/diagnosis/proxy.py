@@ -20,16 +20,28 @@ sources: docs/clients.md#proxies.
   (net/proxy_resolution/proxy_config.cc ``GetProxyListForWebSocketScheme``), each name in
   lower then upper case; ``no_proxy`` with suffix matching (net/proxy_resolution/
   proxy_bypass_rules.cc); localhost, loopback and link-local are always bypassed.
+- Node's built-in ``WebSocket`` (undici's ``EnvHttpProxyAgent``, installed as the global
+  dispatcher by lib/internal/process/pre_execution.js ``setupHttpProxy`` only when
+  ``NODE_USE_ENV_PROXY=1`` or ``--use-env-proxy``, :func:`node_env_proxy`): ``http_proxy``
+  then ``HTTP_PROXY`` for ``ws://``; ``https_proxy`` / ``HTTPS_PROXY``, else the http one,
+  for ``wss://``; a set lower-case spelling, even empty, hides the upper-case one;
+  ``no_proxy`` by undici 6's rules (Node 22) or undici 7's (Node 24).
 """
 
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from ..model.address import family_of
-from ..model.proxy import ProxyEndpoint, ProxyEnvironment, parse_proxy_endpoint
+from ..model.proxy import (
+    NODE_PROXY_SWITCH,
+    ProxyEndpoint,
+    ProxyEnvironment,
+    parse_proxy_endpoint,
+)
 
 __all__ = [
     "NO_PROXY",
@@ -39,6 +51,7 @@ __all__ = [
     "choose_proxy",
     "ignored_clause",
     "no_proxy_matches",
+    "node_env_proxy",
 ]
 
 
@@ -48,6 +61,8 @@ class NoProxyRules(StrEnum):
     URLLIB = "urllib"
     CURL = "curl"
     CHROMIUM = "chromium"
+    UNDICI_6 = "undici-6"
+    UNDICI_7 = "undici-7"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +85,14 @@ class ProxyPolicy:
             connect error, naming the proxy's host and port).
         rejected: what it prints when the proxy answers ``CONNECT`` with a status other
             than 2xx (``{status}`` is replaced).
+        tunnel_rejected: for a client that forwards ``ws://`` (``tunnels_plain`` false),
+            what it prints when its ``CONNECT`` for ``wss://`` is refused, when that
+            differs from ``rejected`` (its forwarded request's).
+        switch: whether the environment turns its proxy support on at all (``None``:
+            always on); when off it reads no proxy variable.
+        off: the story's words for a switch that is off.
+        schemeless: it reads a value without a scheme (``proxy:3128``) as ``http://``;
+            ``False``: such a value is not a proxy URL it can read.
     """
 
     ws: tuple[tuple[str, ...], ...]
@@ -82,6 +105,10 @@ class ProxyPolicy:
     bypass_local: bool = False
     refused: str | None = None
     rejected: str = "{status}"
+    tunnel_rejected: str | None = None
+    switch: Callable[[ProxyEnvironment], bool] | None = None
+    off: str = ""
+    schemeless: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +217,39 @@ def _chromium(host: str, port: int, value: str) -> bool:
     return False
 
 
+def _undici_entry(raw: str, port: int) -> str | None:
+    """An entry's name, lower-cased; ``None`` when its ``:port`` is another port."""
+    entry, _, rule_port = raw.rpartition(":")
+    if not (entry and rule_port.isdigit()):
+        return raw.lower()
+    return entry.lower() if int(rule_port) in (0, port) else None
+
+
+def _undici(host: str, port: int, value: str, strip: bool) -> bool:
+    """undici's ``EnvHttpProxyAgent``: ``*`` alone; entries split at commas and blanks,
+    ``host:port`` for that port only; undici 7 (``strip``) drops a leading ``.`` or ``*.``
+    and matches the name or a dot-bounded suffix; undici 6 matches an entry starting with
+    ``.`` or ``*`` as a plain suffix (``*`` removed), any other entry exactly."""
+    if value == "*":
+        return True
+    if ":" in host:
+        host = f"[{host}]"  # undici compares the URL's host, brackets kept
+    for raw in value.replace(",", " ").split():
+        entry = _undici_entry(raw, port)
+        if entry is None:
+            continue
+        if strip:
+            entry = entry.removeprefix("*.") if entry.startswith("*.") else entry.removeprefix(".")
+            if host == entry or host.endswith("." + entry):
+                return True
+        elif entry.startswith((".", "*")):
+            if host.endswith(entry.removeprefix("*")):
+                return True
+        elif host == entry:
+            return True
+    return False
+
+
 def no_proxy_matches(rules: NoProxyRules, host: str, port: int, value: str) -> bool:
     """Whether ``value`` (a ``no_proxy`` list) exempts ``host`` (as the client spells it,
     an IPv6 literal without brackets) on ``port``, by ``rules``."""
@@ -198,6 +258,8 @@ def no_proxy_matches(rules: NoProxyRules, host: str, port: int, value: str) -> b
         return _urllib(host, port, value)
     if rules is NoProxyRules.CURL:
         return _curl(host, value)
+    if rules in (NoProxyRules.UNDICI_6, NoProxyRules.UNDICI_7):
+        return _undici(host, port, value, rules is NoProxyRules.UNDICI_7)
     return _chromium(host, port, value)
 
 
@@ -217,7 +279,7 @@ def choose_proxy(
     env: ProxyEnvironment, policy: ProxyPolicy | None, host: str, port: int, secure: bool
 ) -> ProxyChoice:
     """The proxy ``policy``'s client takes for ``host``:``port`` (see :class:`ProxyChoice`)."""
-    if policy is None:
+    if policy is None or (policy.switch is not None and not policy.switch(env)):
         return NO_PROXY
     variable, url = "", ""
     for group in policy.wss if secure else policy.ws:
@@ -231,16 +293,41 @@ def choose_proxy(
     skip_name, skip = _value(env, policy.no_proxy, policy.empty_hides)
     if skip and no_proxy_matches(policy.rules, host, port, skip):
         return ProxyChoice(variable, url, None, skip_name)
-    endpoint = parse_proxy_endpoint(url)
+    endpoint = parse_proxy_endpoint(url) if policy.schemeless or "://" in url else None
     if endpoint is not None and endpoint.port is None:
         default = 443 if endpoint.scheme == "https" else policy.default_port
         endpoint = ProxyEndpoint(endpoint.scheme, endpoint.host, default)
     return ProxyChoice(variable, url, endpoint, None)
 
 
-def ignored_clause(env: ProxyEnvironment) -> str:
-    """The story's clause for a client that reads no proxy variable, when some are set."""
-    names = [n for n, v in env.variables if v and not n.lower().startswith("no_")]
+def node_env_proxy(env: ProxyEnvironment) -> bool:
+    """Node's proxy support is on: the last of ``--use-env-proxy`` /
+    ``--no-use-env-proxy`` in ``NODE_OPTIONS`` decides (the flag wins over the
+    variable), else ``NODE_USE_ENV_PROXY`` is exactly ``1`` (``true`` or `` 1`` are off;
+    checked with Node 22.23.5 and 24.22.3). A ``--use-env-proxy`` on Node's own command
+    line is not seen."""
+    flag = env.get("NODE_OPTIONS")
+    if flag is not None:
+        return flag == "--use-env-proxy"
+    return env.get(NODE_PROXY_SWITCH) == "1"
+
+
+def _proxy_names(env: ProxyEnvironment) -> list[str]:
+    """The proxy variables set to something, ``no_proxy`` and Node's switch left out."""
+    skip = ("no_proxy", NODE_PROXY_SWITCH.lower())
+    return [
+        n for n, v in env.variables if v and n.lower().endswith("_proxy") and n.lower() not in skip
+    ]
+
+
+def ignored_clause(env: ProxyEnvironment, policy: ProxyPolicy | None = None) -> str:
+    """The story's clause for a client that reads no proxy variable (``policy`` ``None``,
+    or its switch off: ``policy.off`` says why), when some are set."""
+    names = _proxy_names(env)
     if not names:
         return ""
-    return f"it ignores {', '.join(names)} (it reads no proxy variable)"
+    if policy is None:
+        return f"it ignores {', '.join(names)} (it reads no proxy variable)"
+    if policy.switch is None or policy.switch(env):
+        return ""
+    return f"it ignores {', '.join(names)} ({policy.off})"

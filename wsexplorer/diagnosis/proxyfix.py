@@ -24,9 +24,11 @@ PROXY_SWITCHES = {
     "python": "websockets.connect(url, proxy=None)",
     "curl": "curl --noproxy {host}",
     "browser": "chromium --proxy-bypass-list={host} (or --no-proxy-server)",
+    "node": "Node without NODE_USE_ENV_PROXY=1 or --use-env-proxy",
 }
 """Each runtime's own way to skip the proxy for one connection or host (websockets
-``connect(proxy=None)``; curl ``--noproxy``; Chromium's command-line switches)."""
+``connect(proxy=None)``; curl ``--noproxy``; Chromium's command-line switches; Node's
+built-in WebSocket: its proxy support off)."""
 
 
 def proxy_fixes(
@@ -62,6 +64,6 @@ def proxy_fixes(
             python=python,
             after=tuple(r.prediction for r in after),
             reason="a change to the environment or each client's command line",
-            clients=tuple(s.id for s in clients if ctx.affects(s)),
+            clients=tuple(r.strategy.id for r in proxied),
         ),
     )

@@ -233,7 +233,8 @@ def _catalogue_signatures(clients: tuple[ClientStrategy, ...]) -> tuple[Signatur
                     texts.append((kind, answer.error))
         proxy = client.proxy
         if proxy is not None:
-            texts += [(ErrorKind.PROXY, t) for t in (proxy.refused, proxy.rejected) if t]
+            own = (proxy.refused, proxy.rejected, proxy.tunnel_rejected)
+            texts += [(ErrorKind.PROXY, t.format(status=_STATUS)) for t in own if t]
         # Chrome's net error alone, as DevTools' network panel and many pastes show it,
         # and any other net error name (ERR_CONNECTION_CLOSED...) as this client's.
         nets = [(k, m.group(0)) for k, t in texts if (m := _NET_ERROR.search(t))]

@@ -256,8 +256,8 @@ def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE
         return Run(pred, s, via.stage, via.tries, (), (), Fallback.SEQUENTIAL)
     if choice.exempt is not None:
         parts.insert(0, exempt_clause(choice, host))
-    elif s.proxy is None and not ctx.direct and ignored_clause(obs.proxy_env):
-        parts.insert(0, ignored_clause(obs.proxy_env))
+    elif not ctx.direct and (ignored := ignored_clause(obs.proxy_env, s.proxy)):
+        parts.insert(0, ignored)
     url = replace(obs.url, host=host).geturl()  # in the client's spelling of the name
 
     def run(stage: Stage | None, pred: ClientPrediction, tries: tuple[TryResult, ...]) -> Run:

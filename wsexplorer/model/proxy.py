@@ -1,7 +1,9 @@
 """Proxy variables of the environment, and what wsexplorer measured through a proxy.
 
 The variables are facts: which of ``http_proxy``, ``https_proxy``, ``all_proxy``,
-``no_proxy`` (and ``ws_proxy``, ``wss_proxy``, ``socks_proxy``), in which case, hold what.
+``no_proxy`` (and ``ws_proxy``, ``wss_proxy``, ``socks_proxy``), in which case, hold what;
+and Node's switch for them (``NODE_USE_ENV_PROXY``, or ``--use-env-proxy`` in
+``NODE_OPTIONS``), without which Node's built-in ``WebSocket`` reads none of them.
 Each client reads them by its own rules (docs/clients.md#proxies); the engine decides, per
 client, which one applies. A proxy URL's user information is a credential: it is masked
 here, when the environment is read, so no renderer or JSON ever sees it.
@@ -16,6 +18,8 @@ from .attempt import Attempt
 from .secrets import MASK
 
 __all__ = [
+    "NODE_PROXY_FLAGS",
+    "NODE_PROXY_SWITCH",
     "PROXY_BASES",
     "ProxyCheck",
     "ProxyEndpoint",
@@ -35,6 +39,12 @@ PROXY_BASES = (
     "socks_proxy",
 )
 """The variables read, each in lower and upper case."""
+
+NODE_PROXY_SWITCH = "NODE_USE_ENV_PROXY"
+"""Node's environment switch for its built-in proxy support (read as it is)."""
+
+NODE_PROXY_FLAGS = ("--use-env-proxy", "--no-use-env-proxy")
+"""Node's flags for the same, of which only the last one in ``NODE_OPTIONS`` is kept."""
 
 
 def mask_proxy_value(value: str) -> str:
@@ -59,7 +69,9 @@ class ProxyEnvironment:
     """The proxy variables set where wsexplorer ran, values masked.
 
     ``variables`` holds ``(name, value)`` for every variable of :data:`PROXY_BASES` that is
-    set (an empty value included: it matters to some clients), names as spelled.
+    set (an empty value included: it matters to some clients), names as spelled; then
+    ``NODE_USE_ENV_PROXY`` as it is, and ``NODE_OPTIONS`` reduced to its last flag of
+    :data:`NODE_PROXY_FLAGS` (the rest of ``NODE_OPTIONS`` is not kept).
     """
 
     variables: tuple[tuple[str, str], ...] = ()
@@ -78,7 +90,13 @@ class ProxyEnvironment:
 def read_proxy_environment(environ: Mapping[str, str]) -> ProxyEnvironment:
     """The proxy variables of ``environ`` (``os.environ``), in a stable order, masked."""
     names = [n for base in PROXY_BASES for n in (base, base.upper())]
-    return ProxyEnvironment(tuple((n, mask_proxy_value(environ[n])) for n in names if n in environ))
+    found = [(n, mask_proxy_value(environ[n])) for n in names if n in environ]
+    if NODE_PROXY_SWITCH in environ:
+        found.append((NODE_PROXY_SWITCH, environ[NODE_PROXY_SWITCH]))
+    flags = [w for w in environ.get("NODE_OPTIONS", "").split() if w in NODE_PROXY_FLAGS]
+    if flags:
+        found.append(("NODE_OPTIONS", flags[-1]))
+    return ProxyEnvironment(tuple(found))
 
 
 @dataclass(frozen=True, slots=True)

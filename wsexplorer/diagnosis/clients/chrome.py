@@ -36,8 +36,10 @@ Facts (docs/clients.md#chrome):
   suffix matching (net/proxy_resolution/proxy_bypass_rules.cc); localhost, loopback and
   link-local hosts never use a proxy. WebSockets always tunnel through an HTTP proxy with
   ``CONNECT``. A dead proxy: ``Error in connection establishment:
-  net::ERR_PROXY_CONNECTION_FAILED`` (checked: tests/scenarios/test_proxies.py); a refused
-  ``CONNECT``: ``net::ERR_TUNNEL_CONNECTION_FAILED`` (unverified).
+  net::ERR_PROXY_CONNECTION_FAILED`` (checked: tests/scenarios/test_proxies.py); a
+  ``CONNECT`` the proxy refuses is ``ERR_TUNNEL_CONNECTION_FAILED``, which the console
+  words ``Establishing a tunnel via proxy server failed.`` (net/websockets/
+  websocket_stream.cc; checked with a 502 in tests/scenarios/test_proxies.py; a 407 not).
 Checked against Debian's headless Chromium 156 (tests/scenarios/test_chromium.py and the
 scenarios docs/clients.md#chrome names); what did not run is marked UNVERIFIED here.
 """
@@ -207,8 +209,8 @@ CHROME_PROXY = ProxyPolicy(
     rules=NoProxyRules.CHROMIUM,
     bypass_local=True,
     refused=_ESTABLISHMENT + "net::ERR_PROXY_CONNECTION_FAILED",
-    # UNVERIFIED: a refused CONNECT is not run here.
-    rejected=_ESTABLISHMENT + "net::ERR_TUNNEL_CONNECTION_FAILED",
+    # ERR_TUNNEL_CONNECTION_FAILED, special-cased by websocket_stream.cc (checked: 502).
+    rejected="Establishing a tunnel via proxy server failed.",
 )
 """Chromium's environment proxy rules on Linux (see the module docstring)."""
 

@@ -19,8 +19,11 @@ Facts (docs/clients.md#deno):
   and ``app.test`` exempt ``app.test``); no built-in exemption for ``localhost``. The
   upgrade goes to the proxy as a plain ``GET http://host:port/`` (no ``CONNECT``), so the
   proxy's answer is the client's: a dead proxy is ``tcp connect error``, a proxy that
-  cannot reach the server ``Invalid status code: 502``. ``wss://`` (``HTTPS_PROXY``) and
-  the order of ``ALL_PROXY`` against ``all_proxy``: unverified.
+  cannot reach the server ``Invalid status code: 502``. ``wss://`` takes ``HTTPS_PROXY``
+  / ``https_proxy`` and tunnels with ``CONNECT``; a proxy that refuses it (502) gives
+  ``unsuccessful tunnel`` (deno ext/fetch/proxy.rs ``tunnel``; checked with a live proxy
+  in tests/scenarios/test_proxies.py; a 407, ``proxy authentication required`` in the
+  source, is not run here). The order of ``ALL_PROXY`` against ``all_proxy``: unverified.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ DENO_PROXY = ProxyPolicy(
     rules=NoProxyRules.CURL,
     tunnels_plain=False,
     rejected=_PREFIX + "Invalid status code: {status}",
+    tunnel_rejected=_PREFIX + "unsuccessful tunnel",
 )
 """Deno's environment proxies (see the module facts)."""
 

@@ -11,8 +11,24 @@ Facts (docs/clients.md#node-websocket):
   non-101 status code.`` and no close event; on Node 24 an ``ErrorEvent`` with an empty
   message, then ``close`` with code 1006. No address in either. Other failed handshakes
   (TLS, a silent server) are unknown (``_web.py``).
+- Proxies: only with ``NODE_USE_ENV_PROXY=1`` or ``--use-env-proxy`` (Node 22.21+ and
+  24; nodejs/node#57165, lib/internal/process/pre_execution.js ``setupHttpProxy``, which
+  also needs ``http_proxy``, ``https_proxy`` or their upper case set), undici's
+  ``EnvHttpProxyAgent`` (lib/dispatcher/env-http-proxy-agent.js) is the global dispatcher
+  the WebSocket's fetch goes through: ``ws://`` is fetched as ``http://`` and takes
+  ``http_proxy`` then ``HTTP_PROXY``, ``wss://`` takes ``https_proxy`` / ``HTTPS_PROXY``
+  and falls back to the http one; a set lower-case spelling, even empty, hides the
+  upper-case one (``??``), ``all_proxy`` is never read, no host is bypassed on its own.
+  ``ProxyAgent`` tunnels both with ``CONNECT`` (``proxyTunnel`` defaults to true).
+  ``no_proxy`` (then ``NO_PROXY``): undici 6.29.1 in Node 22 matches plain entries
+  exactly and ``.x`` / ``*x`` entries as suffixes; undici 7.30.2 in Node 24 strips a
+  leading ``.`` or ``*.`` and matches the name or a dot-bounded suffix. Every failure on
+  the way (dead proxy, refused ``CONNECT``) is the same one error event as a direct
+  failure. A value without a scheme stops Node at start-up (``TypeError: Invalid URL``):
+  not modelled, ``unknown``.
 - Checked (Node 22.23.5 and 24.22.3, tests/scenarios/test_js_matrix.py and
-  test_unreachable.py): outcomes and addresses equal Node 20 ``ws``'s in every cell.
+  test_unreachable.py): outcomes and addresses equal Node 20 ``ws``'s in every cell; the
+  proxy rules in tests/scenarios/test_proxies.py.
 """
 
 from __future__ import annotations
@@ -20,6 +36,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ...model import Confidence
+from ..proxy import NoProxyRules, ProxyPolicy, node_env_proxy
 from ..strategy import AddressOrder, ClientStrategy, Failure, Fallback
 from ._web import web_answer
 
@@ -43,8 +60,25 @@ def node24_wording(failure: Failure) -> str:
 _SOURCE = (
     "undici WebSocket over net.connect: Node 20's verbatim order, ADDRCONFIG and Happy "
     "Eyeballs (nodejs/node#46790, #39987); no family option, fix with "
-    "--dns-result-order=ipv4first; "
+    "--dns-result-order=ipv4first; proxy variables only with NODE_USE_ENV_PROXY=1 "
+    "(nodejs/node#57165); "
 )
+
+NODE_22_PROXY = ProxyPolicy(
+    ws=(("http_proxy", "HTTP_PROXY"),),
+    wss=(("https_proxy", "HTTPS_PROXY"), ("http_proxy", "HTTP_PROXY")),
+    no_proxy=("no_proxy", "NO_PROXY"),
+    rules=NoProxyRules.UNDICI_6,
+    empty_hides=True,
+    rejected=NODE_22_ERROR,
+    switch=node_env_proxy,
+    off="Node reads them only with NODE_USE_ENV_PROXY=1 or --use-env-proxy",
+    schemeless=False,
+)
+"""Node 22's built-in proxy support (undici 6.29.1's EnvHttpProxyAgent; see above)."""
+
+NODE_24_PROXY = replace(NODE_22_PROXY, rules=NoProxyRules.UNDICI_7, rejected="")
+"""Node 24's: undici 7.30.2's ``no_proxy`` rules and its empty error message."""
 
 NODE_WEBSOCKET = ClientStrategy(
     id="node-websocket",
@@ -60,9 +94,9 @@ NODE_WEBSOCKET = ClientStrategy(
     force_ipv4=None,
     on_answer=web_answer,
     version="22",
+    proxy=NODE_22_PROXY,
 )
 
-# Node 24's differs only in its words (and id, name, source, version).
 NODE_WEBSOCKET_24 = replace(
     NODE_WEBSOCKET,
     id="node-websocket-24",
@@ -70,4 +104,5 @@ NODE_WEBSOCKET_24 = replace(
     source=_SOURCE + "checked on Node 24.22.3; docs/clients.md#node-websocket-24",
     wording=node24_wording,
     version="24+",
+    proxy=NODE_24_PROXY,
 )
