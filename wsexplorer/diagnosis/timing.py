@@ -146,6 +146,16 @@ class Timeline:
     expired: int | None = None
 
 
+def _capped(
+    end: float, basis: TimeBasis | None, cap: tuple[float, TimeBasis] | None, last: int
+) -> Timeline:
+    """A race that ends at ``end``, unless the client's own connect timeout ``cap``
+    (seconds, basis) fires first: then during its ``last`` try."""
+    if cap is not None and end > cap[0]:
+        return Timeline(cap[0], cap[1], last)
+    return Timeline(end, basis)
+
+
 UNKNOWN_TIME = Timeline(None, None)
 
 
@@ -223,9 +233,7 @@ def _lanes(
         start, start_basis = (delay, TimeBasis.HAPPY_EYEBALLS) if delay < end else (end, basis)
     won = [e for e in ends if e[2]]
     end, basis, _ = won[0] if won else max(ends, key=lambda e: e[0])
-    if cap is not None and end > cap[0]:
-        return Timeline(cap[0], cap[1], len(tries) - 1)
-    return Timeline(end, basis)
+    return _capped(end, basis, cap, len(tries) - 1)
 
 
 def _staggered(
@@ -251,9 +259,7 @@ def _staggered(
             start, start_basis = end, step.basis
     connected = tries[-1].outcome is AttemptOutcome.CONNECTED
     end, basis = ends[-1] if connected else max(ends, key=lambda e: e[0])
-    if cap is not None and end > cap[0]:
-        return Timeline(cap[0], cap[1], len(tries) - 1)
-    return Timeline(end, basis)
+    return _capped(end, basis, cap, len(tries) - 1)
 
 
 def timeline(

@@ -39,22 +39,26 @@ def split_zone(text: str) -> tuple[str, str | None]:
     return text, None
 
 
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The IP literal ``text`` (a zone id dropped), or ``None`` if not one."""
+    try:
+        return ipaddress.ip_address(split_zone(text)[0])
+    except ValueError:
+        return None
+
+
 def family_of(text: str) -> Family | None:
     """Return the family of an IP literal (zone ids allowed), or ``None`` if not one."""
-    addr, _ = split_zone(text)
-    try:
-        ip = ipaddress.ip_address(addr)
-    except ValueError:
+    ip = _ip(text)
+    if ip is None:
         return None
     return Family.IPV4 if ip.version == 4 else Family.IPV6
 
 
 def is_loopback(text: str) -> bool:
     """True for 127.0.0.0/8, ``::1`` and IPv4-mapped loopback."""
-    addr, _ = split_zone(text)
-    try:
-        ip = ipaddress.ip_address(addr)
-    except ValueError:
+    ip = _ip(text)
+    if ip is None:
         return False
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         return ip.ipv4_mapped.is_loopback
@@ -65,11 +69,8 @@ def is_wildcard(text: str) -> bool:
     """True for ``0.0.0.0``, ``::`` and ``*`` (any address of the family)."""
     if text == "*":
         return True
-    addr, _ = split_zone(text)
-    try:
-        return ipaddress.ip_address(addr).is_unspecified
-    except ValueError:
-        return False
+    ip = _ip(text)
+    return ip is not None and ip.is_unspecified
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,6 +100,16 @@ def _ms_since(start: float) -> float:
     return (time.perf_counter() - start) * 1000.0
 
 
+def _no_reply(label: str, rdtype: str, timeout: float, elapsed_ms: float) -> DnsAnswer:
+    return DnsAnswer(
+        label,
+        rdtype,
+        DnsOutcome.TIMEOUT,
+        error=f"no reply within {timeout:g} s",
+        elapsed_ms=elapsed_ms,
+    )
+
+
 def query_one(host: str, rdtype: str, server: Nameserver, timeout: float) -> DnsAnswer:
     """One query of ``rdtype`` for ``host`` to ``server``; every failure becomes a value.
 
@@ -126,13 +136,7 @@ def query_one(host: str, rdtype: str, server: Nameserver, timeout: float) -> Dns
             remaining = max(deadline - time.perf_counter(), 0.001)
             reply = dns.query.tcp(query, server.address, timeout=remaining, port=server.port)
     except dns.exception.Timeout:
-        return DnsAnswer(
-            label,
-            rdtype,
-            DnsOutcome.TIMEOUT,
-            error=f"no reply within {timeout:g} s",
-            elapsed_ms=_ms_since(start),
-        )
+        return _no_reply(label, rdtype, timeout, _ms_since(start))
     except Exception as exc:  # malformed replies, bad names, socket errors: all values
         text = str(exc) or exc.__class__.__name__
         return DnsAnswer(
@@ -227,11 +231,5 @@ def query_nameservers(
         if future in done:
             results[index] = future.result()  # re-raises programming errors only
         else:
-            results[index] = DnsAnswer(
-                label,
-                rdtype,
-                DnsOutcome.TIMEOUT,
-                error=f"no reply within {timeout:g} s",
-                elapsed_ms=timeout * 1000.0,
-            )
+            results[index] = _no_reply(label, rdtype, timeout, timeout * 1000.0)
     return DnsReport(labels, tuple(a for a in results if a is not None), note=note)

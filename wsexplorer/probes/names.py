@@ -65,6 +65,12 @@ def parse_search_config(text: str) -> SearchConfig:
     return SearchConfig(domains, line, ndots)
 
 
+def _search_config(path: str) -> SearchConfig:
+    """The search list of the resolv.conf at ``path`` (empty when unreadable)."""
+    text, _error = read_text(path)
+    return parse_search_config(text or "")
+
+
 def search_expansion(
     name: str,
     answer: GaiResult,
@@ -85,8 +91,7 @@ def search_expansion(
     """
     if answer.error is not None or not answer.order or is_absolute(name):
         return None
-    text, _error = read_text(resolv_conf_path)
-    config = parse_search_config(text or "")
+    config = _search_config(resolv_conf_path)
     if not config.domains:
         return None
     typed: list[str | None] = [None]
@@ -120,8 +125,7 @@ def search_skipped(
     """
     if (answer.error is None and answer.order) or not is_absolute(name):
         return None
-    text, _error = read_text(resolv_conf_path)
-    config = parse_search_config(text or "")
+    config = _search_config(resolv_conf_path)
     bare = name.removesuffix(".")
     for domain in config.domains:
         if deadline is not None and time.monotonic() > deadline:
