@@ -24,7 +24,7 @@ from wsexplorer.model.request import (
     parse_subprotocols,
 )
 from wsexplorer.presentation.request import request_markdown, request_summary
-from wsexplorer.testing.canned import settle
+from wsexplorer.testing.canned import CannedBackend, canned_config, frozen_clock, settle
 from wsexplorer.ui.app import WsxApp
 from wsexplorer.ui.config import AppConfig
 from wsexplorer.ui.screens.connection import ConnectionScreen, shown_headers, unmask_headers
@@ -243,3 +243,32 @@ async def test_bad_input_is_one_line_in_the_dialog_and_the_text_is_kept(
         assert app.screen is app.main
         assert app.main.session_id == 1 and len(rec.requests) == handshakes
         assert app.main.config.options.headers == ()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+async def test_the_dialog_fits_a_small_terminal(size: tuple[int, int]) -> None:
+    """Every field, the error line and both buttons are on screen at 80x24 and 100x30."""
+    headers = tuple((f"X-Header-{i}", "v" * 90) for i in range(12))  # more than fits
+    app = WsxApp(
+        canned_config(options=ObserveOptions(headers=headers)), CannedBackend(), clock=frozen_clock
+    )
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        dialog = _dialog(app)
+        dialog.query_one("#connection-origin").value = "nope"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        width, height = size
+        for selector in (
+            "#connection-headers",
+            "#connection-subprotocols",
+            "#connection-origin",
+            "#connection-error",
+            "#connection-apply",
+            "#connection-cancel",
+        ):
+            region = dialog.query_one(selector).region
+            assert region.height > 0 and region.bottom <= height, (selector, region)
+            assert region.x >= 0 and region.right <= width, (selector, region)

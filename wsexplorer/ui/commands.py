@@ -42,6 +42,11 @@ COMMAND_LIST: tuple[tuple[str, str, str], ...] = (
     ("Family: IPv4 only", "try only IPv4 addresses", "set_family('4')"),
     ("Family: IPv6 only", "try only IPv6 addresses", "set_family('6')"),
     ("Edit the URL", "focus the URL field (/)", "focus_url"),
+    (
+        "Headers, subprotocols, Origin",
+        "edit the handshake's request, then reconnect (h)",
+        "edit_connection",
+    ),
     ("Type a message", "focus the send line (m)", "focus_send"),
     ("Help", "what each pane and key does (?)", "help"),
 )

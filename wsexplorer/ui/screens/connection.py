@@ -82,9 +82,10 @@ class ConnectionScreen(ModalScreen[ConnectionEdit | None]):
     def compose(self) -> ComposeResult:
         o = self.options
         with Vertical(id="connection-box"):
-            yield Label(
-                "Handshake options: ctrl+s applies and reconnects, escape cancels "
-                "(secrets show masked; a masked line left as it is keeps its value)"
+            yield Static(
+                "Handshake options: ctrl+s applies and reconnects, escape cancels. "
+                "Secrets show masked; a masked line left as it is keeps its value.",
+                markup=False,
             )
             yield Label("Headers, one 'Name: value' per line (as -H)")
             yield TextArea(
