@@ -58,6 +58,8 @@ CASES: list[tuple[list[str], str]] = [
     (["diagnose", U, "-H", "no-colon"], "header"),
     (["diagnose", U, "-H", "Bad Name: x"], "header name"),
     (["diagnose", U, "-H", ": value"], "header"),
+    (["diagnose", U, "-H", "X-A: b\x1b[2J"], "value contains a control character"),
+    (["diagnose", U, "--origin", "http://a.test\x1b[2J"], "origin"),
     (["diagnose", U, "--subprotocol", "a b"], "subprotocol"),
     (["diagnose", U, "--origin", "not a url"], "origin"),
     (["diagnose", U, "--cacert", "/nonexistent/ca.pem"], "--cacert"),

@@ -179,6 +179,8 @@ def test_diagnose_outputs_mask_everything() -> None:
             for secret in SECRETS:
                 assert secret not in out, (secret, out[:500])
             assert "bob" in out
+        # The Markdown report names the headers sent, masked by the same rule.
+        assert "- `Authorization: Bearer ***`\n- `Cookie: a=***`" in outs[2]
     finally:
         loop.run_until_complete(server.stop())
         loop.close()
