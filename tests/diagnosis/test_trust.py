@@ -30,10 +30,14 @@ OK = Handshake("127.0.0.1", HandshakeOutcome.OK, 101)
 
 
 def _stores(system: str | None = None, node: str | None = None, nss: str | None = None,
-            **more: StoreCheck) -> tuple[StoreCheck, ...]:  # fmt: skip
+            openssl: str | None = "system", **more: StoreCheck) -> tuple[StoreCheck, ...]:  # fmt: skip
+    """The stores a probe reads; ``openssl`` (/etc/ssl, Bun's and --use-openssl-ca's)
+    says what the system store says unless given."""
+    etc = system if openssl == "system" else openssl
     out = [
         StoreCheck(TrustStore.SYSTEM, True, system, "/etc/ssl/certs/ca-certificates.crt"),
         StoreCheck(TrustStore.NODE, True, node, "Node v20.20.2's bundled roots"),
+        StoreCheck(TrustStore.NODE_OPENSSL, True, etc, "/etc/ssl/cert.pem and /etc/ssl/certs"),
         StoreCheck(TrustStore.NSS, True, nss, "no ~/.pki/nssdb"),
     ]
     return (*out, *more.values())
@@ -65,9 +69,12 @@ def test_private_ca_in_the_system_store_only() -> None:
         # Node's built-in WebSocket reads the same roots and says only its generic words.
         "node-websocket": ("fails", "Received network error or non-101 status code."),
         "node-websocket-24": ("fails", ""),
-        # Bun's and Deno's stores are not modelled.
-        "bun": ("unknown", None),
-        "deno": ("unknown", None),
+        # Bun also reads /etc/ssl's hashed directory; Deno only Mozilla's roots.
+        "bun": ("connects", None),
+        "deno": (
+            "fails",
+            "NetworkError: failed to connect to WebSocket: invalid peer certificate: UnknownIssuer",
+        ),
         "python-websockets": ("connects", None),
         "python-aiohttp": ("connects", None),
         "python-websocket-client": ("connects", None),
@@ -76,8 +83,9 @@ def test_private_ca_in_the_system_store_only() -> None:
     }
     assert d.verdict.summary == (
         "Node.js 16 ws, Node.js 17-19 ws, Node.js 20+ ws, Node.js 22 WebSocket, Node.js 24 "
-        "WebSocket and Chrome refuse the certificate of localhost:8080, while Python websockets, Python aiohttp, Python "
-        "websocket-client and curl trust it (each client reads its own certificate store)"
+        "WebSocket, Deno WebSocket and Chrome refuse the certificate of localhost:8080, while "
+        "Bun WebSocket, Python websockets, Python aiohttp, Python websocket-client and curl "
+        "trust it (each client reads its own certificate store)"
     )
     assert "Node's bundled roots refuses the certificate" in d.client("node-20").why
     assert (
@@ -199,8 +207,7 @@ def test_expired_and_misnamed_python_names_the_name_first() -> None:
     ],
 )
 def test_node_options_change_nodes_store(env: TrustEnv, expected: str) -> None:
-    openssl = StoreCheck(TrustStore.NODE_OPENSSL, True, None, "/etc/ssl/cert.pem")
-    check = _check(stores=_stores(node=NO_ISSUER, openssl=openssl), env=env)
+    check = _check(stores=_stores(node=NO_ISSUER, openssl=None), env=env)
     run = client_trust(check, CATALOGUE[2], "localhost", WhatIf())
     assert run is not None and run.outcome.value == expected
     if env.node_extra_ca_certs:
@@ -218,9 +225,12 @@ def test_stores_that_are_not_known() -> None:
     assert client_store(other, CURL)[0] is None
     same = _check(env=TrustEnv(curl_ca_bundle="/etc/ssl/certs/ca-certificates.crt"))
     assert client_store(same, CURL)[0] is not None
-    bun = replace(CURL, id="bun", name="Bun", runtime="bun")
-    store, why = client_store(check, bun)
+    zig = replace(CURL, id="zig", name="Zig", runtime="zig")
+    store, why = client_store(check, zig)
     assert store is None and "not modelled" in why
+    # Bun reads Node's (Mozilla's) roots beside /etc/ssl: unknown when they were not read.
+    assert d.client("bun").outcome.value == "unknown"
+    assert "not every part could be read" in d.client("bun").why
 
 
 def test_a_chain_that_could_not_be_fetched_leaves_the_handshake_to_decide() -> None:
@@ -275,12 +285,14 @@ def test_insecure_fix_and_an_unmodelled_client() -> None:
     d = diagnose(_obs(check), clients=(*CATALOGUE, zig))
     assert "rejectUnauthorized: false" in d.client("node-20").why
     assert d.client("zig").outcome.value == "unknown"
-    assert d.client("bun").outcome.value == "unknown"
+    assert d.client("bun").outcome.value == "fails"
+    assert "NODE_TLS_REJECT_UNAUTHORIZED=0" in d.client("bun").why
     fix = d.fix("trust-insecure")
-    assert "not modelled (Bun WebSocket, Deno WebSocket and Zig)" in fix.detail
+    assert "not modelled (Zig)" in fix.detail
+    assert "deno run --unsafely-ignore-certificate-errors (Deno WebSocket)" in fix.detail
     assert "curl -k (curl)" in fix.detail
     # Node's built-in WebSocket takes no TLS option: only the environment reaches it.
-    assert "NODE_TLS_REJECT_UNAUTHORIZED=0 (Node.js 22 WebSocket and Node.js 24" in fix.detail
+    assert "NODE_TLS_REJECT_UNAUTHORIZED=0 (Node.js 22 WebSocket, Node.js 24" in fix.detail
     assert "(-k" not in d.verdict.summary and "used -k" in d.verdict.summary
     assert not fix.works  # Zig's trust is not modelled: unknown after the fix too
     no_python = diagnose(_obs(check), clients=(CURL,))

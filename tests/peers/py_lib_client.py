@@ -13,12 +13,21 @@ Usage: ``python py_lib_client.py LIB URL`` with LIB one of ``aiohttp``
 
 ``error`` is what ``print(exc)`` shows; ``traceback_line`` is the last line of Python's
 traceback; ``cause``, when the exception was raised ``from`` another, is that one's line.
+
+For ``wss://`` the aiohttp and websocket-client runs take each library's own certificate
+options from the environment, as a user would write them: ``WS_PEER_CAFILE=FILE``
+(aiohttp ``ssl=ssl.create_default_context(cafile=FILE)``, websocket-client
+``sslopt={"ca_certs": FILE}``) and ``WS_PEER_INSECURE=1`` (aiohttp ``ssl=ctx`` with
+``check_hostname = False`` and ``CERT_NONE``, websocket-client
+``sslopt={"cert_reqs": ssl.CERT_NONE}``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
+import ssl
 import sys
 import time
 from typing import Any
@@ -34,10 +43,27 @@ def _load(lib: str) -> None:
     __import__(module or "websockets.sync.client")
 
 
+def _aiohttp_ssl() -> dict[str, Any]:
+    if os.environ.get("WS_PEER_INSECURE") == "1":
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        return {"ssl": ctx}
+    cafile = os.environ.get("WS_PEER_CAFILE")
+    return {"ssl": ssl.create_default_context(cafile=cafile)} if cafile else {}
+
+
+def _sslopt() -> dict[str, Any]:
+    if os.environ.get("WS_PEER_INSECURE") == "1":
+        return {"sslopt": {"cert_reqs": ssl.CERT_NONE}}
+    cafile = os.environ.get("WS_PEER_CAFILE")
+    return {"sslopt": {"ca_certs": cafile}} if cafile else {}
+
+
 async def _aiohttp(url: str) -> str:
     import aiohttp
 
-    async with aiohttp.ClientSession() as session, session.ws_connect(url) as ws:
+    async with aiohttp.ClientSession() as session, session.ws_connect(url, **_aiohttp_ssl()) as ws:
         peer = ws.get_extra_info("peername")
         return str(peer[0])
 
@@ -45,7 +71,7 @@ async def _aiohttp(url: str) -> str:
 def _websocket_client(url: str) -> str:
     import websocket
 
-    ws = websocket.create_connection(url)
+    ws = websocket.create_connection(url, **_sslopt())
     try:
         return str(ws.sock.getpeername()[0])
     finally:

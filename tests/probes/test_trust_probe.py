@@ -14,7 +14,7 @@ import pytest
 
 from wsexplorer.model import parse_url
 from wsexplorer.model.trust import TlsOptions, TrustStore
-from wsexplorer.probes.trust import check_trust, client_context, trust_env
+from wsexplorer.probes.trust import _leaf_facts, check_trust, client_context, trust_env
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SELF = (DATA / "selfsigned-cert.pem", DATA / "selfsigned-key.pem")
@@ -62,7 +62,7 @@ def app_server() -> Iterator[int]:
 @pytest.fixture
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     for name in ("NODE_EXTRA_CA_CERTS", "NODE_OPTIONS", "SSL_CERT_FILE", "SSL_CERT_DIR",
-                 "CURL_CA_BUNDLE"):  # fmt: skip
+                 "CURL_CA_BUNDLE", "NODE_USE_SYSTEM_CA", "DENO_TLS_CA_STORE", "DENO_CERT"):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
     return tmp_path
@@ -86,6 +86,11 @@ def test_self_signed_chain_against_every_store(self_signed: int, clean_env: Path
     else:
         assert not node.known and not nss.known
     assert check.store(TrustStore.CACERT) is None
+    # /etc/ssl (Bun's, and Node's with --use-openssl-ca) is read whatever NODE_OPTIONS says.
+    etc = check.store(TrustStore.NODE_OPENSSL)
+    assert etc is not None and etc.verify == "self-signed certificate"
+    # `openssl req -x509` marks its certificate CA:TRUE (Deno refuses it as a leaf).
+    assert check.leaf_ca and check.leaf_dates is None
 
 
 def test_cacert_and_node_extra_ca_certs(
@@ -107,6 +112,7 @@ def test_cacert_and_node_extra_ca_certs(
     node = check.store(TrustStore.NODE)
     if shutil.which("node"):
         assert node is not None and node.ok and "NODE_EXTRA_CA_CERTS" in node.detail
+    assert not check.leaf_ca and check.leaf_dates is None
 
 
 @pytest.mark.skipif(shutil.which("certutil") is None, reason="certutil (libnss3-tools)")
@@ -155,6 +161,21 @@ def test_client_context_and_env() -> None:
     env = trust_env({"NODE_OPTIONS": "--use-system-ca --inspect", "SSL_CERT_DIR": "/d"})
     assert env.node_options == ("--use-system-ca",) and env.ssl_cert_dir == "/d"
     assert env.ssl_cert_file is None
+    env = trust_env({"NODE_USE_SYSTEM_CA": "1", "DENO_TLS_CA_STORE": "system", "DENO_CERT": "/c"})
+    assert env.node_use_system_ca and env.deno_tls_ca_store == "system" and env.deno_cert == "/c"
+    assert not trust_env({"NODE_USE_SYSTEM_CA": "0"}).node_use_system_ca
+
+
+def test_leaf_dates_are_read(tmp_path: Path) -> None:
+    """A leaf past its notAfter: OpenSSL's words, which Deno says as ``Expired``."""
+    for argv in (
+        ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "k.pem", "-out", "c.csr",
+         "-subj", "/CN=old"],
+        ["x509", "-req", "-in", "c.csr", "-signkey", "k.pem", "-days", "-1", "-out", "c.pem"],
+    ):  # fmt: skip
+        subprocess.run(["openssl", *argv], cwd=tmp_path, check=True, capture_output=True)
+    assert _leaf_facts(tmp_path / "c.pem", 10) == (False, "certificate has expired")
+    assert _leaf_facts(tmp_path / "missing.pem", 10) == (False, None)
 
 
 def test_no_time_left_is_said_not_waited_for(self_signed: int, clean_env: Path) -> None:

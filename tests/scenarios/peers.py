@@ -264,17 +264,22 @@ def _http_url(url: str) -> str:
     return url
 
 
-def client_command(kind: str, url: str, family: int | None = None) -> list[str]:
+def client_command(
+    kind: str, url: str, family: int | None = None, flags: tuple[str, ...] = ()
+) -> list[str]:
     """The argv that runs one client kind against ``url``.
 
     ``family`` (4 or 6) is passed to a Node client as ws's ``family`` option, to the
-    Python client as ``family=socket.AF_INET`` / ``AF_INET6``.
+    Python client as ``family=socket.AF_INET`` / ``AF_INET6``. ``flags`` go to the
+    runtime of a WHATWG client (Deno's ``--cert FILE``); other kinds take none.
 
     Raises:
         PeerError: the kind is unknown or its runtime is not installed.
     """
     if kind in WEB_CLIENTS:
-        return _web_client_command(kind, url, family)
+        return _web_client_command(kind, url, family, flags)
+    if flags:
+        raise PeerError(f"client {kind} takes no runtime flags")
     if kind.startswith("node"):
         binary = node_binary(kind)
         if binary is None or not node_peers_installed():
@@ -307,10 +312,12 @@ def client_command(kind: str, url: str, family: int | None = None) -> list[str]:
     raise PeerError(f"unknown client kind {kind!r}; known: {', '.join(CLIENT_KINDS)}")
 
 
-def _web_client_command(kind: str, url: str, family: int | None) -> list[str]:
+def _web_client_command(
+    kind: str, url: str, family: int | None, flags: tuple[str, ...]
+) -> list[str]:
     if family is not None:
         raise PeerError(f"client {kind} takes no family (the WHATWG WebSocket has none)")
-    argv = web_peers.web_client_argv(PEERS_DIR, kind, url, node_binary(kind))
+    argv = web_peers.web_client_argv(PEERS_DIR, kind, url, node_binary(kind), flags)
     if argv is None:
         raise PeerError(f"client {kind} is not installed ({NODE_PEERS_MISSING})")
     return argv
@@ -360,6 +367,7 @@ def run_client(
     family: int | None = None,
     server: PeerServer | None = None,
     proxies: dict[str, str] | None = None,
+    flags: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Run one real client once inside ``ns`` and report what happened.
 
@@ -373,6 +381,7 @@ def run_client(
             ``WebSocket`` ones) gets the address from this server's log of the connection.
         proxies: the proxy variables the client runs with (``{"http_proxy": ...}``);
             every other proxy variable is removed (:func:`proxy_argv`).
+        flags: runtime flags of a WHATWG client (:func:`client_command`).
 
     Returns:
         ``{"outcome", "address", "error", "raw"}`` as described in the module docstring.
@@ -382,7 +391,7 @@ def run_client(
     """
     if kind in WEB_CLIENTS and server is not None:
         url = web_peers.tagged_url(url, kind)
-    argv = client_command(kind, url, family)
+    argv = client_command(kind, url, family, flags)
     env = {"WS_PEER_MAX_SECONDS": str(_CLIENT_GUARD_SECONDS), **(env or {})}
     try:
         done = ns.run(proxy_argv(argv, proxies), timeout=_CLIENT_TIMEOUT, check=False, env=env)

@@ -273,12 +273,8 @@ def trusted_tls(names_ns: Namespace, monkeypatch: pytest.MonkeyPatch) -> Iterato
 
 def test_tls_without_the_dot_every_client_connects(trusted_tls: Namespace) -> None:
     data, rows = _compare(trusted_tls, "wss://app.test:8443/", chromium=False)
-    # Which certificates Bun and Deno trust is not modelled (docs/clients.md#bun, #deno):
-    # predicted unknown, never a wrong outcome; they connect here (NODE_EXTRA_CA_CERTS,
-    # DENO_CERT).
-    unmodelled = {"bun", "deno"}
-    assert {row[2] for row in rows if row[0] in unmodelled} == {("unknown", None, None)}
-    assert _disagreements([row for row in rows if row[0] not in unmodelled]) == [], rows
+    # Bun and Deno read NODE_EXTRA_CA_CERTS (Deno's DENO_CERT names the same file).
+    assert _disagreements(rows) == [], rows
     assert {row[1] for row in rows} == {("connects", SERVER, None)}
     assert data["handshake"]["outcome"] == "ok"
 

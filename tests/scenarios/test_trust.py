@@ -9,11 +9,13 @@ and ``HOME`` is an empty directory (no NSS database). A Python websockets TLS se
 ``127.0.0.1:8443`` serves, per cell, a certificate signed by that CA for ``localhost``,
 one for another name, an expired one, or a self-signed one (not in the store).
 
-For every cell each real client runs once (Node 16, 18, 20, 22 and 24 with ``ws``,
-Python websockets, curl; headless Chromium in its own cells, with and without the CA in
+For every cell each real client runs once (Node 16, 18, 20, 22 and 24 with ``ws``, Node
+22 and 24's built-in WebSocket, Bun, Deno, Python websockets, aiohttp and
+websocket-client, curl; headless Chromium in its own cells, with and without the CA in
 its NSS database) and must agree with
 ``wsexplorer diagnose --json`` run in the same namespace and environment: outcome and
-error text verbatim.
+error text verbatim. The ``--cacert`` and ``-k`` tests then run each client with its own
+option for the same (the trust fixes' flags) and compare with the fixes' predictions.
 """
 
 from __future__ import annotations
@@ -51,10 +53,18 @@ CA_VARIABLES = (
     "SSL_CERT_DIR",
     "CURL_CA_BUNDLE",
     "REQUESTS_CA_BUNDLE",
+    "NODE_USE_SYSTEM_CA",
+    "NODE_TLS_REJECT_UNAUTHORIZED",
+    "DENO_CERT",
+    "DENO_TLS_CA_STORE",
 )
 CLIENT_IDS = {"node16": "node-16", "node18": "node-17-19", "node20": "node-20",
               "node22": "node-20", "node24": "node-20",  # node-20 covers Node 20 to 24
-              "python": "python-websockets", "curl": "curl", "chromium": "chrome"}  # fmt: skip
+              "node22-builtin": "node-websocket", "node24-builtin": "node-websocket-24",
+              "bun": "bun", "deno": "deno", "python": "python-websockets",
+              "python-aiohttp": "python-aiohttp",
+              "python-websocket-client": "python-websocket-client",
+              "curl": "curl", "chromium": "chrome"}  # fmt: skip
 SERVER = textwrap.dedent(
     """
     import asyncio, ssl, sys
@@ -186,7 +196,8 @@ def _serve(env: CleanEnv, cert: tuple[Path, Path]) -> subprocess.Popen[str]:
     return proc
 
 
-KINDS = ["node16", "node18", "node20", "node22", "node24", "python", "curl"]
+KINDS = ["node16", "node18", "node20", "node22", "node24", "node22-builtin", "node24-builtin",
+         "bun", "deno", "python", "python-aiohttp", "python-websocket-client", "curl"]  # fmt: skip
 
 
 def _diagnose(env: CleanEnv, extra: dict[str, str], *args: str) -> dict[str, Any]:
@@ -245,20 +256,25 @@ CELLS = {
     "expired": ("expired", {"NODE_EXTRA_CA_CERTS": "CA"}, ()),
     "self-signed": ("selfsigned", {}, ()),
     "node-use-openssl-ca": ("good", {"NODE_OPTIONS": "--use-openssl-ca"}, ()),
+    "deno-system-store": ("good", {"DENO_TLS_CA_STORE": "system"}, ()),
+    "ssl-cert-file": ("selfsigned", {"SSL_CERT_FILE": "SELF"}, ()),
 }
 
 
 @pytest.mark.parametrize("cell", list(CELLS))
 def test_trust_cell_real_vs_predicted(cell: str, plain: CleanEnv, certs: Certs) -> None:
     cert, extra, args = CELLS[cell]
-    extra = {k: str(certs.ca) if v == "CA" else v for k, v in extra.items()}
+    files = {"CA": str(certs.ca), "SELF": str(certs.pairs["selfsigned"][0])}
+    extra = {k: files.get(v, v) for k, v in extra.items()}
     d, rows = _compare(plain, cert, certs, extra, *args)
     _agree(rows)
     assert d["tls"] is not None and d["tls"]["error"] is None
+    outcomes = {r[0]: r[1] for r in rows}
     if cell == "system-store-only":
-        outcomes = {r[0]: r[1] for r in rows}
-        assert outcomes["python"] == outcomes["curl"] == "connects"
-        assert {outcomes[k] for k in ("node16", "node18", "node20")} == {"fails"}
+        assert outcomes["python"] == outcomes["curl"] == outcomes["bun"] == "connects"
+        assert {outcomes[k] for k in ("node16", "node18", "node20", "deno")} == {"fails"}
+    if cell == "deno-system-store":
+        assert outcomes["deno"] == "connects"
 
 
 @pytest.mark.needs_chromium
@@ -304,11 +320,49 @@ def _python_advice(env: CleanEnv, fix: dict[str, Any]) -> subprocess.CompletedPr
                    timeout=30)  # fmt: skip
 
 
+# How each client kind is given a CA file (0) or told to skip the check (1), as the
+# trust fixes word it for its id: (environment, runtime flags, the fix's words).
+OWN_OPTIONS: dict[str, tuple[tuple[dict[str, str], tuple[str, ...], str], ...]] = {
+    **{kind: (({"NODE_EXTRA_CA_CERTS": "{file}"}, (), "NODE_EXTRA_CA_CERTS={file}"),
+              ({"NODE_TLS_REJECT_UNAUTHORIZED": "0"}, (), "NODE_TLS_REJECT_UNAUTHORIZED=0"))
+       for kind in ("node22-builtin", "node24-builtin", "bun")},
+    "deno": (({}, ("--cert", "{file}"), "deno run --cert {file}"),
+             ({}, ("--unsafely-ignore-certificate-errors",),
+              "deno run --unsafely-ignore-certificate-errors")),
+    "python-aiohttp": (({"WS_PEER_CAFILE": "{file}"}, (),
+                        'ssl=ssl.create_default_context(cafile="{file}")'),
+                       ({"WS_PEER_INSECURE": "1"}, (), "ssl=ctx where ctx.check_hostname")),
+    "python-websocket-client": (({"WS_PEER_CAFILE": "{file}"}, (), 'sslopt={"ca_certs": "{file}"}'),
+                                ({"WS_PEER_INSECURE": "1"}, (),
+                                 'sslopt={"cert_reqs": ssl.CERT_NONE}')),
+}  # fmt: skip
+
+
+def _own_options(env: CleanEnv, fix: dict[str, Any], which: int, file: str = "") -> list[str]:
+    """Run each kind of :data:`OWN_OPTIONS` with its own option (the server is up); the
+    cells where the real client and the fix's prediction for it disagree."""
+    after = {c["id"]: c for c in fix["after"]}
+    bad = []
+    for kind, options in OWN_OPTIONS.items():
+        extra, flags, words = options[which]
+        assert words.replace("{file}", file) in fix["detail"], (kind, fix["detail"])
+        real = peers.run_client(env, kind, URL, env={k: v.replace("{file}", file)
+                                                     for k, v in extra.items()},
+                                flags=tuple(f.replace("{file}", file) for f in flags))  # fmt: skip
+        p = after[CLIENT_IDS[kind]]
+        row = (kind, real["outcome"], real["error"], p["outcome"], p["error"])
+        print(" | ".join(map(str, row)))
+        if row[1:3] != row[3:5]:
+            bad.append(" | ".join(map(str, row)))
+    return bad
+
+
 def test_cacert_predicts_who_still_refuses(plain: CleanEnv, certs: Certs) -> None:
     """The CA only in a file (not in the namespace's store: the self-signed leaf is its
     own CA): with --cacert FILE wsexplorer's handshake goes through, every client still
     refuses, and the trust-cacert fix's per-client flags make Node, Python and curl
-    connect."""
+    connect; each other client given its own option agrees with the fix's prediction
+    (Deno still refuses a leaf marked CA:TRUE)."""
     cert = certs.pairs["selfsigned"][0]
     d, rows = _compare(plain, "selfsigned", certs, {}, "--cacert", str(cert))
     _agree(rows)
@@ -321,6 +375,7 @@ def test_cacert_predicts_who_still_refuses(plain: CleanEnv, certs: Certs) -> Non
         curl = plain.run(["curl", "-sS", "-o", "/dev/null", "--cacert", str(cert),
                              "https://localhost:8443/"], timeout=30)  # fmt: skip
         python = _python_advice(plain, fix)
+        own = _own_options(plain, fix, 0, str(cert))
     finally:
         stop_process(server)
         if server.stdout is not None:
@@ -330,24 +385,26 @@ def test_cacert_predicts_who_still_refuses(plain: CleanEnv, certs: Certs) -> Non
     assert (python.stdout.strip() == "connects") == (after["python-websockets"] == "connects")
     assert after["python-websockets"] == "connects", python.stderr
     assert fix["node"] == f"NODE_EXTRA_CA_CERTS={cert}"
+    assert not own, "\n".join(own)
+    assert after["deno"] == "fails" and after["bun"] == "connects"
 
 
 def test_insecure_predicts_who_still_refuses(plain: CleanEnv, certs: Certs) -> None:
-    """-k: wsexplorer's handshake skips the check, every client still refuses; curl -k and
-    the fix's Python context connect, as trust-insecure predicts."""
+    """-k: wsexplorer's handshake skips the check, every client still refuses; curl -k, the
+    fix's Python context and every other client's own option connect, as trust-insecure
+    predicts."""
     d, rows = _compare(plain, "other", certs, {}, "-k")
     _agree(rows)
     assert d["handshake"]["outcome"] == "ok" and d["tls"]["insecure"]
     fix = next(f for f in d["fixes"] if f["id"] == "trust-insecure")
     after = {c["id"]: c["outcome"] for c in fix["after"]}
-    # Bun's and Deno's certificate options are not modelled (unknown), so the fix need not
-    # "work" for every client; curl's and Python's predictions are checked below.
     assert "curl -k (curl)" in fix["detail"]
     server = _serve(plain, certs.pairs["other"])
     try:
         curl = plain.run(["curl", "-sS", "-o", "/dev/null", "-k", "https://localhost:8443/"],
                          timeout=30)  # fmt: skip
         python = _python_advice(plain, fix)
+        own = _own_options(plain, fix, 1)
     finally:
         stop_process(server)
         if server.stdout is not None:
@@ -356,3 +413,5 @@ def test_insecure_predicts_who_still_refuses(plain: CleanEnv, certs: Certs) -> N
     assert (python.stdout.strip() == "connects") == (after["python-websockets"] == "connects"), (
         python.stderr
     )
+    assert not own, "\n".join(own)
+    assert fix["works"], fix["detail"]

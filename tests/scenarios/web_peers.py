@@ -53,18 +53,21 @@ def runtime_binary(peers_dir: Path, kind: str) -> Path | None:
     return path if path.is_file() and os.access(path, os.X_OK) else None
 
 
-def web_client_argv(peers_dir: Path, kind: str, url: str, node: Path | None) -> list[str] | None:
+def web_client_argv(
+    peers_dir: Path, kind: str, url: str, node: Path | None, flags: tuple[str, ...] = ()
+) -> list[str] | None:
     """The argv running ``web_client.js`` for ``kind`` (``node``: the Node binary of a
-    ``node*-builtin`` kind), or None when its runtime is not installed."""
+    ``node*-builtin`` kind), or None when its runtime is not installed. ``flags`` go to
+    the runtime, before the script (Deno's ``--cert FILE``)."""
     script = str(peers_dir / "web_client.js")
     if kind.startswith("node"):
-        return None if node is None else [str(node), script, url]
+        return None if node is None else [str(node), *flags, script, url]
     binary = runtime_binary(peers_dir, kind)
     if binary is None:
         return None
     if kind == "deno":
-        return [str(binary), "run", "--allow-net", "--allow-env", script, url]
-    return [str(binary), script, url]
+        return [str(binary), "run", "--allow-net", "--allow-env", *flags, script, url]
+    return [str(binary), *flags, script, url]
 
 
 def tagged_url(url: str, kind: str) -> str:

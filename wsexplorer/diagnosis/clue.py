@@ -64,8 +64,11 @@ def _address(value: str | None) -> str | None:
 
 
 def _reason(value: str | None) -> str | None:
-    """OpenSSL's words without Python's source position (``(_ssl.c:1006)``)."""
-    return None if value is None else re.sub(r"\s*\(_ssl\.c:\d+\)$", "", value.strip())
+    """OpenSSL's words without Python's source position (``(_ssl.c:1006)``) and the
+    quote and brackets aiohttp closes them with."""
+    if value is None:
+        return None
+    return re.sub(r"\s*\(_ssl\.c:\d+\)(?:['\"]\)\])?$", "", value.strip())
 
 
 def read_error(text: str, clients: Sequence[ClientStrategy] = CATALOGUE) -> Clue | None:

@@ -64,6 +64,7 @@ _TIME_S = 31.337  # curl prints it in ms: 31337
 _REASON = "WSXREASON"
 _PATH = "/wsxsentinelpath"  # the rest of a URL a client prints (Bun names the URL)
 _SCHEME = "wsxscheme"  # its scheme: ws or wss
+_SSL_LINE = " WSXSSLLINE"  # Python's " (_ssl.c:1006)" after OpenSSL's words
 
 _URL_SENTINEL = f"ws://{_HOST}/wsxpath"
 
@@ -80,6 +81,7 @@ _GROUPS = (
     ("WSXANY", r"[A-Z0-9_]+"),  # any net error name after "net::ERR_"
     (re.escape(_PATH), r"[^\s'\"]*"),
     (_SCHEME, r"wss?"),
+    (re.escape(_SSL_LINE), r"(?: \(_ssl\.c:\d+\))?"),
 )
 _SSL_ERROR = "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"
 _END = r"(?=$|[\s'\",;)\]])"  # Node 24 appends "; if the root CA …" to issuer errors
@@ -153,11 +155,13 @@ def _failures() -> Iterable[tuple[ErrorKind, Failure]]:
         Handshake(_V4, HandshakeOutcome.TLS, reason=reason, error=f"{_SSL_ERROR}: {reason}")
         for reason in _TLS_REASONS
     ]
-    # A name mismatch, with the certificate's names for the clients that quote them.
+    # A name mismatch, with the certificate's names for the clients that quote them, and
+    # Python's source position after it (aiohttp quotes the whole text: in double quotes
+    # when it holds a single one).
     mismatch = f"Hostname mismatch, certificate is not valid for '{_HOST}'."
     names: dict[str, object] = {MISMATCH_KEY: CertNames(dns=(_REASON,))}
     tls.append(Handshake(_V4, HandshakeOutcome.TLS, reason=mismatch,
-                         error=f"{_SSL_ERROR}: {mismatch}", extra=names))  # fmt: skip
+                         error=f"{_SSL_ERROR}: {mismatch}{_SSL_LINE}", extra=names))  # fmt: skip
     answers = (
         (ErrorKind.HTTP_STATUS, Handshake(_V4, HandshakeOutcome.HTTP_STATUS, status=_STATUS)),
         *((ErrorKind.TLS, hs) for hs in tls),

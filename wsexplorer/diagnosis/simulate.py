@@ -330,6 +330,7 @@ def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE
             trust.handshake,
             None,
             clock.time_s,
+            url=url,
         )
         error = s.wording(failure)
         story = f"{story}, but {trust.why}"

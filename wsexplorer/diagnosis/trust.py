@@ -15,6 +15,7 @@ Facts (docs/clients.md#trust):
   store; curl/curl#11325); it checks the name after the chain.
 - Chromium reads its NSS database (``~/.pki/nssdb``) and its built-in roots, never
   ``/etc/ssl``.
+- Bun and Deno: ``trust_web.py``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ..model.trust import CertNames, StoreCheck, TrustCheck, TrustStore, name_ma
 from .context import WhatIf
 from .strategy import ClientStrategy
 from .tlsname import checked_name
+from .trust_web import bun_store, deno_refusal, deno_store
 
 __all__ = [
     "MISMATCH_KEY",
@@ -72,6 +74,8 @@ TRUST_FLAGS: dict[str, tuple[str, str]] = {
         "certutil -d sql:$HOME/.pki/nssdb -A -t C,, -n CA -i {file}",
         "chromium --ignore-certificate-errors",
     ),
+    "bun": ("NODE_EXTRA_CA_CERTS={file}", "NODE_TLS_REJECT_UNAUTHORIZED=0"),
+    "deno": ("deno run --cert {file}", "deno run --unsafely-ignore-certificate-errors"),
 }
 """Per runtime: how to make it trust a CA file, and how to make it skip the check."""
 
@@ -80,6 +84,10 @@ _CLIENT_FLAGS: dict[str, tuple[str, str]] = {
     # Node's built-in WebSocket takes no TLS options: only the environment reaches it.
     "node-websocket": _WHATWG_NODE,
     "node-websocket-24": _WHATWG_NODE,
+    "python-websocket-client": (
+        'sslopt={"ca_certs": "{file}"}',
+        'sslopt={"cert_reqs": ssl.CERT_NONE}',
+    ),
 }
 
 
@@ -115,6 +123,8 @@ def client_store(check: TrustCheck, s: ClientStrategy) -> tuple[StoreCheck | Non
                 "NODE_OPTIONS has --use-system-ca: Node 16 to 20 refuse to start with it, "
                 "Node 22.15+ and 24 read the system store"
             )
+        if env.node_use_system_ca:
+            return None, "NODE_USE_SYSTEM_CA=1: Node 22.15+ and 24 read the system store"
         if "--use-openssl-ca" in env.node_options:
             return check.store(TrustStore.NODE_OPENSSL), "Node's OpenSSL store (--use-openssl-ca)"
         extra = " plus NODE_EXTRA_CA_CERTS" if env.node_extra_ca_certs else ""
@@ -128,6 +138,10 @@ def client_store(check: TrustCheck, s: ClientStrategy) -> tuple[StoreCheck | Non
         return check.store(TrustStore.SYSTEM), "the system store"
     if s.runtime == "browser":
         return check.store(TrustStore.NSS), "its NSS database"
+    if s.runtime == "bun":
+        return bun_store(check)
+    if s.runtime == "deno":
+        return deno_store(check)
     return None, f"which certificates {s.name} trusts is not modelled"
 
 
@@ -191,6 +205,26 @@ def _fails(check: TrustCheck, reason: str, why: str, names: bool = False) -> Tru
     return TrustVerdict(ClientOutcome.FAILS, hs, why)
 
 
+def _deno(
+    check: TrustCheck, store: StoreCheck, label: str, name: str, name_ok: bool, s: ClientStrategy
+) -> TrustVerdict:
+    """Deno's order: a CA leaf, the dates, the issuer, then the name (trust_web.py)."""
+    outcome, reason = deno_refusal(check, store)
+    if outcome is ClientOutcome.UNKNOWN:
+        why = f"what Deno says of {store.verify} was not checked here"
+        return TrustVerdict(ClientOutcome.UNKNOWN, why=why)
+    if reason is not None and check.leaf_ca:
+        skip = f"; to skip the check it needs {TRUST_FLAGS['deno'][1]}" if check.insecure else ""
+        why = f"Deno refuses a server certificate marked CA:TRUE, even a trusted one{skip}"
+        return _fails(check, reason, why)
+    if reason is not None:
+        return _fails(check, reason, f"{label} refuses the certificate ({reason}){_hint(check, s)}")
+    if not name_ok:
+        reason = _mismatch_reason(name)
+        return _fails(check, reason, f"the certificate is not valid for {name}", names=True)
+    return TrustVerdict(ClientOutcome.CONNECTS, why=f"{label} trusts the certificate for {name}")
+
+
 def client_trust(
     check: TrustCheck, s: ClientStrategy, host: str, ctx: WhatIf
 ) -> TrustVerdict | None:
@@ -230,10 +264,13 @@ def client_trust(
         return TrustVerdict(
             ClientOutcome.FAILS, hs, f"{label} refuses it ({reason}){_hint(check, s)}"
         )
+    if s.runtime == "deno":
+        return _deno(check, store, label, name, name_ok, s)
     verify = store.verify
-    if s.runtime == "node" and verify == _NO_ISSUER and check.chain_length == 1:
+    if s.runtime in ("node", "bun") and verify == _NO_ISSUER and check.chain_length == 1:
         # Node's verify callback lets OpenSSL go on; its last error for a lone leaf whose
-        # issuer is unknown is UNABLE_TO_VERIFY_LEAF_SIGNATURE (docs/clients.md#trust).
+        # issuer is unknown is UNABLE_TO_VERIFY_LEAF_SIGNATURE (docs/clients.md#trust);
+        # Bun's BoringSSL says the same (checked).
         verify = "unable to verify the first certificate"
     openssl_name_first = s.runtime == "python"
     if verify is not None and not (openssl_name_first and verify in _DATES and not name_ok):

@@ -2,7 +2,8 @@
 
 A ``wss://`` server sends one certificate chain; each client checks it against its own
 store (docs/clients.md#trust): OpenSSL's default paths for Python and curl, the roots
-built into the Node binary for Node, Chromium's NSS database. :class:`TrustCheck` holds
+built into the Node binary for Node, those plus ``/etc/ssl`` for Bun, Mozilla's roots for
+Deno, Chromium's NSS database. :class:`TrustCheck` holds
 the chain's names and the verdict of every store the probe could read; the engine
 (``diagnosis/trust.py``) picks the store each client reads.
 """
@@ -30,7 +31,7 @@ class TrustStore(StrEnum):
 
     SYSTEM = "system"  # OpenSSL's default paths (SSL_CERT_FILE / SSL_CERT_DIR honoured)
     NODE = "node"  # the roots built into the Node binary, plus NODE_EXTRA_CA_CERTS
-    NODE_OPENSSL = "node-openssl"  # Node's --use-openssl-ca: its OPENSSLDIR, /etc/ssl
+    NODE_OPENSSL = "node-openssl"  # OPENSSLDIR /etc/ssl: Node's --use-openssl-ca, and Bun
     NSS = "nss"  # Chromium's NSS database (~/.pki/nssdb)
     CACERT = "cacert"  # the file given with --cacert
 
@@ -150,6 +151,10 @@ class TrustEnv:
         ssl_cert_file: ``SSL_CERT_FILE`` (OpenSSL's default file, Python and curl).
         ssl_cert_dir: ``SSL_CERT_DIR``.
         curl_ca_bundle: ``CURL_CA_BUNDLE`` (the curl tool only).
+        node_use_system_ca: ``NODE_USE_SYSTEM_CA=1`` (Bun, Node 22.15+ and 24: add the
+            system store).
+        deno_tls_ca_store: ``DENO_TLS_CA_STORE`` (Deno: ``mozilla``, ``system`` or both).
+        deno_cert: ``DENO_CERT`` (Deno: one more CA file).
     """
 
     node_extra_ca_certs: str | None = None
@@ -157,6 +162,9 @@ class TrustEnv:
     ssl_cert_file: str | None = None
     ssl_cert_dir: str | None = None
     curl_ca_bundle: str | None = None
+    node_use_system_ca: bool = False
+    deno_tls_ca_store: str | None = None
+    deno_cert: str | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -165,6 +173,9 @@ class TrustEnv:
             "SSL_CERT_FILE": self.ssl_cert_file,
             "SSL_CERT_DIR": self.ssl_cert_dir,
             "CURL_CA_BUNDLE": self.curl_ca_bundle,
+            "NODE_USE_SYSTEM_CA": self.node_use_system_ca,
+            "DENO_TLS_CA_STORE": self.deno_tls_ca_store,
+            "DENO_CERT": self.deno_cert,
         }
 
 
@@ -184,6 +195,10 @@ class TrustCheck:
             text Python clients print.
         error: why the chain could not be fetched (then ``stores`` is empty).
         chain_length: how many certificates the server sent.
+        leaf_ca: the server's own certificate says ``CA:TRUE`` (basic constraints), as
+            ``openssl req -x509`` makes a self-signed one; Deno refuses such a leaf.
+        leaf_dates: OpenSSL's message when the leaf is outside its validity dates now
+            (``certificate has expired``, ``certificate is not yet valid``), else ``None``.
     """
 
     address: str | None
@@ -195,6 +210,8 @@ class TrustCheck:
     python_error: str | None = None
     error: str | None = None
     chain_length: int = 0
+    leaf_ca: bool = False
+    leaf_dates: str | None = None
 
     def store(self, which: TrustStore) -> StoreCheck | None:
         """The check of one store, or ``None`` when it was not tried."""
@@ -211,4 +228,6 @@ class TrustCheck:
             "python_error": self.python_error,
             "error": self.error,
             "chain_length": self.chain_length,
+            "leaf_ca": self.leaf_ca,
+            "leaf_dates": self.leaf_dates,
         }

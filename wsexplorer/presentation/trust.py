@@ -14,7 +14,7 @@ __all__ = ["STORE_LABELS", "trust_brief", "trust_rows"]
 STORE_LABELS = {
     TrustStore.SYSTEM: "system store",
     TrustStore.NODE: "Node's roots",
-    TrustStore.NODE_OPENSSL: "Node OpenSSL",
+    TrustStore.NODE_OPENSSL: "OpenSSL /etc/ssl",
     TrustStore.NSS: "NSS (Chrome)",
     TrustStore.CACERT: "--cacert",
 }

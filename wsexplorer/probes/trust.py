@@ -5,10 +5,12 @@
   refuses, one more connect without verification fetches the chain.
 * The chain is then verified by ``openssl verify -purpose sslserver`` (OpenSSL's own
   verifier, whose messages Node, curl and Python print) against: OpenSSL's default paths
-  (``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` honoured), Node's bundled roots (from
+  (``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` honoured), the same under ``/etc/ssl`` (Node's
+  ``--use-openssl-ca``, Bun), Node's bundled roots (from
   ``node -p tls.rootCertificates``, once per Node binary in this process) plus
   ``NODE_EXTRA_CA_CERTS``, Chromium's NSS database (through ``certutil``) plus its built-in
   roots (approximated by Node's, Mozilla's list), and the ``--cacert`` file.
+* The leaf's basic constraints and dates are read too (Deno checks them first).
 * A store that cannot be read (no ``node``, no ``certutil``) is reported unknown.
 
 The chain and the stores built here live in a temporary directory removed at once.
@@ -82,6 +84,9 @@ def trust_env(environ: Mapping[str, str] | None = None) -> TrustEnv:
         ssl_cert_file=env.get("SSL_CERT_FILE") or None,
         ssl_cert_dir=env.get("SSL_CERT_DIR") or None,
         curl_ca_bundle=env.get("CURL_CA_BUNDLE") or None,
+        node_use_system_ca=env.get("NODE_USE_SYSTEM_CA") == "1",
+        deno_tls_ca_store=env.get("DENO_TLS_CA_STORE") or None,
+        deno_cert=env.get("DENO_CERT") or None,
     )
 
 
@@ -131,6 +136,28 @@ def _names(leaf: Path) -> CertNames:
         ips=tuple(v.strip() for k, v in alt if k == "IP Address"),
         common_name=cn,
     )
+
+
+def _leaf_facts(leaf: Path, timeout: float) -> tuple[bool, str | None]:
+    """Whether the leaf says ``CA:TRUE``, and OpenSSL's message when it is outside its
+    validity dates now (``None``: within them)."""
+    done = subprocess.run(
+        ["openssl", "x509", "-noout", "-ext", "basicConstraints", "-in", str(leaf)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    is_ca = "CA:TRUE" in done.stdout
+    try:
+        decoded = ssl._ssl._test_decode_cert(str(leaf))  # type: ignore[attr-defined]
+        after = ssl.cert_time_to_seconds(decoded["notAfter"])
+        before = ssl.cert_time_to_seconds(decoded["notBefore"])
+    except (ssl.SSLError, OSError, AttributeError, KeyError, ValueError):
+        return is_ca, None
+    now = time.time()
+    if now > after:
+        return is_ca, "certificate has expired"
+    return is_ca, "certificate is not yet valid" if now < before else None
 
 
 def _verify(
@@ -215,7 +242,8 @@ def _node_openssl(work: Path, env: TrustEnv, timeout: float) -> StoreCheck:
     """Node's ``--use-openssl-ca``: OpenSSL's default paths as built into Node. The
     official binaries' OPENSSLDIR is ``/etc/ssl`` (``/etc/ssl/cert.pem``, the hashed
     ``/etc/ssl/certs``), not Debian's ``/usr/lib/ssl``; ``SSL_CERT_FILE`` /
-    ``SSL_CERT_DIR`` replace them (docs/clients.md#trust)."""
+    ``SSL_CERT_DIR`` replace them (docs/clients.md#trust). Bun's BoringSSL reads the
+    same paths beside its bundled roots (docs/clients.md#bun)."""
     cafile = env.ssl_cert_file or _NODE_OPENSSLDIR + "/cert.pem"
     capath = env.ssl_cert_dir or _NODE_OPENSSLDIR + "/certs"
     path = Path(cafile)
@@ -242,8 +270,8 @@ def _stores(work: Path, env: TrustEnv, tls: TlsOptions, timeout: float) -> list[
                 lambda: StoreCheck(TrustStore.SYSTEM, True, _verify(work, None, timeout), system)
             )
         ]
-        if "--use-openssl-ca" in env.node_options:
-            checks.append(pool.submit(_node_openssl, work, env, timeout))
+        # Node's --use-openssl-ca, and part of Bun's default store (docs/clients.md#bun).
+        checks.append(pool.submit(_node_openssl, work, env, timeout))
         if tls.cacert is not None:
             cacert = tls.cacert
             checks.append(
@@ -314,6 +342,10 @@ def check_trust(
         except (OSError, subprocess.SubprocessError) as exc:
             return failed(error=f"openssl verify failed: {exc}")
         names = _names(work / "leaf.pem")
+        try:
+            leaf_ca, leaf_dates = _leaf_facts(work / "leaf.pem", left())
+        except (OSError, subprocess.SubprocessError):
+            leaf_ca, leaf_dates = False, None
     return TrustCheck(
         address,
         names=names,
@@ -323,4 +355,6 @@ def check_trust(
         cacert=tls.cacert,
         python_error=python_error,
         chain_length=len(pems),
+        leaf_ca=leaf_ca,
+        leaf_dates=leaf_dates,
     )

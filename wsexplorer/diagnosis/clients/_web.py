@@ -2,7 +2,9 @@
 
 Only a plain HTTP answer (any status but 101, a redirect included: the WHATWG standard
 never follows one) was run against them here (docs/clients.md#node-websocket, #bun,
-#deno). Any other failed handshake (TLS, a silent or closing server, a malformed 101)
+#deno); a certificate a client's store refuses is decided before this, by the trust check
+(``trust.py``, checked in tests/scenarios/test_trust.py). Any other failed handshake (a
+TLS failure wsexplorer's own handshake met, a silent or closing server, a malformed 101)
 and a 101 that breaks only websockets' header limits are "unknown": not checked. (A server
 that accepts TCP and never answers: all four waited 25 s without a word; whether any gives
 up later, undici's 300 s headers timeout for one, was not measured.)

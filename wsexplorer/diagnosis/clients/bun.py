@@ -15,14 +15,17 @@ Facts (docs/clients.md#bun):
   punycode: ``ws://xn--strae-oqa.test:8080/``, ``ws://svc.:8080/`` for ``SVC.``):
   ``WebSocket connection to '<url>' failed: Failed to connect`` for
   a name or connect failure, ``... failed: Expected 101 status code: 404`` for an HTTP
-  answer (checked); other failed handshakes are unknown (``_web.py``). No family
-  option: only the IPv4 literal helps.
+  answer (checked), ``... failed: TLS handshake failed: <reason>`` for a refused
+  certificate (checked; its store and reasons: ``trust_web.py``); other failed
+  handshakes are unknown (``_web.py``). No family option: only the IPv4 literal helps.
 """
 
 from __future__ import annotations
 
-from ...model import Confidence
+from ...model import Confidence, HandshakeOutcome
 from ..strategy import ClientStrategy, Failure, Fallback, Stage
+from ..trust import is_mismatch
+from ..trust_web import bun_reason
 from ._web import web_answer
 
 __all__ = ["BUN", "bun_wording"]
@@ -32,7 +35,11 @@ def bun_wording(failure: Failure) -> str:
     """Bun's error event message (see the module facts)."""
     reason = "Failed to connect"
     hs = failure.handshake
-    if failure.stage is Stage.HANDSHAKE and hs is not None:
+    if failure.stage is Stage.HANDSHAKE and hs is not None and hs.outcome is HandshakeOutcome.TLS:
+        # Only a certificate refusal (trust.py) reaches here: web_answer makes other TLS
+        # failures unknown.
+        reason = "TLS handshake failed: " + bun_reason(hs.reason, is_mismatch(hs.reason))
+    elif failure.stage is Stage.HANDSHAKE and hs is not None:
         # Only HTTP answers reach here: web_answer makes the others unknown.
         reason = f"Expected 101 status code: {hs.status}"
     return f"WebSocket connection to '{failure.url}' failed: {reason}"

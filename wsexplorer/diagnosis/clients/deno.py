@@ -10,8 +10,9 @@ Facts (docs/clients.md#deno):
   kernel's SYN timeout.
 - Errors are ``NetworkError: failed to connect to WebSocket: `` and a short reason:
   ``tcp connect error`` (refused, unreachable, timed out), ``dns error`` (no address),
-  ``Invalid status code: 404`` (an HTTP answer). Checked on Deno 2.9.6. Other failed
-  handshakes are unknown (``_web.py``).
+  ``Invalid status code: 404`` (an HTTP answer), ``invalid peer certificate: <reason>``
+  for a refused certificate (its store and reasons: ``trust_web.py``). Checked on Deno
+  2.9.6. Other failed handshakes are unknown (``_web.py``).
 - No family option: only the IPv4 literal helps.
 - Proxies (checked for ``ws://``, Deno 2.9.6): ``ALL_PROXY`` / ``all_proxy`` first, then
   ``HTTP_PROXY`` / ``http_proxy``, the upper case first; ``https_proxy`` is not read for
@@ -28,9 +29,11 @@ Facts (docs/clients.md#deno):
 
 from __future__ import annotations
 
-from ...model import Confidence
+from ...model import Confidence, HandshakeOutcome
 from ..proxy import NoProxyRules, ProxyPolicy
 from ..strategy import AddressOrder, ClientStrategy, Failure, Fallback, Stage
+from ..trust import mismatch_names
+from ..trust_web import deno_reason
 from ._web import web_answer
 
 __all__ = ["DENO", "DENO_PROXY", "deno_wording"]
@@ -43,6 +46,10 @@ def deno_wording(failure: Failure) -> str:
     if failure.stage is Stage.RESOLVE:
         return _PREFIX + "dns error"
     hs = failure.handshake
+    if failure.stage is Stage.HANDSHAKE and hs is not None and hs.outcome is HandshakeOutcome.TLS:
+        # Only a certificate refusal (trust.py) reaches here: web_answer makes other TLS
+        # failures unknown.
+        return _PREFIX + "invalid peer certificate: " + deno_reason(hs, mismatch_names(hs))
     if failure.stage is Stage.HANDSHAKE and hs is not None:
         # Only HTTP answers reach here: web_answer makes the others unknown.
         return _PREFIX + f"Invalid status code: {hs.status}"

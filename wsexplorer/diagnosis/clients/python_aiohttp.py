@@ -98,7 +98,8 @@ def _tls_error(failure: Failure, error: str) -> str:
     failure is ``ClientConnectorCertificateError``, which prints ``ssl:True`` and the
     ``SSLCertVerificationError`` args; any other ``ssl.SSLError`` is
     ``ClientConnectorSSLError``, worded like a connect error (aiohttp/client_exceptions.py).
-    UNVERIFIED: not run against a real TLS server here."""
+    Checked for verification failures (tests/scenarios/test_trust.py: unknown issuer,
+    wrong name, expired, self-signed); UNVERIFIED for other ``ssl.SSLError``."""
     if error.startswith("[SSL: CERTIFICATE_VERIFY_FAILED]"):
         return (
             f"Cannot connect to host {failure.host}:{failure.port} ssl:True "

@@ -116,7 +116,8 @@ def websocket_client_wording(failure: Failure) -> str:
         assert hs is not None
         if hs.outcome in (HandshakeOutcome.HTTP_STATUS, HandshakeOutcome.REDIRECT):
             return f"Handshake status {hs.status} {hs.reason or ''}".rstrip()
-        # UNVERIFIED: a TLS failure is Python's ssl text (the probe's), others a guess.
+        # A certificate refusal is Python's ssl text (the probe's; checked in
+        # tests/scenarios/test_trust.py); other failures: UNVERIFIED guesses.
         return hs.error or "Connection to remote host was lost."
     return socket_error(failure.tries[-1])
 
