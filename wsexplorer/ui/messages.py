@@ -13,7 +13,8 @@ from pathlib import Path
 
 from textual.message import Message
 
-from ..model import Diagnosis, Listener, ListenerScan, Observation, SessionEvent
+from ..model import Diagnosis, Listener, Observation, SessionEvent
+from .full_scan import TableScan
 
 __all__ = [
     "ExportDone",
@@ -55,24 +56,21 @@ class ObserveFailed(Message):
 
 @dataclass
 class ListenersScanned(Message):
-    """A full listener scan (every port), from a thread worker; ``sockets`` is its
-    ``sockets_key(..., owners=True)``, computed in the thread (50,000 sockets take
-    ~70 ms: off the event loop)."""
+    """A full listener scan (every port), from a thread worker, cut there to the rows the
+    Listeners pane shows (``full_scan.scan_for_table``: off the event loop)."""
 
     gen: int
-    scan: ListenerScan
-    sockets: frozenset[tuple[object, ...]] = frozenset()
+    table: TableScan
 
 
 @dataclass
 class ListenersWatched(Message):
-    """The watch's scan of every listener (a thread worker), with what it cost and its
-    ``sockets_key(..., owners=True)`` (computed in the thread)."""
+    """The watch's scan of every listener (a thread worker), cut there like
+    :class:`ListenersScanned`'s, with what it cost."""
 
     gen: int
-    scan: ListenerScan
+    table: TableScan
     seconds: float
-    sockets: frozenset[tuple[object, ...]] = frozenset()
 
 
 @dataclass

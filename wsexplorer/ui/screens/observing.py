@@ -9,28 +9,16 @@ older generation, so a stale lookup never overwrites a newer result.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
 
 from textual import work
 
-from ...model import Listener, ListenerScan, Resolution, SystemFacts
+from ...model import ListenerScan, Resolution, SystemFacts
+from ..full_scan import scan_for_table, sockets_key
 from ..messages import ListenersScanned, ObserveFailed, ObserveFinished, StageArrived
 from ..state import LiveState, before_after
 from .base import ScreenBase
 
 __all__ = ["ObservingPart", "sockets_key"]
-
-
-def sockets_key(listeners: Iterable[Listener], *, owners: bool) -> frozenset[tuple[object, ...]]:
-    """What makes two scans differ: each socket's bind and v6only (and with ``owners``,
-    its pid and process)."""
-    out = set()
-    for lis in listeners:
-        key: tuple[object, ...] = (lis.protocol, lis.family, lis.address, lis.port, lis.v6only)
-        if owners:
-            key = (*key, lis.pid, lis.process)
-        out.add(key)
-    return frozenset(out)
 
 
 _frozen = False
@@ -85,13 +73,10 @@ class ObservingPart(ScreenBase):
         self.post_message(ObserveFinished(gen, obs, result))
 
     @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
-    def scan_all(self, gen: int) -> None:
-        """Every listener on the machine (blocking: a thread; posts the result)."""
-        try:
-            scan = self.backend.scan_listeners()
-        except Exception as exc:
-            scan = ListenerScan(error=f"{type(exc).__name__}: {exc}")
-        self.post_message(ListenersScanned(gen, scan, sockets_key(scan.listeners, owners=True)))
+    def scan_all(self, gen: int, port: int) -> None:
+        """Every listener on the machine (blocking: a thread; posts the result, with the
+        Listeners pane's rows for other ports than ``port`` picked here, off the loop)."""
+        self.post_message(ListenersScanned(gen, scan_for_table(self.backend.scan_listeners, port)))
 
     def on_stage_arrived(self, message: StageArrived) -> None:
         if message.gen != self.generation:
@@ -106,7 +91,7 @@ class ObservingPart(ScreenBase):
 
     def on_listeners_scanned(self, message: ListenersScanned) -> None:
         if message.gen == self.generation:
-            self.listeners_pane.show_full_scan(message.scan)
+            self.listeners_pane.show_full_scan(message.table.scan, message.table.others)
             _freeze_once()
 
     async def on_observe_finished(self, message: ObserveFinished) -> None:
@@ -131,7 +116,7 @@ class ObservingPart(ScreenBase):
         )
         self._show_status()
         self._label_fix_keys()
-        self.scan_all(message.gen)
+        self.scan_all(message.gen, self.state.url.port)
 
     def on_observe_failed(self, message: ObserveFailed) -> None:
         if message.gen != self.generation:
@@ -143,4 +128,4 @@ class ObservingPart(ScreenBase):
             self.listeners_pane.fail("observation failed", message.error)
         self.diagnosis_pane.fail("observation failed", message.error)
         self._show_status()
-        self.scan_all(message.gen)
+        self.scan_all(message.gen, self.state.url.port)

@@ -23,7 +23,8 @@ import time
 from textual import work
 from textual.timer import Timer
 
-from ...model import ListenerScan, SessionEventKind, SessionState
+from ...model import SessionEventKind, SessionState
+from ..full_scan import scan_for_table
 from ..messages import ListenersScanned, ListenersWatched, SessionEventArrived
 from .observing import ObservingPart, sockets_key
 from .session_control import SessionPart
@@ -44,7 +45,7 @@ class WatchPart(ObservingPart, SessionPart):
     _watch_cost = 0.0
     _watch_busy = False
     _initial_sent = False
-    _shown_sockets: frozenset[tuple[object, ...]] | None = None
+    _shown_sockets: frozenset[str] | None = None
     watch_reruns = 0
     """Observations the watch started (the machine changed under the shown diagnosis)."""
     watch_table_updates = 0
@@ -69,24 +70,22 @@ class WatchPart(ObservingPart, SessionPart):
         if time.monotonic() - self._watch_done_at < self._watch_cost * COST_FACTOR:
             return
         self._watch_busy = True
-        self.watch_scan(self.generation)
+        self.watch_scan(self.generation, self.state.url.port)
 
     @work(thread=True, group="watch", exit_on_error=False)
-    def watch_scan(self, gen: int) -> None:
-        """Every listener (blocking: a thread; posts the result and its cost)."""
+    def watch_scan(self, gen: int, port: int) -> None:
+        """Every listener (blocking: a thread; posts the result and its cost, with the
+        Listeners pane's rows for ports other than ``port`` picked here, off the loop)."""
         start = time.perf_counter()
-        try:
-            scan = self.backend.scan_listeners()
-        except Exception as exc:
-            scan = ListenerScan(error=f"{type(exc).__name__}: {exc}")
-        sockets = sockets_key(scan.listeners, owners=True)
-        self.post_message(ListenersWatched(gen, scan, time.perf_counter() - start, sockets))
+        table = scan_for_table(self.backend.scan_listeners, port)
+        self.post_message(ListenersWatched(gen, table, time.perf_counter() - start))
 
     def on_listeners_watched(self, message: ListenersWatched) -> None:
         self._watch_busy = False
         self._watch_cost = message.seconds
         self._watch_done_at = time.monotonic()
-        scan = message.scan
+        table = message.table
+        scan = table.scan
         if (
             message.gen != self.generation
             or self.diagnosis_generation != self.generation
@@ -94,28 +93,26 @@ class WatchPart(ObservingPart, SessionPart):
         ):
             return
         obs = self.observation
-        port = self.state.url.port
         if (
             obs is not None
             and obs.local_target
             and obs.listeners_known
-            and sockets_key(scan.on_port(port), owners=False)
-            != sockets_key(obs.listeners, owners=False)
+            and table.on_port != sockets_key(obs.listeners, owners=False)
         ):
             self.watch_reruns += 1
             self.refresh_all()
             return
-        shown = message.sockets
+        shown = table.sockets
         if self._shown_sockets is not None and shown != self._shown_sockets:
             self._shown_sockets = shown
             self.watch_table_updates += 1
-            self.listeners_pane.show_full_scan(scan)
+            self.listeners_pane.show_full_scan(scan, table.others)
 
     def on_listeners_scanned(self, message: ListenersScanned) -> None:
         # The observation's own full scan is what the table shows now (ObservingPart
         # handles the message too): the watch compares with it.
-        if not message.scan.error:
-            self._shown_sockets = message.sockets
+        if not message.table.scan.error:
+            self._shown_sockets = message.table.sockets
 
     # ------------------------------------------------------------------ the session
     def on_session_event_arrived(self, message: SessionEventArrived) -> None:

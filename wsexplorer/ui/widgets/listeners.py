@@ -6,7 +6,9 @@ URL's port has its row; of the other ports only the first :data:`OTHER_ROWS` do,
 line under the table counts the rest and names ``wsexplorer listeners --json``, so a
 machine with 50,000 sockets keeps a small table. An update touches only the rows whose
 socket changed (compared by value) and re-sorts only when the order changed; the cursor
-stays on its socket. The embedded demo
+stays on its socket. The other ports' rows are picked in the scan's thread worker
+(:func:`pick_others`, through ``ui/full_scan.py``), so the event loop never walks the
+whole scan. The embedded demo
 server's bind, its wildcard warning and its bind errors are shown above the table. For a
 target on another machine the table is this machine's sockets, and the note says so.
 """
@@ -28,7 +30,15 @@ from ...presentation import listener_row as presented
 from ...presentation.style import to_text
 from .pane import Pane
 
-__all__ = ["COLUMNS", "OTHER_ROWS", "ListenersPane", "listener_key", "listener_row"]
+__all__ = [
+    "COLUMNS",
+    "OTHER_ROWS",
+    "ListenersPane",
+    "OtherRows",
+    "listener_key",
+    "listener_row",
+    "pick_others",
+]
 
 COLUMNS = ("port", "family", "address", "v6only", "accepts", "process")
 OTHER_ROWS = 200
@@ -38,6 +48,32 @@ OTHER_ROWS = 200
 def listener_key(lis: Listener) -> str:
     """A row key that stays the same for the same socket across scans."""
     return f"{lis.protocol}/{lis.family.value}/{lis.address}/{lis.port}/{lis.pid}"
+
+
+class OtherRows:
+    """The sockets on ports other than ``port`` that the table shows (the first
+    :data:`OTHER_ROWS` by port, family and address) and how many there are in all.
+
+    Picking them walks every socket (50,000 take ~30 ms): the scan's thread worker calls
+    :func:`pick_others` and the pane only reads the result, so the event loop never walks
+    the whole scan.
+    """
+
+    __slots__ = ("count", "first", "port")
+
+    def __init__(self, port: int, first: tuple[Listener, ...], count: int) -> None:
+        self.port = port
+        self.first = first
+        self.count = count
+
+
+def pick_others(listeners: Iterable[Listener], port: int) -> OtherRows:
+    """The TCP sockets not on ``port`` to show as rows (pure: safe in a thread)."""
+    others = [lis for lis in listeners if lis.protocol == "tcp" and lis.port != port]
+    first = heapq.nsmallest(
+        OTHER_ROWS, others, key=lambda lis: (lis.port, lis.family.value, lis.address)
+    )
+    return OtherRows(port, tuple(first), len(others))
 
 
 def _accepts(lis: Listener) -> Text:
@@ -66,7 +102,9 @@ class ListenersPane(Pane):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.port = 0
         self._port_rows: dict[str, Listener] | None = None
-        self._others: tuple[Listener, ...] = ()
+        self._others = OtherRows(0, (), 0)
+        """The other ports' rows of the last full scan (its sockets are not kept: 50,000
+        objects kept would be walked by every full garbage collection)."""
         self._shown: dict[str, tuple[Listener, bool]] = {}
         """What each row shows: its socket, and whether it is on the URL's port."""
         self._order: list[str] = []
@@ -120,6 +158,7 @@ class ListenersPane(Pane):
         """A new observation began for ``port``."""
         if port != self.port:
             self._port_rows = None
+            self._others = OtherRows(port, (), 0)  # until the next full scan
         self.port = port
         self.local = None
         self.full_scan_shown = False
@@ -137,12 +176,18 @@ class ListenersPane(Pane):
         self._scan_notes = scan.notes
         self._sync()
 
-    def show_full_scan(self, scan: ListenerScan) -> None:
-        """A scan of every port (adds the other listeners below the URL's port)."""
+    def show_full_scan(self, scan: ListenerScan, others: OtherRows | None = None) -> None:
+        """A scan of every port (adds the other listeners below the URL's port).
+
+        ``others``: :func:`pick_others` of this scan, done by the caller's thread; without
+        it (or for another port) the pane picks them itself, on the event loop.
+        """
         if scan.error:
             self._scan_notes = (f"full scan failed: {scan.error}",)
         else:
-            self._others = tuple(lis for lis in scan.listeners if lis.protocol == "tcp")
+            if others is None or others.port != self.port:
+                others = pick_others(scan.listeners, self.port)
+            self._others = others
             if self._port_rows is None:
                 self._port_rows = {listener_key(lis): lis for lis in scan.on_port(self.port)}
                 self.busy(False)
@@ -194,14 +239,11 @@ class ListenersPane(Pane):
         """The rows to show, in table order: every socket on the URL's port, then the first
         :data:`OTHER_ROWS` others (sets :attr:`hidden`)."""
         port = self.port
-        others = [lis for lis in self._others if lis.port != port]
-        first = heapq.nsmallest(
-            OTHER_ROWS, others, key=lambda lis: (lis.port, lis.family.value, lis.address)
-        )
+        first = self._others.first
         wanted: dict[str, Listener] = dict(self._port_rows or {})
         for lis in first:
             wanted.setdefault(listener_key(lis), lis)
-        self.hidden = len(others) - len(first)
+        self.hidden = self._others.count - len(first)
         return sorted(wanted.items(), key=lambda item: _rank(item[1], port))
 
     def _sync(self) -> None:
