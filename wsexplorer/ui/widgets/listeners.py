@@ -111,6 +111,8 @@ class ListenersPane(Pane):
         self.hidden = 0
         """Sockets on other ports the table leaves out (the line under it counts them)."""
         self._scan_notes: tuple[str, ...] = ()
+        self._lines: dict[str, Text] = {}
+        """The text each line under/above the table shows (by widget id)."""
         self._server_text: Text | None = None
         self.local: bool | None = None
         """Is the target this machine? ``None`` until the observation says."""
@@ -288,8 +290,7 @@ class ListenersPane(Pane):
         if cursor is not None and cursor in keys and self.cursor_key() != cursor:
             table.move_cursor(row=table.get_row_index(cursor), animate=False)
         more = self.query_one("#listeners-more", Static)
-        more.update(to_text(listeners_more(self.hidden)))
-        more.display = self.hidden > 0
+        self._show(more, to_text(listeners_more(self.hidden)), self.hidden > 0)
         note = self.query_one("#listeners-note", Static)
         found = None if self._port_rows is None else bool(self._port_rows)
         lines = to_text(listeners_note(port, found, self.local))
@@ -297,8 +298,17 @@ class ListenersPane(Pane):
             if lines.plain:
                 lines.append("\n")
             lines.append(f"note: {clean(n)}", style="dim")
-        note.update(lines)
-        note.display = bool(lines.plain)
+        self._show(note, lines, bool(lines.plain))
+
+    def _show(self, widget: Static, text: Text, display: bool) -> None:
+        """Set a line's text and visibility, leaving each alone if unchanged: an update
+        asks for a new layout of the whole screen, on every scan otherwise."""
+        if widget.display != display:
+            widget.display = display
+        key = str(widget.id)
+        if self._lines.get(key) != text:
+            self._lines[key] = text
+            widget.update(text)
 
 
 def _rank(lis: Listener, port: int) -> tuple[bool, int, str, str]:

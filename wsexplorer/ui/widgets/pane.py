@@ -42,8 +42,9 @@ class Pane(Vertical):
         """Show ``error`` (or clear it with ``None``) and end the loading state."""
         widget = self.error_widget()
         if error is None:
-            widget.update("")
-            widget.display = False
+            if widget.display:  # an update costs the screen a new layout: only if shown
+                widget.update("")
+                widget.display = False
         else:
             widget.update(error_text(what, error))
             widget.display = True
