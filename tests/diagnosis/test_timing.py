@@ -281,3 +281,22 @@ def test_silent_a_only() -> None:
     assert not any("SYN timeout" in n for n in diagnose(measured_obs).notes)
     unknown = replace(obs, system=DEFAULT_SYSTEM)
     assert not any("SYN timeout" in n for n in diagnose(unknown).notes)
+
+
+def test_node_builtin_websocket_gives_up_at_undicis_10_s() -> None:
+    """undici's connect timeout (10 s) ends a silent connect the kernel would wait 131 s
+    for; with a 3 s SYN timeout the kernel ends it first (checked with Node 22.23.5 and
+    24.22.3: 10.5 s, tests/scenarios/test_unreachable.py)."""
+    from wsexplorer.diagnosis.clients import NODE_WEBSOCKET, NODE_WEBSOCKET_24
+
+    obs = _case(("192.0.2.3",), (measured("192.0.2.3", "timeout", "timed out", 3500.0),), KERNEL)
+    for client in (NODE_WEBSOCKET, NODE_WEBSOCKET_24):
+        slow = predict(obs, client)
+        assert (slow.outcome, slow.time_s, slow.time_basis) == (
+            ClientOutcome.FAILS,
+            10.0,
+            TimeBasis.CONNECT_TIMEOUT,
+        )
+        assert "its own connect timeout (10 s) ends the attempt" in slow.why
+    fast = replace(obs, system=replace(KERNEL, tcp_syn_retries=1))
+    assert predict(fast, NODE_WEBSOCKET).time_s == 3.0

@@ -122,6 +122,15 @@ CASES = (
             *JS_CLIENTS,
         ),
     ),
+    # A lone silent address with a 19 s SYN timeout: undici's own 10 s connect timeout
+    # ends Node's built-in WebSocket first (docs/clients.md#node-websocket), as
+    # open_timeout ends websockets'.
+    Case(
+        "c3: case c with a 19 s SYN timeout, undici's 10 s first",
+        "silent.test",
+        3,
+        ("node22-builtin", "node24-builtin", "python"),
+    ),
     # Both addresses silent: every client fails, each after its own sequence of waits.
     # Two silent addresses need more than the default deadline to be measured in full.
     Case("d: silent AAAA and silent A (none.test)", "none.test", 1, timeout="10"),

@@ -4,6 +4,11 @@ Facts (docs/clients.md#node-websocket):
 - The connection is made by undici's fetch over ``net.connect``, so the address policy is
   Node 20's: ``verbatim`` order, ``hints = dns.ADDRCONFIG``, Happy Eyeballs
   (``autoSelectFamily``, 250 ms; 500 ms from v25.2.0, nodejs/node#60334).
+- undici's own connect timeout, 10 s by default (lib/core/connect.js ``buildConnector``:
+  ``timeout`` 10e3 ms, one timer for the whole connect, Happy Eyeballs included), ends a
+  connect the kernel would still wait for: a lone silent address fails at 10 s (checked
+  by hand with Node 22.23.5 and 24.22.3 and a 31 s and 127 s SYN timeout: 10.5 s; and in
+  tests/scenarios/test_unreachable.py). The same limit covers the connect to a proxy.
 - The WHATWG API takes no ``family`` or ``lookup`` option: the only ways to IPv4 are
   ``node --dns-result-order=ipv4first`` (or ``NODE_OPTIONS``) and the IPv4 literal.
 - Every failure before the upgrade (name, connect, non-101 answer) is one ``error``
@@ -35,7 +40,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...model import Confidence
+from ...model import Confidence, TimeBasis
 from ..proxy import NoProxyRules, ProxyPolicy, node_env_proxy
 from ..strategy import AddressOrder, ClientStrategy, Failure, Fallback
 from ._web import web_answer
@@ -95,6 +100,7 @@ NODE_WEBSOCKET = ClientStrategy(
     on_answer=web_answer,
     version="22",
     proxy=NODE_22_PROXY,
+    connect_timeout=(10.0, TimeBasis.CONNECT_TIMEOUT),
 )
 
 NODE_WEBSOCKET_24 = replace(
