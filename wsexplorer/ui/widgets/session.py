@@ -297,10 +297,15 @@ class SessionPane(Pane):
         if self.reconnect is not None:
             status.append(f"  ⟳ {self.reconnect}", style="magenta")
         self.query_one("#session-state", Static).update(status)
-        self.query_one("#session-tries", Static).update(render_tries(self.tries, self.note))
-        self.query_one("#session-handshake", Static).update(
-            render_handshake(self.handshake, self.url, self.request)
-        )
+        tries = self.query_one("#session-tries", Static)
+        block = self.query_one("#session-handshake", Static)
+        tries.update(render_tries(self.tries, self.note))
+        block.update(render_handshake(self.handshake, self.url, self.request))
+        # Textual 8 keeps a widget's cached box while an earlier layout request is pending,
+        # so a second update in one frame could leave these blocks one line high for good:
+        # ask again once that request has been handled.
+        self.call_after_refresh(tries.refresh, layout=True)
+        self.call_after_refresh(block.refresh, layout=True)
         self.query_one("#session-disconnect", Button).disabled = self.state not in (
             SessionState.OPEN,
             SessionState.CONNECTING,
