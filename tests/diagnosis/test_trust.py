@@ -97,6 +97,20 @@ def test_private_ca_in_the_system_store_only() -> None:
     assert diagnose(_obs(check)).to_json()["tls"]["chain_length"] == 1
 
 
+def test_an_expired_lone_leaf_from_an_unknown_issuer_says_expired_in_node_and_bun() -> None:
+    check = _check(stores=_stores(node=NO_ISSUER), leaf_dates="certificate has expired")
+    errors = _errors(_obs(check))
+    assert errors["node-20"] == ("fails", "certificate has expired")
+    assert errors["bun"] == ("connects", None)  # /etc/ssl knows the CA (and said nothing)
+    unknown = _check(
+        stores=_stores(NO_ISSUER, NO_ISSUER, NO_ISSUER), leaf_dates="certificate has expired"
+    )
+    assert _errors(_obs(unknown))["bun"][1] == (
+        "WebSocket connection to 'wss://localhost:8080/subscribe' failed: TLS handshake "
+        "failed: certificate has expired"
+    )
+
+
 def test_a_chain_with_an_intermediate_keeps_openssls_words_in_node() -> None:
     check = _check(stores=_stores(node=NO_ISSUER, nss=NO_ISSUER), chain_length=2)
     assert _errors(_obs(check))["node-20"] == ("fails", NO_ISSUER)

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from wsexplorer.diagnosis import diagnose
-from wsexplorer.diagnosis.clients import BUN, DENO
+from wsexplorer.diagnosis.clients import BUN, DENO, NODE_WEBSOCKET
 from wsexplorer.diagnosis.context import WhatIf
 from wsexplorer.diagnosis.trust import client_store, client_trust
 from wsexplorer.diagnosis.trust_web import (
@@ -177,7 +177,19 @@ def test_deno_words() -> None:
     assert LOCAL.dns == ("localhost",)
 
 
-def test_node_use_system_ca_is_unknown_for_node() -> None:
-    check: TrustCheck = _check(env=TrustEnv(node_use_system_ca=True))
-    errors = {c.id: c.outcome.value for c in diagnose(_obs(check)).clients}
-    assert errors["node-20"] == errors["node-websocket"] == "unknown"
+@pytest.mark.parametrize(
+    ("env", "flag"),
+    [
+        (TrustEnv(node_use_system_ca=True), "NODE_USE_SYSTEM_CA=1"),
+        (TrustEnv(node_options=("--use-system-ca",)), "--use-system-ca"),
+    ],
+)
+def test_the_system_store_for_nodes_built_in_websocket(env: TrustEnv, flag: str) -> None:
+    """Node 22.15+ and 24 add the system store; node-20 (Node 20 to 24) stays unknown."""
+    check: TrustCheck = _check(stores=_stores(node=NO_ISSUER), env=env)
+    d = diagnose(_obs(check))
+    outcomes = {c.id: c.outcome.value for c in d.clients}
+    assert outcomes["node-20"] == "unknown"
+    assert outcomes["node-websocket"] == outcomes["node-websocket-24"] == "connects"
+    label = f"Node's bundled roots plus the system store ({flag})"
+    assert client_store(check, NODE_WEBSOCKET)[1] == label

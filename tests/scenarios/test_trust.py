@@ -258,6 +258,14 @@ CELLS = {
     "node-use-openssl-ca": ("good", {"NODE_OPTIONS": "--use-openssl-ca"}, ()),
     "deno-system-store": ("good", {"DENO_TLS_CA_STORE": "system"}, ()),
     "ssl-cert-file": ("selfsigned", {"SSL_CERT_FILE": "SELF"}, ()),
+    "expired-system-store-only": ("expired", {}, ()),
+}
+# Node 16 to 20 refuse to start with --use-system-ca, and node-20 (Node 20 to 24 with ws)
+# stays unknown under it: these cells run the clients that read it or ignore it.
+SYSTEM_CA_KINDS = ["node22-builtin", "node24-builtin", "bun", "deno", "python", "curl"]
+SYSTEM_CA_CELLS = {
+    "node-use-system-ca": {"NODE_OPTIONS": "--use-system-ca"},
+    "node-use-system-ca-variable": {"NODE_USE_SYSTEM_CA": "1"},
 }
 
 
@@ -275,6 +283,16 @@ def test_trust_cell_real_vs_predicted(cell: str, plain: CleanEnv, certs: Certs) 
         assert {outcomes[k] for k in ("node16", "node18", "node20", "deno")} == {"fails"}
     if cell == "deno-system-store":
         assert outcomes["deno"] == "connects"
+
+
+@pytest.mark.parametrize("cell", list(SYSTEM_CA_CELLS))
+def test_trust_system_ca_real_vs_predicted(cell: str, plain: CleanEnv, certs: Certs) -> None:
+    """Node 22.15+ and 24 add the system store with --use-system-ca or
+    NODE_USE_SYSTEM_CA=1: their built-in WebSocket connects, as predicted."""
+    _, rows = _compare(plain, "good", certs, SYSTEM_CA_CELLS[cell], kinds=SYSTEM_CA_KINDS)
+    _agree(rows)
+    outcomes = {r[0]: r[1] for r in rows}
+    assert outcomes["node22-builtin"] == outcomes["node24-builtin"] == "connects"
 
 
 @pytest.mark.needs_chromium

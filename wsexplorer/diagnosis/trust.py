@@ -29,7 +29,7 @@ from ..model.trust import CertNames, StoreCheck, TrustCheck, TrustStore, name_ma
 from .context import WhatIf
 from .strategy import ClientStrategy
 from .tlsname import checked_name
-from .trust_web import bun_store, deno_refusal, deno_store
+from .trust_web import bun_store, deno_refusal, deno_store, merged
 
 __all__ = [
     "MISMATCH_KEY",
@@ -59,6 +59,7 @@ NODE24_HINTED = frozenset(
     }
 )
 _DATES = ("certificate has expired", "certificate is not yet valid")
+_SYSTEM_CA_VERSIONS = ("22", "24+")  # the built-in WebSocket ids: Node 22.15+ and 24
 _SSL_LINE = re.compile(r" \(_ssl\.c:\d+\)$")
 _VERIFY = "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
 
@@ -118,6 +119,14 @@ def client_store(check: TrustCheck, s: ClientStrategy) -> tuple[StoreCheck | Non
     ``None`` with the reason when it is not known."""
     env = check.env
     if s.runtime == "node":
+        system_ca = "--use-system-ca" in env.node_options or env.node_use_system_ca
+        if system_ca and s.version in _SYSTEM_CA_VERSIONS:
+            # Node 22.15+ and 24 add the system store to the bundled roots
+            # (nodejs/node#57009; checked with 22.23.5 and 24.22.3).
+            flag = "NODE_USE_SYSTEM_CA=1" if env.node_use_system_ca else "--use-system-ca"
+            label = f"Node's bundled roots plus the system store ({flag})"
+            parts = [check.store(TrustStore.NODE), check.store(TrustStore.SYSTEM)]
+            return merged(parts, label), label
         if "--use-system-ca" in env.node_options:
             return None, (
                 "NODE_OPTIONS has --use-system-ca: Node 16 to 20 refuse to start with it, "
@@ -269,9 +278,10 @@ def client_trust(
     verify = store.verify
     if s.runtime in ("node", "bun") and verify == _NO_ISSUER and check.chain_length == 1:
         # Node's verify callback lets OpenSSL go on; its last error for a lone leaf whose
-        # issuer is unknown is UNABLE_TO_VERIFY_LEAF_SIGNATURE (docs/clients.md#trust);
-        # Bun's BoringSSL says the same (checked).
-        verify = "unable to verify the first certificate"
+        # issuer is unknown is UNABLE_TO_VERIFY_LEAF_SIGNATURE, or the leaf's dates when
+        # it is outside them, checked after (docs/clients.md#trust); Bun's BoringSSL says
+        # the same (checked).
+        verify = check.leaf_dates or "unable to verify the first certificate"
     openssl_name_first = s.runtime == "python"
     if verify is not None and not (openssl_name_first and verify in _DATES and not name_ok):
         why = f"{label} refuses the certificate ({verify}){_hint(check, s)}{_node24(s, verify)}"
