@@ -48,14 +48,19 @@ class ExportPart(ScreenBase):
         self.write_report(text, self.config.export_dir, name, "session log")
 
     def action_copy_message(self) -> None:
-        """``y``: copy the last message received to the clipboard (OSC 52)."""
-        event = self.session_record.last_received()
+        """``y``: copy the message selected in the log, else the last one received, to the
+        clipboard (OSC 52), as it arrived (not pretty-printed)."""
+        event = self.session_pane.log_widget.selected_event()
+        which = "selected"
+        if event is None:
+            event, which = self.session_record.last_received(), "last"
         if event is None:
             self.notify("no message received yet", severity="warning")
             return
         self.app.copy_to_clipboard(event.text)
         kind = "binary message (hex)" if event.binary else "message"
-        self.notify(f"copied the last {kind} received ({len(event.text)} characters)")
+        received = " received" if which == "last" else ""
+        self.notify(f"copied the {which} {kind}{received} ({len(event.text)} characters)")
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def write_report(self, text: str, directory: Path, name: str, what: str = "report") -> None:

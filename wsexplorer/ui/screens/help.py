@@ -33,7 +33,9 @@ and the client tried only the first address.
   (→ sent, ← received), ping round trips and the close code. Type in the bottom line
   and press Enter to send text or JSON; `/close 4000 bye` closes with that code and
   reason, `/hex 01 ff` and `/b64 AAEC` send binary, `//x` sends `/x`; ↑/↓ walk the
-  lines sent before.
+  lines sent before. JSON messages are pretty-printed; a long one is folded to one line
+  (`▸ {…} 12 keys, 3.4 KiB`). In the log (click it or Tab to it) ↑/↓ select a message,
+  Enter or space fold or unfold it, `y` copies it as it arrived.
 - **Diagnosis**: who connects and who fails, client by client, with the exact error
   each prints; the fixes, each with a key and a button. After a fix the previous
   result stays visible (before → now).
@@ -53,7 +55,8 @@ and the client tried only the first address.
 | `a` | auto-reconnect on/off: backoff 0.5 s doubling to 30 s (off by default; `--reconnect`) |
 | `h` | headers, subprotocols and Origin of the handshake (as `-H`, `--subprotocol`, `--origin`): edit, then apply to re-run and reconnect; the Session pane shows what was sent, secrets masked |
 | `s` | save the session's messages as JSON Lines (`wsexplorer-session-*.jsonl`: time, direction, text or binary; the newest 10,000) |
-| `y` | copy the last message received to the clipboard |
+| `y` | copy the message selected in the log (else the last one received) to the clipboard, as it arrived |
+| `ctrl+f` | search the message log (plain text, any case; `/` too when the log has the focus): Enter or ↓ next match, shift+Enter or ↑ previous, escape closes; in the log `n` / `N` |
 | `e` | export the report as Markdown to the current directory |
 | `w` | paste an error (a line, a stack trace, a log): the URL follows it, the clients that print it are marked, the Diagnosis tells its story (as `wsexplorer why`) |
 | `n` `b` `g` | in `wsexplorer lesson`: next step (or space), back, leave the lesson and come back |

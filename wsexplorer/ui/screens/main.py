@@ -62,6 +62,7 @@ class MainScreen(LessonPart, WatchPart, WhyPart, ExportPart):
         Binding("a", "toggle_reconnect", "Auto-reconnect", show=False),
         Binding("s", "save_session", "Save session", show=False),
         Binding("y", "copy_message", "Copy message", show=False),
+        Binding("ctrl+f", "search_log", "Search log", show=False),
         Binding("escape", "blur", "Leave field", show=False),
     ]
 
@@ -234,6 +235,9 @@ class MainScreen(LessonPart, WatchPart, WhyPart, ExportPart):
 
     def action_focus_send(self) -> None:
         self.set_focus(self.query_one("#session-send", Input))
+
+    def action_search_log(self) -> None:
+        self.session_pane.open_search()
 
     def action_blur(self) -> None:
         self.set_focus(None)

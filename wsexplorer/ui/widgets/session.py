@@ -8,14 +8,13 @@ to send text or JSON.
 
 from __future__ import annotations
 
-import json
-
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Button, RichLog, Static
+from textual.widgets import Button, Input, Static
 
 from ...model import (
     Attempt,
@@ -32,8 +31,11 @@ from ...model.secrets import mask_header
 from ...model.untrusted import clean
 from ...presentation import handshake_view
 from ...presentation.style import to_text
+from ..json_view import json_view
 from .history_input import HistoryInput
+from .message_log import LogEntry, MessageLog
 from .pane import Pane
+from .search_input import SearchInput
 
 __all__ = ["LOG_LINES", "SessionPane", "render_handshake", "render_tries"]
 
@@ -153,22 +155,78 @@ class SessionPane(Pane):
             yield Button("p ping", id="session-ping", compact=True)
         yield Static("", id="session-tries")
         yield Static("", id="session-handshake")
-        yield RichLog(id="session-log", max_lines=LOG_LINES, wrap=True, markup=False, min_width=20)
-        send = HistoryInput(
-            placeholder="text or JSON to send; Enter sends",
-            id="session-send",
-            compact=True,
+        with Horizontal(id="session-search-bar"):
+            yield self._field(
+                SearchInput(
+                    placeholder="search the log: Enter next, shift+Enter/↑ previous, Esc closes",
+                    id="session-search",
+                    compact=True,
+                )
+            )
+            yield Static("", id="session-search-count")
+        yield MessageLog(id="session-log", max_lines=LOG_LINES)
+        yield self._field(
+            HistoryInput(
+                placeholder="text or JSON to send; Enter sends", id="session-send", compact=True
+            )
         )
-        send.cursor_blink = self._blink
-        yield send
+
+    def _field(self, field: Input) -> Input:
+        field.cursor_blink = self._blink
+        return field
 
     def on_mount(self) -> None:
         self.error_widget().display = False
+        self.query_one("#session-search-bar").display = False
         self._render_status()
 
     @property
-    def log_widget(self) -> RichLog:
-        return self.query_one("#session-log", RichLog)
+    def log_widget(self) -> MessageLog:
+        return self.query_one("#session-log", MessageLog)
+
+    # ------------------------------------------------------------------ search
+    def open_search(self) -> None:
+        """Show the search field (with the last query) and focus it."""
+        self.query_one("#session-search-bar").display = True
+        field = self.query_one("#session-search", SearchInput)
+        self.screen.set_focus(field)
+        if field.value != self.log_widget.needle:
+            self.log_widget.set_query(field.value)
+        self._show_count()
+
+    def close_search(self) -> None:
+        """Hide the search field and its marks; the log keeps the focus."""
+        self.query_one("#session-search-bar").display = False
+        self.log_widget.set_query("")
+        self.screen.set_focus(self.log_widget)
+
+    @on(Input.Changed, "#session-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.log_widget.set_query(event.value)
+
+    @on(Input.Submitted, "#session-search")
+    def _search_next(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.log_widget.step(1)
+
+    @on(SearchInput.Step)
+    def _search_step(self, event: SearchInput.Step) -> None:
+        self.log_widget.step(event.step)
+
+    @on(SearchInput.Closed)
+    def _search_closed(self) -> None:
+        self.close_search()
+
+    @on(MessageLog.SearchAsked)
+    def _search_asked(self) -> None:
+        self.open_search()
+
+    @on(MessageLog.MatchesChanged)
+    def _show_count(self) -> None:
+        log = self.log_widget
+        label = log.count_label() if log.needle else ""
+        self.query_one("#session-search-count", Static).update(label)
 
     def reset(self, target: str, url: WebSocketURL | None = None, sent: str | None = None) -> None:
         """A new connect began (to ``url``, sending ``sent``): clear the timeline (the
@@ -193,9 +251,9 @@ class SessionPane(Pane):
             self.state = event.state
             if event.state is SessionState.OPEN and self.handshake is not None:
                 where = f"{self.border_subtitle} via {clean(self.handshake.address)}"
-                log.write(Text(f"{stamp} open: {where}", style="green"))
+                log.add(Text(f"{stamp} open: {where}", style="green"))
             elif event.state is SessionState.FAILED:
-                log.write(Text(f"{stamp} failed: {self._failure()}", style="red"))
+                log.add(Text(f"{stamp} failed: {self._failure()}", style="red"))
         elif kind is SessionEventKind.ATTEMPT and event.attempt is not None:
             self.tries.append(event.attempt)
         elif kind is SessionEventKind.HANDSHAKE:
@@ -208,13 +266,13 @@ class SessionPane(Pane):
             self._write_message(event, stamp)
         elif kind is SessionEventKind.PING and event.rtt_ms is not None:
             self.rtt_ms = event.rtt_ms
-            log.write(Text(f"{stamp} ping round trip {event.rtt_ms:.2f} ms", style="dim"))
+            log.add(Text(f"{stamp} ping round trip {event.rtt_ms:.2f} ms", style="dim"))
         elif kind is SessionEventKind.CLOSE:
             self.close_info = (event.code or 0, event.text)
             self.log_close(event, stamp)
         elif kind is SessionEventKind.ERROR:
             self.note = event.text
-            log.write(Text(f"{stamp} error: {clean(event.text)}", style="red"))
+            log.add(Text(f"{stamp} error: {clean(event.text)}", style="red"))
         self._render_status()
 
     def add_messages(
@@ -226,7 +284,7 @@ class SessionPane(Pane):
         too fast to show and are counted in one line instead.
         """
         if dropped:
-            self.log_widget.write(
+            self.log_widget.add(
                 Text(
                     f"{stamp} … {dropped:,} more messages not shown (arriving too fast)",
                     style="dim yellow",
@@ -240,20 +298,27 @@ class SessionPane(Pane):
     def _write_message(self, event: SessionEvent, stamp: str) -> None:
         out = event.direction is Direction.OUT
         arrow = "→" if out else "←"
-        body = clean(event.text, keep_newlines=True)
-        tag = ""
-        if event.binary:
-            tag = f" (binary, {event.size} bytes)"
-        elif _is_json(body):
-            tag = " (json)"
-        self.log_widget.write(
-            Text.assemble(
-                (f"{stamp} ", "dim"),
-                (f"{arrow} ", "bold cyan" if out else "bold green"),
-                body,
-                (tag, "dim"),
-            )
+        head = Text.assemble(
+            (f"{stamp} ", "dim"), (f"{arrow} ", "bold cyan" if out else "bold green")
         )
+        view = None if event.binary else json_view(event.text)
+        if view is None:
+            binary = f" (binary, {event.size} bytes)" if event.binary else ""
+            full = head + Text(clean(event.text, keep_newlines=True)) + Text(binary, style="dim")
+            self.log_widget.add(LogEntry(full, event=event, head=len(stamp)))
+            return
+        tag = Text(" (json)", style="dim")
+        pretty = view.pretty.replace("\n", "\n" + " " * head.cell_len)
+        one_line = clean(event.text.strip()) if view.inline else f"▸ {view.summary}"
+        entry = LogEntry(
+            head + Text(pretty) + tag,
+            event=event,
+            short=head + Text(one_line) + tag,
+            inline=view.inline,
+            expanded=not (view.inline or view.long),
+            head=len(stamp),
+        )
+        self.log_widget.add(entry)
 
     def remember(self, line: str) -> None:
         """Keep a sent line for ↑/↓ in the send field."""
@@ -268,7 +333,7 @@ class SessionPane(Pane):
     def log_close(self, event: SessionEvent, stamp: str) -> None:
         """Write a close (code and reason) to the log."""
         reason = f" {clean(event.text)}" if event.text else ""
-        self.log_widget.write(Text(f"{stamp} closed: code {event.code}{reason}", style="yellow"))
+        self.log_widget.add(Text(f"{stamp} closed: code {event.code}{reason}", style="yellow"))
 
     def _failure(self) -> str:
         hs = self.handshake
@@ -314,14 +379,3 @@ class SessionPane(Pane):
         self.query_one("#session-connect", Button).label = (
             "c reconnect" if self.state is not SessionState.IDLE else "c connect"
         )
-
-
-def _is_json(text: str) -> bool:
-    stripped = text.strip()
-    if not stripped or stripped[0] not in "[{":
-        return False
-    try:
-        json.loads(stripped)
-    except ValueError:
-        return False
-    return True
