@@ -31,7 +31,7 @@ JSON_LIMIT = 64 * 1024
 """Longer texts are not parsed (the session keeps 4,096 characters of a message anyway)."""
 MAX_DEPTH = 12
 """Containers nested deeper are shown as ``{…}`` / ``[…]``."""
-MAX_LINES = 200
+MAX_LINES = 100
 """The indented form stops after this many lines."""
 COLLAPSE_LINES = 12
 """An indented form longer than this starts collapsed to its summary line."""

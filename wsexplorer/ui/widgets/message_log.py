@@ -217,9 +217,8 @@ class MessageLog(ScrollView, can_focus=True):
         return [Strip(line) for line in rendered[: self.max_lines]] or [Strip.blank(0)]
 
     def _touch(self, entry: LogEntry) -> None:
-        """Its marks changed: draw it again when it is next shown."""
+        """Its marks changed: draw it again when it is next shown (the caller refreshes)."""
         entry.stale = True
-        self.refresh()
 
     def _restyle(self, entry: LogEntry) -> None:
         entry.stale = False
@@ -310,6 +309,7 @@ class MessageLog(ScrollView, can_focus=True):
             self.matches.extend((entry, at) for at in hits)
         for entry in changed:
             self._touch(entry)
+        self.refresh()
         if self.matches:
             self._move_to(len(self.matches) - 1)
         self.post_message(self.MatchesChanged())
@@ -340,6 +340,7 @@ class MessageLog(ScrollView, can_focus=True):
             self._set_expanded(entry, True)
         else:
             self._touch(entry)
+        self.refresh()
         self._show(entry, at)
 
     def _set_expanded(self, entry: LogEntry, expanded: bool) -> None:
@@ -361,6 +362,7 @@ class MessageLog(ScrollView, can_focus=True):
         for one in (old, entry):
             if one is not None:
                 self._touch(one)
+        self.refresh()
         if entry is not None:
             self._show(entry)
 
