@@ -131,6 +131,17 @@ def test_a_dead_first_a_record_and_python_happy_eyeballs() -> None:
         0.3,
         "happy-eyeballs",
     )
+    aiohttp = d.client("python-aiohttp")  # the next A record after 250 ms, no kernel wait
+    assert (aiohttp.address, aiohttp.time_s, aiohttp.time_basis) == (
+        "192.0.2.200",
+        0.25,
+        "happy-eyeballs",
+    )
+    bun = d.client("bun")  # every address at once: the working one answers first
+    assert (bun.outcome, bun.address) == (ClientOutcome.CONNECTS, "192.0.2.200")
+    assert bun.time_s is not None and bun.time_s < 0.1
+    deno = d.client("deno")  # one family: one address after the other
+    assert deno.time_s == pytest.approx(3.073)
     dead = d.fix("dns-remove-dead-a")
     assert dead.works
     assert "remove the A record (192.0.2.3) of sa.test" in dead.detail

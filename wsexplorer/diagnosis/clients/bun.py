@@ -9,8 +9,9 @@ Facts (docs/clients.md#bun):
 - Other names: the resolver's addresses, every one connected at once; the first to open
   wins, the error comes when the last fails (packages/bun-usockets/src/context.c
   ``us_internal_socket_after_resolve``, ``us_internal_socket_after_open``). Modelled as
-  Happy Eyeballs with no delay between families; several addresses of one family:
-  UNVERIFIED.
+  a staggered race with no delay: every attempt starts at once. Checked for several
+  addresses of one family: two A records, the first silent, connect to the second at
+  once (tests/scenarios/test_paths.py).
 - Errors name the URL, as the WHATWG URL parser writes it (host in lower case and
   punycode: ``ws://xn--strae-oqa.test:8080/``, ``ws://svc.:8080/`` for ``SVC.``):
   ``WebSocket connection to '<url>' failed: Failed to connect`` for
@@ -58,7 +59,7 @@ BUN = ClientStrategy(
     localhost=("::1", "127.0.0.1"),
     fallback=Fallback.HAPPY_EYEBALLS,
     happy_eyeballs_ms=0,
-    happy_eyeballs_per_family=True,
+    staggered=True,
     force_ipv4=None,
     on_answer=web_answer,
     version="1.4",

@@ -8,8 +8,9 @@ Facts (docs/clients.md#python-aiohttp), aiohttp 3.14.5 with aiohappyeyeballs 2.7
   ``aiohappyeyeballs.start_connection`` (aiohttp/connector.py), which interleaves families
   (``interleave`` 1 by default, first family first) and runs a staggered race: the next
   attempt starts 250 ms after the previous one, or as soon as it fails, and every attempt
-  keeps running until one connects (aiohappyeyeballs/impl.py, _staggered.py). With one
-  address per family that is what the engine's per-family lanes model.
+  keeps running until one connects (aiohappyeyeballs/impl.py, _staggered.py): the
+  engine's staggered race over the interleaved addresses. Checked: two A records, the
+  first silent, connect to the second after 250 ms (tests/scenarios/test_paths.py).
 - Every attempt failing: one error, or several with the same text, is raised as it is;
   different texts with one errno become ``OSError(errno, "Multiple exceptions: ...")``;
   different errnos ``OSError("Multiple exceptions: ...")``, whose ``strerror`` is ``None``
@@ -36,7 +37,7 @@ Facts (docs/clients.md#python-aiohttp), aiohttp 3.14.5 with aiohappyeyeballs 2.7
 - Proxies: ``ClientSession(trust_env=False)`` is the default, so the proxy variables are
   ignored (aiohttp/client.py); no proxy policy.
 Checked with aiohttp 3.14.5 on Python 3.11: tests/scenarios/test_matrix.py,
-tests/scenarios/test_unreachable.py.
+tests/scenarios/test_unreachable.py, tests/scenarios/test_paths.py.
 """
 
 from __future__ import annotations
@@ -149,7 +150,7 @@ PYTHON_AIOHTTP = ClientStrategy(
     addrconfig=True,
     fallback=Fallback.HAPPY_EYEBALLS,
     happy_eyeballs_ms=250,
-    happy_eyeballs_per_family=True,
+    staggered=True,
     connect_timeout=(CONNECT_TIMEOUT_S, TimeBasis.CONNECT_TIMEOUT),
     force_ipv4="aiohttp.TCPConnector(family=socket.AF_INET)",
     version="3.14",
