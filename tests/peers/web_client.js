@@ -13,6 +13,8 @@
 // event carries an error object; "close_code"/"close_reason" come from the close event
 // that follows (Node 22 sends none: then "close_code" is null after 1 s). Every line carries
 // "elapsed_ms" from `new WebSocket` to the outcome (the open, or the first error event).
+// WS_PEER_ATTEMPT_TIMEOUT=N (Node only) calls net.setDefaultAutoSelectFamilyAttemptTimeout(N)
+// first: the process-wide default, the only Happy Eyeballs knob the built-in WebSocket has.
 const args = globalThis.Deno ? Deno.args : process.argv.slice(2);
 const env = (name) => (globalThis.Deno ? Deno.env.get(name) : process.env[name]);
 const quit = (code) => (globalThis.Deno ? Deno.exit(code) : process.exit(code));
@@ -31,6 +33,10 @@ async function main() {
   // Node loads undici's fetch and WebSocket machinery on first use (~0.5 s on a busy
   // machine): load it before the clock starts, as the runtime's own start-up is not timed.
   if (!globalThis.Deno && !globalThis.Bun) await fetch('data:,warm-up');
+  const attemptTimeout = Number(env('WS_PEER_ATTEMPT_TIMEOUT') || 0);
+  if (attemptTimeout > 0 && !globalThis.Deno && !globalThis.Bun) {
+    process.getBuiltinModule('node:net').setDefaultAutoSelectFamilyAttemptTimeout(attemptTimeout);
+  }
   const started = performance.now();
   const record = { runtime: runtime() };
   let done = false;
