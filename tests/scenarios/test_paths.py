@@ -20,16 +20,21 @@ RFC 6724 rule 1).
 
 Each cell names a host; ``wsexplorer diagnose --json`` runs in the client namespace,
 then each real client once: Node 16, 18, 20, 22 and 24 with ``ws`` (22 and 24 against the
-``node-20`` prediction), Python websockets, curl, and headless Chromium (its time from
-its net log). Outcome, address, the error text verbatim and the time
+``node-20`` prediction), Node 22 and 24's built-in WebSocket, Bun, Deno (the WHATWG
+clients expose no address: the servers' log of the connection gives it), Python
+websockets, aiohttp and websocket-client, curl, and headless Chromium (its time from its
+net log). Outcome, address, the error text verbatim and the time
 (tolerance: tests/scenarios/timed.py) must agree with the prediction, the fix the cell
-is about must be listed and work, and where the fix is a client knob, the real client
-run with that knob must agree with the fix's prediction for it.
+is about must be listed and work, every real client run where that fix leaves the path
+(``ok.test``: the working A alone; ``slowonly.test``: the slow A alone) must agree with
+the fix's ``after`` prediction for it, and where the fix is a client knob, the real
+client run with that knob must agree with the fix's prediction for it.
 """
 
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,7 +54,17 @@ __all__: list[str] = []
 NEEDS = ("root", "netns", "node", "curl", "dnsmasq", "nft", "chromium")
 pytestmark = [getattr(pytest.mark, f"needs_{need}") for need in NEEDS]
 
-PATH_CLIENTS = {**CLIENTS, "node22": "node-20", "node24": "node-20"}  # Node 22/24 ws: node-20
+PATH_CLIENTS = {
+    **CLIENTS,
+    "node22": "node-20",  # Node 22/24 with ws: node-20
+    "node24": "node-20",
+    "node22-builtin": "node-websocket",
+    "node24-builtin": "node-websocket-24",
+    "bun": "bun",
+    "deno": "deno",
+    "python-aiohttp": "python-aiohttp",
+    "python-websocket-client": "python-websocket-client",
+}
 SERVER = "192.0.2.200"
 SLOW = "192.0.2.201"
 REFUSING_V4 = "192.0.2.4"
@@ -65,13 +80,18 @@ RECORDS = {
     "slow.test": [SLOW, NO_ROUTE_V6],
     "stale.test": [SERVER],
     "arp.test": [SERVER],
+    "ok.test": [SERVER],  # what a1, a2, b, d and e resolve to once their path fix is made
+    "slowonly.test": [SLOW],  # c once its AAAA record is gone
 }
 HOSTS = f"127.0.0.1\tlocalhost\n{REFUSING_V4}\tstale.test\n{NOBODY_V4}\tarp.test\n"
 KNOB_ENV = {  # fix id -> the peer variable that turns the knob on, per client kind
     "python-happy-eyeballs": ("WS_PEER_HAPPY_EYEBALLS_DELAY", {"python": "0.25"}),
     "node-attempt-timeout": (
         "WS_PEER_ATTEMPT_TIMEOUT",
-        {"node18": "", "node20": "", "node22": "", "node24": ""},
+        {
+            kind: ""
+            for kind in ("node18", "node20", "node22", "node24", "node22-builtin", "node24-builtin")
+        },
     ),
 }
 
@@ -82,24 +102,39 @@ class Cell:
     host: str
     order: tuple[str, ...]  # the getaddrinfo order the cell needs
     fixes: tuple[str, ...]  # fixes that must be listed and work (every client connects)
+    fixed: str  # a name resolving as the first fix leaves the path: real clients run there
     knobs: tuple[str, ...] = field(default=())  # client knobs checked with real clients
 
 
 CELLS = (
-    Cell("a1: two A, the first refused", "ra.test", (REFUSING_V4, SERVER), ("dns-remove-dead-a",)),
+    Cell(
+        "a1: two A, the first refused",
+        "ra.test",
+        (REFUSING_V4, SERVER),
+        ("dns-remove-dead-a",),
+        "ok.test",
+    ),
     Cell(
         "a2: two A, the first silent",
         "sa.test",
         (SILENT_V4, SERVER),
         ("dns-remove-dead-a",),
+        "ok.test",
         ("python-happy-eyeballs",),
     ),
-    Cell("b: refused AAAA, working A", "r6.test", (REFUSING_V6, SERVER), ("dns-remove-aaaa",)),
+    Cell(
+        "b: refused AAAA, working A",
+        "r6.test",
+        (REFUSING_V6, SERVER),
+        ("dns-remove-aaaa",),
+        "ok.test",
+    ),
     Cell(
         "c: slow A (first SYN dropped), unreachable AAAA",
         "slow.test",
         (SLOW, NO_ROUTE_V6),
         ("dns-remove-aaaa", "node-attempt-timeout"),
+        "slowonly.test",
         ("node-attempt-timeout",),
     ),
     Cell(
@@ -107,14 +142,33 @@ CELLS = (
         "stale.test",
         (REFUSING_V4,),
         ("hosts-line",),
+        "ok.test",
     ),
     Cell(
         "e: stale hosts line (nobody answers ARP) hides DNS's working A",
         "arp.test",
         (NOBODY_V4,),
         ("hosts-line",),
+        "ok.test",
     ),
 )
+
+
+@dataclass(frozen=True)
+class Servers:
+    """Both servers, read as one for the address a WHATWG client reached (it exposes none:
+    ``peers.run_client(..., server=...)`` asks the server's log)."""
+
+    servers: tuple[peers.PeerServer, ...]
+
+    def peer_address(self, path: str, wait: float = 3.0) -> str | None:
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            for server in self.servers:
+                address = server.peer_address(path, wait=0.05)
+                if address is not None:
+                    return address
+        return None
 
 
 def _slow_rules(port: int) -> str:
@@ -131,15 +185,16 @@ def _slow_rules(port: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def paths() -> Iterator[tuple[Namespace, int]]:
-    """The client namespace (with dnsmasq) and the servers' port (module scope)."""
+def paths() -> Iterator[tuple[Namespace, int, Servers]]:
+    """The client namespace (with dnsmasq), the servers' port and the two servers
+    (module scope)."""
     require_netns()
     require_dnsmasq()
     if not peers.node_peers_installed():
         pytest.skip(peers.NODE_PEERS_MISSING)
-    missing = [k for k in PATH_CLIENTS if k.startswith("node") and peers.node_binary(k) is None]
+    missing = [k for k in PATH_CLIENTS if k not in peers.available_clients()]
     if missing:
-        pytest.skip(f"Node peers not installed: {', '.join(missing)} ({peers.NODE_PEERS_MISSING})")
+        pytest.skip(f"peers not installed: {', '.join(missing)} ({peers.NODE_PEERS_MISSING})")
     for tool in ("curl", "nft", "chromium"):
         if shutil.which(tool) is None:
             pytest.skip(f"needs {tool}")
@@ -163,10 +218,10 @@ def paths() -> Iterator[tuple[Namespace, int]]:
         server.run(["nft", "-f", "-"], input=_slow_rules(port), check=True)
         with (
             DnsServer.start(records=RECORDS, netns=client, port=53),
-            peers.start_server(server, f"node:{SERVER}", port),
-            peers.start_server(server, f"node:{SLOW}", port),
+            peers.start_server(server, f"node:{SERVER}", port) as working,
+            peers.start_server(server, f"node:{SLOW}", port) as slow,
         ):
-            yield client, port
+            yield client, port, Servers((working, slow))
     finally:
         client.delete()
         server.delete()
@@ -193,7 +248,9 @@ def _chromium(ns: Namespace, url: str) -> dict[str, Any]:
     return {**real, "seconds": None if seconds is None else seconds / 1000}
 
 
-def _knob_rows(ns: Namespace, url: str, fix: dict[str, Any]) -> tuple[list[str], list[str]]:
+def _knob_rows(
+    ns: Namespace, url: str, fix: dict[str, Any], servers: Servers
+) -> tuple[list[str], list[str]]:
     """Each real client the knob applies to, run with it, against the fix's ``after``."""
     variable, kinds = KNOB_ENV[fix["id"]]
     after = {c["id"]: c for c in fix["after"]}
@@ -201,7 +258,7 @@ def _knob_rows(ns: Namespace, url: str, fix: dict[str, Any]) -> tuple[list[str],
     for kind, value in kinds.items():
         if value == "":  # Node's attempt timeout: the value the fix names
             value = fix["node"].split("autoSelectFamilyAttemptTimeout: ")[1].split(" ")[0]
-        real = run_timed(ns, kind, url, env={variable: value})
+        real = run_timed(ns, kind, url, env={variable: value}, server=servers)
         predicted = after[PATH_CLIENTS[kind]]
         problems = mismatches(real, predicted)
         rows.append(f"  {fix['id']}={value} " + _row(kind, real, predicted, problems))
@@ -209,34 +266,48 @@ def _knob_rows(ns: Namespace, url: str, fix: dict[str, Any]) -> tuple[list[str],
     return rows, bad
 
 
+def _every_client(
+    ns: Namespace, url: str, servers: Servers, predictions: dict[str, dict[str, Any]], label: str
+) -> tuple[list[str], list[str]]:
+    """Each real client once (Chromium last), against ``predictions`` (by client id)."""
+    rows, bad = [], []
+    for kind, cid in PATH_CLIENTS.items():
+        real = run_timed(ns, kind, url, server=servers)
+        problems = mismatches(real, predictions[cid])
+        rows.append(label + _row(kind, real, predictions[cid], problems))
+        bad += problems
+    real = _chromium(ns, url)
+    problems = mismatches(real, predictions["chrome"])
+    rows.append(label + _row("chromium", real, predictions["chrome"], problems))
+    return rows, bad + problems
+
+
 @pytest.mark.parametrize("cell", CELLS, ids=lambda c: c.name.split(":")[0])
-def test_real_clients_and_fixes_agree(paths: tuple[Namespace, int], cell: Cell) -> None:
-    ns, port = paths
+def test_real_clients_and_fixes_agree(paths: tuple[Namespace, int, Servers], cell: Cell) -> None:
+    ns, port, servers = paths
     url = f"ws://{cell.host}:{port}/"
     document = diagnose_json(ns, url, "5", dns=True)
     order = tuple(a["address"] for a in document["resolution"]["getaddrinfo"]["order"])
     assert order == cell.order, f"{cell.name}: the resolver gave {order}"
     predictions = {c["id"]: c for c in document["clients"]}
-    rows, bad = [], []
-    for kind, cid in PATH_CLIENTS.items():
-        real = run_timed(ns, kind, url)
-        problems = mismatches(real, predictions[cid])
-        rows.append(_row(kind, real, predictions[cid], problems))
-        bad += problems
-    real = _chromium(ns, url)
-    problems = mismatches(real, predictions["chrome"])
-    rows.append(_row("chromium", real, predictions["chrome"], problems))
-    bad += problems
+    rows, bad = _every_client(ns, url, servers, predictions, "")
     fixes = {f["id"]: f for f in document["fixes"]}
     for fix_id in cell.fixes:
         fix = fixes.get(fix_id)
         if fix is None or not fix["works"]:
             bad.append(f"fix {fix_id}: {fix and fix['detail']}")
+    path_fix = fixes.get(cell.fixes[0])
+    if path_fix is not None:  # every real client where the fix leaves the path
+        after = {c["id"]: c for c in path_fix["after"]}
+        fixed_url = f"ws://{cell.fixed}:{port}/"
+        more, problems = _every_client(ns, fixed_url, servers, after, f"  {path_fix['id']} ")
+        rows += more
+        bad += problems
     for fix_id in cell.knobs:  # a knob changes some clients: each must match the real one
         if fix_id not in fixes:
             bad.append(f"fix {fix_id} not listed")
             continue
-        more, problems = _knob_rows(ns, url, fixes[fix_id])
+        more, problems = _knob_rows(ns, url, fixes[fix_id], servers)
         rows += more
         bad += problems
     report = "\n".join(rows) + f"\nattempts: {document['attempts']}\nprobes: {document['probes']}"
