@@ -13,6 +13,9 @@ namespace:
   Case b: ``both.test`` resolves to the silent ``2001:db8::10`` and the working
   ``192.0.2.2``; case c: ``silent.test`` to the silent ``192.0.2.3`` alone; case d:
   ``none.test`` to both silent addresses.
+- ``fw.test`` is ``192.0.2.2``, the server's own address, with an nftables rule in the
+  server namespace that drops every packet to the case's port (a firewalled port on a
+  live host: other ports answer); case f.
 
 The client namespace has a default IPv6 route, so headless Chromium (which asks for AAAA
 records only when IPv6 is routable) runs its Happy Eyeballs here too; it is compared on its
@@ -36,15 +39,20 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
 from tests.scenarios import chromium, peers
 from tests.scenarios.netns import Namespace
 from tests.scenarios.timed import CLIENTS as TIMED_CLIENTS
-from tests.scenarios.timed import diagnose_json, mismatches, run_timed
+from tests.scenarios.timed import CURL_AFTER, diagnose_json, mismatches, run_timed, within
 from tests.scenarios.veth import ip, join
 from tests.support import free_port
+from wsexplorer.diagnosis.clients.curl import curl_wording
+from wsexplorer.diagnosis.strategy import Failure, Stage, TryResult
+from wsexplorer.diagnosis.why import read_error
+from wsexplorer.model import AttemptOutcome, Family
 
 __all__: list[str] = []
 
@@ -53,6 +61,7 @@ pytestmark = [
     pytest.mark.needs_netns,
     pytest.mark.needs_node,
     pytest.mark.needs_curl,
+    pytest.mark.needs_nft,
 ]
 
 HOSTS = "".join(
@@ -64,6 +73,7 @@ HOSTS = "".join(
         ("192.0.2.3", "silent.test"),
         ("2001:db8::10", "none.test"),
         ("192.0.2.3", "none.test"),
+        ("192.0.2.2", "fw.test"),
     )
 )
 NOBODY_MAC = "02:00:00:00:00:99"
@@ -96,6 +106,7 @@ class Case:
     syn_retries: int
     kinds: tuple[str, ...] = (*IDS, "chromium")
     timeout: str = "5"  # diagnose --timeout (5: the default)
+    firewall: bool = False  # nftables drops the case's port on the server (fw.test)
 
 
 CASES = (
@@ -134,7 +145,19 @@ CASES = (
     # Both addresses silent: every client fails, each after its own sequence of waits.
     # Two silent addresses need more than the default deadline to be measured in full.
     Case("d: silent AAAA and silent A (none.test)", "none.test", 1, timeout="10"),
+    # A firewall dropping the port (issue: curl's (28), not (7)): the kernel's SYN timeout.
+    Case("f: a port dropped by nftables on a live address (fw.test)", "fw.test", 1, firewall=True),
 )
+
+
+def _firewall(port: int) -> str:
+    """nftables in ``server``: drop every TCP packet to ``port`` (silent, no reset)."""
+    return f"""table inet wsxfw {{
+  chain input {{ type filter hook input priority 0; policy accept;
+    tcp dport {port} drop
+  }}
+}}
+"""
 
 
 @pytest.fixture(scope="module")
@@ -145,8 +168,9 @@ def link() -> Iterator[tuple[Namespace, Namespace]]:
     require_netns()
     if not peers.node_peers_installed():
         pytest.skip(peers.NODE_PEERS_MISSING)
-    if shutil.which("curl") is None:
-        pytest.skip("needs curl")
+    for tool in ("curl", "nft"):
+        if shutil.which(tool) is None:
+            pytest.skip(f"needs {tool}")
     client = Namespace.create(hosts=HOSTS)
     server = Namespace.create()
     try:
@@ -173,6 +197,22 @@ def test_real_clients_agree_with_the_prediction(
     client.run(["sysctl", "-q", "-w", f"net.ipv4.tcp_syn_retries={case.syn_retries}"], check=True)
     port = free_port()
     url = f"ws://{case.host}:{port}/"
+    if case.firewall:
+        server.run(["nft", "-f", "-"], input=_firewall(port), check=True)
+    try:
+        rows, bad, document = _compare(client, server, case, port, url)
+    finally:
+        if case.firewall:
+            server.run(["nft", "delete", "table", "inet", "wsxfw"], check=True)
+    print(f"\n{case.name}\n" + "\n".join(rows))
+    assert not bad, f"{case.name}\n" + "\n".join(rows) + f"\nattempts: {document['attempts']}"
+
+
+def _compare(
+    client: Namespace, server: Namespace, case: Case, port: int, url: str
+) -> tuple[list[str], list[str], dict[str, Any]]:
+    """Every real client of ``case`` against ``diagnose --json``: the rows, the problems
+    and the document."""
     with peers.start_server(server, "node:0.0.0.0", port) as handle:
         document = diagnose_json(client, url, case.timeout)
         assert document["system"]["tcp_syn_retries"] == case.syn_retries
@@ -197,5 +237,33 @@ def test_real_clients_agree_with_the_prediction(
                 f"({predicted['time_basis']}) | {', '.join(problems) or 'ok'}"
             )
             bad += problems
-    print(f"\n{case.name}\n" + "\n".join(rows))
-    assert not bad, f"{case.name}\n" + "\n".join(rows) + f"\nattempts: {document['attempts']}"
+    return rows, bad, document
+
+
+def test_curl_words_its_own_connect_timeout_as_predicted(link: tuple[Namespace, Namespace]) -> None:
+    """curl's own connect timeout (300 s unless ``--connect-timeout`` sets another:
+    CURLOPT_CONNECTTIMEOUT) ends a connect the kernel has not given up on yet. Run with
+    ``--connect-timeout 1.5`` against the firewalled port (the kernel's SYN timeout is
+    3 s), the real curl prints what the model words for its 300 s limit, with N its own
+    time; ``why`` reads it as curl's."""
+    client, server = link
+    client.run(["sysctl", "-q", "-w", "net.ipv4.tcp_syn_retries=1"], check=True)
+    port = free_port()
+    server.run(["nft", "-f", "-"], input=_firewall(port), check=True)
+    try:
+        argv = ["curl", "-sS", "--connect-timeout", "1.5", "-o", "/dev/null"]
+        done = client.run([*argv, f"http://fw.test:{port}/"], timeout=30)
+    finally:
+        server.run(["nft", "delete", "table", "inet", "wsxfw"], check=True)
+    real = done.stderr.strip()
+    attempt = TryResult("192.0.2.2", Family.IPV4, AttemptOutcome.TIMEOUT)
+    failure = Failure(Stage.CONNECT, "fw.test", port, (attempt,), 1, time_s=1.5, expired=True)
+    predicted = curl_wording(failure)
+    after = CURL_AFTER.search(real)
+    assert (done.returncode, CURL_AFTER.sub(" after N ms: ", real)) == (
+        28,
+        CURL_AFTER.sub(" after N ms: ", predicted),
+    ), real
+    assert after is not None and within(int(after.group(1)) / 1000, 1.5), real
+    clue = read_error(real)
+    assert clue is not None and "curl" in clue.clients, real

@@ -20,6 +20,7 @@ from tests.support import wsx_argv, wsx_env
 
 __all__ = [
     "CLIENTS",
+    "CURL_AFTER",
     "TOLERANCE_RATIO",
     "TOLERANCE_S",
     "diagnose_json",
@@ -39,7 +40,7 @@ CLIENTS: dict[str, str] = {  # real client kind -> the catalogue id that predict
 
 TOLERANCE_S = 0.3
 TOLERANCE_RATIO = 0.10
-_CURL_AFTER = re.compile(r" after (\d+) ms: ")
+CURL_AFTER = re.compile(r" after (\d+) ms: ")
 
 
 def within(real_s: float, predicted_s: float) -> bool:
@@ -57,7 +58,7 @@ def run_curl(ns: Namespace, url: str) -> dict[str, Any]:
         return {"outcome": "connects", "address": address, "error": None,
                 "seconds": float(seconds)}  # fmt: skip
     error = done.stderr.strip().splitlines()[0]
-    after = _CURL_AFTER.search(error)
+    after = CURL_AFTER.search(error)
     seconds = int(after.group(1)) / 1000 if after else None
     return {"outcome": "fails", "address": None, "error": error, "seconds": seconds}
 
@@ -100,7 +101,7 @@ def mismatches(real: dict[str, Any], predicted: dict[str, Any]) -> list[str]:
     if real["outcome"] == "connects" and real["address"] != predicted["address"]:
         found.append("address")
     mask: Callable[[str | None], str | None] = lambda e: (  # noqa: E731
-        None if e is None else _CURL_AFTER.sub(" after N ms: ", e)
+        None if e is None else CURL_AFTER.sub(" after N ms: ", e)
     )
     if real["outcome"] == "fails" and mask(real["error"]) != mask(predicted["error"]):
         found.append("error")
