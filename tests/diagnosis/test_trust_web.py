@@ -48,9 +48,10 @@ def test_bun_store_and_options() -> None:
     plain = _check(stores=_stores(node=NO_ISSUER, openssl=NO_ISSUER))
     assert client_store(plain, BUN)[1] == "Bun's bundled roots and /etc/ssl"
     env = TrustEnv(node_extra_ca_certs="/ca.pem", node_use_system_ca=True)
-    extra = replace(plain, env=env)
+    files = StoreCheck(TrustStore.SYSTEM_FILES, True, None, "/etc/ssl/certs")
+    extra = replace(plain, env=env, stores=(*plain.stores, files))
     store, label = client_store(extra, BUN)
-    assert store is not None and store.ok  # the system store trusts it
+    assert store is not None and store.ok  # the system's certificate files trust it
     assert label == (
         "Bun's bundled roots and /etc/ssl plus NODE_EXTRA_CA_CERTS and the system store "
         "(NODE_USE_SYSTEM_CA=1)"
@@ -186,7 +187,8 @@ def test_deno_words() -> None:
 )
 def test_the_system_store_for_nodes_built_in_websocket(env: TrustEnv, flag: str) -> None:
     """Node 22.15+ and 24 add the system store; node-20 (Node 20 to 24) stays unknown."""
-    check: TrustCheck = _check(stores=_stores(node=NO_ISSUER), env=env)
+    files = StoreCheck(TrustStore.SYSTEM_FILES, True, None, "/etc/ssl/certs")
+    check: TrustCheck = _check(stores=_stores(NO_ISSUER, NO_ISSUER, files=files), env=env)
     d = diagnose(_obs(check))
     outcomes = {c.id: c.outcome.value for c in d.clients}
     assert outcomes["node-20"] == "unknown"

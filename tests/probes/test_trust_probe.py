@@ -98,6 +98,7 @@ def test_cacert_and_node_extra_ca_certs(
 ) -> None:
     monkeypatch.setenv("NODE_EXTRA_CA_CERTS", str(CA))
     monkeypatch.setenv("NODE_OPTIONS", "--max-old-space-size=64 --use-openssl-ca")
+    monkeypatch.setenv("NODE_USE_SYSTEM_CA", "1")
     url = parse_url(f"wss://app.test:{app_server}/")
     check = check_trust(url, "127.0.0.1", TlsOptions(cacert=str(CA)))
     assert check.env.node_extra_ca_certs == str(CA)
@@ -113,6 +114,9 @@ def test_cacert_and_node_extra_ca_certs(
     if shutil.which("node"):
         assert node is not None and node.ok and "NODE_EXTRA_CA_CERTS" in node.detail
     assert not check.leaf_ca and check.leaf_dates is None
+    files = check.store(TrustStore.SYSTEM_FILES)  # read only under NODE_USE_SYSTEM_CA=1
+    assert files is not None and files.verify == "unable to get local issuer certificate"
+    assert files.detail.endswith("the certificate files of /etc/ssl/certs")
 
 
 @pytest.mark.skipif(shutil.which("certutil") is None, reason="certutil (libnss3-tools)")

@@ -295,6 +295,44 @@ def test_trust_system_ca_real_vs_predicted(cell: str, plain: CleanEnv, certs: Ce
     assert outcomes["node22-builtin"] == outcomes["node24-builtin"] == "connects"
 
 
+@pytest.fixture(scope="module")
+def loose(certs: Certs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[CleanEnv]:
+    """A namespace whose ``/etc/ssl/certs`` holds the CA as a file only: not in the bundle,
+    not linked by its hash (copied there without ``update-ca-certificates``)."""
+    require_netns()
+    if not peers.node_peers_installed():
+        pytest.skip(peers.NODE_PEERS_MISSING)
+    ns = Namespace.create(hosts=IPV4_ONLY_HOSTS)
+    try:
+        ssl_dir = ns.etc_dir / "ssl"
+        shutil.copytree("/etc/ssl", ssl_dir, symlinks=True)
+        (ssl_dir / "certs" / "wsx-test-ca.pem").write_text(certs.ca.read_text())
+        yield CleanEnv(ns, tmp_path_factory.mktemp("loosehome"))
+    finally:
+        ns.delete()
+
+
+LOOSE_CELLS = {"loose-file": {}, **SYSTEM_CA_CELLS}
+
+
+@pytest.mark.parametrize("cell", list(LOOSE_CELLS))
+def test_trust_loose_ca_file(cell: str, loose: CleanEnv, certs: Certs) -> None:
+    """OpenSSL's lookups (Python, curl, Bun's default) miss a CA that is only a loose file
+    in /etc/ssl/certs; --use-system-ca and NODE_USE_SYSTEM_CA=1 read every file there
+    (Node 22 and 24; Bun with the variable)."""
+    # --cacert: wsexplorer's own handshake (the system store misses the CA too) measures
+    # the upgrade behind the certificate; the clients keep their stores.
+    _, rows = _compare(loose, "good", certs, LOOSE_CELLS[cell], "--cacert", str(certs.ca),
+                       kinds=SYSTEM_CA_KINDS)  # fmt: skip
+    _agree(rows)
+    outcomes = {r[0]: r[1] for r in rows}
+    expected = "fails" if cell == "loose-file" else "connects"
+    assert outcomes["node22-builtin"] == outcomes["node24-builtin"] == expected
+    assert outcomes["python"] == "fails"
+    bun = "connects" if cell == "node-use-system-ca-variable" else "fails"
+    assert outcomes["bun"] == bun
+
+
 @pytest.mark.needs_chromium
 @pytest.mark.parametrize("store", ["no-nssdb", "nssdb"])
 @pytest.mark.parametrize("cert", ["good", "other", "expired", "selfsigned"])

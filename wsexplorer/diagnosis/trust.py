@@ -125,7 +125,7 @@ def client_store(check: TrustCheck, s: ClientStrategy) -> tuple[StoreCheck | Non
             # (nodejs/node#57009; checked with 22.23.5 and 24.22.3).
             flag = "NODE_USE_SYSTEM_CA=1" if env.node_use_system_ca else "--use-system-ca"
             label = f"Node's bundled roots plus the system store ({flag})"
-            parts = [check.store(TrustStore.NODE), check.store(TrustStore.SYSTEM)]
+            parts = [check.store(TrustStore.NODE), check.store(TrustStore.SYSTEM_FILES)]
             return merged(parts, label), label
         if "--use-system-ca" in env.node_options:
             return None, (

@@ -83,7 +83,7 @@ def bun_store(check: TrustCheck) -> tuple[StoreCheck | None, str]:
     if env.node_extra_ca_certs:
         label += " plus NODE_EXTRA_CA_CERTS"
     if env.node_use_system_ca:
-        parts.append(check.store(TrustStore.SYSTEM))
+        parts.append(check.store(TrustStore.SYSTEM_FILES))
         label += " and the system store (NODE_USE_SYSTEM_CA=1)"
     store = merged(parts, label)
     return store, label if store is not None else f"{label}: not every part could be read"

@@ -33,6 +33,9 @@ class TrustStore(StrEnum):
     NODE = "node"  # the roots built into the Node binary, plus NODE_EXTRA_CA_CERTS
     NODE_OPENSSL = "node-openssl"  # OPENSSLDIR /etc/ssl: Node's --use-openssl-ca, and Bun
     NSS = "nss"  # Chromium's NSS database (~/.pki/nssdb)
+    # Every certificate file of /etc/ssl/certs beside the system bundle, hashed or not:
+    # what --use-system-ca / NODE_USE_SYSTEM_CA=1 add (Node 22.15+ and 24, Bun).
+    SYSTEM_FILES = "system-files"
     CACERT = "cacert"  # the file given with --cacert
 
 

@@ -16,6 +16,7 @@ STORE_LABELS = {
     TrustStore.NODE: "Node's roots",
     TrustStore.NODE_OPENSSL: "OpenSSL /etc/ssl",
     TrustStore.NSS: "NSS (Chrome)",
+    TrustStore.SYSTEM_FILES: "system files",
     TrustStore.CACERT: "--cacert",
 }
 """Each store's label, short enough for the report's label column."""

@@ -251,6 +251,22 @@ def _node_openssl(work: Path, env: TrustEnv, timeout: float) -> StoreCheck:
     return StoreCheck(TrustStore.NODE_OPENSSL, True, verify, f"{cafile} and {capath}")
 
 
+def _system_files(work: Path, env: TrustEnv, timeout: float) -> StoreCheck:
+    """What ``--use-system-ca`` / ``NODE_USE_SYSTEM_CA=1`` add (Node 22.15+ and 24, Bun):
+    the system bundle and every certificate file of ``/etc/ssl/certs`` (``SSL_CERT_DIR``'s
+    directories), whether or not ``update-ca-certificates`` linked it by its hash (checked
+    with a CA present only as a ``.pem`` file there, docs/clients.md#trust)."""
+    bundle = env.ssl_cert_file or _DEBIAN_BUNDLE
+    dirs = (env.ssl_cert_dir or _NODE_OPENSSLDIR + "/certs").split(":")
+    files = sorted(
+        f for d in dirs if d and Path(d).is_dir() for f in Path(d).iterdir()
+        if f.suffix in (".pem", ".crt", ".cer") and f.is_file()
+    )  # fmt: skip
+    pem = "\n".join([_read(bundle), *(_read(str(f)) for f in files)])
+    detail = f"{bundle} and the certificate files of {', '.join(dirs)}"
+    return _store(work, TrustStore.SYSTEM_FILES, pem, detail, timeout)
+
+
 def _store(work: Path, which: TrustStore, pem: str, detail: str, timeout: float) -> StoreCheck:
     path = work / f"{which.value}.pem"
     path.write_text(pem)
@@ -272,6 +288,8 @@ def _stores(work: Path, env: TrustEnv, tls: TlsOptions, timeout: float) -> list[
         ]
         # Node's --use-openssl-ca, and part of Bun's default store (docs/clients.md#bun).
         checks.append(pool.submit(_node_openssl, work, env, timeout))
+        if env.node_use_system_ca or "--use-system-ca" in env.node_options:
+            checks.append(pool.submit(_system_files, work, env, timeout))
         if tls.cacert is not None:
             cacert = tls.cacert
             checks.append(
