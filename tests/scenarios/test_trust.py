@@ -200,9 +200,9 @@ KINDS = ["node16", "node18", "node20", "node22", "node24", "node22-builtin", "no
          "bun", "deno", "python", "python-aiohttp", "python-websocket-client", "curl"]  # fmt: skip
 
 
-def _diagnose(env: CleanEnv, extra: dict[str, str], *args: str) -> dict[str, Any]:
+def _diagnose(env: CleanEnv, extra: dict[str, str], *args: str, url: str = URL) -> dict[str, Any]:
     mine = {k: v for k, v in wsx_env().items() if k in ("PYTHONPATH", "NO_COLOR")}
-    done = env.run(wsx_argv("diagnose", URL, "--json", *args),
+    done = env.run(wsx_argv("diagnose", url, "--json", *args),
                    env={**mine, **extra}, timeout=90)  # fmt: skip
     assert done.returncode in (0, 1), done.stderr
     value: dict[str, Any] = json.loads(done.stdout)
@@ -210,14 +210,15 @@ def _diagnose(env: CleanEnv, extra: dict[str, str], *args: str) -> dict[str, Any
 
 
 def _compare(env: CleanEnv, cert: str, certs: Certs, extra: dict[str, str], *args: str,
-             kinds: list[str] = KINDS) -> tuple[dict[str, Any], list[tuple[str, ...]]]:  # fmt: skip
+             kinds: list[str] = KINDS, url: str = URL,
+             ) -> tuple[dict[str, Any], list[tuple[str, ...]]]:  # fmt: skip
     server = _serve(env, certs.pairs[cert])
     try:
-        d = _diagnose(env, extra, *args)
+        d = _diagnose(env, extra, *args, url=url)
         predicted = {c["id"]: c for c in d["clients"]}
         rows = []
         for kind in kinds:
-            real = peers.run_client(env, kind, URL, env=dict(extra))
+            real = peers.run_client(env, kind, url, env=dict(extra))
             p = predicted[CLIENT_IDS[kind]]
             rows.append((kind, real["outcome"], real["error"], p["outcome"], p["error"]))
         rows = _node24(d, rows)
@@ -293,6 +294,14 @@ def test_trust_system_ca_real_vs_predicted(cell: str, plain: CleanEnv, certs: Ce
     _agree(rows)
     outcomes = {r[0]: r[1] for r in rows}
     assert outcomes["node22-builtin"] == outcomes["node24-builtin"] == "connects"
+
+
+def test_trust_ip_literal_mismatch(plain: CleanEnv, certs: Certs) -> None:
+    """An IP literal the certificate does not name: each client's words for an address."""
+    extra = {"NODE_EXTRA_CA_CERTS": str(certs.ca)}
+    _, rows = _compare(plain, "other", certs, extra, url="wss://127.0.0.1:8443/")
+    _agree(rows)
+    assert {r[1] for r in rows} == {"fails"}
 
 
 @pytest.fixture(scope="module")

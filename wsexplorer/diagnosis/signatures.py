@@ -171,6 +171,15 @@ def _failures() -> Iterable[tuple[ErrorKind, Failure]]:
     connected = (TryResult(_V4, Family.IPV4, AttemptOutcome.CONNECTED, measured=True),)
     for kind, hs in answers:
         yield kind, replace(base, stage=Stage.HANDSHAKE, tries=connected, handshake=hs)
+    # The same for an IP literal, which the certificate names or not among its addresses.
+    literal = f"IP address mismatch, certificate is not valid for '{_V4}'."
+    for ips in ((), (_REASON,)):
+        extra: dict[str, object] = {MISMATCH_KEY: CertNames(ips=ips)}
+        hs = Handshake(_V4, HandshakeOutcome.TLS, reason=literal,
+                       error=f"{_SSL_ERROR}: {literal}{_SSL_LINE}", extra=extra)  # fmt: skip
+        url = f"{_SCHEME}://{_V4}:{_PORT}{_PATH}"
+        at = replace(base, host=_V4, url=url, stage=Stage.HANDSHAKE, tries=connected)
+        yield ErrorKind.TLS, replace(at, handshake=hs)
 
 
 def _answers() -> Iterable[tuple[ErrorKind, Handshake, WebSocketURL]]:

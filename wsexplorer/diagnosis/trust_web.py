@@ -156,6 +156,6 @@ def deno_reason(hs: Handshake, names: CertNames | None) -> str:
     wrong = _WRONG_NAME.search(hs.reason or "")
     if wrong is None:
         return hs.reason or "unknown"
-    # UNVERIFIED for an IP literal (rustls quotes the name it was given the same way).
+    # An IPv4 literal is quoted the same way (checked); an IPv6 one: UNVERIFIED.
     shown = _presented(names or CertNames())
     return f'certificate not valid for name "{wrong.group(1)}"; certificate {shown}'
