@@ -4,7 +4,11 @@ untrusted text", findings 2 and 6), each a real process on loopback (hostile_pee
 * Ping flood: the server sends Pings as fast as the socket takes them and never reads the
   Pongs. The session coalesces its Pongs, stops reading once its own writes back up, and
   after ``write_timeout`` aborts with an error event saying the server stopped reading;
-  this process's memory stays bounded meanwhile.
+  this process's memory stays bounded meanwhile. Coalesced Pongs are small (131 bytes a
+  read), so the session's kernel send buffer must stay small too: grown by Linux to
+  ``net.ipv4.tcp_wmem``'s max (4 MiB), it took some 530 MB of the 600 MB flood to fill,
+  and on a loaded machine the keepalive ping (20 s, then 20 s for its Pong) ended the
+  session first, with another reason.
 * permessage-deflate bomb: 16 KB frames that inflate to 16 MiB. websockets stops inflating
   at ``max_size`` (the session's is 1 MiB), so the first one closes the session with 1009.
 
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import zlib
 
 import pytest
@@ -33,15 +38,28 @@ from wsexplorer.model import (
     Source,
     parse_url,
 )
+from wsexplorer.probes.flow import SEND_BUFFER
 from wsexplorer.probes.session import LiveSession
 from wsexplorer.probes.tracer import MAX_MESSAGE
 
 GROWTH_LIMIT_KIB = 64 * 1024  # generous; without the limits these runs grow by hundreds of MB
 
 
-async def _run(mode: str, write_timeout: float) -> tuple[LiveSession, list[SessionEvent], int]:
+def _send_buffer(session: LiveSession) -> int:
+    """``SO_SNDBUF`` of the session's socket (0 once it is gone)."""
+    transport = getattr(session._conn, "transport", None)
+    sock = transport.get_extra_info("socket") if transport is not None else None
+    if sock is None or sock.fileno() < 0:
+        return 0
+    return int(sock.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF))
+
+
+async def _run(
+    mode: str, write_timeout: float, send_buffers: list[int] | None = None
+) -> tuple[LiveSession, list[SessionEvent], int]:
     """A session against ``hostile_peer.py MODE`` until it ends (hang guard 90 s); returns
-    the session, its events and this process's peak RSS growth in KiB."""
+    the session, its events and this process's peak RSS growth in KiB. ``send_buffers``
+    gets the socket's ``SO_SNDBUF`` every 50 ms."""
     events: list[SessionEvent] = []
     with hostile_peer(mode) as port:
         url = parse_url(f"ws://127.0.0.1:{port}/")
@@ -59,6 +77,8 @@ async def _run(mode: str, write_timeout: float) -> tuple[LiveSession, list[Sessi
                 while session.state is SessionState.OPEN:
                     await asyncio.sleep(0.05)
                     peak = max(peak, rss_kib(os.getpid()))
+                    if send_buffers is not None:
+                        send_buffers.append(_send_buffer(session))
         finally:
             await session.close()
     return session, events, peak - before
@@ -69,7 +89,8 @@ def _texts(events: list[SessionEvent], kind: SessionEventKind) -> list[str]:
 
 
 async def test_ping_flood_is_bounded_and_ends_with_a_reason() -> None:
-    session, events, growth = await _run("ping-flood:600", write_timeout=2)
+    send_buffers: list[int] = []
+    session, events, growth = await _run("ping-flood:600", 2, send_buffers)
     assert session.state is SessionState.CLOSED
     errors = _texts(events, SessionEventKind.ERROR)
     assert len(errors) == 1, errors
@@ -79,6 +100,8 @@ async def test_ping_flood_is_bounded_and_ends_with_a_reason() -> None:
     assert closes == [(1006, errors[0])]
     print(f"\nping flood: session RSS growth {growth / 1024:.1f} MB")
     assert growth < GROWTH_LIMIT_KIB, growth
+    # Linux reports twice what was asked (socket(7)); without the cap it grows to 4 MiB.
+    assert 0 < max(send_buffers) <= 2 * SEND_BUFFER, max(send_buffers)
 
 
 async def test_deflate_bomb_closes_with_1009() -> None:

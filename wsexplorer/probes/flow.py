@@ -11,6 +11,8 @@ memory bounded instead:
   only while the transport's write buffer is under its high-water mark.
 * Reading is paused while the write buffer is over the high-water mark (and while the
   incoming message queue is full, as websockets does), and resumed below the low-water mark.
+  The kernel's send buffer is kept small (:data:`SEND_BUFFER`), so that write buffer backs
+  up soon after the peer stops reading, even when all we write is coalesced Pongs.
 * A watchdog that never waits on a drain: a write buffer stuck over the high-water mark for
   ``write_timeout`` seconds, or a keepalive ping unanswered for ``ping_timeout`` seconds,
   aborts the connection and records why in :attr:`GuardedConnection.abort_reason`.
@@ -22,6 +24,7 @@ import asyncio
 import contextlib
 import functools
 import os
+import socket
 from collections.abc import Callable
 from typing import Any
 
@@ -29,9 +32,23 @@ from websockets.asyncio.client import ClientConnection
 from websockets.asyncio.connection import Connection
 from websockets.protocol import OPEN
 
-__all__ = ["WRITE_TIMEOUT", "GuardedClientConnection", "GuardedConnection", "guarded_client"]
+__all__ = [
+    "SEND_BUFFER",
+    "WRITE_TIMEOUT",
+    "GuardedClientConnection",
+    "GuardedConnection",
+    "guarded_client",
+]
 
 WRITE_TIMEOUT = 10.0  # seconds a peer may leave our writes unread before it is dropped
+# SO_SNDBUF asked for every connection (Linux doubles it for its bookkeeping, socket(7)),
+# which also stops Linux growing it up to net.ipv4.tcp_wmem's max (4 MiB by default).
+# Coalesced Pongs are at most one per read (131 bytes from a client): against a peer that
+# floods Pings and never reads, a 4 MiB kernel buffer took some 530 MB of Pings (20 s or
+# more here) to fill before our write buffer backed up, so the keepalive often ended the
+# connection first, with a reason that did not say the peer stopped reading. The cost: at
+# most about 128 KiB in flight per round trip, plenty for typed messages and echoes.
+SEND_BUFFER = 64 * 1024
 # The first byte of every serialized Pong: FIN + opcode 0xA. Control frames are never
 # fragmented and permessage-deflate leaves them alone, so no other write starts this way
 # (data frames start 0x0-0x2 / 0x80-0x82 / 0xC1-0xC2, Close 0x88, handshakes "GET"/"HTTP").
@@ -67,6 +84,10 @@ class GuardedConnection(Connection):
     # -- reading: paused while the queue is full or the write buffer is high
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
         self.recv_messages.pause = lambda: self._hold_reading("queue", True)
         self.recv_messages.resume = lambda: self._hold_reading("queue", False)
 
