@@ -16,6 +16,9 @@ its NSS database) and must agree with
 ``wsexplorer diagnose --json`` run in the same namespace and environment: outcome and
 error text verbatim. The ``--cacert`` and ``-k`` tests then run each client with its own
 option for the same (the trust fixes' flags) and compare with the fixes' predictions.
+A second namespace holds the CA only as a loose file in ``/etc/ssl/certs`` (no hash link,
+not in the bundle: copied there without ``update-ca-certificates``), for the clients that
+read every file there (``--use-system-ca``, ``NODE_USE_SYSTEM_CA=1``).
 """
 
 from __future__ import annotations

@@ -355,15 +355,20 @@ def check_trust(
         work = Path(tmp)
         (work / "leaf.pem").write_text(pems[0])
         (work / "rest.pem").write_text("".join(pems[1:]))
-        try:
-            stores = _stores(work, env, tls, left())
-        except (OSError, subprocess.SubprocessError) as exc:
-            return failed(error=f"openssl verify failed: {exc}")
-        names = _names(work / "leaf.pem")
-        try:
-            leaf_ca, leaf_dates = _leaf_facts(work / "leaf.pem", left())
-        except (OSError, subprocess.SubprocessError):
-            leaf_ca, leaf_dates = False, None
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1) as side:
+            # The leaf's facts (one more openssl run) beside the stores' checks.
+            facts = side.submit(_leaf_facts, work / "leaf.pem", left())
+            try:
+                stores = _stores(work, env, tls, left())
+            except (OSError, subprocess.SubprocessError) as exc:
+                return failed(error=f"openssl verify failed: {exc}")
+            names = _names(work / "leaf.pem")
+            try:
+                leaf_ca, leaf_dates = facts.result()
+            except (OSError, subprocess.SubprocessError):
+                leaf_ca, leaf_dates = False, None
     return TrustCheck(
         address,
         names=names,
