@@ -240,3 +240,27 @@ async def test_hostile_nesting_shows_as_text(echo_app: WsxApp) -> None:
         await pilot.press("up", "enter")  # unfolded: the depth shown stops at […]
         await settle(pilot)
         assert "[…]" in "\n".join(_lines(pane.log_widget))
+
+
+async def test_a_click_selects_and_escape_closes_the_search_from_the_log(echo_app: WsxApp) -> None:
+    app = echo_app
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.main.session_pane
+        log = pane.log_widget
+        await _send(pilot, app, "first", "second")
+        row = next(i for i, line in enumerate(_lines(log)) if line.endswith("← first"))
+        assert log.scroll_offset.y == 0  # the log is short: line i is row i
+        await pilot.click(log, offset=(2, row))
+        assert log.selected_event() is not None and log.selected_event().text == "first"  # type: ignore[union-attr]
+        await pilot.press("y")
+        assert app.clipboard == "first"
+        await pilot.press("slash", *"second")
+        await settle(pilot)
+        log.focus()
+        await pilot.press("escape")  # with a search shown, escape in the log closes it
+        await settle(pilot)
+        assert log.needle == "" and not app.main.query_one("#session-search-bar").display
+        assert app.focused is log
+        await pilot.press("escape")  # then leaves the log
+        assert app.focused is None and log.selected_event() is None

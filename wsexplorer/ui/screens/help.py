@@ -34,7 +34,7 @@ and the client tried only the first address.
   and press Enter to send text or JSON; `/close 4000 bye` closes with that code and
   reason, `/hex 01 ff` and `/b64 AAEC` send binary, `//x` sends `/x`; ↑/↓ walk the
   lines sent before. JSON messages are pretty-printed; a long one is folded to one line
-  (`▸ {…} 12 keys, 3.4 KiB`). In the log (click it or Tab to it) ↑/↓ select a message,
+  (`▸ {…} 12 keys, 3.4 KiB`). A click on a message, or ↑/↓ in the log, selects it;
   Enter or space fold or unfold it, `y` copies it as it arrived.
 - **Diagnosis**: who connects and who fails, client by client, with the exact error
   each prints; the fixes, each with a key and a button. After a fix the previous

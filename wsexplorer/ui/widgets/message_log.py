@@ -23,7 +23,7 @@ from typing import ClassVar
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.events import Resize
+from textual.events import Click, Resize
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -117,6 +117,9 @@ class MessageLog(ScrollView, can_focus=True):
 
     class SearchAsked(Message):
         """``/`` in the log: the pane opens its search field."""
+
+    class SearchDone(Message):
+        """Escape in the log while searching: the pane closes its search field."""
 
     class MatchesChanged(Message):
         """The matches or the current one changed: the pane updates its count."""
@@ -357,13 +360,14 @@ class MessageLog(ScrollView, can_focus=True):
         self._redraw(entry)
 
     # ------------------------------------------------------------------ selection
-    def select(self, entry: LogEntry | None) -> None:
+    def select(self, entry: LogEntry | None, *, scroll: bool = True) -> None:
+        """Select ``entry`` (``None``: nothing), scrolled into view unless told not to."""
         old, self.selected = self.selected, entry
         for one in (old, entry):
             if one is not None:
                 self._touch(one)
         self.refresh()
-        if entry is not None:
+        if entry is not None and scroll:
             self._show(entry)
 
     def selected_event(self) -> SessionEvent | None:
@@ -396,5 +400,18 @@ class MessageLog(ScrollView, can_focus=True):
         self.post_message(self.SearchAsked())
 
     def action_leave(self) -> None:
+        """Escape: close the search if one is shown, else drop the selection and the focus."""
+        if self.needle:
+            self.post_message(self.SearchDone())
+            return
         self.select(None)
         self.screen.set_focus(None)
+
+    def on_click(self, event: Click) -> None:
+        """A click selects the message under the pointer."""
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = self.scroll_offset.y + offset.y
+        if 0 <= index < len(self._owners) and self._owners[index].event is not None:
+            self.select(self._owners[index], scroll=False)

@@ -215,6 +215,7 @@ class SessionPane(Pane):
         self.log_widget.step(event.step)
 
     @on(SearchInput.Closed)
+    @on(MessageLog.SearchDone)
     def _search_closed(self) -> None:
         self.close_search()
 
