@@ -71,6 +71,8 @@ class ScreenBase(Screen[None]):
         self.session_wanted = config.autoconnect
         self.last_export: Path | None = None
         self._shut_down = False
+        self._footer_shown: tuple[object, ...] | None = None
+        """The fix labels and hidden keys the footer shows (set by ``_label_fix_keys``)."""
         self._messages = MessageBatch()
         self.session_record = SessionRecord()
         """Every session's messages and closes (bounded), for ``s`` (JSON Lines)."""
@@ -162,11 +164,16 @@ class ScreenBase(Screen[None]):
         hidden = set() if not short else ({"x", "p"} if width >= MID_FOOTER else {"x", "p", "c"})
         if width < HEADERS_FOOTER:
             hidden.add("h")
-        bindings = self._bindings.key_to_bindings
+        labels = {}
         for key, words in KEY_WORDS.items():
             label = clean(key_label(self.diagnosis, key) or f"Fix: {words}")
-            if width < LABELLED_FOOTER:
-                label = label.removeprefix("Fix: ")
+            labels[key] = label.removeprefix("Fix: ") if width < LABELLED_FOOTER else label
+        shown = (tuple(labels.items()), frozenset(hidden), short)
+        if shown == self._footer_shown:  # new bindings rebuild the footer and the layout
+            return
+        self._footer_shown = shown
+        bindings = self._bindings.key_to_bindings
+        for key, label in labels.items():
             bindings[key] = [
                 replace(b, description=label) if b.action.startswith("fix_") else b
                 for b in bindings.get(key, ())

@@ -47,6 +47,8 @@ class ResolutionPane(Pane):
         self.resolution: Resolution | None = None
         self.facts: SystemFacts | None = None
         self.extra: tuple[Row, ...] = ()
+        self._shown: tuple[Resolution, SystemFacts | None, tuple[Row, ...]] | None = None
+        """What the body shows now (``None``: not a resolution)."""
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="pane-error")
@@ -62,6 +64,7 @@ class ResolutionPane(Pane):
         self.extra = ()
         self.border_subtitle = Text(f"{clean(host)} port {port}")
         self.fail("resolution", None)
+        self._shown = None
         self.query_one("#resolution-body", Static).update(
             Text(f"resolving {clean(host)}…", style="dim")
         )
@@ -84,7 +87,10 @@ class ResolutionPane(Pane):
             self._refresh_body()
 
     def _refresh_body(self) -> None:
-        if self.resolution is not None:
-            self.query_one("#resolution-body", Static).update(
-                render_resolution(self.resolution, self.facts, self.extra)
-            )
+        if self.resolution is None:
+            return
+        shown = (self.resolution, self.facts, self.extra)
+        if shown == self._shown:  # an update costs the whole screen a new layout
+            return
+        self._shown = shown
+        self.query_one("#resolution-body", Static).update(render_resolution(*shown))

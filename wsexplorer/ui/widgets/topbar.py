@@ -35,6 +35,8 @@ class TopBar(Vertical):
         self._url = url
         self._family = family
         self._blink = cursor_blink
+        self._status: Text | None = None
+        self._banner: Text | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="url-row"):
@@ -63,8 +65,13 @@ class TopBar(Vertical):
 
     def show_banner(self, lines: Sequence[str]) -> None:
         widget = self.query_one("#banner", Static)
-        widget.update(Text("\n".join(f"⚠ {clean(line)}" for line in lines)))
+        text = Text("\n".join(f"⚠ {clean(line)}" for line in lines))
+        if text != self._banner:  # an update costs the whole screen a new layout
+            self._banner = text
+            widget.update(text)
         widget.display = bool(lines)
 
     def show_status(self, text: Text) -> None:
-        self.query_one("#status", Static).update(text)
+        if text != self._status:  # an update costs the whole screen a new layout
+            self._status = text
+            self.query_one("#status", Static).update(text)
