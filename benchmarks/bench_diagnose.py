@@ -1,23 +1,31 @@
 #!/usr/bin/env python3
-"""Median ratio of ``wsexplorer diagnose URL --json`` wall time to a bare websockets connect.
+"""``wsexplorer diagnose URL --json`` next to a bare websockets connect, wall and CPU time.
 
-Both are whole processes started the same way (interpreter start-up included), run
-alternately against the same real echo server (``wsexplorer serve`` on loopback), so the
-machine's noise hits both alike. Goal (issue 3): at most 2.0.
+Both sides are whole processes of the same interpreter (start-up and imports included):
+the reference is ``python -c`` opening a websockets connection to the same local echo
+server (``wsexplorer serve`` on loopback) and completing the opening handshake; wsexplorer
+runs through the console script beside that interpreter (its shebang names it). Each
+round runs both, in alternating order, so the machine's noise hits both alike; the
+figure is the median of the per-round ratios, with min and max, of wall time and of CPU
+time (user + system, from ``wait4``). Goal (issue 14): at most 1.2.
 
-    python benchmarks/bench_diagnose.py [--runs 9] [--url ws://localhost:PORT/subscribe]
+    python benchmarks/bench_diagnose.py [--runs 15] [--url ws://localhost:PORT/subscribe]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 from _env import child_env, wsexplorer_command  # benchmarks/_env.py (this folder is on sys.path)
+
+GOAL = 1.2
 
 BARE = (
     "import asyncio, sys\n"
@@ -35,21 +43,46 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _time(argv: list[str]) -> float:
-    start = time.perf_counter()
-    proc = subprocess.run(argv, capture_output=True, text=True, env=child_env())
-    elapsed = time.perf_counter() - start
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"{argv[0]} failed ({proc.returncode}): {proc.stderr.strip()[:300]}")
-    return elapsed
+def _run(argv: list[str]) -> tuple[float, float]:
+    """Wall and CPU milliseconds of one whole process (its output read to the end)."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=err, env=child_env())
+        assert proc.stdout is not None
+        out = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = (time.perf_counter() - start) * 1000.0
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+        proc.stdout.close()
+        if code != 0:
+            err.seek(0)
+            text = (err.read() or out).decode(errors="replace").strip()[:300]
+            raise SystemExit(f"{argv[0]} failed ({code}): {text}")
+    return wall, (usage.ru_utime + usage.ru_stime) * 1000.0
+
+
+def _spread(values: list[float], digits: int = 2) -> str:
+    lo, mid, hi = min(values), statistics.median(values), max(values)
+    return f"{lo:.{digits}f} / {mid:.{digits}f} / {hi:.{digits}f}"
+
+
+def _same_interpreter(command: list[str]) -> None:
+    """Refuse to compare two interpreters: the console script must start this one."""
+    if command[0] == sys.executable:
+        return
+    with open(command[0], "rb") as fh:
+        first = fh.readline().decode(errors="replace").strip()
+    if first != f"#!{sys.executable}":
+        raise SystemExit(f"{command[0]} starts {first[2:]!r}, not {sys.executable!r}")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", type=int, default=9)
+    ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--url", help="an existing server's URL (default: start wsexplorer serve)")
     args = ap.parse_args()
     wsx = wsexplorer_command()
+    _same_interpreter(wsx)
     server = None
     url = args.url
     if url is None:
@@ -66,26 +99,38 @@ def main() -> int:
     try:
         bare_cmd = [sys.executable, "-c", BARE, url]
         diag_cmd = [*wsx, "diagnose", url, "--json"]
-        _time(bare_cmd), _time(diag_cmd)  # warm the page cache
-        bare, diag, ratios = [], [], []
+        print(f"interpreter {sys.executable}; wsexplorer: {' '.join(diag_cmd)}")
+        print(f"load average at the start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        _run(bare_cmd), _run(diag_cmd)  # warm the page cache and the bytecode cache
+        walls: list[float] = []
+        cpus: list[float] = []
+        bare_ms: list[tuple[float, float]] = []
+        diag_ms: list[tuple[float, float]] = []
         for i in range(args.runs):
-            b = _time(bare_cmd)
-            d = _time(diag_cmd)
-            bare.append(b)
-            diag.append(d)
-            ratios.append(d / b)
+            if i % 2:
+                d, b = _run(diag_cmd), _run(bare_cmd)
+            else:
+                b, d = _run(bare_cmd), _run(diag_cmd)
+            bare_ms.append(b)
+            diag_ms.append(d)
+            walls.append(d[0] / b[0])
+            cpus.append(d[1] / b[1])
             print(
-                f"run {i + 1}: bare connect {b * 1000:7.1f} ms   diagnose {d * 1000:7.1f} ms"
-                f"   ratio {d / b:.2f}"
+                f"round {i + 1:2}: bare {b[0]:6.1f} ms wall {b[1]:6.1f} ms CPU   "
+                f"diagnose {d[0]:6.1f} ms wall {d[1]:6.1f} ms CPU   "
+                f"ratio wall {walls[-1]:.2f} CPU {cpus[-1]:.2f}"
             )
-        print(
-            f"median bare {statistics.median(bare) * 1000:.1f} ms, "
-            f"median diagnose {statistics.median(diag) * 1000:.1f} ms"
-        )
-        print(
-            f"median ratio diagnose / bare websockets connect: {statistics.median(ratios):.2f}"
-            "  (goal <= 2.0)"
-        )
+        print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+        print("min / median / max over", args.runs, "rounds:")
+        print(f"  bare connect      wall {_spread([b[0] for b in bare_ms], 1)} ms", end="")
+        print(f"   CPU {_spread([b[1] for b in bare_ms], 1)} ms")
+        print(f"  diagnose --json   wall {_spread([d[0] for d in diag_ms], 1)} ms", end="")
+        print(f"   CPU {_spread([d[1] for d in diag_ms], 1)} ms")
+        for name, ratios in (("wall", walls), ("CPU ", cpus)):
+            print(
+                f"  ratio diagnose / bare websockets connect: {name} {_spread(ratios)}"
+                f"  (goal <= {GOAL})"
+            )
     finally:
         if server is not None:
             server.terminate()

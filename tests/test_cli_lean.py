@@ -102,6 +102,20 @@ def test_lean_json_is_byte_identical_to_the_full_path(port_held: int, udp: bool)
     assert full == dump_json(json.loads(full)) + "\n"
 
 
+def _python_words(code: str) -> list[str]:
+    """The words ``python -c CODE`` prints, run from this checkout."""
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env=wsx_env(),
+        check=True,
+    )
+    return run.stdout.split()
+
+
 def test_lean_entry_loads_no_argparse_nor_threading() -> None:
     code = (
         # Only what the command adds counts: a site hook may have loaded some already.
@@ -115,13 +129,25 @@ def test_lean_entry_loads_no_argparse_nor_threading() -> None:
         "print(rc, ','.join(n for n in names if n in added) or '-', "
         "out.getvalue().startswith('{\\n  \"schema\": '))"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-        env=wsx_env(),
-        check=True,
+    assert _python_words(code) == ["0", "-", "True"]  # pretty, as diagnose --json
+
+
+def test_diagnose_json_loads_no_renderer_and_runs_without_the_collector() -> None:
+    """``diagnose --json`` (issue 14): no rich, no report, no difflib; no automatic garbage
+    collection during the run, and the collector is on again afterwards."""
+    with socket.socket() as s:  # a port nothing listens on: refused at once
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    code = (
+        "import contextlib, gc, io, sys; before = set(sys.modules); "
+        "runs = []; gc.callbacks.append(lambda phase, info: runs.append(phase)); "
+        "from wsexplorer.cli import main; runs.clear(); "
+        "out = io.StringIO(); ctx = contextlib.redirect_stdout(out); ctx.__enter__(); "
+        f"rc = main(['diagnose', 'ws://127.0.0.1:{port}/', '--json']); during = len(runs); "
+        "ctx.__exit__(None, None, None); "
+        "names = ('rich', 'wsexplorer.report', 'wsexplorer.presentation', 'difflib'); "
+        "added = set(sys.modules) - before; "
+        "print(rc, ','.join(n for n in names if n in added) or '-', during, gc.isenabled(), "
+        'out.getvalue().startswith(\'{\\n  "schema": "wsexplorer.diagnosis/1"\'))'
     )
-    assert proc.stdout.split() == ["0", "-", "True"]  # pretty, as diagnose --json
+    assert _python_words(code) == ["1", "-", "0", "True", "True"]

@@ -273,21 +273,25 @@ def observe_options(args: argparse.Namespace, *, dns: bool = True) -> ObserveOpt
 def cmd_diagnose(args: argparse.Namespace) -> int:
     from .diagnosis import diagnose
     from .probes.observe import observe_sync
-    from .report import Style, diagnosis_markdown, diagnosis_text, dump_json
 
     url: WebSocketURL = args.url
     _note_unused_pins(args.resolve, url.host, url.port)
     options = observe_options(args, dns=not args.no_dns)
     obs = observe_sync(url, options)
     result = diagnose(obs, args.clients)
-    if args.json:
+    if args.json:  # without report: the JSON needs no terminal renderer (rich)
+        from .model.untrusted import dump_json
+
         print(dump_json(result.to_json()))
     elif args.markdown:
         from .presentation.request import request_markdown
+        from .report import diagnosis_markdown
 
         markdown = diagnosis_markdown(result, group=args.clients is None)
         print(markdown + request_markdown(options), end="")
     else:
+        from .report import Style, diagnosis_text
+
         print(diagnosis_text(result, Style(sys.stdout), group=args.clients is None), end="")
     return 0 if result.verdict.ok else 1
 
@@ -440,14 +444,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
-    meant = mistyped_command(args_list[0]) if args_list else None
-    if meant is not None and args_list[0] not in PARSERS:
+    known = bool(args_list) and args_list[0] in PARSERS
+    meant = mistyped_command(args_list[0]) if args_list and not known else None
+    if meant is not None:
         sys.stderr.write(
             f"wsexplorer: unknown command {clean(args_list[0])!r} — did you mean {meant!r}? "
             f"(for a host of that name: wsexplorer ws://{clean(args_list[0])}/)\n"
         )
         return 2
-    if args_list and args_list[0] in PARSERS:
+    if known:
         make, run = PARSERS[args_list[0]]
         parser = make()
         args = parser.parse_args(args_list[1:])

@@ -10,7 +10,6 @@ cleaned by :func:`~wsexplorer.presentation.style.to_text`; Markdown values by
 from __future__ import annotations
 
 import io
-import json
 import os
 import re
 import sys
@@ -22,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .model import Diagnosis, FamilyChoice, Listener, ListenerScan, Resolution
-from .model.untrusted import clean, json_safe, md_code, md_fence, md_text
+from .model.untrusted import clean, dump_json, md_code, md_fence, md_text
 from .presentation import (
     Row,
     Span,
@@ -142,11 +141,6 @@ def finish(text: str, st: Style) -> str:
     for code, piece in zip(codes, pieces[1:], strict=True):
         out += [code, clean(piece, keep_newlines=True)]
     return "".join(out)
-
-
-def dump_json(data: object) -> str:
-    """Pretty JSON, readable Unicode kept (see :func:`json_safe`)."""
-    return json_safe(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def accepts_text(lis: Listener) -> str:

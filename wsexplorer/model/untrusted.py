@@ -22,7 +22,16 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["clean", "clip", "has_unsafe", "json_safe", "md_code", "md_fence", "md_text"]
+__all__ = [
+    "clean",
+    "clip",
+    "dump_json",
+    "has_unsafe",
+    "json_safe",
+    "md_code",
+    "md_fence",
+    "md_text",
+]
 
 # Cc: C0 (U+0000-U+001F), DEL (U+007F), C1 (U+0080-U+009F). Bidi: LRM, RLM, ALM,
 # embeddings/overrides U+202A-U+202E, isolates U+2066-U+2069. U+2028/U+2029 break lines in
@@ -87,6 +96,15 @@ def json_safe(text: str) -> str:
     if _UNSAFE_KEEP_NL.search(text) is None:
         return text
     return _UNSAFE_KEEP_NL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def dump_json(data: object) -> str:
+    """Pretty JSON (``indent=2``), readable Unicode kept and made safe to print by
+    :func:`json_safe`: what ``--json`` writes. Here, not in ``report``, so a ``--json``
+    command does not load the terminal renderer (rich) it never uses."""
+    import json
+
+    return json_safe(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def clip(text: str, limit: int) -> str:
