@@ -313,15 +313,18 @@ def _note_unused_pins(pins: Sequence[ResolveOverride], host: str, port: int) -> 
 def cmd_resolve(args: argparse.Namespace) -> int:
     from .model.override import find_override
     from .probes.resolution import resolve
-    from .report import Style, dump_json, resolution_text
 
     override = find_override(args.resolve, args.host, args.port)
     res = resolve(
         args.host, args.port, override=override, dns=not args.no_dns, dns_timeout=args.dns_timeout
     )
-    if args.json:
+    if args.json:  # without report, as diagnose --json
+        from .model.untrusted import dump_json
+
         print(dump_json(res.to_json()))
     else:
+        from .report import Style, resolution_text
+
         print(resolution_text(res, Style(sys.stdout)), end="")
     # A name that does not resolve is not a success (DESIGN: 0 success, 2 bad input).
     return 0 if res.addresses or res.addrconfig_addresses else 1

@@ -55,7 +55,6 @@ def cmd_why(args: argparse.Namespace) -> int:
     from .model.trust import TlsOptions
     from .probes.observe import observe_sync
     from .probes.reverse import names_first
-    from .report import Style, dump_json, why_text
 
     text = _read_text(args.text)
     clue = read_error(text)
@@ -79,8 +78,12 @@ def cmd_why(args: argparse.Namespace) -> int:
     options = ObserveOptions(timeout=args.timeout, dns=not args.no_dns, tls=tls)
     result = diagnose(observe_sync(url, options))
     why = explain(clue, target, result)
-    if args.json:
+    if args.json:  # without report: the JSON needs no terminal renderer (rich)
+        from .model.untrusted import dump_json
+
         print(dump_json(why_json(clue, target, why, result)))
     else:
+        from .report import Style, why_text
+
         print(why_text(clue, target, why, result, Style(sys.stdout)), end="")
     return 0 if result.verdict.ok else 1
