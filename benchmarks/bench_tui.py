@@ -15,7 +15,12 @@
     client, same ticker): the reference for what this loaded machine gives. Goals: p99 at
     most 50 ms, growth at most 50 MB.
 
+    Both whole processes are timed by wall clock and by CPU time (every thread), as the
+    machine may be shared; ``--baseline DIR`` times another checkout's complete screen in
+    the same rounds (before/after a change).
+
     python benchmarks/bench_tui.py [--runs 7] [--messages 100000] [--floods 5] [--only a|b]
+        [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -51,6 +57,12 @@ MINIMAL = textwrap.dedent(
 OURS = textwrap.dedent(
     """
     import sys
+    try:
+        from wsexplorer.ui import collector
+    except ImportError:  # a --baseline checkout from before ui/collector.py
+        pass
+    else:
+        collector.pause()  # as the entry point does (cli_full.run_tui), before Textual's import
     from wsexplorer.cli import tui_config_from_argv
     from wsexplorer.model import SessionState
     from wsexplorer.ui.app import WsxApp, leave, route_logging
@@ -122,18 +134,28 @@ def _wsx() -> list[str]:
     return wsexplorer_command()
 
 
-def _time(argv: list[str], timeout: float = 60) -> float:
+def _time(argv: list[str], timeout: float = 60, cwd: Path = ROOT) -> tuple[float, float]:
+    """Wall time and CPU time (user + system, every thread) of one whole process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(
-        argv, capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=child_env()
+        argv, capture_output=True, text=True, timeout=timeout, cwd=cwd, env=child_env()
     )
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
-        raise SystemExit(f"{argv[:3]} exited {proc.returncode}: {proc.stderr[-500:]}")
-    return elapsed
+        raise SystemExit(f"{argv[:3]} in {cwd} exited {proc.returncode}: {proc.stderr[-500:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu
 
 
-def bench_first_screen(runs: int) -> None:
+def _spread(values: list[float], scale: float = 1.0, fmt: str = ".0f") -> str:
+    """``min / median / max``."""
+    lo, mid, hi = min(values), statistics.median(values), max(values)
+    return f"{lo * scale:{fmt}} / {mid * scale:{fmt}} / {hi * scale:{fmt}}"
+
+
+def bench_first_screen(runs: int, baseline: Path | None = None) -> None:
     port = _free_port()
     server = subprocess.Popen(
         [*_wsx(), "serve", "--port", str(port)],
@@ -148,22 +170,51 @@ def bench_first_screen(runs: int) -> None:
         minimal = [sys.executable, "-c", MINIMAL]
         ours = [sys.executable, "-c", OURS, url]
         _time(minimal), _time(ours)  # warm caches
-        ratios, mins, wsxs = [], [], []
+        if baseline is not None:
+            _time(ours, cwd=baseline)
+        walls: dict[str, list[float]] = {"minimal": [], "ours": [], "baseline": []}
+        cpus: dict[str, list[float]] = {"minimal": [], "ours": [], "baseline": []}
+        ratios, cpu_ratios, base_ratios, base_cpu_ratios = [], [], [], []
         for i in range(runs):
-            m = _time(minimal)
-            w = _time(ours)
-            mins.append(m)
-            wsxs.append(w)
+            m, m_cpu = _time(minimal)
+            w, w_cpu = _time(ours)
+            if baseline is not None:
+                b, b_cpu = _time(ours, cwd=baseline)
+                walls["baseline"].append(b)
+                cpus["baseline"].append(b_cpu)
+                base_ratios.append(b / m)
+                base_cpu_ratios.append(b_cpu / m_cpu)
+                print(
+                    f"run {i + 1}: baseline {baseline} complete screen {b * 1000:6.0f} ms "
+                    f"(CPU {b_cpu * 1000:4.0f})   ratio {b / m:.2f} (CPU {b_cpu / m_cpu:.2f})"
+                )
+            walls["minimal"].append(m)
+            walls["ours"].append(w)
+            cpus["minimal"].append(m_cpu)
+            cpus["ours"].append(w_cpu)
             ratios.append(w / m)
+            cpu_ratios.append(w_cpu / m_cpu)
             print(
-                f"run {i + 1}: minimal textual app {m * 1000:6.0f} ms   "
-                f"wsexplorer complete screen {w * 1000:6.0f} ms   ratio {w / m:.2f}"
+                f"run {i + 1}: minimal textual app {m * 1000:6.0f} ms (CPU {m_cpu * 1000:4.0f})   "
+                f"wsexplorer complete screen {w * 1000:6.0f} ms (CPU {w_cpu * 1000:4.0f})   "
+                f"ratio {w / m:.2f} (CPU {w_cpu / m_cpu:.2f})"
             )
         print(
-            f"(a) median minimal {statistics.median(mins) * 1000:.0f} ms, median wsexplorer "
-            f"{statistics.median(wsxs) * 1000:.0f} ms, median ratio "
-            f"{statistics.median(ratios):.2f}  (goal <= 1.5)"
+            f"(a) min / median / max over {runs} runs: minimal {_spread(walls['minimal'], 1000)} "
+            f"ms, wsexplorer {_spread(walls['ours'], 1000)} ms, ratio {_spread(ratios, fmt='.2f')}"
+            "  (goal <= 1.5)"
         )
+        print(
+            f"(a) CPU time: minimal {_spread(cpus['minimal'], 1000)} ms, wsexplorer "
+            f"{_spread(cpus['ours'], 1000)} ms, ratio {_spread(cpu_ratios, fmt='.2f')}"
+            f"; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        )
+        if baseline is not None:
+            print(
+                f"(a) baseline {baseline}: {_spread(walls['baseline'], 1000)} ms, ratio "
+                f"{_spread(base_ratios, fmt='.2f')}; CPU {_spread(cpus['baseline'], 1000)} ms, "
+                f"ratio {_spread(base_cpu_ratios, fmt='.2f')}"
+            )
     finally:
         server.terminate()
         server.wait(5)
@@ -309,11 +360,17 @@ def main() -> int:
     ap.add_argument("--messages", type=int, default=100_000)
     ap.add_argument("--floods", type=int, default=5)
     ap.add_argument("--only", choices=("a", "b"))
+    ap.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout whose first complete screen is timed beside this one's, "
+        "interleaved (before/after a change)",
+    )
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
     if args.only in (None, "a"):
-        bench_first_screen(args.runs)
+        bench_first_screen(args.runs, args.baseline)
     if args.only in (None, "b"):
         bench_flood(args.messages, args.floods)
     return 0

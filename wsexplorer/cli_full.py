@@ -384,6 +384,9 @@ def run_tui(config: AppConfig) -> int:
             f"for a report in a script run 'wsexplorer diagnose {config.url.redacted()}'\n"
         )
         return 2
+    from .ui import collector
+
+    collector.pause()  # until the first complete screen (ui/collector.py)
     from .ui.app import run_app
 
     return run_app(config)

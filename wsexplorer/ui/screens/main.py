@@ -20,6 +20,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Button, Footer, Input, Select
 
 from ...model import FamilyChoice, InvalidURL, parse_url, unredact
+from .. import collector
 from ..fixes import KEY_WORDS, fix_for_id
 from ..widgets.diagnosis import DiagnosisPane
 from ..widgets.lesson import LessonPanel
@@ -103,6 +104,8 @@ class MainScreen(LessonPart, WatchPart, WhyPart, ExportPart):
             panes.move_child(diagnosis, after=self.session_pane)
 
     def on_mount(self) -> None:
+        # The collector resumes at the first complete screen (observing.py), or now + this.
+        self.set_timer(collector.SETTLE_DEADLINE, collector.settle)
         self._arrange()
         self.show_lesson()
         self._show_banner()

@@ -8,31 +8,16 @@ older generation, so a stale lookup never overwrites a newer result.
 
 from __future__ import annotations
 
-import gc
-
 from textual import work
 
 from ...model import ListenerScan, Resolution, SystemFacts
+from .. import collector
 from ..full_scan import scan_for_table, sockets_key
 from ..messages import ListenersScanned, ObserveFailed, ObserveFinished, StageArrived
 from ..state import LiveState, before_after
 from .base import ScreenBase
 
 __all__ = ["ObservingPart", "sockets_key"]
-
-
-_frozen = False
-
-
-def _freeze_once() -> None:
-    """After the first complete screen, move every object alive then (the app, its widgets,
-    its stylesheet) out of the collector's reach, once per process: a full collection then
-    walks only what came later. At 50,000 sockets a full collection triggered by a new scan
-    paused the event loop 250 ms; after the freeze, 30-70 ms (bench_listeners_pane.py)."""
-    global _frozen
-    if not _frozen:
-        _frozen = True
-        gc.freeze()
 
 
 class ObservingPart(ScreenBase):
@@ -50,9 +35,10 @@ class ObservingPart(ScreenBase):
         self._show_status()
         self._observing = self.state
         self.run_observe(gen, self.state)
-        # The full socket table (every port) is secondary: the URL's port arrives with the
-        # observation. Scanning it after the observation keeps the /proc walk from
-        # competing with the first complete screen.
+        # The full socket table (every port) in a thread beside the observation, which
+        # spends most of its time waiting on the network: the first complete screen no
+        # longer waits for a scan started after the observation (issue 14).
+        self.scan_all(gen, url.port)
 
     @work(exclusive=True, group="observe", exit_on_error=False)
     async def run_observe(self, gen: int, state: LiveState) -> None:
@@ -92,7 +78,7 @@ class ObservingPart(ScreenBase):
     def on_listeners_scanned(self, message: ListenersScanned) -> None:
         if message.gen == self.generation:
             self.listeners_pane.show_full_scan(message.table.scan, message.table.others)
-            _freeze_once()
+            self._settle_when_complete()
 
     async def on_observe_finished(self, message: ObserveFinished) -> None:
         if message.gen != self.generation:
@@ -116,7 +102,7 @@ class ObservingPart(ScreenBase):
         )
         self._show_status()
         self._label_fix_keys()
-        self.scan_all(message.gen, self.state.url.port)
+        self._settle_when_complete()
 
     def on_observe_failed(self, message: ObserveFailed) -> None:
         if message.gen != self.generation:
@@ -128,4 +114,10 @@ class ObservingPart(ScreenBase):
             self.listeners_pane.fail("observation failed", message.error)
         self.diagnosis_pane.fail("observation failed", message.error)
         self._show_status()
-        self.scan_all(message.gen, self.state.url.port)
+        self._settle_when_complete()
+
+    def _settle_when_complete(self) -> None:
+        """Once the observation and the scan of every port are both shown (the first
+        complete screen), resume garbage collection (``ui/collector.py``)."""
+        if self.diagnosis_generation == self.generation and self.listeners_pane.full_scan_shown:
+            collector.settle()
