@@ -8,7 +8,8 @@
     "Complete" means every pane has its rows: the diagnosis, the open session, the
     resolution, and the Listeners table with the scan of every port.
 (b) A server sends 100,000 messages as fast as it can into the app's live session, several
-    times (--floods, default 5, so the p99 comes from over a thousand ticks): event-loop
+    times (--floods, default 10: the p99 comes from over a thousand ticks; 5 floods gave
+    500-800 on a loaded machine): event-loop
     lag p99 (a 10 ms ticker in the app's own loop, lateness of each tick) and the process's
     memory growth (VmRSS before the floods, VmHWM after). Next to it, in the same run, the
     same floods into a minimal Textual app that only counts the messages (websockets
@@ -19,7 +20,7 @@
     machine may be shared; ``--baseline DIR`` times another checkout's complete screen in
     the same rounds (before/after a change).
 
-    python benchmarks/bench_tui.py [--runs 7] [--messages 100000] [--floods 5] [--only a|b]
+    python benchmarks/bench_tui.py [--runs 7] [--messages 100000] [--floods 10] [--only a|b]
         [--baseline DIR]
 """
 
@@ -358,7 +359,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--messages", type=int, default=100_000)
-    ap.add_argument("--floods", type=int, default=5)
+    ap.add_argument("--floods", type=int, default=10)
     ap.add_argument("--only", choices=("a", "b"))
     ap.add_argument(
         "--baseline",
