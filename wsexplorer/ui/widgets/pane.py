@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from rich.console import RenderableType
 from rich.text import Text
 from textual.containers import Vertical
 from textual.widgets import Static
@@ -24,6 +27,7 @@ class Pane(Vertical):
     """
 
     is_busy = False
+    _blocks: dict[str, object] | None = None
 
     BORDER_TITLE = "pane"
 
@@ -49,3 +53,31 @@ class Pane(Vertical):
             widget.update(error_text(what, error))
             widget.display = True
             self.busy(False)
+
+    def show_block(
+        self, selector: str, key: object, render: Callable[[], RenderableType]
+    ) -> Static | None:
+        """Update the ``Static`` at ``selector`` with ``render()`` only when what it shows
+        (``key``) changed; returns the widget if it was updated.
+
+        An update lays the whole screen out again: during a flood only the Session pane's
+        counters change, ten times a second, so a one-line text (``key`` a ``Text`` that
+        fits the width, before and after) repaints in place instead (issue 14: the
+        flood's loop lag)."""
+        blocks = self._blocks if self._blocks is not None else {}
+        self._blocks = blocks
+        shown = blocks.get(selector)
+        if shown == key:
+            return None
+        blocks[selector] = key
+        widget = self.query_one(selector, Static)
+        width = widget.content_size.width
+        one_line = (
+            isinstance(key, Text)
+            and isinstance(shown, Text)
+            and "\n" not in key.plain
+            and 0 < key.cell_len <= width
+            and shown.cell_len <= width
+        )
+        widget.update(render(), layout=not one_line)
+        return widget

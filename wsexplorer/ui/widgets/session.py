@@ -8,8 +8,6 @@ to send text or JSON.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -147,8 +145,6 @@ class SessionPane(Pane):
         """Auto-reconnect's state (``None``: off)."""
         self.request: str | None = None
         """What the handshake request carries besides the upgrade (masked, one line)."""
-        self._shown: dict[str, object] = {}
-        """What each block of the status shows (see :meth:`_show`)."""
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="pane-error")
@@ -352,31 +348,6 @@ class SessionPane(Pane):
             return "; ".join(f"{clean(a.address)} {a.outcome.value}" for a in self.tries)
         return clean(self.note or "no address to try")
 
-    def _show(
-        self, selector: str, key: object, render: Callable[[], RenderableType]
-    ) -> Static | None:
-        """Update one block of the status only when what it shows (``key``) changed;
-        returns the widget if it was updated.
-
-        An update lays the whole screen out again, and during a flood only the counters
-        change, ten times a second: the status line then repaints in place when it stays
-        one line (issue 14: the flood's loop lag)."""
-        shown = self._shown.get(selector)
-        if shown == key:
-            return None
-        self._shown[selector] = key
-        widget = self.query_one(selector, Static)
-        width = widget.content_size.width
-        one_line = (
-            isinstance(key, Text)
-            and isinstance(shown, Text)
-            and "\n" not in key.plain
-            and 0 < key.cell_len <= width
-            and shown.cell_len <= width
-        )
-        widget.update(render(), layout=not one_line)
-        return widget
-
     def _render_status(self) -> None:
         word, style = _STATE_STYLE.get(self.state, (self.state.value, ""))
         status = Text(word, style=style)
@@ -391,13 +362,13 @@ class SessionPane(Pane):
         status.append(f"  ↑{self.sent} ↓{self.received}", style="dim")
         if self.reconnect is not None:
             status.append(f"  ⟳ {self.reconnect}", style="magenta")
-        self._show("#session-state", status, lambda: status)
-        tries = self._show(
+        self.show_block("#session-state", status, lambda: status)
+        tries = self.show_block(
             "#session-tries",
             (tuple(self.tries), self.note),
             lambda: render_tries(self.tries, self.note),
         )
-        block = self._show(
+        block = self.show_block(
             "#session-handshake",
             (self.handshake, self.url, self.request),
             lambda: render_handshake(self.handshake, self.url, self.request),
