@@ -40,7 +40,6 @@ def test_pause_then_settle_freezes_and_resumes_once() -> None:
         assert not gc.isenabled() and not collector.settled()
         collector.settle()
         assert gc.isenabled() and collector.settled()
-        assert gc.get_threshold()[2] == collector.FULL_EVERY
         frozen = gc.get_freeze_count()
         assert frozen > 1000, frozen
         collector.pause()  # after the start-up: nothing is paused again

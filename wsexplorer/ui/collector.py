@@ -6,10 +6,10 @@ ones and full collections walk them all: about 230 collections, 100-200 ms, befo
 first complete screen. So the entry point calls :func:`pause` before Textual is
 imported, and the screen calls :func:`settle` once its first complete screen is there
 (or :data:`SETTLE_DEADLINE` seconds after it mounted): every object alive then is moved
-out of the collector's reach (``gc.freeze()``) and collection resumes, full collections
-rarer than Python's default (:data:`FULL_EVERY`). A later full collection (a flood of
-messages, a new listener scan) walks only what came after the freeze: at 50,000 sockets
-one after a new scan paused the loop 250 ms before the freeze, 30-70 ms after it.
+out of the collector's reach (``gc.freeze()``) and collection resumes. A later full
+collection (a flood of messages, a new listener scan) walks only what came after the
+freeze: at 50,000 sockets one after a new scan paused the loop 250 ms before the freeze,
+30-70 ms after it.
 
 The start-up's cyclic garbage (some 14,000 objects, a few MB) is frozen with the rest:
 collecting it first took a 180-250 ms pause on the loop right after the first screen.
@@ -19,18 +19,11 @@ from __future__ import annotations
 
 import gc
 
-__all__ = ["FULL_EVERY", "SETTLE_DEADLINE", "pause", "settle", "settled"]
+__all__ = ["SETTLE_DEADLINE", "pause", "settle", "settled"]
 
 SETTLE_DEADLINE = 5.0
 """Seconds after the screen is mounted when collection resumes even without a complete
 screen (a lookup stuck on a silent nameserver must not leave it off)."""
-
-FULL_EVERY = 100
-"""After :func:`settle`, a full collection waits for this many middle-generation ones
-(Python's default: 10). A flood of messages promotes the newest 10,000 of the session's
-record to the oldest generation, and a full collection then paused the loop 200-300 ms on
-a loaded machine about twice per 100,000 messages; the app makes few reference cycles, so
-its memory does not grow meanwhile (bench_tui.py (b))."""
 
 _paused = False
 _settled = False
@@ -52,8 +45,6 @@ def settle() -> None:
         return
     _settled = True
     gc.freeze()
-    young, middle, _full = gc.get_threshold()
-    gc.set_threshold(young, middle, FULL_EVERY)
     if _paused:
         _paused = False
         gc.enable()
