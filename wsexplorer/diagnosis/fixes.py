@@ -45,10 +45,10 @@ from .paths import (
     remove_aaaa,
     remove_dead_a,
 )
+from .phrases import join_names
 from .shadow import dead_clause
 from .simulate import Run
 from .strategy import AddressOrder, ClientStrategy, Stage, is_localhost_name
-from .verdict import join_names
 
 __all__ = [
     "ALWAYS_LISTED",

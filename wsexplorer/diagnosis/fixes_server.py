@@ -25,9 +25,9 @@ from .context import WhatIf
 from .fixkit import KINDS, make_fix, not_applicable
 from .outcome import listeners_on_port
 from .paths import remote_bind_unrelated
+from .phrases import describe_listener, join_names
 from .simulate import Run
 from .strategy import ClientStrategy
-from .verdict import describe_listener, join_names
 
 __all__ = ["dual_stack", "dual_stack_python", "loopback_pair", "loopback_preferred"]
 

@@ -18,9 +18,9 @@ from ..model import (
     Observation,
 )
 from .context import WhatIf
+from .phrases import join_names
 from .simulate import Run, simulate
 from .strategy import ClientStrategy
-from .verdict import join_names
 
 __all__ = ["ALWAYS_LISTED", "FIXES", "FIX_IDS", "KINDS", "FixKind", "make_fix", "not_applicable"]
 

@@ -39,10 +39,10 @@ from ..model import (
 )
 from .context import Knob, WhatIf
 from .outcome import measured_attempt, same_address
+from .phrases import join_names
 from .shadow import dead_clause, hosts_shadowing
 from .simulate import Run, simulate
 from .strategy import ClientStrategy, is_localhost_name
-from .verdict import join_names
 
 __all__ = [
     "NODE_KNOB_IDS",

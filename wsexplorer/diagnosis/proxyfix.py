@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from ..model import Fix, Observation
 from .context import WhatIf
 from .fixkit import _how, _result
+from .phrases import join_names
 from .simulate import Run, simulate
 from .strategy import ClientStrategy
-from .verdict import join_names
 
 __all__ = ["PROXY_FIX_IDS", "PROXY_SWITCHES", "proxy_fixes"]
 

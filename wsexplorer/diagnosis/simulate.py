@@ -17,22 +17,17 @@ from ..model import (
     ClientPrediction,
     ClientTry,
     Confidence,
-    Family,
-    GaiResult,
     HandshakeOutcome,
     Observation,
-    Resolution,
-    Source,
     WebSocketURL,
-    family_of,
 )
-from ..model.names import client_name, lookup_key
+from ..model.names import client_name
 from ..model.secrets import mask_text
+from .candidates import candidates, order_addresses, tries_in_order
 from .context import NO_CHANGE, WhatIf
 from .outcome import (
     failed_handshake,
     measured_handshake,
-    same_address,
     try_address,
 )
 from .proxied import exempt_clause, proxied
@@ -40,14 +35,12 @@ from .proxy import NO_PROXY, ProxyChoice, choose_proxy, ignored_clause
 from .story import family_label, handshake_clause, prefix
 from .story import story as tell
 from .strategy import (
-    AddressOrder,
     Answer,
     ClientStrategy,
     Failure,
     Fallback,
     Stage,
     TryResult,
-    is_localhost_name,
 )
 from .timing import UNKNOWN_TIME, Timeline, settle_try, time_after_answer, timeline
 from .tlsname import unmeasured_name_check
@@ -77,119 +70,6 @@ class Run:
     candidates: tuple[Address, ...]
     resolved: tuple[Address, ...]
     fallback: Fallback
-
-
-@dataclass(frozen=True, slots=True)
-class _Candidates:
-    addresses: tuple[Address, ...]
-    own: bool  # the client answered localhost itself
-    dropped: tuple[str, ...]  # removed by AI_ADDRCONFIG
-    error: str | None  # the resolver's measured error
-    unrouted: tuple[str, ...] = ()  # IPv6 addresses never asked for (no IPv6 route)
-
-
-def _family_answer(res: Resolution, host: str, forced: Family | None) -> GaiResult | None:
-    """The measured ``getaddrinfo`` answer for ``forced`` alone, or ``None``.
-
-    A client forced to a family asks getaddrinfo for that family with flags 0 (Node's
-    ``net.connect`` drops ``AI_ADDRCONFIG`` when ``family`` is 4 or 6, nodejs/node
-    ``lib/net.js`` ``lookupAndConnect``; Python's ``family=socket.AF_INET``). glibc's
-    files backend answers that call per family: ``::1 localhost`` alone still gives
-    ``127.0.0.1`` for ``AF_INET`` (docs/clients.md#resolver-family). ``None`` when the
-    call was not measured for this name (a ``--resolve`` pin, another IDNA spelling): the
-    both-families answer is filtered. (A client that cannot be forced, Chrome, is never
-    given a family: :meth:`WhatIf.forced_family`.)
-    """
-    if forced is None or res.override is not None:
-        return None
-    if lookup_key(host) != lookup_key(res.host):
-        return None
-    answer = res.ipv4 if forced is Family.IPV4 else res.ipv6
-    if not answer.order and answer.error is None:
-        return None
-    return answer
-
-
-def _resolved_instead(
-    obs: Observation, s: ClientStrategy, host: str, resolved: tuple[Address, ...]
-) -> _Candidates:
-    """The what-if's answer for the name; ``AI_ADDRCONFIG`` drops the families it dropped
-    from the measured answer."""
-    plain, addrconfig = obs.resolution.answers_for(host)
-    if not s.addrconfig:
-        return _Candidates(resolved, False, (), None)
-    gone = {a.family for a in plain.order} - {a.family for a in addrconfig.order}
-    kept = tuple(a for a in resolved if a.family not in gone)
-    dropped = tuple(a.address for a in resolved if a.family in gone)
-    return _Candidates(kept, False, dropped, None)
-
-
-def _candidates(
-    obs: Observation,
-    s: ClientStrategy,
-    host: str,
-    forced: Family | None = None,
-    ctx: WhatIf = NO_CHANGE,
-) -> _Candidates:
-    if family_of(host) is not None:
-        return _Candidates((Address.of(host, Source.LITERAL),), False, (), None)
-    answers_itself = s.localhost_dot or not host.endswith(".")
-    if s.localhost is not None and answers_itself and is_localhost_name(host):
-        # Chrome keeps ::1 with IPv6 off (checked: tests/scenarios/test_chromium.py).
-        keep_v6 = obs.system.ipv6_enabled or s.localhost_ipv6_always
-        own = tuple(
-            Address.of(a, Source.BUILTIN)
-            for a in s.localhost
-            if family_of(a) is Family.IPV4 or keep_v6
-        )
-        return _Candidates(own, True, (), None)
-    res = obs.resolution
-    if ctx.resolved is not None:
-        return _resolved_instead(obs, s, host, ctx.resolved)
-    if res.override is not None:
-        return _Candidates(res.override.addresses, False, (), None)
-    per_family = _family_answer(res, host, forced)
-    if per_family is not None:
-        return _Candidates(per_family.order, False, (), per_family.error)
-    plain, addrconfig = res.answers_for(host)
-    if not s.addrconfig:
-        return _Candidates(plain.order, False, (), plain.error)
-    dropped = tuple(
-        a.address
-        for a in plain.order
-        if not any(same_address(a.address, k.address) for k in addrconfig.order)
-    )
-    if s.ipv6_route_check and obs.system.ipv6_routable is False:
-        # Chrome asks for A records only without a route to global IPv6 (checked).
-        v4 = tuple(a for a in addrconfig.order if a.family is Family.IPV4)
-        unrouted = tuple(a.address for a in addrconfig.order if a.family is Family.IPV6)
-        return _Candidates(v4, False, dropped, addrconfig.error, unrouted)
-    return _Candidates(addrconfig.order, False, dropped, addrconfig.error)
-
-
-def _order(addresses: tuple[Address, ...], order: AddressOrder) -> tuple[Address, ...]:
-    if order is AddressOrder.IPV4FIRST:
-        return tuple(sorted(addresses, key=lambda a: a.family is not Family.IPV4))
-    return addresses
-
-
-def _interleave(addresses: tuple[Address, ...]) -> tuple[Address, ...]:
-    """RFC 8305 section 4: alternate families, starting with the first address's family."""
-    first = addresses[0].family
-    same = [a for a in addresses if a.family is first]
-    other = [a for a in addresses if a.family is not first]
-    out: list[Address] = []
-    for i in range(max(len(same), len(other))):
-        out.extend(a[i] for a in (same, other) if i < len(a))
-    return tuple(out)
-
-
-def _sequence(addresses: tuple[Address, ...], fallback: Fallback) -> tuple[Address, ...]:
-    if fallback is Fallback.FIRST_ONLY:
-        return addresses[:1]
-    if fallback is Fallback.HAPPY_EYEBALLS:
-        return _interleave(addresses)
-    return addresses
 
 
 def _ends_connect(t: TryResult) -> bool:
@@ -238,8 +118,8 @@ def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE
     host = client_name(ctx.host or obs.url.host, s.names)
     port = obs.url.port
     forced = ctx.forced_family(s, obs.family.forced)
-    cands = _candidates(obs, s, host, forced, ctx)
-    ordered = _order(cands.addresses, s.order)
+    cands = candidates(obs, s, host, forced, ctx)
+    ordered = order_addresses(cands.addresses, s.order)
     kept = tuple(a for a in ordered if forced is None or a.family is forced)
     fallback = s.fallback
     if forced is not None and s.forced_family_fallback is not None:
@@ -277,7 +157,7 @@ def simulate(obs: Observation, strategy: ClientStrategy, ctx: WhatIf = NO_CHANGE
         return run(Stage.RESOLVE, pred, ())
 
     tries: list[TryResult] = []
-    sequence = _sequence(kept, fallback)
+    sequence = tries_in_order(kept, fallback)
     for i, addr in enumerate(sequence):
         t = settle_try(try_address(obs, addr.address, ctx), s, fallback, i == len(sequence) - 1)
         tries.append(t)

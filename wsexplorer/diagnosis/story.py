@@ -13,7 +13,7 @@ from .outcome import modelled_refusal
 from .strategy import ClientStrategy, Fallback, TryResult
 
 if TYPE_CHECKING:
-    from .simulate import _Candidates
+    from .candidates import Candidates
 
 __all__ = ["family_label", "handshake_clause", "place", "prefix", "reason", "story"]
 
@@ -128,7 +128,7 @@ def story(
 
 
 def prefix(
-    s: ClientStrategy, host: str, cands: _Candidates, ordered_changed: bool, forced: Family | None
+    s: ClientStrategy, host: str, cands: Candidates, ordered_changed: bool, forced: Family | None
 ) -> list[str]:
     parts: list[str] = []
     if cands.own:

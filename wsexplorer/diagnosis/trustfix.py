@@ -11,10 +11,10 @@ from ..model import Fix, Observation
 from ..model.trust import TrustStore
 from .context import WhatIf
 from .fixkit import _how, _result
+from .phrases import join_names
 from .simulate import Run, simulate
 from .strategy import ClientStrategy
 from .trust import TRUST_FLAGS, trust_flags
-from .verdict import join_names
 
 __all__ = ["TRUST_FIX_IDS", "trust_fixes"]
 

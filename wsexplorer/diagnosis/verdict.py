@@ -9,15 +9,14 @@ from ..model import (
     ClientOutcome,
     Family,
     HandshakeOutcome,
-    Listener,
     Observation,
     TimeBasis,
     Verdict,
     family_of,
-    is_wildcard,
 )
 from ..model.names import client_name, lookup_key
 from .outcome import listeners_on_port, same_address
+from .phrases import describe_listener, join_names, listener_phrase
 from .shadow import hosts_dead, hosts_origin, hosts_shadow, no_a_record
 from .simulate import Run, family_label, handshake_clause
 from .strategy import Fallback, Stage, TryResult, is_localhost_name
@@ -38,48 +37,6 @@ REDIRECT_NOTE = (
     "and Chrome fail on any 3xx; Python websockets follows 300/301/302/303/307/308 with a "
     "Location, up to 10 times; curl without -L does not follow and counts any HTTP answer"
 )
-
-
-def join_names(names: Sequence[str]) -> str:
-    """``A``, ``A and B``, ``A, B and C``."""
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def describe_listener(lis: Listener) -> str:
-    if lis.family is Family.IPV6 and is_wildcard(lis.address) and lis.v6only:
-        return f"{lis.address} with IPV6_V6ONLY=1"
-    return lis.address
-
-
-def _accepts(lis: Listener) -> str:
-    if len(lis.accepts) == 2:
-        return "both IPv4 and IPv6"
-    label = family_label(lis.accepts[0])
-    if is_wildcard(lis.address):
-        return f"{label} only"
-    return f"only {lis.address} ({label})"
-
-
-def _listener_key(lis: Listener) -> tuple[str, str, str, str]:
-    return (lis.family.value, lis.address, describe_listener(lis), _accepts(lis))
-
-
-def listener_phrase(listeners: Sequence[Listener], port: int) -> str:
-    """``the only listener on 8080 is 0.0.0.0, which accepts IPv4 only`` (order-independent).
-
-    Several: ``the listeners on 8080 are 0.0.0.0 (accepts IPv4 only) and ::1 (accepts
-    only ::1 (IPv6))``; none: ``nothing listens on port 8080``.
-    """
-    unique = sorted({_listener_key(lis) for lis in listeners})
-    if not unique:
-        return f"nothing listens on port {port}"
-    if len(unique) == 1:
-        _, _, desc, acc = unique[0]
-        return f"the only listener on {port} is {desc}, which accepts {acc}"
-    parts = [f"{desc} (accepts {acc})" for _, _, desc, acc in unique]
-    return f"the listeners on {port} are {join_names(parts)}"
 
 
 def _first_addresses(obs: Observation) -> tuple[str, ...]:
