@@ -12,21 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from . import __version__
-from .cli_types import (
-    _arg,
-    _clients,
-    _header,
-    _host,
-    _origin,
-    _Parser,
-    _port,
-    _subprotocol,
-    _timeout,
-    add_tls_options,
-    parse_resolve,
-    parse_url,
-)
+from .cli_parsers import COMMANDS, DEFAULT_URL, PARSER_OF, tui_parser
 from .model.errors import WsxError
 from .model.family import FamilyChoice
 from .model.untrusted import clean
@@ -37,10 +23,11 @@ if TYPE_CHECKING:
     from .model.url import WebSocketURL
     from .ui.config import AppConfig
 
-DEFAULT_URL = "ws://localhost:8080/"  # == wsexplorer.model.url.DEFAULT_URL (a test checks)
-
 
 __all__ = [
+    "COMMANDS",
+    "DEFAULT_URL",
+    "PARSERS",
     "main",
     "mistyped_command",
     "observe_options",
@@ -49,206 +36,11 @@ __all__ = [
     "tui_config_from_argv",
 ]
 
-COMMANDS = ("demo", "diagnose", "lesson", "resolve", "listeners", "serve", "why")
-
-
-def _resolve_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--resolve",
-        action="append",
-        default=[],
-        type=_arg(parse_resolve),
-        metavar="HOST:PORT:ADDR[,ADDR]",
-        help="pin what HOST resolves to (curl's syntax, IPv6 in brackets); what-if mode",
-    )
-
-
-def _connection_options(p: argparse.ArgumentParser, timeout: bool = True) -> None:
-    _resolve_option(p)
-    p.add_argument(
-        "--family",
-        choices=[choice.value for choice in FamilyChoice],
-        default=FamilyChoice.AUTO.value,
-        help="try only IPv4 (4) or IPv6 (6) addresses (default auto)",
-    )
-    p.add_argument(
-        "-H",
-        "--header",
-        action="append",
-        default=[],
-        type=_header,
-        metavar="'NAME: VALUE'",
-        help="extra handshake header (repeatable)",
-    )
-    p.add_argument(
-        "--subprotocol",
-        action="append",
-        default=[],
-        type=_subprotocol,
-        help="offer a subprotocol (repeatable)",
-    )
-    p.add_argument("--origin", type=_origin, help="Origin header, e.g. http://localhost:3000")
-    add_tls_options(p)
-    p.add_argument(
-        "--clients",
-        type=_arg(_clients),
-        metavar="IDS",
-        help="model only these clients: ids or runtimes, comma-separated (node,python-aiohttp)",
-    )
-    if timeout:
-        p.add_argument(
-            "--timeout",
-            type=_timeout,
-            default=5.0,
-            metavar="S",
-            help="deadline for the whole diagnosis in seconds (default 5)",
-        )
-
-
-def _tui_parser() -> _Parser:
-    p = _Parser(
-        prog="wsexplorer",
-        description=(
-            "See every hop of a WebSocket connection: how the name resolves, what listens, "
-            "what a live connection tried, and which clients connect or fail (and why)."
-        ),
-        epilog=(
-            "commands:\n"
-            "  wsexplorer [URL]             the terminal UI (default " + DEFAULT_URL + ")\n"
-            "  wsexplorer demo              the teaching scenario (ECONNREFUSED ::1)\n"
-            "  wsexplorer lesson            the teaching scenario as guided steps\n"
-            "  wsexplorer diagnose URL      the report, for people (text) or scripts (--json)\n"
-            "  wsexplorer resolve HOST      how a name resolves, and why\n"
-            "  wsexplorer listeners         listening sockets and the families they accept\n"
-            "  wsexplorer serve             a safe echo server to test against\n"
-            "  wsexplorer why 'ERROR'       which clients print an error, and its story here\n"
-            "run 'wsexplorer COMMAND --help' for a command's options"
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    p.add_argument("--version", action="version", version=f"wsexplorer {__version__}")
-    p.add_argument(
-        "url",
-        nargs="?",
-        default=DEFAULT_URL,
-        type=_arg(parse_url),
-        metavar="URL",
-        help=f"WebSocket URL (default {DEFAULT_URL})",
-    )
-    _connection_options(p, timeout=True)
-    p.add_argument(
-        "--demo-server",
-        metavar="BIND",
-        help="run the embedded echo server on BIND (e.g. 0.0.0.0, ::) at the URL's port",
-    )
-    p.add_argument(
-        "--reconnect",
-        action="store_true",
-        help="reopen the live session with backoff (0.5 s doubling to 30 s) when it closes "
-        "or fails; the 'a' key toggles it",
-    )
-    p.add_argument(
-        "-x",
-        "--execute",
-        action="append",
-        default=[],
-        metavar="TEXT",
-        help="send TEXT once the session first opens (repeatable, in order; a send-line "
-        "command such as '/hex 01ff' or '/close 1000 bye' works too), as wscat -x",
-    )
-    p.add_argument(
-        "--send-file",
-        metavar="FILE",
-        help="send each line of FILE ('-': stdin, then the TUI reads keys from the "
-        "terminal) the same way, after any -x (at most 1,000 lines and 1 MiB)",
-    )
-    return p
-
-
-def _sub(name: str, description: str) -> _Parser:
-    return _Parser(prog=f"wsexplorer {name}", description=description)
-
-
-def _diagnose_parser() -> _Parser:
-    p = _sub(
-        "diagnose",
-        "Trace a connection to URL and predict, client by client, who connects. "
-        "Exit 0: every modelled client connects; 1: at least one fails; 2: bad input.",
-    )
-    p.add_argument("url", type=_arg(parse_url), metavar="URL")
-    form = p.add_mutually_exclusive_group()
-    form.add_argument("--json", action="store_true", help="print wsexplorer.diagnosis/1 JSON")
-    form.add_argument("--markdown", action="store_true", help="print the report as Markdown")
-    p.add_argument("--no-dns", action="store_true", help="skip the direct DNS queries")
-    _connection_options(p)
-    return p
-
-
-def _resolve_parser() -> _Parser:
-    p = _sub(
-        "resolve",
-        "Show how HOST resolves: getaddrinfo order, hosts file lines, "
-        "nsswitch, gai.conf and DNS answers per nameserver.",
-    )
-    p.add_argument("host", type=_host, metavar="HOST")
-    p.add_argument(
-        "--port", type=_arg(_port), default=8080, help="port for getaddrinfo (default 8080)"
-    )
-    p.add_argument("--json", action="store_true", help="print wsexplorer.resolve/1 JSON")
-    _resolve_option(p)
-    p.add_argument("--no-dns", action="store_true", help="skip the direct DNS queries")
-    p.add_argument(
-        "--dns-timeout",
-        type=_timeout,
-        default=2.0,
-        metavar="S",
-        help="per-query DNS timeout (default 2)",
-    )
-    return p
-
-
-def _listeners_parser() -> _Parser:
-    p = _sub("listeners", "TCP sockets in LISTEN, with the families each really accepts.")
-    p.add_argument("--port", type=_arg(_port), help="only this port")
-    p.add_argument("--all", action="store_true", help="add bound UDP sockets too")
-    p.add_argument("--json", action="store_true", help="print wsexplorer.listeners/1 JSON")
-    return p
-
-
-def _serve_parser() -> _Parser:
-    from .cli_serve import serve_parser
-
-    return serve_parser()
-
-
-def _lesson_parser() -> _Parser:
-    from .cli_serve import lesson_parser
-
-    return lesson_parser()
-
-
-def _web_parser() -> _Parser:
-    from .cli_web import web_parser
-
-    return web_parser()
-
 
 def cmd_web(args: argparse.Namespace) -> int:
     from .cli_web import cmd_web as run
 
     return run(args)
-
-
-def _why_parser() -> _Parser:
-    from .cli_why import why_parser
-
-    return why_parser()
-
-
-def _demo_parser() -> _Parser:
-    from .cli_serve import demo_parser
-
-    return demo_parser()
 
 
 # --------------------------------------------------------------------- commands
@@ -371,7 +163,7 @@ def tui_config(args: argparse.Namespace) -> AppConfig:
 
 def tui_config_from_argv(argv: Sequence[str]) -> AppConfig:
     """The TUI's config for ``wsexplorer ARGV...`` (bad input exits 2, as ``main`` does)."""
-    return tui_config(_tui_parser().parse_args(list(argv)))
+    return tui_config(tui_parser().parse_args(list(argv)))
 
 
 def run_tui(config: AppConfig) -> int:
@@ -414,14 +206,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 PARSERS = {
-    "diagnose": (_diagnose_parser, cmd_diagnose),
-    "resolve": (_resolve_parser, cmd_resolve),
-    "listeners": (_listeners_parser, cmd_listeners),
-    "serve": (_serve_parser, cmd_serve),
-    "demo": (_demo_parser, cmd_demo),
-    "why": (_why_parser, cmd_why),
-    "web": (_web_parser, cmd_web),
-    "lesson": (_lesson_parser, cmd_demo),
+    "diagnose": (PARSER_OF["diagnose"], cmd_diagnose),
+    "resolve": (PARSER_OF["resolve"], cmd_resolve),
+    "listeners": (PARSER_OF["listeners"], cmd_listeners),
+    "serve": (PARSER_OF["serve"], cmd_serve),
+    "demo": (PARSER_OF["demo"], cmd_demo),
+    "why": (PARSER_OF["why"], cmd_why),
+    "web": (PARSER_OF["web"], cmd_web),
+    "lesson": (PARSER_OF["lesson"], cmd_demo),
 }
 
 
@@ -463,7 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = make()
         args = parser.parse_args(args_list[1:])
     else:
-        parser = _tui_parser()
+        parser = tui_parser()
         args = parser.parse_args(args_list)
         run = cmd_tui
     try:

@@ -13,7 +13,8 @@ import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .cli_full import _sub, run_tui
+from .cli_full import run_tui
+from .cli_parsers import subcommand_parser
 from .cli_types import _arg, _origin, _Parser, _port_or_zero, _timeout, parse_url
 from .model.errors import WsxError
 
@@ -41,7 +42,7 @@ def _count(text: str) -> int:
 
 def serve_parser() -> _Parser:
     """The ``serve`` options; every limit's default is :class:`ServerConfig`'s."""
-    p = _sub(
+    p = subcommand_parser(
         "serve",
         "A WebSocket echo server that prints each listening socket and which "
         "families it accepts. Loopback only unless --host says otherwise.",
@@ -144,7 +145,7 @@ def serve_parser() -> _Parser:
 
 
 def demo_parser() -> _Parser:
-    p = _sub(
+    p = subcommand_parser(
         "demo",
         "The teaching scenario: an echo server on 0.0.0.0 and the URL "
         "ws://localhost:PORT/subscribe, where IPv6-first clients fail. The server has "
