@@ -20,31 +20,24 @@ from textual.worker import WorkerState
 from ..diagnosis.examples import make_listener, seed_observation
 from ..model import (
     Address,
-    Attempt,
-    AttemptOutcome,
-    Direction,
     GaiResult,
-    Handshake,
-    HandshakeOutcome,
     Listener,
     ListenerScan,
     Observation,
     Resolution,
     ResolveOverride,
     SessionEvent,
-    SessionEventKind,
-    SessionState,
     Source,
     WebSocketURL,
     family_of,
     find_override,
-    listener_takes,
     parse_url,
 )
 from ..model.options import LOOPBACK, BindMode, ObserveOptions, ServerConfig, select_family
 from ..model.trust import VERIFY, TlsOptions
 from ..ui.backend import ServerHandle, SessionHandle, open_session, write_new_file
 from ..ui.config import AppConfig
+from .canned_session import CannedSession, canned_handshake, connect_attempts
 
 __all__ = [
     "FROZEN_NOW",
@@ -65,13 +58,6 @@ OTHER_LISTENERS: tuple[Listener, ...] = (
     make_listener("::/v6only", 22, pid=612, process="sshd"),
     make_listener("127.0.0.1", 5432, pid=733, process="postgres"),
 )
-HANDSHAKE_HEADERS: tuple[tuple[str, str], ...] = (
-    ("Upgrade", "websocket"),
-    ("Connection", "Upgrade"),
-    ("Sec-WebSocket-Accept", "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="),
-    ("Server", "Python/3.11 websockets/14.2"),
-)
-_REFUSED = "[Errno 111] Connection refused"
 
 
 def frozen_clock() -> datetime:
@@ -100,46 +86,6 @@ def canned_config(
     rest = {k: v for k, v in changes.items() if k not in option_names}
     config = replace(config, options=replace(config.options, dns=False, **options))  # type: ignore[arg-type]
     return replace(config, **rest)  # type: ignore[arg-type]
-
-
-def _attempts(
-    addresses: Sequence[Address], listeners: Sequence[Listener], port: int
-) -> tuple[Attempt, ...]:
-    """Connects as the kernel would answer them: a listener that takes it, or refused."""
-    out = []
-    at = 0.0
-    for a in addresses:
-        ok = any(listener_takes(lis, a.address) for lis in listeners if lis.port == port)
-        took = 0.2 if ok else 0.1
-        out.append(
-            Attempt(
-                a.address,
-                a.family,
-                AttemptOutcome.CONNECTED if ok else AttemptOutcome.REFUSED,
-                None if ok else _REFUSED,
-                took,
-                at,
-                port,
-            )
-        )
-        at += took
-    return tuple(out)
-
-
-def _handshake(attempts: Sequence[Attempt]) -> Handshake:
-    first = next((a for a in attempts if a.outcome is AttemptOutcome.CONNECTED), None)
-    if first is None:
-        return Handshake(None, HandshakeOutcome.NOT_ATTEMPTED, error="no address connected")
-    return Handshake(
-        first.address,
-        HandshakeOutcome.OK,
-        101,
-        "Switching Protocols",
-        HANDSHAKE_HEADERS,
-        None,
-        None,
-        1.3,
-    )
 
 
 def _sourced(res: Resolution) -> Resolution:
@@ -193,90 +139,6 @@ class CannedServer:
         await self.stop()
         self.config = replace(self.config, **changes)  # type: ignore[arg-type]
         return await self.start()
-
-
-class CannedSession:
-    """A live session answered by the canned machine: an echo server when it connects."""
-
-    def __init__(
-        self,
-        backend: CannedBackend,
-        url: WebSocketURL,
-        addresses: Sequence[Address],
-        on_event: Callable[[SessionEvent], None],
-    ) -> None:
-        self._backend = backend
-        self.url = url
-        self.addresses = tuple(addresses)
-        self._emit = on_event
-        self._open = False
-        self._at = 0.0
-
-    def _event(self, kind: SessionEventKind, **kw: object) -> None:
-        self._emit(SessionEvent(kind, self._at, **kw))  # type: ignore[arg-type]
-
-    def _state(self, state: SessionState) -> None:
-        self._event(SessionEventKind.STATE, state=state, text=state.value)
-
-    async def connect(self) -> Handshake:
-        self._state(SessionState.CONNECTING)
-        if not self.addresses:
-            self._event(SessionEventKind.ERROR, text=f"{self.url.host} has no address to try")
-        tried: list[Attempt] = []
-        for attempt in _attempts(
-            self.addresses, self._backend.listeners(self.url.port), self.url.port
-        ):
-            tried.append(attempt)
-            self._at = attempt.started_ms + attempt.elapsed_ms
-            self._event(SessionEventKind.ATTEMPT, attempt=attempt, text=attempt.outcome.value)
-            if attempt.outcome is AttemptOutcome.CONNECTED:
-                break
-        hs = _handshake(tried)
-        self._event(SessionEventKind.HANDSHAKE, handshake=hs, text=str(hs.status or ""))
-        if hs.ok:
-            self._open = True
-            self._state(SessionState.OPEN)
-        else:
-            self._state(SessionState.FAILED)
-        return hs
-
-    async def send(self, text: str) -> bool:
-        if not self._open:
-            self._event(SessionEventKind.ERROR, text="not connected: press c to connect")
-            return False
-        self._event(SessionEventKind.MESSAGE, direction=Direction.OUT, text=text, size=len(text))
-        self._event(SessionEventKind.MESSAGE, direction=Direction.IN, text=text, size=len(text))
-        return True
-
-    async def send_binary(self, data: bytes) -> bool:
-        if not self._open:
-            self._event(SessionEventKind.ERROR, text="not connected: press c to connect")
-            return False
-        shown = data.hex(" ")
-        for direction in (Direction.OUT, Direction.IN):  # an echo server
-            self._event(
-                SessionEventKind.MESSAGE,
-                direction=direction,
-                text=shown,
-                size=len(data),
-                binary=True,
-            )
-        return True
-
-    async def ping(self) -> float | None:
-        if not self._open:
-            self._event(SessionEventKind.ERROR, text="not connected: press c to connect")
-            return None
-        self._event(SessionEventKind.PING, rtt_ms=0.42, text="0.42 ms")
-        return 0.42
-
-    async def close(self, code: int = 1000, reason: str = "") -> None:
-        if not self._open:
-            return
-        self._open = False
-        self._state(SessionState.CLOSING)
-        self._event(SessionEventKind.CLOSE, code=code, text=reason)
-        self._state(SessionState.CLOSED)
 
 
 class CannedBackend:
@@ -343,11 +205,11 @@ class CannedBackend:
         on_stage("listeners", scan)
         on_stage("system", obs.system)
         tried = select_family(obs.resolution.addresses, options.family)
-        attempts = _attempts(tried, there, url.port)
-        hs = _handshake(attempts)
+        attempts = connect_attempts(tried, there, url.port)
+        hs = canned_handshake(attempts)
         on_stage("attempts", (attempts, hs))
         loopback = [Address.of("127.0.0.1"), Address.of("::1")]
-        probes = _attempts(loopback, on_port, url.port) if local else ()
+        probes = connect_attempts(loopback, on_port, url.port) if local else ()
         on_stage("probes", probes)
         return replace(obs, attempts=attempts, handshake=hs, probes=probes)
 
