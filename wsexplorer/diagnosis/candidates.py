@@ -4,10 +4,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..model import Address, Family, GaiResult, Observation, Resolution, Source, family_of
 from ..model.names import lookup_key
+from ..model.record import record
 from .context import NO_CHANGE, WhatIf
 from .outcome import same_address
 from .strategy import AddressOrder, ClientStrategy, Fallback, is_localhost_name
@@ -15,8 +14,10 @@ from .strategy import AddressOrder, ClientStrategy, Fallback, is_localhost_name
 __all__ = ["Candidates", "candidates", "order_addresses", "tries_in_order"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Candidates:
+    """The addresses one client would try, in its order, and why others are missing."""
+
     addresses: tuple[Address, ...]
     own: bool  # the client answered localhost itself
     dropped: tuple[str, ...]  # removed by AI_ADDRCONFIG

@@ -6,8 +6,8 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from ..model.record import record
 from .clients import CATALOGUE
 from .signatures import ErrorKind, signatures
 from .strategy import ClientStrategy
@@ -18,7 +18,7 @@ MAX_TEXT = 64 * 1024
 """Only this many characters of a pasted text are read (a whole log is not needed)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Clue:
     """What a pasted text says.
 
@@ -114,7 +114,7 @@ def read_error(text: str, clients: Sequence[ClientStrategy] = CATALOGUE) -> Clue
     )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Target:
     """The connection a clue implies.
 

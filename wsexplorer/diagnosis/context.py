@@ -6,16 +6,17 @@ of having one simulation per fix.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from ..model import Address, Family, Listener
+from ..model.record import record
 from ..model.trust import TrustStore
 from .strategy import AddressOrder, ClientStrategy, Fallback
 
 __all__ = ["NO_CHANGE", "Knob", "WhatIf"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Knob:
     """A Happy Eyeballs setting given to some clients in code.
 
@@ -32,7 +33,7 @@ class Knob:
     staggered: bool
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class WhatIf:
     """One change to simulate.
 

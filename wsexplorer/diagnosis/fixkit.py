@@ -6,7 +6,6 @@ re-run that turns a :class:`~wsexplorer.diagnosis.context.WhatIf` into a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from ..model import (
     ClientOutcome,
@@ -17,6 +16,7 @@ from ..model import (
     FixHow,
     Observation,
 )
+from ..model.record import record
 from .context import WhatIf
 from .phrases import join_names
 from .simulate import Run, simulate
@@ -25,7 +25,7 @@ from .strategy import ClientStrategy
 __all__ = ["ALWAYS_LISTED", "FIXES", "FIX_IDS", "KINDS", "FixKind", "make_fix", "not_applicable"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FixKind:
     """A fix's fixed facts: its JSON id, its title, the key that tries it live (``None``:
     a change in code only), the short label on its button, and whether a diagnosis lists

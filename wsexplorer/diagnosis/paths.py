@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from ..model import (
     Address,
@@ -37,6 +36,7 @@ from ..model import (
     Source,
     family_of,
 )
+from ..model.record import record
 from .context import Knob, WhatIf
 from .outcome import measured_attempt, same_address
 from .phrases import join_names
@@ -66,7 +66,7 @@ NODE_KNOB_IDS = frozenset({"node-17-19", "node-20", "node-websocket", "node-webs
 _QUICKER_S = 0.5  # a knob that only saves less than this is not offered
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Plan:
     """A path fix or client knob that applies: what to simulate and how to word it.
 

@@ -10,8 +10,6 @@ Anything not measured is ``unknown``, never guessed (docs/clients.md#proxies).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..model import (
     AttemptOutcome,
     ClientOutcome,
@@ -20,6 +18,7 @@ from ..model import (
     Observation,
 )
 from ..model.proxy import ProxyCheck
+from ..model.record import record
 from .proxy import ProxyChoice, ProxyPolicy
 from .story import place
 from .strategy import ClientStrategy, Failure, Fallback, Stage, TryResult
@@ -35,7 +34,7 @@ _FAILED = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Proxied:
     """The prediction's parts for a client that goes through a proxy."""
 

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import StrEnum
 
 from ..model.address import family_of
@@ -42,6 +41,7 @@ from ..model.proxy import (
     ProxyEnvironment,
     parse_proxy_endpoint,
 )
+from ..model.record import record
 
 __all__ = [
     "NO_PROXY",
@@ -65,7 +65,7 @@ class NoProxyRules(StrEnum):
     UNDICI_7 = "undici-7"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ProxyPolicy:
     """How one client takes a proxy from the environment.
 
@@ -111,7 +111,7 @@ class ProxyPolicy:
     schemeless: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ProxyChoice:
     """What a client does with the proxy variables for one URL.
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from enum import StrEnum
 from functools import cache
 
@@ -23,6 +23,7 @@ from ..model import (
     WebSocketURL,
     parse_url,
 )
+from ..model.record import record
 from ..model.trust import CertNames
 from .clients import CATALOGUE
 from .strategy import ClientStrategy, Failure, Fallback, Stage, TryResult
@@ -45,7 +46,7 @@ class ErrorKind(StrEnum):
     CONNECT = "connect"  # one text for a refusal and silence alike (Bun, Deno, Node 22's)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Signature:
     """One client's error text for one kind of failure, as a pattern."""
 

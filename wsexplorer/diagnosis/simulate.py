@@ -8,7 +8,7 @@ keep the forced family, pick the tries the fallback policy makes, end each try w
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from ..model import (
     Address,
@@ -22,6 +22,7 @@ from ..model import (
     WebSocketURL,
 )
 from ..model.names import client_name
+from ..model.record import record
 from ..model.secrets import mask_text
 from .candidates import candidates, order_addresses, tries_in_order
 from .context import NO_CHANGE, WhatIf
@@ -49,7 +50,7 @@ from .trust import client_trust
 __all__ = ["Run", "family_label", "handshake_clause", "predict", "simulate"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Run:
     """One simulated client: its prediction plus what the engine needs beyond it.
 

@@ -9,7 +9,6 @@ falls back from one address to the next, and how it words its errors. The engine
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import StrEnum
 
 from ..model import (
@@ -22,6 +21,7 @@ from ..model import (
     WebSocketURL,
 )
 from ..model.names import NameHandling
+from ..model.record import record
 from .proxy import ProxyPolicy
 
 __all__ = [
@@ -61,7 +61,7 @@ class Stage(StrEnum):
     HANDSHAKE = "handshake"  # TCP connected, the WebSocket upgrade was not accepted
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TryResult:
     """One address a client tries, how the try ends, and whether that was measured.
 
@@ -85,7 +85,7 @@ class TryResult:
     abandoned: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Failure:
     """Everything a client's error wording may need.
 
@@ -124,7 +124,7 @@ Wording = Callable[[Failure], str]
 """A client's error text for a failure, exactly as that client prints it."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Answer:
     """What one client does with the server's measured answer to the upgrade, when that
     differs from "a failed handshake fails it with its wording" (its own parser limits, a
@@ -147,7 +147,7 @@ AnswerRule = Callable[[Handshake, WebSocketURL], Answer | None]
 """A client's own reading of a measured handshake; ``None``: the default applies."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ClientStrategy:
     """One client's policy, with where each fact comes from.
 

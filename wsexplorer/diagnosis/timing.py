@@ -33,9 +33,10 @@ from __future__ import annotations
 
 import errno
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from ..model import AttemptOutcome, Family, Handshake, HandshakeOutcome, SystemFacts, TimeBasis
+from ..model.record import record
 from .strategy import ClientStrategy, Fallback, TryResult
 
 __all__ = [
@@ -87,7 +88,7 @@ def neighbour_s(facts: SystemFacts, family: Family) -> float | None:
     return None if ms is None else ms / 1000
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Step:
     """How long one try takes until it ends, and what sets that (``None``: unknown)."""
 
@@ -129,7 +130,7 @@ def try_step(t: TryResult, facts: SystemFacts) -> Step:
     return Step(0.0, TimeBasis.IMMEDIATE)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Timeline:
     """When a client's connect ends.
 

@@ -21,10 +21,10 @@ Facts (docs/clients.md#trust):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from ..model import ClientOutcome, Handshake, HandshakeOutcome, family_of
 from ..model.names import NameHandling, client_name
+from ..model.record import record
 from ..model.trust import CertNames, StoreCheck, TrustCheck, TrustStore, name_matches
 from .context import WhatIf
 from .strategy import ClientStrategy
@@ -98,7 +98,7 @@ def trust_flags(s: ClientStrategy) -> tuple[str, str] | None:
     return _CLIENT_FLAGS.get(s.id) or TRUST_FLAGS.get(s.runtime)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TrustVerdict:
     """One client's certificate check.
 

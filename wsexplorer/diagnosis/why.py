@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from ..model import ClientOutcome, Diagnosis
+from ..model.record import record
 from .clue import MAX_TEXT, Clue, Target, implied_target, read_error
 from .signatures import ErrorKind, Signature, signatures
 
@@ -58,7 +58,7 @@ def _when(clue: Clue) -> str:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class WhyResult:
     """The pasted error read against the diagnosis of its target on this machine.
 

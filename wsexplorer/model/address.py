@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 from enum import StrEnum
 
 from .family import Family, FamilyChoice
+from .record import record
 
 __all__ = [
     "Address",
@@ -73,7 +73,7 @@ def is_wildcard(text: str) -> bool:
     return ip is not None and ip.is_unspecified
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Address:
     """One resolved address and where it came from."""
 

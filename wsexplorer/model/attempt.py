@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import errno
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 
 from .address import Family
+from .record import record
 from .secrets import mask_header, mask_headers, mask_subprotocol, mask_text
 
 __all__ = [
@@ -43,7 +44,7 @@ class AttemptOutcome(StrEnum):
     address and no listener table decides it. A measured :class:`Attempt` never has it."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Attempt:
     """One TCP connect to one address.
 
@@ -102,7 +103,7 @@ def _shown_location(value: str) -> str:
     return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in masked)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ResponseHead:
     """Sizes of the raw response head (status line and headers), counted from the bytes
     received, so clients whose parsers have other limits than websockets' can be judged.
@@ -149,7 +150,7 @@ class ResponseHead:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Handshake:
     """The WebSocket opening handshake over the first connected address."""
 

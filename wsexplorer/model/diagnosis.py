@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 
 from .address import FamilyChoice
 from .attempt import Attempt, AttemptOutcome, Handshake
 from .listener import Listener
 from .proxy import ProxyCheck, ProxyEnvironment
+from .record import record
 from .resolution import Resolution
 from .trust import TrustCheck
 from .url import WebSocketURL
@@ -68,7 +69,7 @@ class Exposure(StrEnum):
     NETWORK = "network"  # every interface (``::``, ``0.0.0.0``): other machines too
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SystemFacts:
     """Machine facts that change what clients do.
 
@@ -111,7 +112,7 @@ class SystemFacts:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Observation:
     """Everything measured about one URL, the engine's only input.
 
@@ -138,7 +139,7 @@ class Observation:
     proxies: tuple[ProxyCheck, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ClientTry:
     """One address a client would try and how that try would end."""
 
@@ -149,7 +150,7 @@ class ClientTry:
         return {"address": self.address, "outcome": self.outcome.value}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ClientPrediction:
     """What one client would do with this URL on this machine."""
 
@@ -195,7 +196,7 @@ LOOPBACK_BIND = "loopback"
 ``::`` dual-stack does for local clients, without being reachable from the network."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FixChange:
     """The live change a fix makes, as a value the UI applies (``None``: unchanged).
 
@@ -222,7 +223,7 @@ class FixChange:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Fix:
     """One change the user could make, and whether every modelled client connects after it.
 
@@ -285,8 +286,10 @@ class Fix:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Verdict:
+    """The overall answer: whether the connection works, in one line."""
+
     ok: bool
     summary: str
 
@@ -294,8 +297,10 @@ class Verdict:
         return {"ok": self.ok, "summary": self.summary}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Diagnosis:
+    """The engine's result: the observation, every client's prediction, the verdict, the fixes."""
+
     observation: Observation
     clients: tuple[ClientPrediction, ...]
     verdict: Verdict

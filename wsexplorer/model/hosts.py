@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from .address import Family, family_of, split_zone
+from .record import record
 from .untrusted import clip
 
 __all__ = [
@@ -43,7 +44,7 @@ _IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
 _IPV6_CHARS = re.compile(r"[0-9A-Fa-f:.]{2,45}")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class HostsEntry:
     """One usable line of a hosts file."""
 
@@ -68,7 +69,7 @@ class HostsEntry:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class HostsProblem:
     """A line the resolver will ignore, and why.
 
@@ -90,7 +91,7 @@ class HostsProblem:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class HostsFile:
     """A parsed hosts file: usable entries in file order, and a summary of its problems.
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 
 from .address import Family, family_of, is_wildcard, split_zone
 from .listener_json import LISTENER_KEYS, SCAN_KEYS, SCHEMA
+from .record import record
 
 __all__ = ["AcceptsSource", "Listener", "ListenerScan", "accepts_for", "listener_takes"]
 
@@ -32,7 +33,7 @@ def accepts_for(family: Family, address: str, v6only: bool | None) -> tuple[Fami
     return (Family.IPV6,)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Listener:
     """One socket in LISTEN (TCP) or bound (UDP)."""
 
@@ -115,7 +116,7 @@ def listener_takes(listener: Listener, address: str) -> bool:
     return own == addr
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ListenerScan:
     """The result of one listener scan, with how complete it is."""
 

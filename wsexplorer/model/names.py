@@ -18,10 +18,10 @@ A name ending in a dot is absolute: glibc's resolver never appends the resolv.co
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
 from .address import family_of
+from .record import record
 
 __all__ = [
     "NameHandling",
@@ -93,7 +93,7 @@ def is_absolute(name: str) -> bool:
     return name.endswith(".")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SearchExpansion:
     """The resolver answered a relative name through a resolv.conf search domain.
 

@@ -7,12 +7,13 @@ the UI that shows and changes them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 
 from .address import Address, FamilyChoice
 from .diagnosis import LOOPBACK_BIND
 from .override import ResolveOverride, find_override
+from .record import record
 from .trust import TlsOptions
 
 __all__ = [
@@ -29,7 +30,7 @@ LOOPBACK = LOOPBACK_BIND
 dual-stack does for local clients, without being reachable from the network."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ObserveOptions:
     """What the user asked for, besides the URL."""
 
@@ -60,7 +61,7 @@ class BindMode(StrEnum):
     V6ONLY = "v6only"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ServerConfig:
     """Where the demo server listens and its limits (the defaults are ``serve``'s and the
     TUI's demo server's).

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from .address import Address, Family, Source, family_of
 from .errors import InvalidPort, InvalidResolve
+from .record import record
 from .url import parse_port
 
 __all__ = ["ResolveOverride", "find_override", "parse_resolve"]
@@ -14,7 +14,7 @@ __all__ = ["ResolveOverride", "find_override", "parse_resolve"]
 _FORM = "use HOST:PORT:ADDR[,ADDR...], e.g. localhost:8080:[::1],127.0.0.1"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ResolveOverride:
     """Pin ``host`` on ``port`` to ``addresses`` in this order (``port`` 0 or '*' host: any)."""
 

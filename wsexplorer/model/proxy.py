@@ -12,9 +12,9 @@ here, when the environment is read, so no renderer or JSON ever sees it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from .attempt import Attempt
+from .record import record
 from .secrets import MASK
 
 __all__ = [
@@ -64,7 +64,7 @@ def mask_proxy_value(value: str) -> str:
     return f"{scheme}{sep}{masked}@{hostport}{slash}{path}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ProxyEnvironment:
     """The proxy variables set where wsexplorer ran, values masked.
 
@@ -99,7 +99,7 @@ def read_proxy_environment(environ: Mapping[str, str]) -> ProxyEnvironment:
     return ProxyEnvironment(tuple(found))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ProxyEndpoint:
     """Where a proxy URL points: ``scheme`` (``http`` when none is written), ``host``
     (IPv6 without brackets) and ``port`` (``None``: not written, the client's default)."""
@@ -131,7 +131,7 @@ def parse_proxy_endpoint(value: str) -> ProxyEndpoint | None:
     return ProxyEndpoint(scheme.lower(), host.lower(), int(port_text))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ProxyCheck:
     """What wsexplorer measured at one proxy: a TCP connect, then ``CONNECT host:port``.
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 
 from .address import Address, Family
 from .hosts import HostsFile
 from .names import SearchExpansion, lookup_key
 from .override import ResolveOverride
+from .record import record
 
 __all__ = [
     "DnsAnswer",
@@ -21,7 +22,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class GaiResult:
     """One ``getaddrinfo`` call: the addresses in the order returned, or its error."""
 
@@ -53,7 +54,7 @@ class DnsOutcome(StrEnum):
     LOCAL = "local"  # not sent: the name is answered locally (RFC 6761 localhost)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DnsAnswer:
     """One query of one type to one nameserver."""
 
@@ -80,7 +81,7 @@ class DnsAnswer:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class IgnoredNameserver:
     """A resolv.conf ``nameserver`` line the system resolver does not use, never queried.
 
@@ -96,7 +97,7 @@ class IgnoredNameserver:
         return {"line": self.line, "text": self.text, "reason": self.reason}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DnsReport:
     """Nameservers from resolv.conf and every answer they gave (or didn't).
 
@@ -122,7 +123,7 @@ class DnsReport:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class NameLookup:
     """One more name some client resolves for the same URL (``fass.test`` next to
     ``xn--fa-hia.test`` for ``faß.test``): its flags-0 and ``AI_ADDRCONFIG`` answers and
@@ -144,7 +145,7 @@ class NameLookup:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Resolution:
     """Everything known about how ``host`` resolves, each address with its source.
 

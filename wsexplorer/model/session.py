@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
 from .attempt import Attempt, Handshake
+from .record import record
 
 __all__ = ["Direction", "SessionEvent", "SessionEventKind", "SessionState"]
 
@@ -34,7 +34,7 @@ class Direction(StrEnum):
     OUT = "out"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SessionEvent:
     """One thing that happened in a live session, ``at_ms`` after the session started."""
 

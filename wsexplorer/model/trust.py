@@ -11,8 +11,10 @@ the chain's names and the verdict of every store the probe could read; the engin
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
+
+from .record import record
 
 __all__ = [
     "VERIFY",
@@ -39,7 +41,7 @@ class TrustStore(StrEnum):
     CACERT = "cacert"  # the file given with --cacert
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StoreCheck:
     """The chain checked against one store.
 
@@ -71,7 +73,7 @@ class StoreCheck:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CertNames:
     """The names the server's certificate is valid for.
 
@@ -127,7 +129,7 @@ def _same_ip(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, entry: str) -> b
         return False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TlsOptions:
     """How wsexplorer's own handshake treats the certificate (``diagnose``, the TUI and
     the live session): ``insecure`` (``-k``) verifies nothing; ``cacert`` (``--cacert
@@ -142,7 +144,7 @@ VERIFY = TlsOptions()
 """The default: verify with the system store."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TrustEnv:
     """The environment that changes which roots a client trusts (read from this
     process's environment: clients started from the same shell see the same).
@@ -182,7 +184,7 @@ class TrustEnv:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TrustCheck:
     """The server's certificate chain, checked once against every readable store.
 

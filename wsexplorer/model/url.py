@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from urllib.parse import quote, unquote
 
 from .address import Family, family_of
 from .errors import InvalidPort, InvalidURL
 from .names import encode_idna2003, encode_uts46
 from .port import parse_port
+from .record import record
 from .secrets import mask_query
 
 __all__ = [
@@ -76,7 +77,7 @@ def _check_name(name: str, host: str) -> None:
         raise InvalidURL(f"host {host!r} is not a valid IPv4 address")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class WebSocketURL:
     """A parsed ``ws://`` or ``wss://`` URL."""
 

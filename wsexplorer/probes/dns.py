@@ -13,10 +13,10 @@ import ipaddress
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future, wait
-from dataclasses import dataclass
 
 from wsexplorer.model import DnsAnswer, DnsOutcome, DnsReport
 
+from ..model.record import record
 from ._threads import in_daemon_thread
 
 __all__ = [
@@ -41,7 +41,7 @@ LOCALHOST_NOTE = (
 _DNS_PORT = 53
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Nameserver:
     """A nameserver address and port, with the label used in reports."""
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from wsexplorer.model import GaiResult
 from wsexplorer.model.names import SearchExpansion, is_absolute
 
+from ..model.record import record
 from .sysconf import read_text
 
 __all__ = [
@@ -34,7 +34,7 @@ MAXDNSRCH = 6
 _MAX_NDOTS = 15  # RES_MAXNDOTS in resolv.h
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SearchConfig:
     """The search list glibc uses: domains, the line that set them (0: none), ``ndots``."""
 

@@ -12,12 +12,14 @@ import re
 import socket
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from wsexplorer.model import HostsFile, IgnoredNameserver, parse_hosts
 from wsexplorer.model.hosts import PROBLEM_TEXT_MAX
 from wsexplorer.model.untrusted import clip
+
+from ..model.record import record
 
 __all__ = [
     "BEYOND_MAXNS",
@@ -144,7 +146,7 @@ def read_gai_conf(path: str) -> tuple[str, ...]:
     return () if text is None else parse_gai_conf(text)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ResolvConfNameservers:
     """The ``nameserver`` lines of a resolv.conf, split as glibc's resolver splits them.
 
