@@ -10,6 +10,10 @@ figure is the median of the per-round ratios, with min and max, of wall time and
 time (user + system, from ``wait4``). Goal (issue 14): at most 1.2.
 
     python benchmarks/bench_diagnose.py [--runs 15] [--url ws://localhost:PORT/subscribe]
+        [--baseline DIR]
+
+``--baseline DIR`` also times another checkout's ``diagnose`` (``PYTHONPATH=DIR``, e.g. a
+``git worktree`` of main) in the same rounds, the three commands in rotating order.
 """
 
 from __future__ import annotations
@@ -43,11 +47,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _run(argv: list[str]) -> tuple[float, float]:
+def _run(argv: list[str], pythonpath: str | None = None) -> tuple[float, float]:
     """Wall and CPU milliseconds of one whole process (its output read to the end)."""
+    env = child_env()
+    if pythonpath is not None:
+        env["PYTHONPATH"] = pythonpath
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=err, env=child_env())
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=err, env=env)
         assert proc.stdout is not None
         out = proc.stdout.read()
         _, status, usage = os.wait4(proc.pid, 0)
@@ -94,6 +101,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--url", help="an existing server's URL (default: start wsexplorer serve)")
+    ap.add_argument("--baseline", metavar="DIR", help="another checkout, timed in the same rounds")
     args = ap.parse_args()
     wsx = wsexplorer_command()
     _same_interpreter(wsx)
@@ -118,36 +126,45 @@ def main() -> int:
         if server is not None and os.path.isdir("/proc"):
             walked = _descriptors_before(server.pid)
             print(f"descriptors diagnose walks before the server's (lower pids): {walked:,}")
-        _run(bare_cmd), _run(diag_cmd)  # warm the page cache and the bytecode cache
-        walls: list[float] = []
-        cpus: list[float] = []
-        bare_ms: list[tuple[float, float]] = []
-        diag_ms: list[tuple[float, float]] = []
+        base_dir = os.path.abspath(args.baseline) if args.baseline else None
+        if base_dir is not None:
+            print(f"baseline: the same command with PYTHONPATH={base_dir}")
+        commands: list[tuple[str, list[str], str | None]] = [
+            ("bare", bare_cmd, None),
+            ("diagnose", diag_cmd, None),
+        ]
+        if base_dir is not None:
+            commands.append(("baseline", diag_cmd, base_dir))
+        for _, argv, path in commands:  # warm the page cache and the bytecode cache
+            _run(argv, path)
+        ms: dict[str, list[tuple[float, float]]] = {name: [] for name, _, _ in commands}
+        ratios: dict[str, tuple[list[float], list[float]]] = {
+            name: ([], []) for name, _, _ in commands[1:]
+        }
         for i in range(args.runs):
-            if i % 2:
-                d, b = _run(diag_cmd), _run(bare_cmd)
-            else:
-                b, d = _run(bare_cmd), _run(diag_cmd)
-            bare_ms.append(b)
-            diag_ms.append(d)
-            walls.append(d[0] / b[0])
-            cpus.append(d[1] / b[1])
-            print(
-                f"round {i + 1:2}: bare {b[0]:6.1f} ms wall {b[1]:6.1f} ms CPU   "
-                f"diagnose {d[0]:6.1f} ms wall {d[1]:6.1f} ms CPU   "
-                f"ratio wall {walls[-1]:.2f} CPU {cpus[-1]:.2f}"
-            )
+            shift = i % len(commands)
+            for name, argv, path in commands[shift:] + commands[:shift]:
+                ms[name].append(_run(argv, path))
+            b = ms["bare"][-1]
+            line = f"round {i + 1:2}: bare {b[0]:6.1f} ms wall {b[1]:6.1f} ms CPU"
+            for name, (walls, cpus) in ratios.items():
+                d = ms[name][-1]
+                walls.append(d[0] / b[0])
+                cpus.append(d[1] / b[1])
+                line += f"   {name} {d[0]:6.1f} / {d[1]:6.1f} ms, CPU x{cpus[-1]:.2f}"
+            print(line)
         print(f"load average at the end: {os.getloadavg()[0]:.1f}")
         print("min / median / max over", args.runs, "rounds:")
-        print(f"  bare connect      wall {_spread([b[0] for b in bare_ms], 1)} ms", end="")
-        print(f"   CPU {_spread([b[1] for b in bare_ms], 1)} ms")
-        print(f"  diagnose --json   wall {_spread([d[0] for d in diag_ms], 1)} ms", end="")
-        print(f"   CPU {_spread([d[1] for d in diag_ms], 1)} ms")
-        for name, ratios in (("wall", walls), ("CPU ", cpus)):
-            print(
-                f"  ratio diagnose / bare websockets connect: {name} {_spread(ratios)}"
-                f"  (goal <= {GOAL})"
-            )
+        for name, runs in ms.items():
+            label = "bare connect" if name == "bare" else f"{name} --json"
+            print(f"  {label:20} wall {_spread([r[0] for r in runs], 1)} ms", end="")
+            print(f"   CPU {_spread([r[1] for r in runs], 1)} ms")
+        for name, (walls, cpus) in ratios.items():
+            for kind, values in (("wall", walls), ("CPU ", cpus)):
+                print(
+                    f"  ratio {name} / bare websockets connect: {kind} {_spread(values)}"
+                    f"  (goal <= {GOAL})"
+                )
     finally:
         if server is not None:
             server.terminate()
