@@ -161,6 +161,8 @@ class DiagnosisPane(Pane):
         self.group_clients = group_clients  # False: the user picked the clients (--clients)
         self.compact = False  # one line per client (a small terminal)
         self.diagnosis: Diagnosis | None = None
+        self.drawn: Diagnosis | None = None
+        """The diagnosis the pane has finished drawing (its fix rows included)."""
         self.before: Diagnosis | None = None
         self.marked: frozenset[str] = frozenset()
         self.detail_fix: str | None = None
@@ -213,6 +215,7 @@ class DiagnosisPane(Pane):
             self.show_detail(self.detail_fix)
         notes = Text("\n").join(to_text(span(f"note: {n}", T.DIM)) for n in d.notes)
         self.query_one("#diagnosis-notes", Static).update(notes)
+        self.drawn = d
 
     def mark_clients(self, ids: frozenset[str], story: str | None) -> None:
         """Mark the clients that print a pasted error, and show its story (``w``)."""
