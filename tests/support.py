@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import textwrap
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Any
 __all__ = [
     "ROOT",
     "free_port",
+    "run_python",
     "run_wsx",
     "stop_process",
     "wsx_argv",
@@ -49,6 +51,19 @@ def wsx_shell(*args: str, prefix: Sequence[str] = ()) -> str:
     ``("ip", "netns", "exec", NAME)``.
     """
     return shlex.join(["env", f"PYTHONPATH={ROOT}", *prefix, *wsx_argv(*args)])
+
+
+def run_python(code: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` (dedented) in a fresh interpreter of this checkout (per-process state:
+    the modules imported, the garbage collector)."""
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env=wsx_env(),
+    )
 
 
 def run_wsx(

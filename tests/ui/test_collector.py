@@ -7,31 +7,16 @@ that needs a fresh interpreter (the collector's state is per process) runs in on
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
-
 import pytest
 
-from tests.support import ROOT, wsx_env
+from tests.support import run_python
 from tests.ui.conftest import canned_app
 from wsexplorer.testing.canned import settle
 from wsexplorer.ui import collector
 
 
-def _run(code: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-        env=wsx_env(),
-    )
-
-
 def test_pause_then_settle_freezes_and_resumes_once() -> None:
-    proc = _run(
+    proc = run_python(
         """
         import gc
         from wsexplorer.ui import collector
@@ -54,7 +39,7 @@ def test_pause_then_settle_freezes_and_resumes_once() -> None:
 
 
 def test_settle_leaves_a_collector_it_did_not_pause_as_it_was() -> None:
-    proc = _run(
+    proc = run_python(
         """
         import gc
         from wsexplorer.ui import collector
@@ -72,7 +57,7 @@ def test_settle_leaves_a_collector_it_did_not_pause_as_it_was() -> None:
 def test_the_entry_point_pauses_before_textual_is_imported() -> None:
     # An import hook notes whether the collector runs when Textual is first imported by
     # the TUI's entry point, then stops the start there.
-    proc = _run(
+    proc = run_python(
         """
         import gc, os, sys
         from wsexplorer.cli_full import run_tui, tui_config_from_argv
@@ -114,17 +99,18 @@ async def test_the_screen_settles_at_its_first_complete_screen(
 
 
 def test_the_start_path_imports_no_network_library() -> None:
-    # websockets (and its importlib.metadata) load when the session or the observation
-    # starts, dnspython when DNS is queried; aiohttp never on the TUI's path.
-    proc = _run(
+    # websockets loads when the session or the observation starts, dnspython when DNS is
+    # queried; aiohttp never on the TUI's path (importlib.metadata: tests/ui/test_startup.py).
+    proc = run_python(
         """
         import sys
         from wsexplorer.cli_full import tui_config_from_argv
         from wsexplorer.ui.app import WsxApp
+        from wsexplorer.ui.lazy_modules import loaded
 
         WsxApp(tui_config_from_argv(["ws://localhost:1/"]))
         names = ("websockets", "dns", "aiohttp", "importlib.metadata")
-        print(sorted(name for name in names if name in sys.modules))
+        print(sorted(name for name in names if loaded(name)))
         """
     )
     assert proc.returncode == 0, proc.stderr

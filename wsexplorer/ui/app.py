@@ -19,15 +19,19 @@ from typing import ClassVar, NoReturn
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.filter import Monochrome, NoColor
+from textual.screen import Screen
 
 from ..model.untrusted import clean
 from .backend import Backend, RealBackend
 from .commands import WsxCommands
 from .config import AppConfig
 from .exits import exit_on_signals
+from .lazy_modules import defer_unused
 from .screens.main import MainScreen
 
 __all__ = ["WsxApp", "leave", "route_logging", "run_app"]
+
+defer_unused()  # before the observation and the session import websockets
 
 
 class WsxApp(App[int]):
@@ -64,11 +68,14 @@ class WsxApp(App[int]):
         self.backend: Backend = backend if backend is not None else RealBackend()
         self.clock = clock or datetime.now
         self.main = MainScreen(config, self.backend, self.clock)
+        self.install_screen(self.main, name="main")
         self.sub_title = clean(config.url.redacted())
 
-    def on_mount(self) -> None:
-        self.install_screen(self.main, name="main")
-        self.push_screen("main")
+    def get_default_screen(self) -> Screen[None]:
+        """The main screen is the app's first and bottom screen: no empty default screen
+        is mounted, styled and painted before it (issue 14: the first complete screen)."""
+        self.main.fit_breakpoints(self.size.width)
+        return self.main
 
     def deliver_screenshot(
         self,

@@ -8,16 +8,18 @@ and brings it back at the same step. The pane a step is about gets the
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.binding import Binding, BindingType
 
 from ...model import Diagnosis
-from ...presentation.lesson import STEP_COUNT, LessonStep, lesson_step
 from ..messages import ObserveFinished
 from ..widgets.lesson import LessonPanel
 from .fixing import FixPart
+
+if TYPE_CHECKING:
+    from ...presentation.lesson import LessonStep
 
 __all__ = ["LessonPart"]
 
@@ -52,6 +54,8 @@ class LessonPart(FixPart):
 
     def current_step(self) -> LessonStep:
         """The step, with "before -> now" once the diagnosis after its fix key arrived."""
+        from ...presentation.lesson import lesson_step  # the lesson's words: only if it runs
+
         pinned = self.config.pin_note is not None
         pressed = self.lesson_pressed
         applied = pressed is not None and self.diagnosis_generation > pressed
@@ -84,6 +88,8 @@ class LessonPart(FixPart):
                 widget.scroll_visible(animate=False, top=True)
 
     def _go(self, number: int) -> None:
+        from ...presentation.lesson import STEP_COUNT
+
         self.lesson_number = min(max(number, 1), STEP_COUNT)
         self.lesson_before = self.lesson_pressed = None
         self.show_lesson()

@@ -17,12 +17,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Button, Footer, Input, Select
+from textual.widgets import Button, Input, Select
 
 from ...model import FamilyChoice, InvalidURL, parse_url, unredact
 from .. import collector
 from ..fixes import KEY_WORDS, fix_for_id
 from ..widgets.diagnosis import DiagnosisPane
+from ..widgets.footer import KeysFooter
 from ..widgets.lesson import LessonPanel
 from ..widgets.listeners import ListenersPane
 from ..widgets.resolution import ResolutionPane
@@ -84,7 +85,16 @@ class MainScreen(LessonPart, WatchPart, WhyPart, ExportPart):
             )
         if self.config.lesson:
             yield LessonPanel(id="lesson")
-        yield Footer()
+        yield KeysFooter()
+
+    def fit_breakpoints(self, width: int) -> None:
+        """Take the breakpoint class (``-wide``/``-narrow``) of ``width`` before the screen
+        is mounted: Textual sets it on the first resize, which restyles every widget of
+        the screen once more if the class changes."""
+        names = [name for _, name in self.HORIZONTAL_BREAKPOINTS]
+        fits = [name for bp, name in sorted(self.HORIZONTAL_BREAKPOINTS) if width >= bp]
+        for name in names:
+            self.set_class(bool(fits) and name == fits[-1], name, update=False)
 
     def on_resize(self) -> None:
         self._arrange()

@@ -15,7 +15,6 @@ from textual import work
 from ...model import FamilyChoice, SessionEvent, SessionEventKind
 from ...presentation.request import request_summary
 from ..messages import SessionEventArrived
-from ..send_line import SendBinary, SendClose, SendText, parse_line
 from .base import ScreenBase
 
 __all__ = ["FLUSH_SECONDS", "SessionPart"]
@@ -104,6 +103,8 @@ class SessionPart(ScreenBase):
 
     def send_line(self, line: str) -> None:
         """Carry out one send-line text: a message, binary, a close or an error line."""
+        from ..send_line import SendBinary, SendClose, SendText, parse_line  # on first use
+
         asked = parse_line(line)
         if isinstance(asked, SendText):
             self.send_text(asked.text)

@@ -5,16 +5,17 @@ diagnosis of that target arrives."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.binding import Binding, BindingType
 
-from ...diagnosis.why import Clue, Target, explain, implied_target, read_error
 from ...model.untrusted import clean
 from ..messages import ObserveFinished
 from .base import ScreenBase
-from .paste import PasteScreen
+
+if TYPE_CHECKING:
+    from ...diagnosis.why import Clue, Target
 
 __all__ = ["WhyPart"]
 
@@ -29,11 +30,16 @@ class WhyPart(ScreenBase):
     why_target: Target | None = None
 
     def action_why(self) -> None:
+        # The dialog (a TextArea) and the error reader load on first use, not at start-up.
+        from .paste import PasteScreen
+
         self.app.push_screen(PasteScreen(), self._pasted)
 
     def _pasted(self, text: str | None) -> None:
         if not text or not text.strip():
             return
+        from ...diagnosis.why import read_error
+
         clue = read_error(text)
         if clue is None:
             self.notify(
@@ -47,6 +53,8 @@ class WhyPart(ScreenBase):
     @work(thread=True, exclusive=True, group="why", exit_on_error=False)
     def _place(self, clue: Clue) -> None:
         """Find the names for a bare address (a lookup: in a thread), then apply."""
+        from ...diagnosis.why import implied_target
+
         names: tuple[str, ...] = ()
         if clue.address and clue.port and not (clue.url or clue.host):
             names = self.backend.names_first(clue.address, clue.port)
@@ -76,5 +84,7 @@ class WhyPart(ScreenBase):
         clue, target, d = self.why_clue, self.why_target, self.diagnosis
         if clue is None or target is None or d is None:
             return
+        from ...diagnosis.why import explain
+
         story = explain(clue, target, d).story
         self.diagnosis_pane.mark_clients(frozenset(clue.clients), f"your error: {story}")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.widgets import Static
 
 from ...model.untrusted import clean
-from ...presentation.lesson import LessonStep
+
+if TYPE_CHECKING:
+    from ...presentation.lesson import LessonStep
 
 __all__ = ["LessonPanel"]
 
