@@ -118,3 +118,18 @@ def test_what_a_record_does_not_build_falls_back_to_dataclass() -> None:
     assert no_doc.__doc__ == "NoDoc(a: 'int')"  # worded by dataclass
     assert hidden(1, 2) == hidden(1, 3)
     assert RecPoint.__dataclass_params__.frozen is False  # a record: built here
+
+
+def test_init_is_compiled_for_the_first_instance() -> None:
+    @record
+    class Late:
+        """Made late."""
+
+        a: int
+        b: int = 1
+
+    stand_in = Late.__init__
+    assert Late(1).b == 1 and Late.__init__ is not stand_in  # the real one, installed
+    assert Late(2, b=3) == Late(a=2, b=3)
+    with pytest.raises(TypeError, match=r"Late.__init__\(\) missing 1 required"):
+        Late()
