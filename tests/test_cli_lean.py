@@ -19,6 +19,8 @@ import pytest
 
 from tests.support import ROOT, run_wsx, wsx_env
 from wsexplorer import cli, cli_full
+from wsexplorer.cli_diagnose import lean_diagnose_args
+from wsexplorer.cli_parsers import PARSER_OF
 from wsexplorer.report import dump_json
 
 
@@ -133,7 +135,8 @@ def test_lean_entry_loads_no_argparse_nor_threading() -> None:
 
 
 def test_diagnose_json_loads_no_renderer_and_runs_without_the_collector() -> None:
-    """``diagnose --json`` (issue 14): no rich, no report, no difflib; no automatic garbage
+    """``diagnose --json`` (issue 14): no rich, no report, no difflib, and for ``diagnose URL
+    --json`` written so no argparse (:func:`lean_diagnose_args`); no automatic garbage
     collection during the run, and the collector is on again afterwards."""
     with socket.socket() as s:  # a port nothing listens on: refused at once
         s.bind(("127.0.0.1", 0))
@@ -145,9 +148,45 @@ def test_diagnose_json_loads_no_renderer_and_runs_without_the_collector() -> Non
         "out = io.StringIO(); ctx = contextlib.redirect_stdout(out); ctx.__enter__(); "
         f"rc = main(['diagnose', 'ws://127.0.0.1:{port}/', '--json']); during = len(runs); "
         "ctx.__exit__(None, None, None); "
-        "names = ('rich', 'wsexplorer.report', 'wsexplorer.presentation', 'difflib'); "
+        "names = ('rich', 'wsexplorer.report', 'wsexplorer.presentation', 'difflib', "
+        "'argparse', 'wsexplorer.cli_full', 'wsexplorer.cli_parsers'); "
         "added = set(sys.modules) - before; "
         "print(rc, ','.join(n for n in names if n in added) or '-', during, gc.isenabled(), "
         'out.getvalue().startswith(\'{\\n  "schema": "wsexplorer.diagnosis/1"\'))'
     )
     assert _python_words(code) == ["1", "-", "0", "True", "True"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ws://localhost:8080/",
+        "wss://user:secret@Example.COM:8443/p?token=abc#frag",
+        "ws://[::1]:9/",
+        "localhost:8080",
+        "ws://bücher.example/",
+    ],
+)
+def test_lean_diagnose_args_are_the_full_parsers(url: str) -> None:
+    """The lean ``diagnose URL --json`` namespace is what the full parser gives: a new
+    option or default there must be added to :func:`lean_diagnose_args` too."""
+    lean = lean_diagnose_args(["diagnose", url, "--json"])
+    assert lean is not None
+    assert vars(lean) == vars(PARSER_OF["diagnose"]().parse_args([url, "--json"]))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["diagnose", "ws://localhost:8080/"],  # text, not JSON
+        ["diagnose", "--json", "ws://localhost:8080/"],
+        ["diagnose", "ws://localhost:8080/", "--json", "--no-dns"],
+        ["diagnose", "ws://localhost:8080/", "--markdown"],
+        ["diagnose", "-h", "--json"],
+        ["diagnose", "", "--json"],
+        ["diagnose", "ws://[::1/", "--json"],  # bad: the full parser words the error
+        ["resolve", "localhost", "--json"],
+    ],
+)
+def test_lean_diagnose_leaves_everything_else_to_the_full_parser(argv: list[str]) -> None:
+    assert lean_diagnose_args(argv) is None

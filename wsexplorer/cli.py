@@ -7,7 +7,8 @@ polls the listeners pays for the scan and little else (issue 14). Every other co
 line, and every listeners command line this tiny parser does not take (``--help``,
 ``--port=80``, an abbreviation, a bad port, a repeated option), goes to
 :func:`.cli_full.main`, so bad input keeps its one line and exit 2 from one place. Both
-paths write the JSON with ``scan_listeners_json``.
+paths write the JSON with ``scan_listeners_json``. ``diagnose URL --json`` has its own
+lean start the same way (:func:`.cli_diagnose.lean_diagnose_args`).
 
 The names below ``main`` are :mod:`.cli_full`'s, loaded on first use.
 """
@@ -119,9 +120,15 @@ def _without_collector(args: list[str]) -> int:
     was_on = gc.isenabled()
     gc.disable()
     try:
-        from .cli_full import main as full_main
+        from .cli_diagnose import cmd_diagnose, lean_diagnose_args, run_guarded, tolerant_streams
 
-        return full_main(args)
+        lean = lean_diagnose_args(args)
+        if lean is None:
+            from .cli_full import main as full_main
+
+            return full_main(args)
+        tolerant_streams()
+        return run_guarded("wsexplorer diagnose", cmd_diagnose, lean)
     finally:
         if was_on:
             gc.enable()

@@ -12,14 +12,11 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from .cli_diagnose import cmd_diagnose, observe_options, run_guarded, tolerant_streams
 from .cli_parsers import COMMANDS, DEFAULT_URL, PARSER_OF, tui_parser
-from .model.errors import WsxError
-from .model.family import FamilyChoice
 from .model.untrusted import clean
 
 if TYPE_CHECKING:
-    from .model.options import ObserveOptions
-    from .model.override import ResolveOverride
     from .model.url import WebSocketURL
     from .ui.config import AppConfig
 
@@ -44,64 +41,6 @@ def cmd_web(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------- commands
-def observe_options(args: argparse.Namespace, *, dns: bool = True) -> ObserveOptions:
-    """The :class:`ObserveOptions` of a parsed command line with the connection options
-    (``diagnose`` and the TUI): the one place they are built."""
-    from .model.options import ObserveOptions
-    from .model.trust import TlsOptions
-
-    return ObserveOptions(
-        overrides=tuple(args.resolve),
-        family=FamilyChoice.parse(args.family) or FamilyChoice.AUTO,
-        timeout=getattr(args, "timeout", 5.0),
-        headers=tuple(args.header),
-        subprotocols=tuple(args.subprotocol),
-        origin=args.origin,
-        dns=dns,
-        tls=TlsOptions(insecure=args.insecure, cacert=args.cacert),
-    )
-
-
-def cmd_diagnose(args: argparse.Namespace) -> int:
-    from .diagnosis import diagnose
-    from .probes.observe import observe_sync
-
-    url: WebSocketURL = args.url
-    _note_unused_pins(args.resolve, url.host, url.port)
-    options = observe_options(args, dns=not args.no_dns)
-    obs = observe_sync(url, options)
-    result = diagnose(obs, args.clients)
-    if args.json:  # without report: the JSON needs no terminal renderer (rich)
-        from .model.untrusted import dump_json
-
-        print(dump_json(result.to_json()))
-    elif args.markdown:
-        from .presentation.request import request_markdown
-        from .report import diagnosis_markdown
-
-        markdown = diagnosis_markdown(result, group=args.clients is None)
-        print(markdown + request_markdown(options), end="")
-    else:
-        from .report import Style, diagnosis_text
-
-        print(diagnosis_text(result, Style(sys.stdout), group=args.clients is None), end="")
-    return 0 if result.verdict.ok else 1
-
-
-def _note_unused_pins(pins: Sequence[ResolveOverride], host: str, port: int) -> None:
-    """One line on stderr for each ``--resolve`` pin that names the host on another port:
-    curl ignores it, and so does wsexplorer, but silently it looks like a wrong answer."""
-    from .model.names import lookup_key
-
-    for pin in pins:
-        named = pin.host != "*" and lookup_key(pin.host) == lookup_key(host)
-        if named and not pin.applies(host, port):
-            sys.stderr.write(
-                f"wsexplorer: --resolve {clean(pin.spec())} is for port {pin.port}, "
-                f"not {port}: ignored\n"
-            )
-
-
 def cmd_resolve(args: argparse.Namespace) -> int:
     from .model.override import find_override
     from .probes.resolution import resolve
@@ -236,12 +175,7 @@ def mistyped_command(word: str) -> str | None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    for stream in (sys.stdout, sys.stderr):
-        # An encoding that cannot show ✗ or → (PYTHONIOENCODING=ascii, a C locale):
-        # escape those characters rather than fail with a traceback.
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            reconfigure(errors="backslashreplace")
+    tolerant_streams()
     known = bool(args_list) and args_list[0] in PARSERS
     meant = mistyped_command(args_list[0]) if args_list and not known else None
     if meant is not None:
@@ -258,16 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = tui_parser()
         args = parser.parse_args(args_list)
         run = cmd_tui
-    try:
-        return run(args)
-    except WsxError as exc:
-        sys.stderr.write(f"{parser.prog}: {clean(exc)}\n")
-        return 2
-    except KeyboardInterrupt:
-        sys.stderr.write(f"{parser.prog}: interrupted\n")
-        return 130
-    except BrokenPipeError:
-        return 0
+    return run_guarded(parser.prog, run, args)
 
 
 if __name__ == "__main__":  # pragma: no cover
