@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.support import ROOT, run_wsx, wsx_env
+from tests.support import ROOT, run_wsx, wsx_argv, wsx_env
 from wsexplorer import cli, cli_full
 from wsexplorer.cli_diagnose import lean_diagnose_args
 from wsexplorer.cli_parsers import PARSER_OF
@@ -102,6 +102,37 @@ def test_lean_json_is_byte_identical_to_the_full_path(port_held: int, udp: bool)
     assert rows == (4 if udp else 2), full  # the test sees the sockets it holds
     # Pretty-printed exactly as diagnose and resolve print theirs (issue 12).
     assert full == dump_json(json.loads(full)) + "\n"
+
+
+def test_lean_listeners_end_without_teardown_but_with_their_output(port_held: int) -> None:
+    """The process's own ``listeners --json`` skips the interpreter's teardown
+    (cli._exit_now, as ``diagnose``): the JSON arrives whole, exit 0, and a reader that
+    closed the pipe at once gets neither an error nor another code."""
+    argv = ["listeners", "--port", str(port_held), "--all", "--json"]
+    skipped = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import atexit, sys; atexit.register(print, 'teardown', file=sys.stderr); "
+            f"sys.argv = ['wsexplorer', *{argv!r}]; from wsexplorer.cli import main; "
+            "sys.exit(main())",
+        ],
+        capture_output=True,
+        text=True,
+        env=wsx_env(),
+        timeout=60,
+        check=False,
+    )
+    assert skipped.returncode == 0 and skipped.stderr == ""  # no teardown ran
+    assert skipped.stdout == _full_path_output(argv)
+    proc = subprocess.Popen(
+        wsx_argv(*argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=wsx_env()
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before the JSON is written
+    err = proc.stderr.read()
+    assert proc.wait(60) == 0, err
+    assert err == b""
 
 
 def _python_words(code: str, *flags: str) -> list[str]:
