@@ -28,12 +28,13 @@ async def test_every_bad_url_is_an_inline_error_and_keeps_the_state() -> None:
         before = (screen.state, screen.generation, screen.diagnosis, screen.observation)
         assert before[2] is not None
         field = screen.query_one("#url", Input)
-        error = screen.query_one("#url-error")
+        assert not screen.query("#url-error")  # mounted the first time it is shown
         for text, fragment in URL_CASES:
             field.value = text
             field.focus()
             await pilot.press("enter")
             await pilot.pause()
+            error = screen.query_one("#url-error")
             assert error.display, text
             shown = str(error.render()).lower()
             assert fragment.lower() in shown, (text, shown)

@@ -21,8 +21,8 @@ def _many(first_port: int, count: int) -> tuple[Listener, ...]:
 
 
 def _more_line(pane: ListenersPane) -> str:
-    widget = pane.query_one("#listeners-more")
-    return str(widget.render()) if widget.display else ""
+    shown = [w for w in pane.query("#listeners-more") if w.display]  # mounted when first shown
+    return str(shown[0].render()) if shown else ""
 
 
 async def test_other_ports_are_capped_and_counted_the_urls_port_always_shown() -> None:

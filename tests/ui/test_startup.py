@@ -117,3 +117,36 @@ def test_later_dialogs_and_unused_modules_load_on_first_use() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split("\n") == ["[]", "True", "True [True, True]", "True", ""]
+
+
+async def test_lines_mounted_when_first_shown_take_their_place_in_the_pane() -> None:
+    # Hidden lines (errors, banners, notes, a fix's detail) are not mounted at start-up
+    # (widgets/lines.py); shown, each lands where the compose used to put it.
+    app = canned_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        main = app.main
+        assert not main.query(".pane-error") and not main.query("#diagnosis-detail")
+        listeners = main.listeners_pane
+        listeners.fail("scan", "boom")
+        main.diagnosis_pane.show_detail(main.diagnosis.fixes[0].id if main.diagnosis else None)
+        main.topbar.show_banner(["pinned"])
+        main.topbar.show_url_error("bad")
+        await pilot.pause()
+        ids = [c.id for c in listeners.children]
+        assert ids[0] == "listeners-error"
+        order = [i for i in ("listeners-server", "listeners-note", "listeners-table") if i in ids]
+        assert [i for i in ids if i in order] == order and "listeners-table" in order
+        body = [c.id for c in main.diagnosis_pane.body.children]
+        assert body.index("diagnosis-fixes") < body.index("diagnosis-detail")
+        assert body.index("diagnosis-detail") < body.index("diagnosis-notes")
+        top = [c.id for c in main.topbar.children]
+        assert top[-3:] == ["url-error", "banner", "status"]
+        listeners.fail("scan", None)
+        main.topbar.show_banner([])
+        await pilot.pause()
+        assert not main.query_one("#listeners-error").display
+        assert not main.query_one("#banner").display
+        listeners.fail("scan", "again")  # shown again in place, not mounted twice
+        await pilot.pause()
+        assert len(listeners.query(".pane-error")) == 1 and listeners.children[0].display

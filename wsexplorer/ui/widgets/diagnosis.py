@@ -7,6 +7,8 @@ stays visible: ``before: ✗ … → now: ✓ …`` and a "before" mark per clie
 
 from __future__ import annotations
 
+import contextlib
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -37,6 +39,7 @@ from ...presentation import (
 from ...presentation import Tone as T
 from ...presentation.style import to_text
 from ...presentation.trust import trust_brief
+from .lines import hide_line, show_line
 from .pane import Pane
 
 __all__ = ["DiagnosisPane", "render_after", "render_clients", "render_measured"]
@@ -151,6 +154,20 @@ def render_fix_detail(fix: Fix) -> RenderableType:
     return Group(*parts)
 
 
+BODY = (
+    "diagnosis-why",
+    "diagnosis-verdict",
+    "diagnosis-before",
+    "diagnosis-measured",
+    "diagnosis-clients",
+    "diagnosis-fixes-title",
+    "diagnosis-fixes",
+    "diagnosis-detail",
+    "diagnosis-notes",
+)
+"""The body's lines in screen order (why, before and detail are mounted when first shown)."""
+
+
 class DiagnosisPane(Pane):
     """Verdict, clients and fixes."""
 
@@ -169,23 +186,17 @@ class DiagnosisPane(Pane):
         self._fix_ids: tuple[str, ...] = ()
 
     def compose(self) -> ComposeResult:
-        yield Static("", classes="pane-error")
         with VerticalScroll(classes="pane-body", id="diagnosis-body"):
-            yield Static("", id="diagnosis-why")
             yield Static("", id="diagnosis-verdict")
-            yield Static("", id="diagnosis-before")
             yield Static("", id="diagnosis-measured")
             yield Static("", id="diagnosis-clients")
             yield Static(Text("fixes", style="bold"), id="diagnosis-fixes-title")
             yield Vertical(id="diagnosis-fixes")
-            yield Static("", id="diagnosis-detail")
             yield Static("", id="diagnosis-notes")
 
-    def on_mount(self) -> None:
-        self.error_widget().display = False
-        self.query_one("#diagnosis-before").display = False
-        self.query_one("#diagnosis-why").display = False
-        self.query_one("#diagnosis-detail").display = False
+    @property
+    def body(self) -> VerticalScroll:
+        return self.query_one("#diagnosis-body", VerticalScroll)
 
     def start(self) -> None:
         """A new observation began."""
@@ -204,9 +215,11 @@ class DiagnosisPane(Pane):
         self.busy(False)
         verdict = to_text(verdict_spans(d), style="bold" if not d.verdict.ok else "")
         self.query_one("#diagnosis-verdict", Static).update(verdict)
-        ba = self.query_one("#diagnosis-before", Static)
-        ba.display = before_line is not None
-        ba.update(Text(clean(before_line or ""), style="bold yellow"))
+        if before_line is None:
+            hide_line(self.body, "diagnosis-before")
+        else:
+            line = Text(clean(before_line), style="bold yellow")
+            show_line(self.body, "diagnosis-before", BODY, line)
         self.query_one("#diagnosis-measured", Static).update(render_measured(d))
         self.before = before
         self._show_clients()
@@ -220,9 +233,10 @@ class DiagnosisPane(Pane):
     def mark_clients(self, ids: frozenset[str], story: str | None) -> None:
         """Mark the clients that print a pasted error, and show its story (``w``)."""
         self.marked = ids
-        why = self.query_one("#diagnosis-why", Static)
-        why.display = story is not None
-        why.update(Text(clean(story or ""), style="bold"))
+        if story is None:
+            hide_line(self.body, "diagnosis-why")
+        else:
+            show_line(self.body, "diagnosis-why", BODY, Text(clean(story), style="bold"))
         self._show_clients()
 
     def set_compact(self, compact: bool) -> None:
@@ -275,16 +289,13 @@ class DiagnosisPane(Pane):
 
     def show_detail(self, fix_id: str | None) -> bool:
         """Show a fix's exact change and predicted result (``None`` hides it)."""
-        widget = self.query_one("#diagnosis-detail", Static)
         self.detail_fix = fix_id
-        if fix_id is None or self.diagnosis is None:
-            widget.display = False
+        fix: Fix | None = None
+        if fix_id is not None and self.diagnosis is not None:
+            with contextlib.suppress(KeyError):
+                fix = self.diagnosis.fix(fix_id)
+        if fix is None:
+            hide_line(self.body, "diagnosis-detail")
             return False
-        try:
-            fix = self.diagnosis.fix(fix_id)
-        except KeyError:
-            widget.display = False
-            return False
-        widget.update(render_fix_detail(fix))
-        widget.display = True
+        show_line(self.body, "diagnosis-detail", BODY, render_fix_detail(fix))
         return True

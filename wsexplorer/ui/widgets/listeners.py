@@ -21,13 +21,14 @@ from collections.abc import Iterable
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from ...model import Listener, ListenerScan, is_wildcard
 from ...model.untrusted import clean
 from ...presentation import accepts_spans, listeners_more, listeners_note, listeners_subtitle
 from ...presentation import listener_row as presented
 from ...presentation.style import to_text
+from .lines import hide_line, show_line
 from .pane import Pane
 
 __all__ = [
@@ -41,6 +42,8 @@ __all__ = [
 ]
 
 COLUMNS = ("port", "family", "address", "v6only", "accepts", "process")
+LINES = ("listeners-server", "listeners-note", "listeners-table", "listeners-more")
+"""The pane's lines and table in screen order (the lines are mounted when first shown)."""
 OTHER_ROWS = 200
 """Rows for sockets on other ports (the URL's port's sockets are always all shown)."""
 
@@ -120,19 +123,12 @@ class ListenersPane(Pane):
         """Has a scan of every port reached the table since the last :meth:`start`?"""
 
     def compose(self) -> ComposeResult:
-        yield Static("", classes="pane-error")
-        yield Static("", id="listeners-server")
-        yield Static("", id="listeners-note")
         table: DataTable[Text] = DataTable(
             id="listeners-table", classes="pane-body", cursor_type="row", zebra_stripes=True
         )
         yield table
-        yield Static("", id="listeners-more")
 
     def on_mount(self) -> None:
-        self.error_widget().display = False
-        self.query_one("#listeners-server", Static).display = False
-        self.query_one("#listeners-more", Static).display = False
         table = self.query_one(DataTable)
         for col in COLUMNS:
             table.add_column(col, key=col)
@@ -213,9 +209,8 @@ class ListenersPane(Pane):
         self, listeners: Iterable[Listener], error: str | None, bind: str | None
     ) -> None:
         """The embedded demo server's state (``bind`` ``None``: there is none)."""
-        widget = self.query_one("#listeners-server", Static)
         if bind is None:
-            widget.display = False
+            hide_line(self, "listeners-server")
             return
         listeners = tuple(listeners)
         text = Text()
@@ -234,8 +229,7 @@ class ListenersPane(Pane):
                 text.append_text(_accepts(lis))
             if any(is_wildcard(lis.address) for lis in listeners):
                 text.append("  ⚠ wildcard: reachable from the network", style="yellow")
-        widget.update(text)
-        widget.display = True
+        show_line(self, "listeners-server", LINES, text)
 
     def _wanted(self) -> list[tuple[str, Listener]]:
         """The rows to show, in table order: every socket on the URL's port, then the first
@@ -289,26 +283,24 @@ class ListenersPane(Pane):
             )
         if cursor is not None and cursor in keys and self.cursor_key() != cursor:
             table.move_cursor(row=table.get_row_index(cursor), animate=False)
-        more = self.query_one("#listeners-more", Static)
-        self._show(more, to_text(listeners_more(self.hidden)), self.hidden > 0)
-        note = self.query_one("#listeners-note", Static)
+        self._show("listeners-more", to_text(listeners_more(self.hidden)), self.hidden > 0)
         found = None if self._port_rows is None else bool(self._port_rows)
         lines = to_text(listeners_note(port, found, self.local))
         for n in self._scan_notes:
             if lines.plain:
                 lines.append("\n")
             lines.append(f"note: {clean(n)}", style="dim")
-        self._show(note, lines, bool(lines.plain))
+        self._show("listeners-note", lines, bool(lines.plain))
 
-    def _show(self, widget: Static, text: Text, display: bool) -> None:
+    def _show(self, line_id: str, text: Text, display: bool) -> None:
         """Set a line's text and visibility, leaving each alone if unchanged: an update
         asks for a new layout of the whole screen, on every scan otherwise."""
-        if widget.display != display:
-            widget.display = display
-        key = str(widget.id)
-        if self._lines.get(key) != text:
-            self._lines[key] = text
-            widget.update(text)
+        if not display:
+            hide_line(self, line_id)
+            return
+        changed = self._lines.get(line_id) != text
+        self._lines[line_id] = text
+        show_line(self, line_id, LINES, text if changed else None)
 
 
 def _rank(lis: Listener, port: int) -> tuple[bool, int, str, str]:

@@ -9,6 +9,8 @@ from rich.text import Text
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from .lines import find_line, hide_line, show_line
+
 __all__ = ["Pane", "error_text"]
 
 
@@ -18,7 +20,8 @@ def error_text(what: str, error: str) -> Text:
 
 
 class Pane(Vertical):
-    """A titled pane. Subclasses compose their content; ``pane-error`` shows a failure.
+    """A titled pane. Subclasses compose their content; ``pane-error`` (mounted the first
+    time) shows a failure.
 
     ``busy`` puts the pane in its loading state until the facts arrive: the title says
     "loading…". (Textual's animated ``loading`` overlay, or toggling a CSS class, restyles
@@ -31,8 +34,10 @@ class Pane(Vertical):
 
     BORDER_TITLE = "pane"
 
-    def error_widget(self) -> Static:
-        return self.query_one(".pane-error", Static)
+    @property
+    def error_id(self) -> str:
+        """The id of the pane's error line (``.pane-error``, mounted when first shown)."""
+        return f"{self.id or 'pane'}-error"
 
     def busy(self, on: bool = True) -> None:
         """Show (or end) the loading state."""
@@ -44,15 +49,16 @@ class Pane(Vertical):
 
     def fail(self, what: str, error: str | None) -> None:
         """Show ``error`` (or clear it with ``None``) and end the loading state."""
-        widget = self.error_widget()
         if error is None:
-            if widget.display:  # an update costs the screen a new layout: only if shown
-                widget.update("")
-                widget.display = False
+            hide_line(self, self.error_id)  # an update costs the screen a new layout
+            return
+        text = error_text(what, error)
+        if find_line(self, self.error_id) is None:  # the pane's first line
+            first = self.children[0] if self.children else None
+            self.mount(Static(text, id=self.error_id, classes="pane-error"), before=first)
         else:
-            widget.update(error_text(what, error))
-            widget.display = True
-            self.busy(False)
+            show_line(self, self.error_id, (), text)
+        self.busy(False)
 
     def show_block(
         self, selector: str, key: object, render: Callable[[], RenderableType]

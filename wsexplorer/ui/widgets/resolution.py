@@ -51,12 +51,8 @@ class ResolutionPane(Pane):
         """What the body shows now (``None``: not a resolution)."""
 
     def compose(self) -> ComposeResult:
-        yield Static("", classes="pane-error")
         with VerticalScroll(classes="pane-body"):
             yield Static("waiting…", id="resolution-body")
-
-    def on_mount(self) -> None:
-        self.error_widget().display = False
 
     def start(self, host: str, port: int) -> None:
         """A new lookup began: loading state until :meth:`show` is called."""

@@ -147,7 +147,6 @@ class SessionPane(Pane):
         """What the handshake request carries besides the upgrade (masked, one line)."""
 
     def compose(self) -> ComposeResult:
-        yield Static("", classes="pane-error")
         yield Static("", id="session-state")
         with Horizontal(id="session-controls"):
             yield Button("c connect", id="session-connect", compact=True, variant="primary")
@@ -176,7 +175,6 @@ class SessionPane(Pane):
         return field
 
     def on_mount(self) -> None:
-        self.error_widget().display = False
         self.query_one("#session-search-bar").display = False
         self._render_status()
 

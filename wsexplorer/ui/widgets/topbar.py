@@ -15,14 +15,20 @@ from textual.widgets import Input, Label, Select, Static
 
 from ...model import FamilyChoice
 from ...model.untrusted import clean
+from .lines import hide_line, show_line
 
-__all__ = ["FAMILY_OPTIONS", "TopBar"]
+__all__ = ["FAMILY_OPTIONS", "LINES", "TopBar"]
 
 FAMILY_OPTIONS: list[tuple[str, FamilyChoice]] = [
     ("auto", FamilyChoice.AUTO),
     ("IPv4 only", FamilyChoice.IPV4),
     ("IPv6 only", FamilyChoice.IPV6),
 ]
+
+
+LINES = ("url-error", "banner", "status")
+"""The lines under the URL in screen order (the error and the banner are mounted when
+first shown)."""
 
 
 class TopBar(Vertical):
@@ -48,28 +54,23 @@ class TopBar(Vertical):
             yield Select(
                 FAMILY_OPTIONS, value=self._family, allow_blank=False, compact=True, id="family"
             )
-        yield Static("", id="url-error")
-        yield Static("", id="banner")
         yield Static("", id="status")
 
-    def on_mount(self) -> None:
-        self.show_url_error(None)
-        self.show_banner(())
-
     def show_url_error(self, error: str | None) -> None:
-        widget = self.query_one("#url-error", Static)
-        widget.update(
-            Text(f"✗ {clean(error)}  (nothing changed)", style="bold red") if error else ""
-        )
-        widget.display = error is not None
+        if error is None:
+            hide_line(self, "url-error")
+        else:
+            text = Text(f"✗ {clean(error)}  (nothing changed)", style="bold red")
+            show_line(self, "url-error", LINES, text)
 
     def show_banner(self, lines: Sequence[str]) -> None:
-        widget = self.query_one("#banner", Static)
+        if not lines:
+            hide_line(self, "banner")
+            return
         text = Text("\n".join(f"⚠ {clean(line)}" for line in lines))
-        if text != self._banner:  # an update costs the whole screen a new layout
-            self._banner = text
-            widget.update(text)
-        widget.display = bool(lines)
+        changed = text != self._banner  # an update costs the whole screen a new layout
+        self._banner = text
+        show_line(self, "banner", LINES, text if changed else None)
 
     def show_status(self, text: Text) -> None:
         if text != self._status:  # an update costs the whole screen a new layout
