@@ -14,7 +14,7 @@ import resource
 import socket
 from types import TracebackType
 
-__all__ = ["PER_HOLDER", "Holders", "expected_row"]
+__all__ = ["PER_HOLDER", "Holders", "descriptors_before", "expected_row"]
 
 PER_HOLDER = 15000
 WILDCARDS = 30000
@@ -115,3 +115,17 @@ class Holders:
             self._release_w = -1
         for pid in self.pids:
             os.waitpid(pid, 0)
+
+
+def descriptors_before(pid: int) -> int:
+    """How many descriptors the processes of a lower pid than ``pid`` hold: ``ss -p``
+    reads them all, wsexplorer (which stops once every socket has its owner, the lowest
+    pid holding it) too, so a neighbour's large table costs both."""
+    total = 0
+    for name in os.listdir("/proc"):
+        if name.isdigit() and int(name) < pid:
+            try:
+                total += len(os.listdir(f"/proc/{name}/fd"))
+            except OSError:
+                continue
+    return total

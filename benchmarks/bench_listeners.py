@@ -60,7 +60,8 @@ import uuid
 from pathlib import Path
 
 from _env import child_env  # benchmarks/_env.py (this folder is on sys.path)
-from _holders import Holders, expected_row  # benchmarks/_holders.py
+from _holders import Holders, descriptors_before, expected_row  # benchmarks/_holders.py
+from _run import Run, run_command  # benchmarks/_run.py
 from _venv import Venv, installed, venv_env  # benchmarks/_venv.py
 
 __all__ = ["main"]
@@ -75,40 +76,6 @@ PSUTIL_ONE_LINER = (
     "import psutil; "
     "print(sum(1 for c in psutil.net_connections('tcp') if c.status == psutil.CONN_LISTEN))"
 )
-
-GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
-
-
-class Run:
-    """One whole-process run: wall and CPU milliseconds, peak RSS in MB, its stdout."""
-
-    __slots__ = ("cpu", "rss", "stdout", "wall")
-
-    def __init__(self, wall: float, cpu: float, rss: float, stdout: str) -> None:
-        self.wall, self.cpu, self.rss, self.stdout = wall, cpu, rss, stdout
-
-
-def _run(cmd: list[str], env: dict[str, str]) -> Run:
-    """Run ``cmd`` to the end. Peak memory comes from GNU time's ``%M`` where it is
-    installed: a child forked straight from this process inherits the parent's high-water
-    mark across ``exec`` (Linux keeps ``maxrss``), so its own ``ru_maxrss`` would read as
-    this process's size for every command."""
-    with tempfile.NamedTemporaryFile() as err, tempfile.NamedTemporaryFile("r") as rss:
-        wrapped = [GNU_TIME, "-f", "%M", "-o", rss.name, *cmd] if GNU_TIME else cmd
-        start = time.perf_counter()
-        proc = subprocess.Popen(wrapped, stdout=subprocess.PIPE, stderr=err, cwd="/", env=env)
-        assert proc.stdout is not None
-        out = proc.stdout.read()
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = (time.perf_counter() - start) * 1000.0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        proc.stdout.close()
-        if proc.returncode != 0:
-            text = Path(err.name).read_text(errors="replace").strip()[:500]
-            raise SystemExit(f"{cmd[0]} failed ({proc.returncode}): {text}")
-        kib = int(rss.read().split()[-1]) if GNU_TIME else usage.ru_maxrss
-    cpu = (usage.ru_utime + usage.ru_stime) * 1000.0
-    return Run(wall, cpu, kib / 1024.0, out.decode())
 
 
 def _wsexplorer_command(env: dict[str, str]) -> list[str] | None:
@@ -180,9 +147,11 @@ def inner(count: int, runs: int, options: argparse.Namespace) -> int:
     base = Venv(Path(options.baseline_venv), Path(options.baseline)) if options.baseline else None
     t0 = time.perf_counter()
     with Holders(count) as holders:
+        before = descriptors_before(min(holders.pids))
         print(
             f"\n=== {count} sockets: opened in {time.perf_counter() - t0:.1f} s by "
-            f"{len(holders.pids)} holder process(es); load average "
+            f"{len(holders.pids)} holder process(es); {before} descriptors in processes "
+            "of lower pids (both walks read them); load average "
             + " ".join(f"{x:.2f}" for x in os.getloadavg())
         )
         commands = _commands(venv, base, here_cmd, here_env)
@@ -220,22 +189,22 @@ def _measure(
     result_file: str | None,
 ) -> int:
     # Correctness first (also warms the page cache for every command).
-    ss_lines = len([line for line in _run(*commands[REFERENCE]).stdout.splitlines() if line])
-    ours = _run(*commands["wsexplorer"]).stdout
+    ss_lines = len([line for line in run_command(*commands[REFERENCE]).stdout.splitlines() if line])
+    ours = run_command(*commands["wsexplorer"]).stdout
     problems = _check(ours, holders)
     if ss_lines != count:
         problems.append(f"ss -ltnpH printed {ss_lines} lines, expected {count}")
     for name in ("baseline", HERE):
-        if name in commands and _run(*commands[name]).stdout != ours:
+        if name in commands and run_command(*commands[name]).stdout != ours:
             problems.append(f"{name} printed other JSON than wsexplorer (the venv's)")
     for name in ("ss -ltnH", "psutil", "python", "python (this python)"):
-        _run(*commands[name])
+        run_command(*commands[name])
 
     names = list(commands)
     results: dict[str, list[Run]] = {name: [] for name in names}
     for r in range(runs):
         for name in names if r % 2 == 0 else names[::-1]:
-            results[name].append(_run(*commands[name]))
+            results[name].append(run_command(*commands[name]))
 
     print(
         f"{'':26}{'wall ms: min   median      max':>30}  {'CPU ms: min   median      max':>30}  peak RSS"
@@ -254,12 +223,12 @@ def _measure(
         met = "" if goal is None else ("  met" if ratio <= goal else "  NOT MET")
         print(f"wsexplorer (venv) / ss -ltnpH, {field:<4} (median of round ratios): {ratio:5.2f}  "
               f"({goal_text}){met}")  # fmt: skip
-        summary[f"ratio_{field}"] = round(ratio, 3)
+        summary[f"ratio_{field}"] = ratio
     for name in ("baseline", HERE):
         if name in results:
             ratio = _ratio(results, name, "cpu")
             print(f"{name} / ss -ltnpH, cpu: {ratio:5.2f}")
-            summary[f"{'baseline' if name == 'baseline' else 'here'}_ratio_cpu"] = round(ratio, 3)
+            summary[f"{'baseline' if name == 'baseline' else 'here'}_ratio_cpu"] = ratio
     for name in ("ss -ltnH", "psutil"):
         print(f"context: wsexplorer / {name:<9} CPU {_ratio_to(results, name):5.2f}")
     print(f"load average at the end: {load:.2f}")
