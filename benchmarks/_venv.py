@@ -4,7 +4,9 @@ The README installs with ``python3 -m venv .venv && .venv/bin/pip install .``: a
 virtual environment (no system site-packages, so none of the interpreter's own ``.pth``
 files run at start), the package copied in (not editable), its modules compiled by pip.
 :func:`installed` builds such a venv for a checkout, or reuses one, and checks that the
-``wsexplorer`` it imports is that checkout's: every ``wsexplorer/**/*.py`` byte for byte.
+``wsexplorer`` it imports is that checkout's: every ``wsexplorer/**/*.py`` byte for byte,
+and the command's script (``bin/wsexplorer``, where the checkout has one) below its
+first line.
 
 pip builds in the source folder (``build/``, ``*.egg-info``), so the checkout's working
 tree (uncommitted changes included) is copied to a temporary folder and installed from
@@ -69,7 +71,7 @@ def _install(venv: Venv, *, deps: bool) -> None:
 
 
 def stale(venv: Venv) -> list[str]:
-    """The checkout's modules missing from the venv's wsexplorer or different there."""
+    """The checkout's modules (and script) missing from the venv or different there."""
     if not venv.script.is_file():
         return [f"no console script {venv.script}"]
     where = subprocess.run(
@@ -91,12 +93,20 @@ def stale(venv: Venv) -> list[str]:
     if package.resolve() == ours.resolve():
         return [f"the venv imports the checkout itself ({package}), not an installed copy"]
     differ = []
+    launcher = venv.checkout / "bin" / "wsexplorer"  # pyproject script-files, where it is one
+    if launcher.is_file() and _body(launcher) != _body(venv.script):
+        differ.append("bin/wsexplorer")
     for path in sorted(ours.rglob("*.py")):
         rel = path.relative_to(ours)
         copy = package / rel
         if not copy.is_file() or copy.read_bytes() != path.read_bytes():
             differ.append(str(rel))
     return differ
+
+
+def _body(script: Path) -> list[str]:
+    """A script's lines after the first (pip writes the interpreter over ``#!python``)."""
+    return script.read_text().splitlines()[1:]
 
 
 def installed(checkout: Path, directory: Path | None) -> Venv:
