@@ -154,15 +154,6 @@ class SessionPane(Pane):
             yield Button("p ping", id="session-ping", compact=True)
         yield Static("", id="session-tries")
         yield Static("", id="session-handshake")
-        with Horizontal(id="session-search-bar"):
-            yield self._field(
-                SearchInput(
-                    placeholder="search the log: Enter next, shift+Enter/↑ previous, Esc closes",
-                    id="session-search",
-                    compact=True,
-                )
-            )
-            yield Static("", id="session-search-count")
         yield MessageLog(id="session-log", max_lines=LOG_LINES)
         yield self._field(
             HistoryInput(
@@ -175,7 +166,6 @@ class SessionPane(Pane):
         return field
 
     def on_mount(self) -> None:
-        self.query_one("#session-search-bar").display = False
         self._render_status()
 
     @property
@@ -183,10 +173,31 @@ class SessionPane(Pane):
         return self.query_one("#session-log", MessageLog)
 
     # ------------------------------------------------------------------ search
+    def _search_bar(self) -> Horizontal | None:
+        """The search field and its count, once the search has been opened."""
+        for child in self.children:
+            if child.id == "session-search-bar" and isinstance(child, Horizontal):
+                return child
+        return None
+
+    def _mount_search_bar(self) -> Horizontal:
+        """Mount the search bar above the log (the first time the search opens: a hidden
+        field cost every start-up its mount and styling, issue 14)."""
+        bar = Horizontal(id="session-search-bar")
+        self.mount(bar, before=self.log_widget)
+        field = SearchInput(
+            placeholder="search the log: Enter next, shift+Enter/↑ previous, Esc closes",
+            id="session-search",
+            compact=True,
+        )
+        bar.mount(self._field(field), Static("", id="session-search-count"))
+        return bar
+
     def open_search(self) -> None:
         """Show the search field (with the last query) and focus it."""
-        self.query_one("#session-search-bar").display = True
-        field = self.query_one("#session-search", SearchInput)
+        bar = self._search_bar() or self._mount_search_bar()
+        bar.display = True
+        field = bar.query_one("#session-search", SearchInput)
         self.screen.set_focus(field)
         if field.value != self.log_widget.needle:
             self.log_widget.set_query(field.value)
@@ -194,7 +205,9 @@ class SessionPane(Pane):
 
     def close_search(self) -> None:
         """Hide the search field and its marks; the log keeps the focus."""
-        self.query_one("#session-search-bar").display = False
+        bar = self._search_bar()
+        if bar is not None:
+            bar.display = False
         self.log_widget.set_query("")
         self.screen.set_focus(self.log_widget)
 
@@ -225,7 +238,9 @@ class SessionPane(Pane):
     def _show_count(self) -> None:
         log = self.log_widget
         label = log.count_label() if log.needle else ""
-        self.query_one("#session-search-count", Static).update(label)
+        bar = self._search_bar()
+        if bar is not None:
+            bar.query_one("#session-search-count", Static).update(label)
 
     def reset(self, target: str, url: WebSocketURL | None = None, sent: str | None = None) -> None:
         """A new connect began (to ``url``, sending ``sent``): clear the timeline (the
