@@ -62,6 +62,36 @@ async def test_the_main_screen_is_the_apps_first_screen() -> None:
         assert app.get_screen("main") is app.main
 
 
+@pytest.mark.parametrize("size", [(120, 40), (150, 45), (80, 24)])
+async def test_the_footer_shows_its_keys_without_a_rebuild_at_start(
+    monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    # The screen labels its keys for the width before the footer composes them; no
+    # rebuild follows while the bindings stay as shown (the canned diagnosis keeps them).
+    rebuilds: list[int] = []
+    recompose = KeysFooter.recompose
+
+    async def counted(self: KeysFooter) -> None:
+        rebuilds.append(1)
+        await recompose(self)
+
+    monkeypatch.setattr(KeysFooter, "recompose", counted)
+    app = canned_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        footer = app.screen.query_one(KeysFooter)
+        shown = [(k.key, k.description) for k in footer.query(FooterKey)]
+        wanted = [
+            (b.key, b.description) for _, b, _, _ in app.screen.active_bindings.values() if b.show
+        ]
+        if footer.show_command_palette:
+            wanted.append(("ctrl+p", "palette"))
+        assert shown == wanted
+        assert ("h", "Headers") in shown if size[0] >= 150 else ("x", "Close") not in shown
+        assert footer.compact is (size[0] < 140)
+        assert rebuilds == []
+
+
 async def test_the_footer_is_rebuilt_once_for_changes_before_its_rebuild(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -159,7 +159,7 @@ class ScreenBase(Screen[None]):
     def _show_status(self) -> None:
         self.topbar.show_status(self.status_text())
 
-    def _label_fix_keys(self) -> None:
+    def _label_fix_keys(self, width: int = 0) -> bool:
         """The footer names each fix key's fix as the shown diagnosis does (``Fix:
         192.0.2.10``); today's words until a diagnosis names it.
 
@@ -168,9 +168,10 @@ class ScreenBase(Screen[None]):
         ``p``); below :data:`LABELLED_FOOTER` the fix labels drop ``Fix:``; below
         :data:`MID_FOOTER` ``c`` steps back too; ``h`` (headers) shows from
         :data:`HEADERS_FOOTER` columns. The essential keys (``? f l d u r e q``)
-        show at 100x30 and 80x24.
+        show at 100x30 and 80x24. ``width``: the window's, before the screen has a size
+        (its compose). Returns whether the footer is short (compact, no palette hint).
         """
-        width = self.size.width or FULL_FOOTER
+        width = width or self.size.width or FULL_FOOTER
         short = width < FULL_FOOTER
         hidden = set() if not short else ({"x", "p"} if width >= MID_FOOTER else {"x", "p", "c"})
         if width < HEADERS_FOOTER:
@@ -181,7 +182,7 @@ class ScreenBase(Screen[None]):
             labels[key] = label.removeprefix("Fix: ") if width < LABELLED_FOOTER else label
         shown = (tuple(labels.items()), frozenset(hidden), short)
         if shown == self._footer_shown:  # new bindings rebuild the footer and the layout
-            return
+            return short
         self._footer_shown = shown
         bindings = self._bindings.key_to_bindings
         for key, label in labels.items():
@@ -195,6 +196,7 @@ class ScreenBase(Screen[None]):
             footer.compact = short
             footer.show_command_palette = not short
         self.refresh_bindings()
+        return short
 
     def _sync_inputs(self) -> None:
         """Show the live state in the URL field and the family selector, silently."""

@@ -85,7 +85,10 @@ class MainScreen(LessonPart, WatchPart, WhyPart, ExportPart):
             )
         if self.config.lesson:
             yield LessonPanel(id="lesson")
-        yield KeysFooter()
+        # The keys' labels for this width before the footer composes them: it shows them at
+        # once instead of rebuilding when the first resize relabels them.
+        short = self._label_fix_keys(self.app.size.width)
+        yield KeysFooter(compact=short, show_command_palette=not short)
 
     def fit_breakpoints(self, width: int) -> None:
         """Take the breakpoint class (``-wide``/``-narrow``) of ``width`` before the screen
