@@ -79,12 +79,14 @@ def socket_owners(inodes: Collection[int], *, proc: str = "/proc") -> SocketOwne
         proc: the procfs mount point (a parameter so tests can point elsewhere).
     """
     # Compare whole link texts: a set intersection in C instead of parsing every link.
+    # ``wanted`` holds the inodes still without an owner (its keys view is the set).
     wanted = {f"socket:[{ino}]": ino for ino in inodes if ino}
     result = SocketOwners()
     if not wanted:
         result.complete = True
         return result
-    pending = set(wanted)
+    pending = wanted.keys()
+    found = wanted.pop
     owners = result.owners
     pids = [name for name in os.listdir(proc) if name.isdigit()]
     pids.sort(key=int)
@@ -98,7 +100,7 @@ def socket_owners(inodes: Collection[int], *, proc: str = "/proc") -> SocketOwne
         except OSError:  # exited meanwhile
             continue
         try:
-            hits = pending.intersection(_readlinks(dir_fd, listdir(dir_fd)))
+            hits = pending & _readlinks(dir_fd, listdir(dir_fd))
         except PermissionError:
             result.denied += 1
             continue
@@ -110,9 +112,8 @@ def socket_owners(inodes: Collection[int], *, proc: str = "/proc") -> SocketOwne
             continue
         owner = (int(pid), _comm(proc, pid))
         for link in hits:
-            owners[wanted[link]] = owner
-        pending -= hits
-        if not pending:
+            owners[found(link)] = owner
+        if not wanted:
             result.complete = True
             break
     return result
