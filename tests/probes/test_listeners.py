@@ -475,6 +475,45 @@ def test_procfs_walk_stops_and_reports_missing() -> None:
 
 
 @needs_linux
+def test_procfs_walk_gives_each_socket_its_lowest_pid() -> None:
+    """A socket two processes hold belongs to the lower pid (as ``ss -p`` lists first);
+    the walk goes on past that process for a socket only the other one holds."""
+    shared = socket.socket()
+    shared.bind(("127.0.0.1", 0))
+    shared.listen()
+    ready_r, ready_w = os.pipe()
+    release_r, release_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: keeps ``shared``, opens its own, waits for the release
+        code = 1
+        try:
+            os.close(release_w)  # EOF on release_r once the parent closes its end
+            os.close(ready_r)
+            own = socket.socket()
+            own.bind(("127.0.0.1", 0))
+            own.listen()
+            os.write(ready_w, str(os.fstat(own.fileno()).st_ino).encode())
+            os.read(release_r, 1)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(ready_w)
+    os.close(release_r)
+    try:
+        own_inode = int(os.read(ready_r, 64))
+        shared_inode = os.fstat(shared.fileno()).st_ino
+        walk = _procfs.socket_owners([own_inode, shared_inode])
+        assert walk.complete
+        assert walk.owners[shared_inode][0] == min(pid, os.getpid())
+        assert walk.owners[own_inode][0] == pid
+    finally:
+        os.close(release_w)
+        os.close(ready_r)
+        os.waitpid(pid, 0)
+        shared.close()
+
+
+@needs_linux
 @pytest.mark.needs_root
 def test_other_users_sockets_have_no_pid_and_say_so(held: dict[str, Held]) -> None:
     """A non-root scan cannot read root's /proc/PID/fd: pid None, hidden, a note."""
