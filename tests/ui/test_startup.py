@@ -133,7 +133,7 @@ def test_later_dialogs_and_unused_modules_load_on_first_use() -> None:
             "wsexplorer.ui.screens.paste", "wsexplorer.ui.screens.help",
             "wsexplorer.ui.screens.connection", "wsexplorer.ui.send_line",
             "wsexplorer.diagnosis.why", "wsexplorer.presentation.lesson",
-            "textual.widgets._text_area", "email", "http.client",
+            "textual.widgets._text_area", "email", "http.client", "json",
         )
         print(sorted(name for name in (*later, *LAZY) if loaded(name)))
         # The real modules answer on first use.

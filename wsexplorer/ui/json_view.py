@@ -11,7 +11,6 @@ C1 characters as they are.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -65,6 +64,8 @@ def json_view(text: str) -> JsonView | None:
     stripped = text.strip()
     if not stripped or stripped[0] not in "[{" or len(stripped) > JSON_LIMIT:
         return None
+    import json  # with the first JSON-looking message, not at start-up (issue 14)
+
     try:
         value = json.loads(stripped)
     except (ValueError, RecursionError):  # RecursionError: nesting too deep to parse
@@ -98,6 +99,8 @@ def _size(n: int) -> str:
 
 
 def _scalar(value: object) -> str:
+    import json  # imported by json_view before any value gets here
+
     return json.dumps(value, ensure_ascii=False)
 
 

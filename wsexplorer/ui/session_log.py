@@ -9,7 +9,6 @@ The record is bounded (:data:`SESSION_LOG_CAP` entries, the newest kept).
 
 from __future__ import annotations
 
-import json
 from collections import deque
 from datetime import datetime
 
@@ -52,6 +51,8 @@ class SessionRecord:
     def jsonl(self) -> str:
         """Every kept entry, one JSON object a line (JSON escapes control characters)."""
         lines = []
+        import json  # on export only, not at start-up
+
         for when, sid, event in self._items:
             item: dict[str, object] = {"time": when.isoformat(), "session": sid}
             if event.kind is SessionEventKind.CLOSE:
