@@ -28,6 +28,7 @@ import tempfile
 import time
 
 from _env import child_env, wsexplorer_command  # benchmarks/_env.py (this folder is on sys.path)
+from _holders import descriptors_before
 
 GOAL = 1.2
 
@@ -66,20 +67,6 @@ def _run(argv: list[str], pythonpath: str | None = None) -> tuple[float, float]:
             text = (err.read() or out).decode(errors="replace").strip()[:300]
             raise SystemExit(f"{argv[0]} failed ({code}): {text}")
     return wall, (usage.ru_utime + usage.ru_stime) * 1000.0
-
-
-def _descriptors_before(pid: int) -> int:
-    """Open descriptors of the processes with a lower pid than ``pid``: diagnose walks
-    their tables to find the server's socket (``/proc``, as ``ss -p``), so a neighbour
-    holding many sockets costs diagnose CPU time that the bare connect does not pay."""
-    total = 0
-    for name in os.listdir("/proc"):
-        if name.isdigit() and int(name) < pid:
-            try:
-                total += len(os.listdir(f"/proc/{name}/fd"))
-            except OSError:
-                continue
-    return total
 
 
 def _spread(values: list[float], digits: int = 2) -> str:
@@ -124,7 +111,7 @@ def main() -> int:
         print(f"interpreter {sys.executable}; wsexplorer: {' '.join(diag_cmd)}")
         print(f"load average at the start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         if server is not None and os.path.isdir("/proc"):
-            walked = _descriptors_before(server.pid)
+            walked = descriptors_before(server.pid)
             print(f"descriptors diagnose walks before the server's (lower pids): {walked:,}")
         base_dir = os.path.abspath(args.baseline) if args.baseline else None
         if base_dir is not None:

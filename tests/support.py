@@ -21,10 +21,12 @@ from typing import Any
 
 __all__ = [
     "ROOT",
+    "SYSTEM_PYTHON",
     "free_port",
     "run_python",
     "run_wsx",
     "stop_process",
+    "system_python_unusable",
     "wsx_argv",
     "wsx_env",
     "wsx_shell",
@@ -141,3 +143,28 @@ def _leads_group(pid: int) -> bool:
         return os.getpgid(pid) == pid
     except OSError:
         return False
+
+
+SYSTEM_PYTHON = Path("/usr/bin/python3")
+"""Debian's own interpreter (PEP 668): the install tests make a venv with it."""
+
+
+def system_python_unusable() -> str | None:
+    """Why :data:`SYSTEM_PYTHON` cannot make a venv for the install tests, or ``None``."""
+    if not SYSTEM_PYTHON.exists():
+        return f"{SYSTEM_PYTHON} does not exist"
+    probe = subprocess.run(
+        [
+            str(SYSTEM_PYTHON),
+            "-c",
+            "import venv, ensurepip, sys; print(sys.version_info >= (3, 11))",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if probe.stdout.strip() != "True":
+        return (
+            f"{SYSTEM_PYTHON} has no venv/ensurepip or is older than 3.11: {probe.stderr.strip()}"
+        )
+    return None

@@ -19,9 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import ROOT
+from tests.support import ROOT, SYSTEM_PYTHON, system_python_unusable
 
-SYSTEM_PYTHON = Path("/usr/bin/python3")
 _SKIP = shutil.ignore_patterns(
     ".git", "node_modules", "build", "*.egg-info", "__pycache__", ".venv", ".*_cache"
 )
@@ -84,16 +83,7 @@ def test_the_installed_command_starts_without_re(tmp_path: Path, editable: bool)
 
 @pytest.mark.needs_system_python
 def test_the_command_from_debians_python_in_a_venv(tmp_path: Path) -> None:
-    probe = subprocess.run(
-        [
-            str(SYSTEM_PYTHON),
-            "-c",
-            "import venv, ensurepip, sys; print(sys.version_info >= (3, 11))",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if probe.stdout.strip() != "True":
-        pytest.skip(f"{SYSTEM_PYTHON} has no venv/ensurepip or is older than 3.11")
+    reason = system_python_unusable()
+    if reason is not None:
+        pytest.skip(reason)
     _check_command(_install(tmp_path, SYSTEM_PYTHON, editable=False))

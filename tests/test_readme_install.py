@@ -19,9 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import ROOT
+from tests.support import ROOT, SYSTEM_PYTHON, system_python_unusable
 
-SYSTEM_PYTHON = Path("/usr/bin/python3")
 DEADLINE = 60.0  # hang guard for the demo screen
 
 
@@ -34,21 +33,9 @@ def _install_command() -> str:
 
 
 def _system_python_unavailable() -> str | None:
-    if not SYSTEM_PYTHON.exists():
-        return f"{SYSTEM_PYTHON} does not exist"
-    probe = subprocess.run(
-        [
-            str(SYSTEM_PYTHON),
-            "-c",
-            "import venv, ensurepip, sys; print(sys.version_info >= (3, 11))",
-        ],
-        capture_output=True,
-        text=True,
-    )
-    if probe.stdout.strip() != "True":
-        return (
-            f"{SYSTEM_PYTHON} has no venv/ensurepip or is older than 3.11: {probe.stderr.strip()}"
-        )
+    reason = system_python_unusable()
+    if reason is not None:
+        return reason
     if shutil.which("git") is None or shutil.which("tmux") is None:
         return "git and tmux are needed"
     return None

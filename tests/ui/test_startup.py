@@ -62,12 +62,8 @@ async def test_the_main_screen_is_the_apps_first_screen() -> None:
         assert app.get_screen("main") is app.main
 
 
-@pytest.mark.parametrize("size", [(120, 40), (150, 45), (80, 24)])
-async def test_the_footer_shows_its_keys_without_a_rebuild_at_start(
-    monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
-) -> None:
-    # The screen labels its keys for the width before the footer composes them; no
-    # rebuild follows while the bindings stay as shown (the canned diagnosis keeps them).
+def _count_footer_rebuilds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that grows by one at each rebuild of the footer's keys from now on."""
     rebuilds: list[int] = []
     recompose = KeysFooter.recompose
 
@@ -76,6 +72,16 @@ async def test_the_footer_shows_its_keys_without_a_rebuild_at_start(
         await recompose(self)
 
     monkeypatch.setattr(KeysFooter, "recompose", counted)
+    return rebuilds
+
+
+@pytest.mark.parametrize("size", [(120, 40), (150, 45), (80, 24)])
+async def test_the_footer_shows_its_keys_without_a_rebuild_at_start(
+    monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    # The screen labels its keys for the width before the footer composes them; no
+    # rebuild follows while the bindings stay as shown (the canned diagnosis keeps them).
+    rebuilds = _count_footer_rebuilds(monkeypatch)
     app = canned_app()
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
@@ -99,14 +105,7 @@ async def test_the_footer_is_rebuilt_once_for_changes_before_its_rebuild(
     async with app.run_test(size=(150, 45)) as pilot:
         await settle(pilot)
         footer = app.screen.query_one(KeysFooter)
-        rebuilds: list[int] = []
-        recompose = KeysFooter.recompose
-
-        async def counted(self: KeysFooter) -> None:
-            rebuilds.append(1)
-            await recompose(self)
-
-        monkeypatch.setattr(KeysFooter, "recompose", counted)
+        rebuilds = _count_footer_rebuilds(monkeypatch)
         bindings = app.main._bindings.key_to_bindings
         bindings["u"] = [replace(b, description="Undo it") for b in bindings["u"]]
         for _ in range(3):
