@@ -136,7 +136,13 @@ async def test_up_and_down_walk_the_history_of_the_send_line() -> None:
 
 
 async def test_s_saves_the_session_log_as_json_lines(tmp_path: Path) -> None:
-    app = WsxApp(canned_config(export_dir=tmp_path), CannedBackend(), clock=frozen_clock)
+    config = canned_config(
+        "ws://user:pw@localhost:8080/subscribe",
+        export_dir=tmp_path,
+        headers=(("Authorization", "Bearer s3cret"), ("X-Room", "7")),
+        subprotocols=("chat",),
+    )
+    app = WsxApp(config, CannedBackend(), clock=frozen_clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await _type_and_send(pilot, app, "hello")
@@ -149,7 +155,16 @@ async def test_s_saves_the_session_log_as_json_lines(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.glob("*.jsonl")) == sorted(
         [first.name, first.name.replace(".jsonl", "-2.jsonl")]
     )
-    rows = [json.loads(line) for line in first.read_text(encoding="utf-8").splitlines()]
+    text = first.read_text(encoding="utf-8")
+    assert "s3cret" not in text and "pw@" not in text  # the saved file hides secrets too
+    opened, *rows = [json.loads(line) for line in text.splitlines()]
+    assert opened["type"] == "open" and opened["session"] == 1
+    assert opened["url"].startswith("ws://user:") and opened["url"].endswith("/subscribe")
+    assert opened["sent"] == [
+        "Authorization: Bearer ***",
+        "X-Room: 7",
+        "Sec-WebSocket-Protocol: chat",
+    ]
     assert [(r["direction"], r["type"], r["text"], r["size"]) for r in rows] == [
         ("out", "text", "hello", 5),
         ("in", "text", "hello", 5),
@@ -162,12 +177,13 @@ async def test_s_saves_the_session_log_as_json_lines(tmp_path: Path) -> None:
 
 def test_the_session_record_is_bounded_and_keeps_closes() -> None:
     record = SessionRecord(cap=3)
+    record.opened(FROZEN_NOW, 1, "ws://localhost:8080/", [])
     for i in range(5):
         record.add(FROZEN_NOW, 1, SessionEvent(SessionEventKind.MESSAGE, 0.0, text=str(i)))
     record.add(FROZEN_NOW, 1, SessionEvent(SessionEventKind.PING, 0.0, rtt_ms=1.0))  # not kept
     record.add(FROZEN_NOW, 1, SessionEvent(SessionEventKind.CLOSE, 0.0, text="bye", code=4000))
     rows = [json.loads(line) for line in record.jsonl().splitlines()]
-    assert len(record) == 3 and record.dropped == 3
+    assert len(record) == 3 and record.dropped == 4  # the open line went first
     assert [r.get("text", r.get("reason")) for r in rows] == ["3", "4", "bye"]
     assert rows[-1]["type"] == "close" and rows[-1]["code"] == 4000
 

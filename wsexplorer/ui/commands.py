@@ -34,7 +34,11 @@ COMMAND_LIST: tuple[tuple[str, str, str], ...] = (
         "reopen the session with backoff when it drops (a)",
         "toggle_reconnect",
     ),
-    ("Save the session log (JSON Lines)", "messages with time and direction (s)", "save_session"),
+    (
+        "Save the session log (JSON Lines)",
+        "URL, headers sent, messages with time and direction (s)",
+        "save_session",
+    ),
     ("Copy a message", "the selected one, else the last received (y)", "copy_message"),
     ("Search the session log", "plain text; n/N or Enter jump (ctrl+f)", "search_log"),
     ("Export the report as Markdown", "write wsexplorer-report-*.md here (e)", "export"),

@@ -54,7 +54,7 @@ and the client tried only the first address.
 | `r` | refresh now (the screen also watches: a socket change on the URL's port, or a session the server closed, re-runs the diagnosis) |
 | `a` | auto-reconnect on/off: backoff 0.5 s doubling to 30 s (off by default; `--reconnect`) |
 | `h` | headers, subprotocols and Origin of the handshake (as `-H`, `--subprotocol`, `--origin`): edit, then apply to re-run and reconnect; the Session pane shows what was sent, secrets masked |
-| `s` | save the session's messages as JSON Lines (`wsexplorer-session-*.jsonl`: time, direction, text or binary; the newest 10,000) |
+| `s` | save the session's messages as JSON Lines (`wsexplorer-session-*.jsonl`: each session's URL and headers sent, secrets masked, then time, direction, text or binary; the newest 10,000) |
 | `y` | copy the message selected in the log (else the last one received) to the clipboard, as it arrived |
 | `ctrl+f` | search the message log (plain text, any case; `/` too when the log has the focus): Enter or ↓ next match, shift+Enter or ↑ previous, escape closes; in the log `n` / `N` |
 | `e` | export the report as Markdown to the current directory |

@@ -13,7 +13,7 @@ from datetime import datetime
 from textual import work
 
 from ...model import FamilyChoice, SessionEvent, SessionEventKind
-from ...presentation.request import request_summary
+from ...presentation.request import request_lines, request_summary
 from ..messages import SessionEventArrived
 from .base import ScreenBase
 
@@ -51,6 +51,7 @@ class SessionPart(ScreenBase):
         fam = "" if state.family is FamilyChoice.AUTO else f", IPv{state.family} only"
         options = self.config.observe_options(state.family)
         pane.reset(f"{state.url.redacted()}{fam}", state.url, request_summary(options))
+        self.session_record.opened(self.clock(), sid, state.url.redacted(), request_lines(options))
 
         def emit(event: SessionEvent) -> None:
             # Runs in the app's loop (the session is driven by this async worker).
