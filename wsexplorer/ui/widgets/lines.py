@@ -11,20 +11,29 @@ have put it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from rich.console import RenderableType
 from textual.widget import Widget
 from textual.widgets import Static
 
-__all__ = ["find_line", "hide_line", "show_line"]
+__all__ = ["find_child", "find_line", "hide_line", "show_line"]
+
+W = TypeVar("W", bound=Widget)
+
+
+def find_child(parent: Widget, child_id: str, kind: type[W]) -> W | None:
+    """``parent``'s child ``child_id`` of type ``kind``, if it was mounted (no query: a
+    child mounted on first use may not be there)."""
+    for child in parent.children:
+        if child.id == child_id and isinstance(child, kind):
+            return child
+    return None
 
 
 def find_line(parent: Widget, line_id: str) -> Static | None:
     """The line ``line_id`` among ``parent``'s children, if it was ever shown."""
-    for child in parent.children:
-        if child.id == line_id and isinstance(child, Static):
-            return child
-    return None
+    return find_child(parent, line_id, Static)
 
 
 def show_line(

@@ -33,6 +33,7 @@ from ...presentation import handshake_view
 from ...presentation.style import to_text
 from ..json_view import json_view
 from .history_input import HistoryInput
+from .lines import find_child
 from .message_log import LogEntry, MessageLog
 from .pane import Pane
 from .search_input import SearchInput
@@ -175,10 +176,7 @@ class SessionPane(Pane):
     # ------------------------------------------------------------------ search
     def _search_bar(self) -> Horizontal | None:
         """The search field and its count, once the search has been opened."""
-        for child in self.children:
-            if child.id == "session-search-bar" and isinstance(child, Horizontal):
-                return child
-        return None
+        return find_child(self, "session-search-bar", Horizontal)
 
     def _mount_search_bar(self) -> Horizontal:
         """Mount the search bar above the log (the first time the search opens: a hidden
